@@ -1,0 +1,81 @@
+import { CodedError, isCodedError, newErrorId } from "./errors.js";
+
+/**
+ * One entry point. Each command lives in src/cli/<name>.ts and exports
+ * `run(argv: string[]): Promise<number>`; modules load lazily so `describe` never pays for discord.js.
+ */
+const COMMANDS = {
+  start: () => import("./cli/start.js"),
+  engine: () => import("./cli/engine.js"),
+  discord: () => import("./cli/discord.js"),
+  slack: () => import("./cli/slack.js"),
+  web: () => import("./cli/web.js"),
+  describe: () => import("./cli/describe.js"),
+  ask: () => import("./cli/ask.js"),
+  ocr: () => import("./cli/ocr.js"),
+  edit: () => import("./cli/edit.js"),
+  generate: () => import("./cli/generate.js"),
+  post: () => import("./cli/post.js"),
+  "make-test-model": () => import("./cli/make-test-model.js"),
+} satisfies Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>>;
+
+type CommandName = keyof typeof COMMANDS;
+
+const USAGE = `usage: llava-bot <command> [options]
+
+  start [--model ID|PATH] [--port N]    Redis (or REDIS_URL), engine, adapters with credentials, web playground
+  engine                                 an engine worker on the requests queue
+  discord [register [--guild ID]]        the Discord adapter, or register its slash commands
+  slack                                  the Slack adapter
+  web [--port N]                         the web playground adapter
+  describe <image> [--model ID|PATH] [--json]
+  ask <image> "<question>" [--model ID|PATH] [--json]
+  ocr <image> [--json]
+  edit <image> [--look NAME] [--aspect W:H] [...] -o <file>
+  generate "<prompt>" -o <file>
+  post <image> --platform NAME [--tone T] [--variants N] [--look L] [--lang L] -o <dir>
+  make-test-model <dir>                  writes the tiny offline test model
+
+Run llava-bot <command> --help for a command's options.`;
+
+function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  if (!isCommand(name)) {
+    process.stderr.write(`llava-bot: unknown command "${name}". Run llava-bot --help for the list.\n`);
+    return 2;
+  }
+  const mod = await COMMANDS[name]();
+  return mod.run(rest);
+}
+
+/** One clear line for anything that goes wrong; the stack only with LLAVA_BOT_DEBUG=1. */
+function report(err: unknown): number {
+  if (isCodedError(err)) {
+    process.stderr.write(`llava-bot: ${err.message}\n`);
+    if (process.env.LLAVA_BOT_DEBUG && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
+    return err instanceof CodedError && err.userFacing ? 1 : 3;
+  }
+  const id = newErrorId();
+  process.stderr.write(
+    `llava-bot: unexpected error (error id ${id}): ${(err as Error)?.message ?? String(err)}. Set LLAVA_BOT_DEBUG=1 for details.\n`,
+  );
+  if (process.env.LLAVA_BOT_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ""}\n`);
+  return 3;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.exitCode = report(err);
+  },
+);

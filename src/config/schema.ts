@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { engineSection } from "./sections/engine.js";
+import { imagegenSection } from "./sections/imagegen.js";
+import { limitsSection } from "./sections/limits.js";
+import { modelSection } from "./sections/model.js";
+import { opsSection } from "./sections/ops.js";
+import { discordSection, slackSection, webSection } from "./sections/platforms.js";
+import { redisSection } from "./sections/redis.js";
+
+/** The whole non-secret configuration: config/default.yaml, an optional user file, then environment overrides. */
+export const configSchema = z.strictObject({
+  redis: redisSection,
+  model: modelSection,
+  engine: engineSection,
+  limits: limitsSection,
+  imagegen: imagegenSection,
+  discord: discordSection,
+  slack: slackSection,
+  web: webSection,
+  ops: opsSection,
+});
+
+export type Config = z.infer<typeof configSchema>;

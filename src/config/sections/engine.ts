@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+export const engineSection = z
+  .object({
+    concurrency: z.number().int().min(1).max(64).default(1),
+    /** A job running longer than this is aborted. */
+    jobTimeoutMs: z.number().int().min(1000).default(300_000),
+    /** On SIGTERM/SIGINT, how long the current job may run before it is handed back. */
+    shutdownGraceMs: z.number().int().min(0).default(30_000),
+    attempts: z.number().int().min(1).max(20).default(3),
+    /** Planner: at most this many tool calls per request. */
+    maxTurns: z.number().int().min(1).max(10).default(3),
+    /** Show the planner's thoughts and actions to users. */
+    debug: z.boolean().default(false),
+  })
+  .prefault({});

@@ -1,0 +1,10 @@
+import { z } from "zod";
+
+export const redisSection = z
+  .object({
+    /** Key prefix for every queue and key, so several deployments can share one Redis. */
+    prefix: z.string().min(1).default("llava-bot"),
+    /** When no REDIS_URL is set, `llava-bot start` runs its own redis-server with data here. */
+    stateDir: z.string().default(".state"),
+  })
+  .prefault({});

@@ -1,0 +1,146 @@
+import { z } from "zod";
+
+/**
+ * The contract between adapters and engines: one map from queue name to the payload written
+ * and the result returned. Job data holds ids, text and blob keys; never image bytes, never secrets.
+ */
+
+export const PLATFORMS = ["discord", "slack", "web", "cli"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** `chat` is a free-form mention (planner); `caption` is an auto-caption of an upload. */
+export const COMMANDS = ["describe", "ask", "ocr", "edit", "generate", "post", "chat", "caption"] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export const PROGRESS_STAGES = ["queued", "loading model", "thinking", "running", "uploading"] as const;
+
+export const blobRefSchema = z.object({
+  key: z.string().min(1).max(200),
+  mime: z.enum(["image/png", "image/jpeg", "image/webp", "image/gif"]),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  bytes: z.number().int().nonnegative(),
+  /** The name the user uploaded it under, for "I used photo.jpg". */
+  name: z.string().max(200).optional(),
+});
+export type BlobRef = z.infer<typeof blobRefSchema>;
+
+const argValue = z.union([z.string().max(2000), z.number(), z.boolean()]);
+
+export const requestJobSchema = z.object({
+  /** `${platform}:${event id}`; also the BullMQ job id, so a repeated event makes no second job. */
+  requestId: z.string().min(3).max(200),
+  platform: z.enum(PLATFORMS),
+  /** Interactive commands run before background work such as auto-captions. */
+  priority: z.enum(["interactive", "background"]),
+  command: z.enum(COMMANDS),
+  /** Command options (platform, tone, look, aspect...); each skill validates its own. */
+  args: z.record(z.string(), argValue).default({}),
+  /** The user's words: the question, the free-form message, the generate prompt. */
+  text: z.string().max(8000).default(""),
+  images: z.array(blobRefSchema).max(10).default([]),
+  /** Earlier turns of a reply chain, oldest first, bounded by the adapter. */
+  history: z
+    .array(z.object({ role: z.enum(["user", "assistant"]), content: z.string().max(8000) }))
+    .max(20)
+    .default([]),
+  user: z.object({ id: z.string().min(1), name: z.string().max(100).optional() }),
+  /** Guild / workspace / "local", for rate limits, plus where the request came from. */
+  scope: z.object({
+    id: z.string().min(1),
+    channelId: z.string().min(1),
+    threadId: z.string().optional(),
+    messageId: z.string().optional(),
+  }),
+  /** Adapter-only routing data (interaction id, placeholder message ts...). Opaque to the engine; never tokens. */
+  reply: z.record(z.string(), z.string()).default({}),
+  locale: z.string().max(20).optional(),
+  createdAt: z.number().int(),
+});
+export type RequestJob = z.infer<typeof requestJobSchema>;
+export type RequestInput = z.input<typeof requestJobSchema>;
+
+export const resultImageSchema = blobRefSchema.extend({
+  altText: z.string().max(2000),
+  filename: z.string().min(1).max(200),
+});
+export type ResultImage = z.infer<typeof resultImageSchema>;
+
+export const postBundleSchema = z.object({
+  platform: z.string(),
+  variants: z.array(
+    z.object({
+      text: z.string(),
+      hashtags: z.array(z.string()),
+      /** Length as the platform counts it. */
+      chars: z.number().int(),
+    }),
+  ),
+  altText: z.string(),
+  limit: z.number().int(),
+  /** File name of the prepared image in `images`, when there is one. */
+  image: z.string().optional(),
+});
+export type PostBundle = z.infer<typeof postBundleSchema>;
+
+export const deliveryJobSchema = z.object({
+  requestId: z.string(),
+  platform: z.enum(PLATFORMS),
+  command: z.enum(COMMANDS),
+  user: requestJobSchema.shape.user,
+  scope: requestJobSchema.shape.scope,
+  reply: z.record(z.string(), z.string()),
+  status: z.enum(["ok", "error"]),
+  /** Untrusted model text; adapters neutralise mentions and split it to their limits. */
+  text: z.string().default(""),
+  images: z.array(resultImageSchema).default([]),
+  post: postBundleSchema.optional(),
+  error: z
+    .object({
+      code: z.string(),
+      /** Friendly sentence for the user (already includes an error id for internal errors). */
+      message: z.string(),
+      errorId: z.string().optional(),
+    })
+    .optional(),
+  /** Planner thoughts/actions, only when engine.debug is on. */
+  debug: z.string().optional(),
+  finishedAt: z.number().int(),
+});
+export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
+export type DeliveryInput = z.input<typeof deliveryJobSchema>;
+
+export const progressSchema = z.object({
+  stage: z.enum(PROGRESS_STAGES),
+  /** e.g. the skill name for `running`. */
+  detail: z.string().optional(),
+  at: z.number().int(),
+});
+export type Progress = z.infer<typeof progressSchema>;
+
+export const deliveryReceiptSchema = z.object({
+  postedAt: z.number().int(),
+  /** Platform message ids of what was posted. */
+  messageIds: z.array(z.string()),
+  /** True when this delivery had already been posted (a retry) and nothing was sent again. */
+  duplicate: z.boolean().default(false),
+});
+export type DeliveryReceipt = z.infer<typeof deliveryReceiptSchema>;
+
+export type DeliveryQueueName = `deliveries:${Platform}`;
+
+export function deliveryQueueName(platform: Platform): DeliveryQueueName {
+  return `deliveries:${platform}`;
+}
+
+/** Queue name → payload schema and result type. */
+export type QueueMap = {
+  requests: { data: RequestJob; input: RequestInput; result: { deliveredTo: DeliveryQueueName } };
+} & {
+  [Name in DeliveryQueueName]: { data: DeliveryJob; input: DeliveryInput; result: DeliveryReceipt };
+};
+
+export const QUEUE_SCHEMAS = {
+  requests: requestJobSchema,
+  deliveries: deliveryJobSchema,
+} as const;
