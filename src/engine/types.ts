@@ -1,0 +1,37 @@
+import type { CommandName, PostBundle, Progress } from "../queue/jobs.js";
+import type { SkillImage } from "../skills/skill.js";
+import type { ModelImage, ModelPort } from "./model/port.js";
+
+/** What the engine runs: a request with its images already loaded (the worker or the CLI fetches blobs). */
+export interface EngineRequest {
+  command: CommandName;
+  args: Record<string, string | number | boolean>;
+  text: string;
+  images: ModelImage[];
+  history: { role: "user" | "assistant"; content: string }[];
+  locale?: string;
+}
+
+export interface EngineHooks {
+  signal: AbortSignal;
+  /** `running` comes with the skill name as detail. */
+  progress?: (stage: Progress["stage"], detail?: string) => void;
+  onToken?: (text: string) => void;
+}
+
+export interface EngineOutput {
+  /** Untrusted model text for the user. */
+  text: string;
+  /** Only images that a skill really produced. */
+  images: SkillImage[];
+  post?: PostBundle;
+  /** Planner thoughts and actions, only when engine.debug is on. */
+  debug?: string;
+}
+
+/** The engine in one process: a model plus the skill router and planner. Used by the worker and the CLI. */
+export interface Engine {
+  readonly model: ModelPort;
+  run(request: EngineRequest, hooks: EngineHooks): Promise<EngineOutput>;
+  close(): Promise<void>;
+}
