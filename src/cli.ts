@@ -60,7 +60,8 @@ async function main(argv: string[]): Promise<number> {
 function report(err: unknown): number {
   if (isCodedError(err)) {
     process.stderr.write(`llava-bot: ${err.message}\n`);
-    if (process.env.LLAVA_BOT_DEBUG && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
+    if (process.env.LLAVA_BOT_DEBUG && err.cause)
+      process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
     return err instanceof CodedError && err.userFacing ? 1 : 3;
   }
   const id = newErrorId();

@@ -96,7 +96,8 @@ export function newErrorId(): string {
 export function userMessage(err: unknown, errorId: string): string {
   if (isCodedError(err)) {
     if (err.userFacing) return err.message;
-    if (err.code === ErrorCode.Timeout) return `That took too long and was stopped. Please try again. (error id ${errorId})`;
+    if (err.code === ErrorCode.Timeout)
+      return `That took too long and was stopped. Please try again. (error id ${errorId})`;
     if (err.code === ErrorCode.ModelServerDown || err.code === ErrorCode.ModelNotFound)
       return `The model is not available right now. Please try again later. (error id ${errorId})`;
   }

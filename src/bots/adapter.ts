@@ -13,5 +13,8 @@ export interface Adapter {
   /** Posts one finished request back to where it came from; must not throw for user-caused failures. */
   post(delivery: DeliveryJob): Promise<Omit<DeliveryReceipt, "duplicate">>;
   /** Shows a progress stage (queue position, skill running) for a request, at most once a second. */
-  showProgress?(request: Pick<RequestInput, "requestId" | "reply" | "scope">, progress: Progress): Promise<void>;
+  showProgress?(
+    request: Pick<RequestInput, "requestId" | "reply" | "scope">,
+    progress: Progress,
+  ): Promise<void>;
 }

@@ -52,10 +52,14 @@ function readYaml(file: string): Tree {
   try {
     data = parseYaml(text);
   } catch (cause) {
-    throw new CodedError(ErrorCode.ConfigInvalid, `Config file ${file} is not valid YAML: ${(cause as Error).message}`);
+    throw new CodedError(
+      ErrorCode.ConfigInvalid,
+      `Config file ${file} is not valid YAML: ${(cause as Error).message}`,
+    );
   }
   if (data == null) return {};
-  if (!isTree(data)) throw new CodedError(ErrorCode.ConfigInvalid, `Config file ${file} must hold a mapping.`);
+  if (!isTree(data))
+    throw new CodedError(ErrorCode.ConfigInvalid, `Config file ${file} must hold a mapping.`);
   return data;
 }
 
@@ -103,7 +107,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   let data = readYaml(DEFAULT_CONFIG_FILE);
   const file = options.file ?? env.LLAVA_BOT_CONFIG;
   if (file) {
-    if (!existsSync(file)) throw new CodedError(ErrorCode.ConfigInvalid, `Config file ${file} does not exist.`);
+    if (!existsSync(file))
+      throw new CodedError(ErrorCode.ConfigInvalid, `Config file ${file} does not exist.`);
     data = deepMerge(data, readYaml(file));
   }
   data = deepMerge(data, envTree(env));

@@ -1,11 +1,13 @@
 import { z } from "zod";
+import { discordSection } from "./sections/discord.js";
 import { engineSection } from "./sections/engine.js";
 import { imagegenSection } from "./sections/imagegen.js";
 import { limitsSection } from "./sections/limits.js";
 import { modelSection } from "./sections/model.js";
 import { opsSection } from "./sections/ops.js";
-import { discordSection, slackSection, webSection } from "./sections/platforms.js";
 import { redisSection } from "./sections/redis.js";
+import { slackSection } from "./sections/slack.js";
+import { webSection } from "./sections/web.js";
 
 /** The whole non-secret configuration: config/default.yaml, an optional user file, then environment overrides. */
 export const configSchema = z.strictObject({

@@ -12,7 +12,11 @@ describe("config", () => {
 
   it("applies environment overrides with YAML scalars", () => {
     const { config } = loadConfig({
-      env: { LLAVA_BOT__MODEL__ID: "/models/tiny", LLAVA_BOT__ENGINE__CONCURRENCY: "4", LLAVA_BOT__WEB__ENABLED: "false" },
+      env: {
+        LLAVA_BOT__MODEL__ID: "/models/tiny",
+        LLAVA_BOT__ENGINE__CONCURRENCY: "4",
+        LLAVA_BOT__WEB__ENABLED: "false",
+      },
     });
     expect(config.model.id).toBe("/models/tiny");
     expect(config.engine.concurrency).toBe(4);

@@ -3,7 +3,11 @@ import { z } from "zod";
 export const limitsSection = z
   .object({
     /** Largest upload accepted, in bytes (enforced while streaming). */
-    maxImageBytes: z.number().int().min(1024).default(25 * 1024 * 1024),
+    maxImageBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(25 * 1024 * 1024),
     /** Largest decoded image, in pixels (width × height). */
     maxImagePixels: z.number().int().min(1024).default(50_000_000),
     maxImagesPerRequest: z.number().int().min(1).max(10).default(4),
@@ -13,9 +17,23 @@ export const limitsSection = z
     perScopeRate: z.number().int().min(1).default(30),
     perScopeWindowS: z.number().int().min(1).default(60),
     /** Blobs (uploads, results) expire after this many seconds. */
-    blobTtlS: z.number().int().min(60).default(24 * 3600),
+    blobTtlS: z
+      .number()
+      .int()
+      .min(60)
+      .default(24 * 3600),
     /** Completed and failed jobs kept for inspection. */
-    keepCompleted: z.object({ ageS: z.number().int().default(3600), count: z.number().int().default(1000) }).prefault({}),
-    keepFailed: z.object({ ageS: z.number().int().default(7 * 24 * 3600), count: z.number().int().default(5000) }).prefault({}),
+    keepCompleted: z
+      .object({ ageS: z.number().int().default(3600), count: z.number().int().default(1000) })
+      .prefault({}),
+    keepFailed: z
+      .object({
+        ageS: z
+          .number()
+          .int()
+          .default(7 * 24 * 3600),
+        count: z.number().int().default(5000),
+      })
+      .prefault({}),
   })
   .prefault({});
