@@ -75,7 +75,13 @@ function envTree(env: NodeJS.ProcessEnv): Tree {
     let node = out;
     for (const seg of path.slice(0, -1)) {
       const next = node[seg];
-      node = isTree(next) ? next : (node[seg] = {});
+      if (isTree(next)) {
+        node = next;
+      } else {
+        const fresh: Tree = {};
+        node[seg] = fresh;
+        node = fresh;
+      }
     }
     const leaf = path.at(-1);
     if (leaf) node[leaf] = parseYaml(raw);
