@@ -1,0 +1,254 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  AutoModelForImageTextToText,
+  AutoProcessor,
+  AutoTokenizer,
+  env,
+  InterruptableStoppingCriteria,
+  RawImage,
+  TextStreamer,
+} from "@huggingface/transformers";
+import sharp from "sharp";
+import { CodedError, ErrorCode } from "../../errors.js";
+import type { GenerateRequest, GenerateResult, LoadProgress, ModelImage, ModelPort } from "./port.js";
+import { type ModelSource, modelHint, resolveSource } from "./source.js";
+import { familyFor, renderPrompt, toTemplateMessages } from "./templates.js";
+
+export type Dtype = string | Record<string, string>;
+
+export interface TransformersOptions {
+  id: string;
+  device: "cpu" | "cuda";
+  dtype: Dtype;
+  cacheDir?: string;
+  maxNewTokens: number;
+  temperature: number;
+}
+
+// The library's own types are loose around multimodal models; these are the parts we use.
+interface Tok {
+  chat_template?: unknown;
+  apply_chat_template(messages: unknown, options: Record<string, unknown>): unknown;
+  batch_decode(ids: unknown, options: Record<string, unknown>): string[];
+  (
+    text: string,
+    options?: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+interface Proc {
+  tokenizer?: Tok;
+  (images: unknown, text?: string, options?: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+interface Seq {
+  dims: number[];
+  slice(...ranges: unknown[]): Seq;
+}
+interface Model {
+  config: { model_type?: string; text_config?: { model_type?: string } };
+  generate(args: Record<string, unknown>): Promise<Seq>;
+  dispose(): Promise<unknown>;
+}
+
+const FILES = ["vision_encoder", "embed_tokens", "decoder_model_merged"] as const;
+const SUFFIX_PREFERENCE = ["", "_fp16", "_q4f16", "_q4", "_quantized", "_int8", "_uint8", "_bnb4"] as const;
+const SUFFIX_DTYPE: Record<string, string> = {
+  "": "fp32",
+  _fp16: "fp16",
+  _q4f16: "q4f16",
+  _q4: "q4",
+  _quantized: "q8",
+  _int8: "int8",
+  _uint8: "uint8",
+  _bnb4: "bnb4",
+};
+
+/** For a local folder with dtype `auto`, pick per file the most precise weights that are present. */
+export function localDtypes(folder: string): Record<string, string> | undefined {
+  const dir = join(folder, "onnx");
+  if (!existsSync(dir)) return undefined;
+  const present = new Set(readdirSync(dir));
+  const out: Record<string, string> = {};
+  for (const file of FILES) {
+    const suffix = SUFFIX_PREFERENCE.find((s) => present.has(`${file}${s}.onnx`));
+    if (suffix !== undefined) out[file] = SUFFIX_DTYPE[suffix] ?? "fp32";
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function describeSource(source: ModelSource): string {
+  return source.kind === "folder" ? `folder ${source.path}` : `hub model "${source.id}"`;
+}
+
+function notFound(source: ModelSource, cause: unknown): CodedError {
+  const reason = (cause as Error)?.message ?? String(cause);
+  const offline =
+    /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|allowRemoteModels|local_files_only|not found/i.test(
+      reason,
+    );
+  const what =
+    source.kind === "folder"
+      ? `Cannot load the model from ${describeSource(source)}: ${existsSync(source.path) ? "it is not a complete transformers.js model folder (config.json, processor files, onnx/*.onnx)" : "no such folder"}.`
+      : `Cannot load ${describeSource(source)}${offline ? " (is this host offline, or is the id misspelled?)" : ""}.`;
+  return new CodedError(ErrorCode.ModelNotFound, `${what} ${modelHint()}`, { cause });
+}
+
+/** ModelImage → the library's RawImage, from raw RGB pixels (no file round-trip). */
+export async function toRawImage(image: ModelImage): Promise<RawImage> {
+  const { data, info } = await sharp(image.bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return new RawImage(
+    new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
+    info.width,
+    info.height,
+    3,
+  );
+}
+
+export function createTransformersModel(options: TransformersOptions): ModelPort {
+  const source = resolveSource(options.id);
+  let loading: Promise<{ model: Model; processor: Proc; tokenizer: Tok }> | undefined;
+
+  async function doLoad(onProgress?: (p: LoadProgress) => void) {
+    if (options.cacheDir) env.cacheDir = options.cacheDir;
+    const name = source.kind === "folder" ? source.path : source.id;
+    const dtype =
+      options.dtype === "auto"
+        ? source.kind === "folder"
+          ? localDtypes(source.path)
+          : undefined
+        : options.dtype;
+    const common: Record<string, unknown> = {
+      local_files_only: source.kind === "folder",
+      progress_callback: (p: { status?: string; file?: string; progress?: number }) => {
+        if (!onProgress) return;
+        if (p.status === "progress")
+          onProgress({
+            stage: "download",
+            ...(p.file ? { file: p.file } : {}),
+            fraction: (p.progress ?? 0) / 100,
+          });
+        else if (p.status === "initiate" || p.status === "done")
+          onProgress({ stage: "load", ...(p.file ? { file: p.file } : {}) });
+      },
+    };
+    try {
+      onProgress?.({ stage: "load" });
+      const processor = (await AutoProcessor.from_pretrained(name, common)) as unknown as Proc;
+      const tokenizer =
+        processor.tokenizer ?? ((await AutoTokenizer.from_pretrained(name, common)) as unknown as Tok);
+      const model = (await AutoModelForImageTextToText.from_pretrained(name, {
+        ...common,
+        device: options.device,
+        ...(dtype ? { dtype } : {}),
+      } as never)) as unknown as Model;
+      onProgress?.({ stage: "ready" });
+      return { model, processor, tokenizer };
+    } catch (cause) {
+      if (options.device === "cuda" && /cuda|provider/i.test(String((cause as Error)?.message))) {
+        throw new CodedError(
+          ErrorCode.ModelNotFound,
+          "The CUDA execution provider is not available. Install onnxruntime-node's CUDA build (npm ci --onnxruntime-node-install=cuda12) or set model.device: cpu.",
+          { cause },
+        );
+      }
+      throw notFound(source, cause);
+    }
+  }
+
+  function load(onProgress?: (p: LoadProgress) => void) {
+    loading ??= doLoad(onProgress).catch((err: unknown) => {
+      loading = undefined; // a later call may retry (e.g. after the folder appears)
+      throw err;
+    });
+    return loading;
+  }
+
+  return {
+    id: source.kind === "folder" ? source.path : source.id,
+    async load(onProgress) {
+      await load(onProgress);
+    },
+    async generate(request: GenerateRequest): Promise<GenerateResult> {
+      const { model, processor, tokenizer } = await load();
+      if (request.signal?.aborted) throw new CodedError(ErrorCode.Aborted, "The request was cancelled.");
+      const t0 = performance.now();
+      const modelType = model.config.model_type ?? model.config.text_config?.model_type;
+      const prompt = tokenizer.chat_template
+        ? String(
+            tokenizer.apply_chat_template(toTemplateMessages(request.messages), {
+              tokenize: false,
+              add_generation_prompt: true,
+            }),
+          )
+        : renderPrompt(familyFor(modelType), request.messages);
+      const images = await Promise.all(request.images.map(toRawImage));
+      let inputs: Record<string, unknown>;
+      if (images.length === 0) inputs = await tokenizer(prompt);
+      else if (processor.tokenizer)
+        inputs = await processor(images.length === 1 ? images[0] : images, prompt);
+      else inputs = { ...(await tokenizer(prompt)), ...(await processor(images)) };
+      const t1 = performance.now();
+
+      const stopper = new InterruptableStoppingCriteria();
+      const onAbort = () => stopper.interrupt();
+      request.signal?.addEventListener("abort", onAbort, { once: true });
+      let firstTokenAt: number | undefined;
+      let generated = 0;
+      const streamer = new TextStreamer(
+        tokenizer as never,
+        {
+          skip_prompt: true,
+          skip_special_tokens: true,
+          callback_function: (text: string) => {
+            if (text) request.onToken?.(text);
+          },
+          token_callback_function: () => {
+            firstTokenAt ??= performance.now();
+            generated++;
+          },
+        } as never,
+      );
+      const maxNewTokens = request.maxNewTokens ?? options.maxNewTokens;
+      const temperature = request.temperature ?? options.temperature;
+      let output: Seq;
+      try {
+        output = await model.generate({
+          ...inputs,
+          max_new_tokens: maxNewTokens,
+          do_sample: temperature > 0,
+          ...(temperature > 0 ? { temperature } : {}),
+          stopping_criteria: stopper,
+          streamer,
+        });
+      } finally {
+        request.signal?.removeEventListener("abort", onAbort);
+      }
+      const t2 = performance.now();
+      const promptTokens = (inputs.input_ids as Seq).dims[1] ?? 0;
+      const newIds = output.slice(null, [promptTokens, null]);
+      const text = tokenizer.batch_decode(newIds, { skip_special_tokens: true })[0]?.trim() ?? "";
+      const completionTokens = (newIds.dims[1] ?? 0) as number;
+      const finishReason = request.signal?.aborted
+        ? "abort"
+        : completionTokens >= maxNewTokens
+          ? "length"
+          : "stop";
+      return {
+        text,
+        promptTokens,
+        completionTokens,
+        finishReason,
+        timings: {
+          preprocessMs: t1 - t0,
+          prefillMs: (firstTokenAt ?? t2) - t1,
+          decodeMs: t2 - (firstTokenAt ?? t2),
+        },
+      };
+    },
+    async dispose() {
+      const loaded = await loading?.catch(() => undefined);
+      loading = undefined;
+      await loaded?.model.dispose();
+    },
+  };
+}
