@@ -193,7 +193,6 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
       const onAbort = () => stopper.interrupt();
       request.signal?.addEventListener("abort", onAbort, { once: true });
       let firstTokenAt: number | undefined;
-      let generated = 0;
       const streamer = new TextStreamer(
         tokenizer as never,
         {
@@ -204,7 +203,6 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
           },
           token_callback_function: () => {
             firstTokenAt ??= performance.now();
-            generated++;
           },
         } as never,
       );

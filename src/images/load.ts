@@ -1,0 +1,102 @@
+import sharp, { type Metadata } from "sharp";
+import type { ModelImage } from "../engine/model/port.js";
+import { CodedError, ErrorCode } from "../errors.js";
+import { type Sniffed, sniff } from "./sniff.js";
+
+export interface ImageLimits {
+  maxBytes: number;
+  maxPixels: number;
+  /** Long edge after shrink-on-load; photos larger than this never reach the model at full size. */
+  maxEdge?: number;
+}
+
+export interface LoadedImage extends ModelImage {
+  format: Sniffed;
+  /** Size before orientation and shrinking. */
+  original: { width: number; height: number };
+}
+
+export const SUPPORTED_FORMATS = "JPEG, PNG, WebP, GIF (first frame), AVIF or TIFF";
+
+function mb(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+}
+
+function unsupported(format: Sniffed): CodedError {
+  const what: Partial<Record<Sniffed, string>> = {
+    heic: "HEIC/HEIF photos (the iPhone default) are not supported yet",
+    svg: "SVG drawings are not supported",
+    pdf: "PDF files are not supported",
+  };
+  return new CodedError(
+    ErrorCode.UnsupportedFormat,
+    `${what[format] ?? "That file is not an image I can read"}. Please send a ${SUPPORTED_FORMATS} image.`,
+  );
+}
+
+/** Checks size and format before any decoding, so a hostile file costs nothing. */
+export function checkBytes(bytes: Buffer, limits: Pick<ImageLimits, "maxBytes">): Sniffed {
+  if (bytes.length > limits.maxBytes)
+    throw new CodedError(
+      ErrorCode.ImageTooLarge,
+      `That image is ${mb(bytes.length)}; the limit is ${mb(limits.maxBytes)}.`,
+    );
+  if (bytes.length === 0)
+    throw new CodedError(ErrorCode.CorruptImage, "That file is empty. Please upload the image again.");
+  const format = sniff(bytes);
+  if (format === "unknown" || format === "heic" || format === "svg" || format === "pdf")
+    throw unsupported(format);
+  return format;
+}
+
+/**
+ * Validates and normalises an upload for the model: real format from magic bytes, byte and pixel
+ * limits, EXIF orientation applied, shrunk on load, alpha flattened onto white, re-encoded.
+ */
+export async function loadImage(bytes: Buffer, limits: ImageLimits): Promise<LoadedImage> {
+  const format = checkBytes(bytes, limits);
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (cause) {
+    throw new CodedError(
+      ErrorCode.CorruptImage,
+      "That image looks damaged and cannot be opened. Please upload it again.",
+      { cause },
+    );
+  }
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (!width || !height)
+    throw new CodedError(ErrorCode.CorruptImage, "That image has no size and cannot be opened.");
+  if (width * height > limits.maxPixels) {
+    throw new CodedError(
+      ErrorCode.ImageTooManyPixels,
+      `That image is ${width}×${height} pixels (${Math.round((width * height) / 1e6)} MP); the limit is ${Math.round(limits.maxPixels / 1e6)} MP.`,
+    );
+  }
+  const edge = limits.maxEdge ?? 4096;
+  const photo = format === "jpeg" || format === "webp" || format === "avif";
+  let pipeline = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: "truncated", animated: false })
+    .autoOrient()
+    .resize(edge, edge, { fit: "inside", withoutEnlargement: true, fastShrinkOnLoad: true });
+  if (meta.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" });
+  pipeline = photo ? pipeline.jpeg({ quality: 90 }) : pipeline.png();
+  try {
+    const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+    return {
+      bytes: data,
+      mime: photo ? "image/jpeg" : "image/png",
+      width: info.width,
+      height: info.height,
+      format,
+      original: { width, height },
+    };
+  } catch (cause) {
+    throw new CodedError(
+      ErrorCode.CorruptImage,
+      "That image looks damaged or incomplete. Please upload it again.",
+      { cause },
+    );
+  }
+}
