@@ -1,0 +1,33 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { recognise } from "../../../src/skills/ocr/index.js";
+import { closeOcr, ocrScheduler } from "../../../src/skills/ocr/pool.js";
+import { fixture } from "../../helpers/images.js";
+
+describe("ocr (tesseract.js, offline traineddata)", () => {
+  afterAll(closeOcr);
+
+  it("reads the tesseract.js test page", async () => {
+    const result = await recognise(fixture("ocr-testocr.png"));
+    // Lines wrap where the page wraps them; the sentence is there once whitespace is folded.
+    expect(result.text.replace(/\s+/g, " ")).toContain("The quick brown dog jumped over the lazy fox");
+    expect(result.text).toContain("This is a lot of 12 point text");
+    expect(result.lines.length).toBeGreaterThanOrEqual(4);
+    for (const line of result.lines) {
+      const [x0, y0, x1, y1] = line.box;
+      expect(x1).toBeGreaterThan(x0);
+      expect(y1).toBeGreaterThan(y0);
+    }
+  });
+
+  it("reads a one-word image", async () => {
+    const result = await recognise(fixture("ocr-simple.png"));
+    expect(result.text).toContain("Tesseract.js");
+  });
+
+  it("reuses one worker pool across calls", async () => {
+    const first = await ocrScheduler();
+    await recognise(fixture("ocr-simple.png"));
+    expect(await ocrScheduler()).toBe(first);
+    expect(first.getNumWorkers()).toBeGreaterThanOrEqual(1);
+  });
+});
