@@ -16,12 +16,19 @@ export interface OcrResult {
 }
 
 interface Block {
-  paragraphs?: { lines?: { text: string; confidence: number; bbox: { x0: number; y0: number; x1: number; y1: number } }[] }[];
+  paragraphs?: {
+    lines?: { text: string; confidence: number; bbox: { x0: number; y0: number; x1: number; y1: number } }[];
+  }[];
 }
 
 export async function recognise(image: Buffer): Promise<OcrResult> {
   const scheduler = await ocrScheduler();
-  const { data } = (await scheduler.addJob("recognize", image, {}, { blocks: true, text: true })) as unknown as {
+  const { data } = (await scheduler.addJob(
+    "recognize",
+    image,
+    {},
+    { blocks: true, text: true },
+  )) as unknown as {
     data: { text: string; blocks?: Block[] | null };
   };
   const lines: OcrLine[] = [];
@@ -47,7 +54,9 @@ export const ocr = {
     const result = await recognise(image.bytes);
     const text = result.text || "I could not find any readable text in that image.";
     // The model only needs the words; boxes stay in `data` for callers that draw them.
-    const summary = result.text ? `${result.lines.length} lines of text: ${result.text.slice(0, 1500)}` : "no text found";
+    const summary = result.text
+      ? `${result.lines.length} lines of text: ${result.text.slice(0, 1500)}`
+      : "no text found";
     return { text, summary, data: result };
   },
 } satisfies Skill;

@@ -18,7 +18,11 @@ export function ocrPoolSize(): number {
 async function start(size: number): Promise<Scheduler> {
   const s = createScheduler();
   for (let i = 0; i < size; i++) {
-    const worker = await createWorker("eng", OEM.LSTM_ONLY, { langPath: eng.langPath, gzip: eng.gzip, cacheMethod: "none" });
+    const worker = await createWorker("eng", OEM.LSTM_ONLY, {
+      langPath: eng.langPath,
+      gzip: eng.gzip,
+      cacheMethod: "none",
+    });
     s.addWorker(worker);
   }
   return s;
