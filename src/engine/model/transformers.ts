@@ -120,15 +120,14 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
     const common: Record<string, unknown> = {
       local_files_only: source.kind === "folder",
       progress_callback: (p: { status?: string; file?: string; progress?: number }) => {
-        if (!onProgress) return;
+        // Reads from a local folder report "progress" too; only hub fetches are downloads.
+        if (!onProgress || source.kind === "folder") return;
         if (p.status === "progress")
           onProgress({
             stage: "download",
             ...(p.file ? { file: p.file } : {}),
             fraction: (p.progress ?? 0) / 100,
           });
-        else if (p.status === "initiate" || p.status === "done")
-          onProgress({ stage: "load", ...(p.file ? { file: p.file } : {}) });
       },
     };
     try {

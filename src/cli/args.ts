@@ -1,0 +1,68 @@
+import { readFile } from "node:fs/promises";
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { type LoadedConfig, loadConfig } from "../config/load.js";
+import { CodedError, ErrorCode } from "../errors.js";
+import { type LoadedImage, loadImage } from "../images/load.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export const COMMON_OPTIONS = {
+  model: { type: "string" },
+  config: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies Options;
+
+/** parseArgs with one friendly line for unknown flags or missing values. */
+export function parse<O extends Options>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    throw new CodedError(ErrorCode.BadRequest, `${message}. Run with --help for the options.`);
+  }
+}
+
+/** Configuration with CLI flags as the last layer. */
+export function configFromFlags(values: {
+  model?: string | undefined;
+  config?: string | undefined;
+}): LoadedConfig {
+  return loadConfig({
+    ...(values.config ? { file: values.config } : {}),
+    ...(values.model ? { overrides: { model: { id: values.model } } } : {}),
+  });
+}
+
+export async function readImage(path: string, config: LoadedConfig["config"]): Promise<LoadedImage> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a folder"
+          : code === "EACCES"
+            ? "permission denied"
+            : code;
+    throw new CodedError(ErrorCode.FileNotFound, `cannot read ${path}: ${why}`);
+  }
+  try {
+    return await loadImage(bytes, {
+      maxBytes: config.limits.maxImageBytes,
+      maxPixels: config.limits.maxImagePixels,
+      maxEdge: config.model.maxImageEdge,
+    });
+  } catch (err) {
+    if (err instanceof CodedError) throw new CodedError(err.code, `${path}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+export function usage(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}

@@ -1,0 +1,125 @@
+import type { Config } from "../config/schema.js";
+import type { Secrets } from "../config/secrets.js";
+import { CodedError, ErrorCode } from "../errors.js";
+import { type PostBundle, postBundleSchema } from "../queue/jobs.js";
+import { getSkill, isSkillName, skills } from "../skills/index.js";
+import { closeOcr } from "../skills/ocr/pool.js";
+import type { Skill, SkillContext, SkillResult } from "../skills/skill.js";
+import { createModel } from "./model/index.js";
+import type { ModelPort } from "./model/port.js";
+import { plan } from "./planner.js";
+import { route } from "./router.js";
+import type { Engine, EngineHooks, EngineOutput, EngineRequest } from "./types.js";
+
+export interface EngineOptions {
+  config: Config;
+  secrets: Secrets;
+  /** Inject a model (tests, benchmarks); otherwise the configured one. */
+  model?: ModelPort;
+}
+
+/** Skills the planner may call: everything that is not the model talking about the image itself. */
+function plannerTools(config: Config): Record<string, Skill> {
+  const out: Record<string, Skill> = {};
+  for (const [name, s] of Object.entries(skills)) {
+    const skill = s as unknown as Skill;
+    if (name === "describe" || name === "ask" || name === "caption") continue;
+    if (skill.available && !skill.available(config)) continue;
+    out[name] = skill;
+  }
+  return out;
+}
+
+function postFrom(data: unknown): PostBundle | undefined {
+  const parsed = postBundleSchema.safeParse(data);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const { config } = options;
+  const model = options.model ?? (await createModel(config, options.secrets));
+  let loaded = false;
+
+  async function ensureLoaded(hooks: EngineHooks): Promise<void> {
+    if (loaded) return;
+    hooks.progress?.("loading model");
+    await model.load();
+    loaded = true;
+  }
+
+  function context(request: EngineRequest, hooks: EngineHooks, skillName: string): SkillContext {
+    return {
+      images: request.images,
+      text: request.text,
+      model,
+      config,
+      signal: hooks.signal,
+      ...(request.locale ? { locale: request.locale } : {}),
+      progress: (detail) => hooks.progress?.("running", `${skillName}: ${detail}`),
+    };
+  }
+
+  async function runSkill(
+    skill: Skill,
+    params: unknown,
+    request: EngineRequest,
+    hooks: EngineHooks,
+  ): Promise<SkillResult> {
+    if (skill.available && !skill.available(config)) {
+      throw new CodedError(ErrorCode.BackendMissing, `The ${skill.name} skill is not set up on this bot.`);
+    }
+    hooks.progress?.("running", skill.name);
+    return skill.run(context(request, hooks, skill.name), params as never);
+  }
+
+  return {
+    model,
+    async run(request, hooks): Promise<EngineOutput> {
+      await ensureLoaded(hooks);
+      const r = route(request.command, request.text, request.args);
+      if (r.kind === "skill") {
+        if (!isSkillName(r.skill))
+          throw new CodedError(
+            ErrorCode.BackendMissing,
+            `The ${request.command} command is not available on this bot yet.`,
+          );
+        const skill = getSkill(r.skill);
+        const params = skill.params.safeParse(r.params);
+        if (!params.success) {
+          const first = params.error.issues[0];
+          throw new CodedError(
+            ErrorCode.BadRequest,
+            `That /${request.command} request is missing something: ${first ? `${first.path.join(".") || "input"} — ${first.message}` : "invalid options"}.`,
+          );
+        }
+        if (skill.name === "describe" || skill.name === "ask" || skill.name === "caption")
+          hooks.progress?.("thinking");
+        const result = await runSkill(skill, params.data, request, hooks);
+        const post = postFrom(result.data);
+        return { text: result.text ?? "", images: result.images ?? [], ...(post ? { post } : {}) };
+      }
+      const out = await plan({
+        question: request.text || "Describe this image.",
+        images: request.images,
+        history: request.history,
+        tools: plannerTools(config),
+        model,
+        maxTurns: config.engine.maxTurns,
+        signal: hooks.signal,
+        runTool: (skill, params) => runSkill(skill, params, request, hooks),
+        onThinking: () => hooks.progress?.("thinking"),
+      });
+      const post = postFrom(out.data);
+      return {
+        text: out.text,
+        images: out.images,
+        ...(post ? { post } : {}),
+        ...(config.engine.debug && out.trace.length ? { debug: out.trace.join("\n") } : {}),
+      };
+    },
+    async close() {
+      await closeOcr();
+      await model.dispose();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { isCodedError } from "../errors.js";
+import { logger } from "../log.js";
+import type { Skill, SkillImage, SkillResult } from "../skills/skill.js";
+import type { ChatMessage, ModelImage, ModelPort } from "./model/port.js";
+import { parseTurn } from "./planner/parse.js";
+
+/**
+ * The LLaVA-Plus loop: the model either answers or asks for one tool; the tool runs and its
+ * text-only summary goes back as the next user turn, until an answer or the turn limit.
+ * Anything unexpected (unknown tool, bad params, tool failure, garbled output) degrades to a
+ * plain answer rather than an error.
+ */
+export interface PlannerInput {
+  question: string;
+  images: ModelImage[];
+  history: { role: "user" | "assistant"; content: string }[];
+  /** Tools the model may call, by name. */
+  tools: Record<string, Skill>;
+  model: ModelPort;
+  maxTurns: number;
+  signal: AbortSignal;
+  /** Runs a tool (the engine wraps skills with progress and context). */
+  runTool: (skill: Skill, params: unknown) => Promise<SkillResult>;
+  onThinking?: () => void;
+}
+
+export interface PlannerOutput {
+  text: string;
+  /** Only images that a tool really produced. */
+  images: SkillImage[];
+  data?: unknown;
+  /** Thoughts, actions and tool summaries, for debug output. */
+  trace: string[];
+}
+
+export function toolPrompt(tools: Record<string, Skill>): string {
+  const lines = Object.values(tools).map((t) => `- ${t.name}: ${t.description}`);
+  if (lines.length === 0) return "Answer the user's question about the image directly.";
+  return [
+    "You can answer directly, or call one tool per turn when it helps. Tools:",
+    ...lines,
+    'To call a tool, reply with: "thoughts🤔" <why> "actions🚀" [{"API_name": "<tool>", "API_params": {...}}] "value👉" <what you will do>',
+    'To answer, reply with: "thoughts🤔" <why> "actions🚀" [] "value👉" <answer>',
+  ].join("\n");
+}
+
+function followUp(tool: string, summary: string, question: string): string {
+  return `${tool} model outputs: ${summary}\n\nPlease summarize the model outputs and answer my first question: ${question}`;
+}
+
+export async function plan(input: PlannerInput): Promise<PlannerOutput> {
+  const trace: string[] = [];
+  const images: SkillImage[] = [];
+  let data: unknown;
+  const messages: ChatMessage[] = [
+    { role: "system", content: toolPrompt(input.tools) },
+    ...input.history.map((h) => ({ role: h.role, content: h.content })),
+    { role: "user", content: input.question, imageCount: input.images.length },
+  ];
+  let lastSummary: string | undefined;
+
+  for (let turn = 0; turn <= input.maxTurns; turn++) {
+    input.onThinking?.();
+    const out = await input.model.generate({ messages, images: input.images, signal: input.signal });
+    const parsed = parseTurn(out.text);
+    if (parsed.thoughts) trace.push(`thoughts: ${parsed.thoughts}`);
+    const call = parsed.action;
+    if (!call || turn === input.maxTurns) {
+      return { text: parsed.value ?? out.text, images, data, trace };
+    }
+    trace.push(`action: ${call.name} ${JSON.stringify(call.params)}`);
+    const tool = input.tools[call.name];
+    let summary: string;
+    if (!tool) {
+      summary = `there is no tool named ${call.name}; answer without it`;
+    } else {
+      const params = tool.params.safeParse(call.params);
+      if (!params.success) {
+        summary = `the ${call.name} tool was called with bad parameters (${params.error.issues.map((i) => i.message).join("; ")}); answer without it`;
+      } else {
+        try {
+          const result = await input.runTool(tool, params.data);
+          summary = result.summary;
+          if (result.images) images.push(...result.images);
+          if (result.data !== undefined) data = result.data;
+        } catch (err) {
+          if (!isCodedError(err)) logger().warn({ err, tool: call.name }, "tool failed inside the planner");
+          summary = `the ${call.name} tool failed (${isCodedError(err) && err.userFacing ? err.message : "internal error"}); answer without it`;
+        }
+      }
+    }
+    trace.push(`${call.name} → ${summary}`);
+    lastSummary = summary;
+    messages.push({ role: "assistant", content: out.text });
+    messages.push({ role: "user", content: followUp(call.name, summary, input.question) });
+  }
+  return { text: lastSummary ?? "", images, data, trace };
+}

@@ -1,0 +1,43 @@
+import type { CommandName } from "../queue/jobs.js";
+import type { SkillName } from "../skills/index.js";
+
+/**
+ * Slash commands go straight to one skill; only free-form mentions (`chat`) go through the
+ * planner. Maps the request's text and options to that skill's params.
+ */
+export type Route =
+  | { kind: "skill"; skill: SkillName; params: Record<string, unknown> }
+  | { kind: "planner" };
+
+export function route(
+  command: CommandName,
+  text: string,
+  args: Record<string, string | number | boolean>,
+): Route {
+  switch (command) {
+    case "describe":
+      return { kind: "skill", skill: "describe", params: {} };
+    case "ask":
+      return { kind: "skill", skill: "ask", params: { question: text || String(args.question ?? "") } };
+    case "ocr":
+      return { kind: "skill", skill: "ocr", params: {} };
+    case "caption":
+      return { kind: "skill", skill: "caption", params: {} };
+    case "edit":
+      return { kind: "skill", skill: "edit", params: { ...args, ...(text ? { edits: text } : {}) } };
+    case "generate":
+      return {
+        kind: "skill",
+        skill: "generate" as SkillName,
+        params: { ...args, prompt: text || String(args.prompt ?? "") },
+      };
+    case "post":
+      return {
+        kind: "skill",
+        skill: "post" as SkillName,
+        params: { ...args, ...(text ? { request: text } : {}) },
+      };
+    case "chat":
+      return { kind: "planner" };
+  }
+}

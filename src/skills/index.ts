@@ -1,0 +1,19 @@
+import { ask } from "./ask.js";
+import { caption } from "./caption.js";
+import { describe } from "./describe.js";
+import { edit } from "./edit/index.js";
+import { ocr } from "./ocr/index.js";
+import type { Skill } from "./skill.js";
+
+/** The skill repository: a frozen map, so skill names are a typed union. */
+export const skills = Object.freeze({ describe, ask, caption, ocr, edit });
+
+export type SkillName = keyof typeof skills;
+
+export function isSkillName(name: string): name is SkillName {
+  return Object.hasOwn(skills, name);
+}
+
+export function getSkill(name: SkillName): Skill {
+  return skills[name] as unknown as Skill;
+}
