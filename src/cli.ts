@@ -5,17 +5,10 @@ import { CodedError, isCodedError, newErrorId } from "./errors.js";
  * `run(argv: string[]): Promise<number>`; modules load lazily so `describe` never pays for discord.js.
  */
 const COMMANDS = {
-  start: () => import("./cli/start.js"),
-  engine: () => import("./cli/engine.js"),
-  discord: () => import("./cli/discord.js"),
-  slack: () => import("./cli/slack.js"),
-  web: () => import("./cli/web.js"),
   describe: () => import("./cli/describe.js"),
   ask: () => import("./cli/ask.js"),
   ocr: () => import("./cli/ocr.js"),
   edit: () => import("./cli/edit.js"),
-  generate: () => import("./cli/generate.js"),
-  post: () => import("./cli/post.js"),
   "make-test-model": () => import("./cli/make-test-model.js"),
 } satisfies Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>>;
 
