@@ -9,6 +9,7 @@ const COMMANDS = {
   ask: () => import("./cli/ask.js"),
   ocr: () => import("./cli/ocr.js"),
   edit: () => import("./cli/edit.js"),
+  engine: () => import("./cli/engine.js"),
   "make-test-model": () => import("./cli/make-test-model.js"),
 } satisfies Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>>;
 

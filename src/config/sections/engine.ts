@@ -8,6 +8,9 @@ export const engineSection = z
     /** On SIGTERM/SIGINT, how long the current job may run before it is handed back. */
     shutdownGraceMs: z.number().int().min(0).default(30_000),
     attempts: z.number().int().min(1).max(20).default(3),
+    /** A job whose engine stops renewing its lock for this long is handed to another engine. */
+    lockDurationMs: z.number().int().min(500).default(30_000),
+    stalledIntervalMs: z.number().int().min(500).default(30_000),
     /** Planner: at most this many tool calls per request. */
     maxTurns: z.number().int().min(1).max(10).default(3),
     /** Show the planner's thoughts and actions to users. */

@@ -1,0 +1,64 @@
+import { Queue } from "bullmq";
+import { createEngine } from "../engine/engine.js";
+import { createMetrics, serveMetrics } from "../engine/ops/metrics.js";
+import { startEngineWorker } from "../engine/worker.js";
+import { CodedError, ErrorCode } from "../errors.js";
+import { logger } from "../log.js";
+import { bullConnection } from "../queue/connection.js";
+import { bullQueueName } from "../queue/names.js";
+import { COMMON_OPTIONS, configFromFlags, parse, usage } from "./args.js";
+
+const HELP = `usage: llava-bot engine [--model ID|PATH]
+
+Runs an engine worker on the requests queue of REDIS_URL. Start as many as you have GPUs or hosts,
+all against the same Redis. Metrics on ops.metricsPort (/metrics, /healthz). SIGTERM or Ctrl-C
+stops taking jobs and lets the running ones finish within engine.shutdownGraceMs.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(argv, COMMON_OPTIONS);
+  if (values.help) return usage(HELP);
+  const loaded = configFromFlags(values);
+  const { config, secrets } = loaded;
+  if (!secrets.redisUrl)
+    throw new CodedError(
+      ErrorCode.RedisMissing,
+      "llava-bot engine needs REDIS_URL (e.g. redis://127.0.0.1:6379). `llava-bot start` runs everything with its own Redis.",
+    );
+  const prefix = config.redis.prefix;
+  const engine = await createEngine(loaded);
+  const metrics = createMetrics([
+    new Queue(bullQueueName("requests"), { connection: bullConnection(secrets.redisUrl, "queue"), prefix }),
+  ]);
+  const worker = startEngineWorker({
+    redisUrl: secrets.redisUrl,
+    prefix,
+    config,
+    engine,
+    onJobDone: (i) => metrics.observe(i),
+  });
+  const ops =
+    config.ops.metricsPort === null
+      ? undefined
+      : await serveMetrics(metrics, {
+          host: config.ops.metricsHost,
+          port: config.ops.metricsPort,
+          healthy: () => worker.worker.isRunning(),
+        });
+  logger().info(
+    { model: engine.model.id, prefix, concurrency: config.engine.concurrency, metrics: ops?.url },
+    "engine started",
+  );
+  // Load weights now rather than on the first job, so the first user does not wait for it.
+  void engine.model.load().catch((err: unknown) => logger().error({ err }, "model failed to load"));
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+  logger().info("engine stopping: no new jobs; finishing the running ones");
+  await worker.close();
+  await ops?.close();
+  await engine.close();
+  return 0;
+}

@@ -1,0 +1,223 @@
+import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import type { Config } from "../config/schema.js";
+import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../errors.js";
+import { loadImage } from "../images/load.js";
+import { logger } from "../log.js";
+import { createBlobStore } from "../queue/blobs.js";
+import { bullConnection, checkEvictionPolicy, workerConnection } from "../queue/connection.js";
+import {
+  type DeliveryInput,
+  type DeliveryQueueName,
+  deliveryQueueName,
+  type Progress,
+  type RequestJob,
+  type ResultImage,
+  requestJobSchema,
+} from "../queue/jobs.js";
+import { bullQueueName, jobIdFor } from "../queue/names.js";
+import type { Engine } from "./types.js";
+
+export interface EngineWorkerOptions {
+  redisUrl: string;
+  prefix: string;
+  config: Config;
+  engine: Engine;
+  /** Observes finished jobs (metrics). */
+  onJobDone?: (info: {
+    command: string;
+    ms: number;
+    outcome: "ok" | "user_error" | "failed" | "retry";
+  }) => void;
+}
+
+export interface EngineWorker {
+  worker: Worker;
+  /** Stops taking jobs; the running ones get graceMs to finish, then are aborted and handed back. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * The engine side of the queue: takes requests, runs them through the engine, stores result
+ * images as blobs and enqueues the answer (or a friendly error) as a delivery. A request either
+ * delivers or says why; user-caused failures are not retried.
+ */
+export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
+  const { config, engine, prefix } = options;
+  const redis = workerConnection(options.redisUrl);
+  void checkEvictionPolicy(redis);
+  const blobs = createBlobStore(redis, {
+    prefix,
+    ttlS: config.limits.blobTtlS,
+    maxBytes: config.limits.maxImageBytes,
+  });
+  const deliveryQueues = new Map<DeliveryQueueName, Queue>();
+  const running = new Map<string, AbortController>();
+
+  function deliveries(platform: RequestJob["platform"]): Queue {
+    const name = deliveryQueueName(platform);
+    let q = deliveryQueues.get(name);
+    if (!q) {
+      q = new Queue(bullQueueName(name), { connection: bullConnection(options.redisUrl, "worker"), prefix });
+      deliveryQueues.set(name, q);
+    }
+    return q;
+  }
+
+  async function deliver(
+    request: RequestJob,
+    body: Omit<
+      DeliveryInput,
+      "requestId" | "platform" | "command" | "user" | "scope" | "reply" | "finishedAt"
+    >,
+  ) {
+    const delivery: DeliveryInput = {
+      requestId: request.requestId,
+      platform: request.platform,
+      command: request.command,
+      user: request.user,
+      scope: request.scope,
+      reply: request.reply,
+      finishedAt: Date.now(),
+      ...body,
+    };
+    // The delivery's job id is the request's: a request re-run after a crash cannot enqueue a second one.
+    await deliveries(request.platform).add("delivery", delivery, {
+      jobId: jobIdFor(request.requestId),
+      attempts: 8,
+      backoff: { type: "exponential", delay: 2000 },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+
+  async function alreadyDelivered(request: RequestJob): Promise<boolean> {
+    return (await deliveries(request.platform).getJob(jobIdFor(request.requestId))) !== undefined;
+  }
+
+  async function process(job: Job<RequestJob>): Promise<{ deliveredTo: DeliveryQueueName }> {
+    const parsed = requestJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      logger().error({ jobId: job.id, issues: parsed.error.issues }, "invalid request job");
+      throw new UnrecoverableError("invalid request job data");
+    }
+    const request = parsed.data;
+    const deliveredTo = deliveryQueueName(request.platform);
+    if (await alreadyDelivered(request)) return { deliveredTo };
+    const started = performance.now();
+    const controller = new AbortController();
+    running.set(request.requestId, controller);
+    const timeout = setTimeout(
+      () => controller.abort(new CodedError(ErrorCode.Timeout, "job timed out")),
+      config.engine.jobTimeoutMs,
+    );
+    const report = (stage: Progress["stage"], detail?: string) =>
+      void job
+        .updateProgress({ stage, ...(detail ? { detail } : {}), at: Date.now() } satisfies Progress)
+        .catch(() => undefined);
+    try {
+      const images = [];
+      for (const ref of request.images) {
+        const bytes = await blobs.get(ref.key);
+        images.push(
+          await loadImage(bytes, {
+            maxBytes: config.limits.maxImageBytes,
+            maxPixels: config.limits.maxImagePixels,
+            maxEdge: config.model.maxImageEdge,
+          }),
+        );
+      }
+      const output = await engine.run(
+        {
+          command: request.command,
+          args: request.args,
+          text: request.text,
+          images,
+          history: request.history,
+          ...(request.locale ? { locale: request.locale } : {}),
+        },
+        { signal: controller.signal, progress: report },
+      );
+      if (controller.signal.aborted)
+        throw controller.signal.reason ?? new CodedError(ErrorCode.Aborted, "aborted");
+      const results: ResultImage[] = [];
+      if (output.images.length) report("uploading");
+      for (const image of output.images) {
+        const ref = await blobs.put(image.bytes, {
+          mime: image.mime,
+          width: image.width,
+          height: image.height,
+          name: image.filename,
+        });
+        results.push({ ...ref, altText: image.altText, filename: image.filename });
+      }
+      await deliver(request, {
+        status: "ok",
+        text: output.text,
+        images: results,
+        ...(output.post ? { post: output.post } : {}),
+        ...(output.debug ? { debug: output.debug } : {}),
+      });
+      options.onJobDone?.({ command: request.command, ms: performance.now() - started, outcome: "ok" });
+      return { deliveredTo };
+    } catch (err) {
+      const reason =
+        controller.signal.aborted && isCodedError(controller.signal.reason) ? controller.signal.reason : err;
+      const ms = performance.now() - started;
+      if (isCodedError(reason) && reason.userFacing) {
+        await deliver(request, { status: "error", error: { code: reason.code, message: reason.message } });
+        options.onJobDone?.({ command: request.command, ms, outcome: "user_error" });
+        return { deliveredTo };
+      }
+      const attempts = job.opts.attempts ?? 1;
+      const last =
+        job.attemptsMade + 1 >= attempts || (isCodedError(reason) && reason.code === ErrorCode.Timeout);
+      if (!last) {
+        logger().warn(
+          { err: reason, requestId: request.requestId, attempt: job.attemptsMade + 1 },
+          "request failed; will retry",
+        );
+        options.onJobDone?.({ command: request.command, ms, outcome: "retry" });
+        throw reason;
+      }
+      const errorId = newErrorId();
+      logger().error({ err: reason, errorId, requestId: request.requestId }, "request failed for good");
+      await deliver(request, {
+        status: "error",
+        error: {
+          code: isCodedError(reason) ? reason.code : ErrorCode.Internal,
+          message: userMessage(reason, errorId),
+          errorId,
+        },
+      });
+      options.onJobDone?.({ command: request.command, ms, outcome: "failed" });
+      throw new UnrecoverableError(`failed for good (error id ${errorId})`);
+    } finally {
+      clearTimeout(timeout);
+      running.delete(request.requestId);
+    }
+  }
+
+  const worker = new Worker<RequestJob>(bullQueueName("requests"), process, {
+    connection: bullConnection(options.redisUrl, "worker"),
+    prefix,
+    concurrency: config.engine.concurrency,
+    lockDuration: config.engine.lockDurationMs,
+    stalledInterval: config.engine.stalledIntervalMs,
+    maxStalledCount: 2,
+  });
+  worker.on("error", (err) => logger().warn({ err }, "engine worker error"));
+
+  return {
+    worker,
+    async close(graceMs = config.engine.shutdownGraceMs) {
+      const closing = worker.close();
+      const timer = setTimeout(() => {
+        for (const c of running.values()) c.abort(new Error("engine shutting down"));
+      }, graceMs);
+      await closing;
+      clearTimeout(timer);
+      await Promise.all([...deliveryQueues.values()].map((q) => q.close()));
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+import { CodedError, ErrorCode } from "../errors.js";
+import type { BlobRef } from "./jobs.js";
+
+/**
+ * Image bytes live here, once, with a TTL; jobs carry only the keys. Keys are content hashes, so
+ * the same upload is stored once. Small interface on purpose: an S3-compatible store fits behind it.
+ */
+export interface BlobStore {
+  put(bytes: Buffer, meta: Omit<BlobRef, "key" | "bytes">): Promise<BlobRef>;
+  /** Throws CodedError(BlobExpired) with a "please upload again" sentence when the blob is gone. */
+  get(key: string): Promise<Buffer>;
+  delete(key: string): Promise<void>;
+}
+
+export interface BlobOptions {
+  prefix: string;
+  ttlS: number;
+  maxBytes: number;
+}
+
+export const BLOB_KEY = /^blob-[0-9a-f]{40}$/;
+
+export function createBlobStore(redis: Redis, options: BlobOptions): BlobStore {
+  const redisKey = (key: string) => `${options.prefix}:blob:${key}`;
+  return {
+    async put(bytes, meta) {
+      if (bytes.length > options.maxBytes) {
+        const mb = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MB`;
+        throw new CodedError(
+          ErrorCode.ImageTooLarge,
+          `That image is ${mb(bytes.length)}; the limit is ${mb(options.maxBytes)}.`,
+        );
+      }
+      const key = `blob-${createHash("sha1").update(bytes).digest("hex")}`;
+      await redis.set(redisKey(key), bytes, "EX", options.ttlS);
+      return { key, bytes: bytes.length, ...meta };
+    },
+    async get(key) {
+      if (!BLOB_KEY.test(key))
+        throw new CodedError(
+          ErrorCode.BlobExpired,
+          "That image reference is not valid. Please upload it again.",
+        );
+      const bytes = await redis.getBuffer(redisKey(key));
+      if (!bytes)
+        throw new CodedError(
+          ErrorCode.BlobExpired,
+          "That image is no longer available (uploads are kept for a limited time). Please upload it again.",
+        );
+      return bytes;
+    },
+    async delete(key) {
+      await redis.del(redisKey(key));
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { Redis } from "ioredis";
+import { logger } from "../log.js";
+
+/**
+ * Redis connections as BullMQ wants them: workers and event listeners wait out outages
+ * (maxRetriesPerRequest: null) so they resume by themselves; producers fail fast so an adapter
+ * can tell the user at once instead of hanging while Redis is down.
+ */
+export function workerConnection(url: string): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    retryStrategy: (times: number) => Math.min(200 * times, 2000),
+  });
+}
+
+export function producerConnection(url: string): Redis {
+  return new Redis(url, {
+    // Commands wait for the first connection, but fail after one reconnect attempt during an outage.
+    maxRetriesPerRequest: 1,
+    connectTimeout: 5000,
+    retryStrategy: (times: number) => Math.min(200 * times, 2000),
+  });
+}
+
+/** Waits until a connection created with enableOfflineQueue: false is usable. */
+export async function ready(redis: Redis): Promise<void> {
+  if (redis.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    const onReady = () => {
+      redis.off("error", onError);
+      resolve();
+    };
+    const onError = (err: Error) => {
+      if (redis.status === "end") {
+        redis.off("ready", onReady);
+        reject(err);
+      }
+    };
+    redis.once("ready", onReady);
+    redis.on("error", onError);
+  });
+}
+
+/** BullMQ loses jobs if Redis evicts keys under memory pressure; say so at start-up. */
+export async function checkEvictionPolicy(redis: Redis): Promise<string | undefined> {
+  try {
+    const reply = (await redis.config("GET", "maxmemory-policy")) as string[];
+    const policy = reply[1];
+    if (policy && policy !== "noeviction") {
+      logger().warn(
+        { policy },
+        `Redis maxmemory-policy is "${policy}"; set it to "noeviction" (CONFIG SET maxmemory-policy noeviction) or jobs may be lost under memory pressure`,
+      );
+    }
+    return policy;
+  } catch {
+    return undefined; // managed Redis services often forbid CONFIG
+  }
+}
+
+export interface BullConnection {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db?: number;
+  tls?: Record<string, never>;
+  maxRetriesPerRequest: number | null;
+}
+
+/**
+ * Connection options for BullMQ's own connections (it creates and closes them). Workers and
+ * event listeners wait forever through outages; queues used for adding fail after a retry.
+ */
+export function bullConnection(url: string, role: "worker" | "queue"): BullConnection {
+  const u = new URL(url);
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(u.port || 6379),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    ...(u.protocol === "rediss:" ? { tls: {} } : {}),
+    maxRetriesPerRequest: role === "worker" ? null : 1,
+  };
+}

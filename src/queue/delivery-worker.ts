@@ -1,0 +1,94 @@
+import { randomBytes } from "node:crypto";
+import { DelayedError, Worker } from "bullmq";
+import type { Adapter } from "../bots/adapter.js";
+import { logger } from "../log.js";
+import { bullConnection, workerConnection } from "./connection.js";
+import {
+  type DeliveryJob,
+  type DeliveryReceipt,
+  deliveryJobSchema,
+  deliveryQueueName,
+  type Platform,
+} from "./jobs.js";
+import { createLimits } from "./limits.js";
+import { bullQueueName } from "./names.js";
+
+export interface DeliveryWorkerOptions {
+  redisUrl: string;
+  prefix: string;
+  platform: Platform;
+  adapter: Pick<Adapter, "post">;
+  concurrency?: number;
+}
+
+/** While a post is in progress its claim is a short lease; once posted it is a long-lived "done" mark. */
+const POSTING_LEASE_S = 120;
+const DONE_TTL_S = 7 * 24 * 3600;
+
+/**
+ * Consumes deliveries:<platform> and posts each one exactly once to the user. A claim key is set
+ * before posting: a retried delivery (worker crash, stalled job, duplicate enqueue) finds it and
+ * posts nothing. The trade-off: if a process dies between claiming and posting, the lease
+ * expires after two minutes and the retry posts then — late, never twice.
+ */
+export function startDeliveryWorker(options: DeliveryWorkerOptions): {
+  worker: Worker;
+  close(): Promise<void>;
+} {
+  const connection = workerConnection(options.redisUrl);
+  const limits = createLimits(connection, {
+    prefix: options.prefix,
+    perUserInFlight: 1,
+    perScopeRate: 1,
+    perScopeWindowS: 1,
+    slotTtlMs: 1,
+  });
+  const worker = new Worker<DeliveryJob, DeliveryReceipt>(
+    bullQueueName(deliveryQueueName(options.platform)),
+    async (job, token) => {
+      const delivery = deliveryJobSchema.parse(job.data);
+      const key = `${options.prefix}:delivered:${delivery.platform}:${delivery.requestId}`;
+      const lease = `posting:${randomBytes(6).toString("hex")}`;
+      const claimed = await connection.set(key, lease, "EX", POSTING_LEASE_S, "NX");
+      if (claimed === null) {
+        const state = await connection.get(key);
+        if (state?.startsWith("posting:")) {
+          // Another worker is posting it right now; look again when its lease could have run out.
+          await job.moveToDelayed(Date.now() + POSTING_LEASE_S * 1000, token);
+          throw new DelayedError();
+        }
+        return { postedAt: Date.now(), messageIds: [], duplicate: true };
+      }
+      let receipt: Omit<DeliveryReceipt, "duplicate">;
+      try {
+        receipt = await options.adapter.post(delivery);
+      } catch (err) {
+        await connection.del(key); // nothing was posted: let the retry try again
+        throw err;
+      }
+      await connection.set(key, "done", "EX", DONE_TTL_S);
+      await limits.release({
+        requestId: delivery.requestId,
+        platform: delivery.platform,
+        userId: delivery.user.id,
+      });
+      return { ...receipt, duplicate: false };
+    },
+    {
+      connection: bullConnection(options.redisUrl, "worker"),
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 4,
+    },
+  );
+  worker.on("failed", (job, err) => {
+    logger().warn({ err, requestId: job?.data.requestId, attempts: job?.attemptsMade }, "delivery failed");
+  });
+  worker.on("error", (err) => logger().warn({ err }, "delivery worker error"));
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}

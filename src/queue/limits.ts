@@ -1,0 +1,100 @@
+import type { Redis } from "ioredis";
+import { CodedError, ErrorCode } from "../errors.js";
+
+/**
+ * Per-user in-flight and per-scope (guild/workspace) rate limits, decided inside Redis by one Lua
+ * script so that any number of adapter replicas agree. In-flight entries carry their own expiry,
+ * so a request whose engine died cannot hold a slot forever.
+ */
+const ACQUIRE = `
+local inflight, rate = KEYS[1], KEYS[2]
+local now, expires, id = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local userLimit, rateLimit, window, countInflight = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7] == "1"
+redis.call("ZREMRANGEBYSCORE", inflight, "-inf", now)
+if redis.call("ZSCORE", inflight, id) then return {1, 0, 0} end
+if countInflight and redis.call("ZCARD", inflight) >= userLimit then return {0, 1, 0} end
+local used = tonumber(redis.call("GET", rate) or "0")
+if used >= rateLimit then return {0, 2, redis.call("TTL", rate)} end
+redis.call("INCR", rate)
+if used == 0 then redis.call("EXPIRE", rate, window) end
+if countInflight then
+  redis.call("ZADD", inflight, expires, id)
+  redis.call("PEXPIREAT", inflight, expires)
+end
+return {1, 0, 0}
+`;
+
+export interface LimitOptions {
+  prefix: string;
+  perUserInFlight: number;
+  perScopeRate: number;
+  perScopeWindowS: number;
+  /** How long an admitted request may hold its slot at most (safety net for crashed engines). */
+  slotTtlMs: number;
+}
+
+export interface LimitSubject {
+  requestId: string;
+  platform: string;
+  userId: string;
+  scopeId: string;
+  /** Background work (auto-captions) counts toward the scope rate but not the user's in-flight slots. */
+  background: boolean;
+}
+
+function keys(o: LimitOptions, s: Pick<LimitSubject, "platform" | "userId" | "scopeId">, now: number) {
+  const window = Math.floor(now / 1000 / o.perScopeWindowS);
+  return {
+    inflight: `${o.prefix}:inflight:${s.platform}:${s.userId}`,
+    rate: `${o.prefix}:rate:${s.platform}:${s.scopeId}:${window}`,
+  };
+}
+
+export function createLimits(redis: Redis, options: LimitOptions) {
+  return {
+    /** Admits the request or throws a CodedError the adapter can show as is. Idempotent per request id. */
+    async acquire(s: LimitSubject): Promise<void> {
+      const now = Date.now();
+      const k = keys(options, s, now);
+      const [ok, reason, ttl] = (await redis.eval(
+        ACQUIRE,
+        2,
+        k.inflight,
+        k.rate,
+        now,
+        now + options.slotTtlMs,
+        s.requestId,
+        options.perUserInFlight,
+        options.perScopeRate,
+        options.perScopeWindowS,
+        s.background ? "0" : "1",
+      )) as [number, number, number];
+      if (ok === 1) return;
+      if (reason === 1) {
+        throw new CodedError(
+          ErrorCode.TooManyInFlight,
+          `You already have ${options.perUserInFlight} requests in progress. Please wait for one to finish.`,
+        );
+      }
+      const wait = Math.max(1, ttl);
+      throw new CodedError(
+        ErrorCode.RateLimited,
+        `This server is sending a lot of requests right now. Please try again in ${wait} s.`,
+        {
+          retryAfterS: wait,
+        },
+      );
+    },
+    /** Frees the user's slot once the request has delivered or failed for good. */
+    async release(s: Pick<LimitSubject, "requestId" | "platform" | "userId">): Promise<void> {
+      await redis.zrem(`${options.prefix}:inflight:${s.platform}:${s.userId}`, s.requestId);
+    },
+    async inFlight(s: Pick<LimitSubject, "platform" | "userId">): Promise<number> {
+      const key = `${options.prefix}:inflight:${s.platform}:${s.userId}`;
+      await redis.zremrangebyscore(key, "-inf", Date.now());
+      return redis.zcard(key);
+    },
+  };
+}
+
+export type Limits = ReturnType<typeof createLimits>;

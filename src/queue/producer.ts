@@ -1,0 +1,101 @@
+import { Queue } from "bullmq";
+import type { Config } from "../config/schema.js";
+import { type BlobStore, createBlobStore } from "./blobs.js";
+import { bullConnection, producerConnection, ready } from "./connection.js";
+import { type RequestInput, type RequestJob, requestJobSchema } from "./jobs.js";
+import { createLimits, type Limits } from "./limits.js";
+import { bullQueueName, jobIdFor } from "./names.js";
+
+export interface ProducerOptions {
+  redisUrl: string;
+  prefix: string;
+  config: Config;
+}
+
+export interface SubmitResult {
+  jobId: string;
+  /** 1-based place among waiting requests; 0 when it is already running or done. */
+  position: number;
+  /** True when this event had been submitted before: nothing new was queued. */
+  duplicate: boolean;
+}
+
+const PRIORITY = { interactive: 1, background: 10 } as const;
+/** How long an event id is remembered, beyond job retention, so a late platform retry is still a duplicate. */
+const SEEN_TTL_S = 3 * 24 * 3600;
+
+export interface Producer {
+  submit(input: RequestInput): Promise<SubmitResult>;
+  position(requestId: string): Promise<number>;
+  readonly blobs: BlobStore;
+  readonly limits: Limits;
+  close(): Promise<void>;
+}
+
+export function slotTtlMs(config: Config): number {
+  return config.engine.jobTimeoutMs * (config.engine.attempts + 1) + 10 * 60_000;
+}
+
+export function createProducer(options: ProducerOptions): Producer {
+  const { config, prefix } = options;
+  const redis = producerConnection(options.redisUrl);
+  // BullMQ's Queue uses its own connection; it must not fail fast while adding.
+  const queue = new Queue<RequestJob>(bullQueueName("requests"), {
+    connection: bullConnection(options.redisUrl, "queue"),
+    prefix,
+  });
+  const blobs = createBlobStore(redis, {
+    prefix,
+    ttlS: config.limits.blobTtlS,
+    maxBytes: config.limits.maxImageBytes,
+  });
+  const limits = createLimits(redis, {
+    prefix,
+    perUserInFlight: config.limits.perUserInFlight,
+    perScopeRate: config.limits.perScopeRate,
+    perScopeWindowS: config.limits.perScopeWindowS,
+    slotTtlMs: slotTtlMs(config),
+  });
+  const prioritizedKey = `${prefix}:${bullQueueName("requests")}:prioritized`;
+
+  async function position(requestId: string): Promise<number> {
+    const rank = await redis.zrank(prioritizedKey, jobIdFor(requestId));
+    return rank === null ? 0 : rank + 1;
+  }
+
+  return {
+    blobs,
+    limits,
+    position,
+    async submit(input) {
+      const data = requestJobSchema.parse(input);
+      await ready(redis);
+      const jobId = jobIdFor(data.requestId);
+      const seenKey = `${prefix}:seen:${data.requestId}`;
+      if (await redis.exists(seenKey))
+        return { jobId, position: await position(data.requestId), duplicate: true };
+      await limits.acquire({
+        requestId: data.requestId,
+        platform: data.platform,
+        userId: data.user.id,
+        scopeId: data.scope.id,
+        background: data.priority === "background",
+      });
+      await queue.add("request", data, {
+        jobId,
+        priority: PRIORITY[data.priority],
+        attempts: config.engine.attempts,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: { age: config.limits.keepCompleted.ageS, count: config.limits.keepCompleted.count },
+        removeOnFail: { age: config.limits.keepFailed.ageS, count: config.limits.keepFailed.count },
+      });
+      // Two racing copies of one event both reach here; BullMQ kept one job, and only one wins this.
+      const first = await redis.set(seenKey, "1", "EX", SEEN_TTL_S, "NX");
+      return { jobId, position: await position(data.requestId), duplicate: first === null };
+    },
+    async close() {
+      await queue.close();
+      redis.disconnect();
+    },
+  };
+}
