@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/helpers/global-setup.ts"],
     testTimeout: 60_000,
+    // The code under test logs to stderr; tests assert on behaviour, not on log lines.
+    env: { LOG_LEVEL: "silent" },
     hookTimeout: 120_000,
     // Two cores: model, OCR and browser tests are heavy; keep parallel files few.
     maxWorkers: 2,

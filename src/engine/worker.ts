@@ -58,6 +58,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     let q = deliveryQueues.get(name);
     if (!q) {
       q = new Queue(bullQueueName(name), { connection: bullConnection(options.redisUrl, "worker"), prefix });
+      q.on("error", () => undefined); // reconnects by itself; a failed add fails the job, which retries
       deliveryQueues.set(name, q);
     }
     return q;
@@ -205,7 +206,12 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     stalledInterval: config.engine.stalledIntervalMs,
     maxStalledCount: 2,
   });
-  worker.on("error", (err) => logger().warn({ err }, "engine worker error"));
+  let lastError = 0;
+  worker.on("error", (err) => {
+    // During a Redis outage this fires on every reconnect attempt; once per burst is enough.
+    if (Date.now() - lastError > 10_000) logger().warn({ err: err.message }, "engine worker error; retrying");
+    lastError = Date.now();
+  });
 
   return {
     worker,

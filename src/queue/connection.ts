@@ -6,21 +6,36 @@ import { logger } from "../log.js";
  * (maxRetriesPerRequest: null) so they resume by themselves; producers fail fast so an adapter
  * can tell the user at once instead of hanging while Redis is down.
  */
-export function workerConnection(url: string): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    retryStrategy: (times: number) => Math.min(200 * times, 2000),
+/** Connection errors are expected during outages; ioredis reconnects, so log them quietly once per burst. */
+function quiet(redis: Redis): Redis {
+  let last = 0;
+  redis.on("error", (err: Error) => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    logger().warn({ err: err.message }, "redis connection error; retrying");
   });
+  return redis;
+}
+
+export function workerConnection(url: string): Redis {
+  return quiet(
+    new Redis(url, {
+      maxRetriesPerRequest: null,
+      enableReadyCheck: true,
+      retryStrategy: (times: number) => Math.min(200 * times, 2000),
+    }),
+  );
 }
 
 export function producerConnection(url: string): Redis {
-  return new Redis(url, {
-    // Commands wait for the first connection, but fail after one reconnect attempt during an outage.
-    maxRetriesPerRequest: 1,
-    connectTimeout: 5000,
-    retryStrategy: (times: number) => Math.min(200 * times, 2000),
-  });
+  return quiet(
+    new Redis(url, {
+      // Commands wait for the first connection, but fail after one reconnect attempt during an outage.
+      maxRetriesPerRequest: 1,
+      connectTimeout: 5000,
+      retryStrategy: (times: number) => Math.min(200 * times, 2000),
+    }),
+  );
 }
 
 /** Waits until a connection created with enableOfflineQueue: false is usable. */

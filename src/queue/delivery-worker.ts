@@ -83,7 +83,12 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): {
   worker.on("failed", (job, err) => {
     logger().warn({ err, requestId: job?.data.requestId, attempts: job?.attemptsMade }, "delivery failed");
   });
-  worker.on("error", (err) => logger().warn({ err }, "delivery worker error"));
+  let lastError = 0;
+  worker.on("error", (err) => {
+    if (Date.now() - lastError > 10_000)
+      logger().warn({ err: err.message }, "delivery worker error; retrying");
+    lastError = Date.now();
+  });
   return {
     worker,
     async close() {

@@ -44,6 +44,7 @@ export function createProducer(options: ProducerOptions): Producer {
     connection: bullConnection(options.redisUrl, "queue"),
     prefix,
   });
+  queue.on("error", () => undefined); // outages surface as rejected submits; the connection retries
   const blobs = createBlobStore(redis, {
     prefix,
     ttlS: config.limits.blobTtlS,

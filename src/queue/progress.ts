@@ -12,6 +12,7 @@ export function subscribeProgress(
     connection: bullConnection(options.redisUrl, "worker"),
     prefix: options.prefix,
   });
+  events.on("error", () => undefined); // reconnects by itself
   events.on("progress", ({ jobId, data }) => {
     const parsed = progressSchema.safeParse(data);
     if (parsed.success) onProgress(requestIdFor(jobId), parsed.data);

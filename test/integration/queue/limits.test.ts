@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createProducer } from "../../../src/queue/producer.js";
+import { request, testConfig } from "../../helpers/queue.js";
+import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Two producers with their own connections, as two adapter replicas would be. */
+function twoProducers(limits: Record<string, unknown>) {
+  const prefix = uniquePrefix("lim");
+  const config = testConfig({ limits });
+  const a = createProducer({ redisUrl: redisUrl(), prefix, config });
+  const b = createProducer({ redisUrl: redisUrl(), prefix, config });
+  const redis = newRedis();
+  cleanups.push(async () => {
+    await a.close();
+    await b.close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+  return { a, b };
+}
+
+async function settle(promises: Promise<unknown>[]) {
+  const results = await Promise.allSettled(promises);
+  return {
+    ok: results.filter((r) => r.status === "fulfilled").length,
+    errors: results.flatMap((r) =>
+      r.status === "rejected" ? [r.reason as { code: string; message: string }] : [],
+    ),
+  };
+}
+
+describe("limits shared through Redis", () => {
+  it("the per-user in-flight limit holds with two producers racing", async () => {
+    const { a, b } = twoProducers({ perUserInFlight: 3, perScopeRate: 1000 });
+    const user = { id: "racer" };
+    const attempts = Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).submit(request({ user })));
+    const { ok, errors } = await settle(attempts);
+    expect(ok).toBe(3);
+    expect(errors).toHaveLength(9);
+    for (const e of errors) {
+      expect(e.code).toBe("too_many_in_flight");
+      expect(e.message).toMatch(/already have 3 requests in progress/);
+    }
+  });
+
+  it("a finished request frees its slot", async () => {
+    const { a } = twoProducers({ perUserInFlight: 1, perScopeRate: 1000 });
+    const first = request({ user: { id: "u1" } });
+    await a.submit(first);
+    await expect(a.submit(request({ user: { id: "u1" } }))).rejects.toMatchObject({
+      code: "too_many_in_flight",
+    });
+    await a.limits.release({ requestId: first.requestId, platform: "cli", userId: "u1" });
+    await expect(a.submit(request({ user: { id: "u1" } }))).resolves.toMatchObject({ duplicate: false });
+  });
+
+  it("the per-guild rate limit holds with two producers racing, and says when to retry", async () => {
+    const { a, b } = twoProducers({ perUserInFlight: 100, perScopeRate: 5, perScopeWindowS: 60 });
+    const attempts = Array.from({ length: 14 }, (_, i) =>
+      (i % 2 ? a : b).submit(request({ scope: { id: "guild-race", channelId: "c" } })),
+    );
+    const { ok, errors } = await settle(attempts);
+    expect(ok).toBe(5);
+    expect(errors.every((e) => e.code === "rate_limited")).toBe(true);
+    expect(errors[0]?.message).toMatch(/try again in \d+ s/);
+    // Another guild is not affected.
+    await expect(a.submit(request({ scope: { id: "guild-other", channelId: "c" } }))).resolves.toBeDefined();
+  });
+
+  it("background work does not take the user's interactive slots", async () => {
+    const { a } = twoProducers({ perUserInFlight: 1, perScopeRate: 1000 });
+    const user = { id: "uploader" };
+    await a.submit(request({ user, priority: "background", command: "caption" }));
+    await a.submit(request({ user, priority: "background", command: "caption" }));
+    await expect(a.submit(request({ user }))).resolves.toMatchObject({ duplicate: false });
+  });
+});
