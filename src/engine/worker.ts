@@ -103,7 +103,10 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     }
     const request = parsed.data;
     const deliveredTo = deliveryQueueName(request.platform);
-    if (await alreadyDelivered(request)) return { deliveredTo };
+    // Only a job that ran before (a crash, a stall, a retry) can have delivered already.
+    if ((job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0) {
+      if (await alreadyDelivered(request)) return { deliveredTo };
+    }
     const started = performance.now();
     const controller = new AbortController();
     running.set(request.requestId, controller);

@@ -7,7 +7,8 @@ import { CodedError, ErrorCode } from "../errors.js";
  * so a request whose engine died cannot hold a slot forever.
  */
 const ACQUIRE = `
-local inflight, rate = KEYS[1], KEYS[2]
+local inflight, rate, seen = KEYS[1], KEYS[2], KEYS[3]
+if seen ~= "" and redis.call("EXISTS", seen) == 1 then return {2, 0, 0} end
 local now, expires, id = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local userLimit, rateLimit, window, countInflight = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7] == "1"
 redis.call("ZREMRANGEBYSCORE", inflight, "-inf", now)
@@ -35,6 +36,8 @@ export interface LimitOptions {
 
 export interface LimitSubject {
   requestId: string;
+  /** When given and present, the event was seen before: nothing is counted and "seen" comes back. */
+  seenKey?: string;
   platform: string;
   userId: string;
   scopeId: string;
@@ -53,14 +56,15 @@ function keys(o: LimitOptions, s: Pick<LimitSubject, "platform" | "userId" | "sc
 export function createLimits(redis: Redis, options: LimitOptions) {
   return {
     /** Admits the request or throws a CodedError the adapter can show as is. Idempotent per request id. */
-    async acquire(s: LimitSubject): Promise<void> {
+    async acquire(s: LimitSubject): Promise<"admitted" | "seen"> {
       const now = Date.now();
       const k = keys(options, s, now);
       const [ok, reason, ttl] = (await redis.eval(
         ACQUIRE,
-        2,
+        3,
         k.inflight,
         k.rate,
+        s.seenKey ?? "",
         now,
         now + options.slotTtlMs,
         s.requestId,
@@ -69,7 +73,8 @@ export function createLimits(redis: Redis, options: LimitOptions) {
         options.perScopeWindowS,
         s.background ? "0" : "1",
       )) as [number, number, number];
-      if (ok === 1) return;
+      if (ok === 2) return "seen";
+      if (ok === 1) return "admitted";
       if (reason === 1) {
         throw new CodedError(
           ErrorCode.TooManyInFlight,
@@ -88,6 +93,9 @@ export function createLimits(redis: Redis, options: LimitOptions) {
     /** Frees the user's slot once the request has delivered or failed for good. */
     async release(s: Pick<LimitSubject, "requestId" | "platform" | "userId">): Promise<void> {
       await redis.zrem(`${options.prefix}:inflight:${s.platform}:${s.userId}`, s.requestId);
+    },
+    inflightKey(platform: string, userId: string): string {
+      return `${options.prefix}:inflight:${platform}:${userId}`;
     },
     async inFlight(s: Pick<LimitSubject, "platform" | "userId">): Promise<number> {
       const key = `${options.prefix}:inflight:${s.platform}:${s.userId}`;

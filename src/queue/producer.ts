@@ -73,15 +73,15 @@ export function createProducer(options: ProducerOptions): Producer {
       await ready(redis);
       const jobId = jobIdFor(data.requestId);
       const seenKey = `${prefix}:seen:${data.requestId}`;
-      if (await redis.exists(seenKey))
-        return { jobId, position: await position(data.requestId), duplicate: true };
-      await limits.acquire({
+      const admitted = await limits.acquire({
+        seenKey,
         requestId: data.requestId,
         platform: data.platform,
         userId: data.user.id,
         scopeId: data.scope.id,
         background: data.priority === "background",
       });
+      if (admitted === "seen") return { jobId, position: await position(data.requestId), duplicate: true };
       await queue.add("request", data, {
         jobId,
         priority: PRIORITY[data.priority],
@@ -91,8 +91,12 @@ export function createProducer(options: ProducerOptions): Producer {
         removeOnFail: { age: config.limits.keepFailed.ageS, count: config.limits.keepFailed.count },
       });
       // Two racing copies of one event both reach here; BullMQ kept one job, and only one wins this.
-      const first = await redis.set(seenKey, "1", "EX", SEEN_TTL_S, "NX");
-      return { jobId, position: await position(data.requestId), duplicate: first === null };
+      const [[, first], [, rank]] = (await redis
+        .multi()
+        .set(seenKey, "1", "EX", SEEN_TTL_S, "NX")
+        .zrank(prioritizedKey, jobId)
+        .exec()) as [[unknown, string | null], [unknown, number | null]];
+      return { jobId, position: rank === null ? 0 : rank + 1, duplicate: first === null };
     },
     async close() {
       await queue.close();
