@@ -1,0 +1,127 @@
+/**
+ * npm run bench:engine — the tiny model on a 12-megapixel JPEG: image decode + preprocess with
+ * sharp shrink-on-load vs handing the full image to the processor; prefill and decode speed; and
+ * the engine's overhead over calling transformers.js directly, measured side by side in one run.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AutoModelForImageTextToText, AutoProcessor, RawImage } from "@huggingface/transformers";
+import sharp from "sharp";
+import { createEngine } from "../src/engine/engine.js";
+import { makeTestModel } from "../src/engine/model/tiny/index.js";
+import { createTransformersModel, toRawImage } from "../src/engine/model/transformers.js";
+import { loadImage } from "../src/images/load.js";
+import { testConfig } from "../test/helpers/queue.js";
+import { median, table } from "./redis.js";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 200);
+const dir = mkdtempSync(join(tmpdir(), "llava-bot-bench-model-"));
+makeTestModel(dir);
+
+// A realistic 12 MP photo: noise compresses like detail does.
+const photo = await sharp({
+  create: {
+    width: 4000,
+    height: 3000,
+    channels: 3,
+    background: "#808080",
+    noise: { type: "gaussian", mean: 128, sigma: 40 },
+  },
+})
+  .jpeg({ quality: 88 })
+  .toBuffer();
+
+async function time<T>(fn: () => Promise<T>, n: number): Promise<{ ms: number[]; last: T }> {
+  const ms: number[] = [];
+  let last: T | undefined;
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    last = await fn();
+    ms.push(performance.now() - t);
+  }
+  return { ms, last: last as T };
+}
+
+type Processor = (image: RawImage, text?: string) => Promise<Record<string, unknown>>;
+const processor = (await AutoProcessor.from_pretrained(dir, {
+  local_files_only: true,
+})) as unknown as Processor & {
+  tokenizer: {
+    apply_chat_template(m: unknown, o: unknown): string;
+    batch_decode(x: unknown, o: unknown): string[];
+  };
+};
+const prompt = "USER: <image>\nWhat colour is it? ASSISTANT:";
+
+const shrink = await time(async () => {
+  const img = await loadImage(photo, { maxBytes: 50e6, maxPixels: 50e6, maxEdge: 1536 });
+  return processor(await toRawImage(img), prompt);
+}, 5);
+const full = await time(async () => {
+  const { data, info } = await sharp(photo).raw().toBuffer({ resolveWithObject: true });
+  return processor(new RawImage(new Uint8ClampedArray(data), info.width, info.height, 3), prompt);
+}, 5);
+
+// Direct transformers.js vs the engine, same image, same question, interleaved to share noise.
+const model = (await AutoModelForImageTextToText.from_pretrained(dir, {
+  local_files_only: true,
+  dtype: "fp32",
+} as never)) as unknown as {
+  generate(a: Record<string, unknown>): Promise<unknown>;
+};
+const small = await loadImage(photo, { maxBytes: 50e6, maxPixels: 50e6, maxEdge: 1536 });
+const engine = await createEngine({
+  config: testConfig({ model: { id: dir } }),
+  secrets: {},
+  model: createTransformersModel({ id: dir, device: "cpu", dtype: "auto", maxNewTokens: 16, temperature: 0 }),
+});
+await engine.model.load();
+const direct: number[] = [];
+const viaEngine: number[] = [];
+let prefill: number[] = [];
+let decode: { ms: number; tokens: number }[] = [];
+for (let i = 0; i < RUNS; i++) {
+  let t = performance.now();
+  const inputs = await processor(await toRawImage(small), prompt);
+  await model.generate({ ...inputs, max_new_tokens: 16 });
+  direct.push(performance.now() - t);
+  t = performance.now();
+  await engine.run(
+    { command: "ask", args: {}, text: "What colour is it?", images: [small], history: [] },
+    { signal: new AbortController().signal },
+  );
+  viaEngine.push(performance.now() - t);
+}
+for (let i = 0; i < 50; i++) {
+  const r = await engine.model.generate({
+    messages: [{ role: "user", content: "What colour is it?", imageCount: 1 }],
+    images: [small],
+  });
+  prefill.push(r.timings?.prefillMs ?? 0);
+  decode.push({ ms: r.timings?.decodeMs ?? 0, tokens: Math.max(0, r.completionTokens - 1) });
+}
+const decodeMs = decode.reduce((a, d) => a + d.ms, 0);
+const decodeTokens = decode.reduce((a, d) => a + d.tokens, 0);
+const overhead = (median(viaEngine) / median(direct) - 1) * 100;
+console.log(
+  `bench:engine — tiny model, 12 MP JPEG (${(photo.length / 1e6).toFixed(1)} MB), ${RUNS} runs each\n`,
+);
+console.log(
+  table([
+    ["measure", "median ms"],
+    ["decode + preprocess, sharp shrink-on-load (1536 px)", median(shrink.ms).toFixed(1)],
+    ["decode + preprocess, full image to the processor", median(full.ms).toFixed(1)],
+    ["prefill (image + prompt → first token)", median(prefill).toFixed(2)],
+    ["transformers.js directly, one answer", median(direct).toFixed(2)],
+    ["llava-bot engine, one answer", median(viaEngine).toFixed(2)],
+  ]),
+);
+console.log(
+  `\ndecode: ${decodeTokens ? ((decodeTokens / decodeMs) * 1000).toFixed(0) : "n/a"} tokens/s (tokens after the first)`,
+);
+console.log(`engine overhead over transformers.js: ${overhead.toFixed(1)} % (goal < 3 %)`);
+await engine.close();
+prefill = [];
+decode = [];
+process.exit(0);
