@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import { createEngine } from "../engine/engine.js";
-import { createMetrics, serveMetrics } from "../engine/ops/metrics.js";
+import { createMetrics } from "../engine/ops/metrics.js";
+import { serveOps } from "../engine/ops/server.js";
 import { startEngineWorker } from "../engine/worker.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { logger } from "../log.js";
@@ -26,11 +27,14 @@ export async function run(argv: string[]): Promise<number> {
     );
   const prefix = config.redis.prefix;
   const engine = await createEngine(loaded);
-  const metrics = createMetrics([
-    new Queue(bullQueueName("requests"), { connection: bullConnection(secrets.redisUrl, "queue"), prefix }),
-  ]);
+  const redisUrl = secrets.redisUrl;
+  const names = ["requests", "deliveries:discord", "deliveries:slack", "deliveries:web"] as const;
+  const bullQueues = names.map(
+    (name) => new Queue(bullQueueName(name), { connection: bullConnection(redisUrl, "queue"), prefix }),
+  );
+  const metrics = createMetrics(bullQueues);
   const worker = startEngineWorker({
-    redisUrl: secrets.redisUrl,
+    redisUrl,
     prefix,
     config,
     engine,
@@ -39,13 +43,21 @@ export async function run(argv: string[]): Promise<number> {
   const ops =
     config.ops.metricsPort === null
       ? undefined
-      : await serveMetrics(metrics, {
+      : await serveOps(metrics, {
           host: config.ops.metricsHost,
           port: config.ops.metricsPort,
           healthy: () => worker.worker.isRunning(),
+          queues: bullQueues,
+          ...(secrets.dashboardPassword ? { dashboardPassword: secrets.dashboardPassword } : {}),
         });
   logger().info(
-    { model: engine.model.id, prefix, concurrency: config.engine.concurrency, metrics: ops?.url },
+    {
+      model: engine.model.id,
+      prefix,
+      concurrency: config.engine.concurrency,
+      metrics: ops?.url,
+      dashboard: ops?.dashboard ? `${ops.url}/queues` : "off (set DASHBOARD_PASSWORD)",
+    },
     "engine started",
   );
   // Load weights now rather than on the first job, so the first user does not wait for it.
@@ -59,6 +71,7 @@ export async function run(argv: string[]): Promise<number> {
   logger().info("engine stopping: no new jobs; finishing the running ones");
   await worker.close();
   await ops?.close();
+  await Promise.all(bullQueues.map((q) => q.close()));
   await engine.close();
   return 0;
 }

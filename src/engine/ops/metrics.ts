@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Queue } from "bullmq";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
@@ -49,36 +47,3 @@ export function createMetrics(queues: Queue[]) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
-
-/** /metrics and /healthz on a small HTTP server. `healthy` decides the /healthz status. */
-export async function serveMetrics(
-  metrics: Metrics,
-  options: { host: string; port: number; healthy: () => boolean | Promise<boolean> },
-): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  const server = createServer(async (req, res) => {
-    try {
-      if (req.url === "/metrics") {
-        res.writeHead(200, { "content-type": metrics.registry.contentType });
-        res.end(await metrics.registry.metrics());
-      } else if (req.url === "/healthz") {
-        const ok = await options.healthy();
-        res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
-        res.end(JSON.stringify({ ok }));
-      } else {
-        res.writeHead(404).end();
-      }
-    } catch {
-      res.writeHead(500).end();
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    url: `http://${options.host}:${port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}

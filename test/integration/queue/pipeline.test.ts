@@ -1,7 +1,8 @@
 import { Queue } from "bullmq";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEngine } from "../../../src/engine/engine.js";
-import { createMetrics, serveMetrics } from "../../../src/engine/ops/metrics.js";
+import { createMetrics } from "../../../src/engine/ops/metrics.js";
+import { serveOps } from "../../../src/engine/ops/server.js";
 import type { Engine } from "../../../src/engine/types.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
 import { bullConnection } from "../../../src/queue/connection.js";
@@ -139,13 +140,19 @@ describe("requests → engine → deliveries on real Redis", () => {
     expect(p.adapter.posted[0]).toMatchObject({ status: "error", error: { code: "no_image" } });
   });
 
-  it("exposes queue depth, durations and failures on /metrics, and /healthz", async () => {
+  it("exposes queue depth, durations and failures on /metrics, /healthz, and a password-protected dashboard", async () => {
     const p = await pipeline();
     const q = new Queue("requests", { connection: bullConnection(p.url, "queue"), prefix: p.prefix });
     const metrics = createMetrics([q]);
     metrics.observe({ command: "ask", ms: 120, outcome: "ok" });
     metrics.observe({ command: "ask", ms: 80, outcome: "user_error" });
-    const server = await serveMetrics(metrics, { host: "127.0.0.1", port: 0, healthy: () => true });
+    const server = await serveOps(metrics, {
+      host: "127.0.0.1",
+      port: 0,
+      healthy: () => true,
+      queues: [q],
+      dashboardPassword: "s3cret-pass",
+    });
     cleanups.push(async () => {
       await server.close();
       await q.close();
@@ -155,5 +162,15 @@ describe("requests → engine → deliveries on real Redis", () => {
     expect(text).toMatch(/llava_bot_job_duration_seconds_count\{command="ask",outcome="ok"\} 1/);
     expect(text).toMatch(/llava_bot_job_failures_total\{command="ask",outcome="user_error"\} 1/);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    // The dashboard needs the password.
+    expect((await fetch(`${server.url}/queues`)).status).toBe(401);
+    const wrong = `Basic ${Buffer.from("admin:nope").toString("base64")}`;
+    expect((await fetch(`${server.url}/queues`, { headers: { authorization: wrong } })).status).toBe(401);
+    const right = `Basic ${Buffer.from("admin:s3cret-pass").toString("base64")}`;
+    const page = await fetch(`${server.url}/queues`, { headers: { authorization: right } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<html/i);
+    const api = await fetch(`${server.url}/queues/api/queues`, { headers: { authorization: right } });
+    expect(JSON.stringify(await api.json())).toContain("requests");
   });
 });
