@@ -10,6 +10,7 @@ const COMMANDS = {
   ocr: () => import("./cli/ocr.js"),
   edit: () => import("./cli/edit.js"),
   engine: () => import("./cli/engine.js"),
+  generate: () => import("./cli/generate.js"),
   "make-test-model": () => import("./cli/make-test-model.js"),
 } satisfies Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>>;
 

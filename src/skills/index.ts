@@ -2,11 +2,12 @@ import { ask } from "./ask.js";
 import { caption } from "./caption.js";
 import { describe } from "./describe.js";
 import { edit } from "./edit/index.js";
+import { generate } from "./generate/index.js";
 import { ocr } from "./ocr/index.js";
 import type { Skill } from "./skill.js";
 
 /** The skill repository: a frozen map, so skill names are a typed union. */
-export const skills = Object.freeze({ describe, ask, caption, ocr, edit });
+export const skills = Object.freeze({ describe, ask, caption, ocr, edit, generate });
 
 export type SkillName = keyof typeof skills;
 
