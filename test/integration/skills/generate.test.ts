@@ -183,9 +183,8 @@ describe("generate through an Automatic1111 server on loopback", () => {
     await generate.run(ctx(server.url, "a1111", [photo]), { prompt: "autumn", strength: 0.4, seed: 7 });
     expect(server.seen[1]?.path).toBe("/sdapi/v1/img2img");
     expect(server.seen[1]?.body.denoising_strength).toBe(0.4);
-    expect(
-      Buffer.from((server.seen[1]?.body.init_images as string[])[0] ?? "", "base64").equals(photo.bytes),
-    ).toBe(true);
+    const init = (server.seen[1]?.body.init_images ?? []) as string[];
+    expect(Buffer.from(init[0] ?? "", "base64").equals(photo.bytes)).toBe(true);
   });
 
   it("refuses backend output that is not an image", async () => {
