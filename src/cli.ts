@@ -11,6 +11,7 @@ const COMMANDS = {
   edit: () => import("./cli/edit.js"),
   engine: () => import("./cli/engine.js"),
   generate: () => import("./cli/generate.js"),
+  post: () => import("./cli/post.js"),
   "make-test-model": () => import("./cli/make-test-model.js"),
 } satisfies Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>>;
 

@@ -4,10 +4,11 @@ import { describe } from "./describe.js";
 import { edit } from "./edit/index.js";
 import { generate } from "./generate/index.js";
 import { ocr } from "./ocr/index.js";
+import { post } from "./post/index.js";
 import type { Skill } from "./skill.js";
 
 /** The skill repository: a frozen map, so skill names are a typed union. */
-export const skills = Object.freeze({ describe, ask, caption, ocr, edit, generate });
+export const skills = Object.freeze({ describe, ask, caption, ocr, edit, generate, post });
 
 export type SkillName = keyof typeof skills;
 

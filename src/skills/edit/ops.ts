@@ -10,7 +10,12 @@ export const editOpSchema = z.discriminatedUnion("op", [
     aspect: z.string().regex(/^\d+(\.\d+)?:\d+(\.\d+)?$/),
     strategy: z.enum(["attention", "entropy", "centre"]).default("attention"),
   }),
-  z.object({ op: z.literal("resize"), width: z.number().int().min(16).max(8192) }),
+  // With a height too, the exact size (cover, attention-centred), so a preset's ratio holds to the pixel.
+  z.object({
+    op: z.literal("resize"),
+    width: z.number().int().min(16).max(8192),
+    height: z.number().int().min(16).max(8192).optional(),
+  }),
   z.object({ op: z.literal("enhance") }),
   z.object({ op: z.literal("look"), name: z.enum(LOOK_NAMES as [string, ...string[]]) }),
   z.object({ op: z.literal("blur"), sigma: z.number().min(0.3).max(100).default(6) }),
@@ -110,7 +115,11 @@ async function applyOne(
       return materialise(img.resize(size.width, size.height, { fit: "cover", position }));
     }
     case "resize":
-      return materialise(img.resize({ width: op.width, withoutEnlargement: false }));
+      return materialise(
+        op.height
+          ? img.resize(op.width, op.height, { fit: "cover", position: sharp.strategy.attention })
+          : img.resize({ width: op.width, withoutEnlargement: false }),
+      );
     case "enhance":
       return materialise(
         img.normalise({ lower: 1, upper: 99 }).modulate({ saturation: 1.12 }).sharpen({ sigma: 0.8 }),
@@ -130,7 +139,7 @@ export function describeOp(op: Op): string {
     case "crop":
       return `crop ${op.aspect}`;
     case "resize":
-      return `resize to ${op.width} px wide`;
+      return op.height ? `resize to ${op.width}×${op.height}` : `resize to ${op.width} px wide`;
     case "enhance":
       return "enhance";
     case "look":

@@ -1,0 +1,44 @@
+import sharp from "sharp";
+import { applyEdits, type EditOp, parseAspect } from "../edit/index.js";
+import type { Preset } from "./presets.js";
+
+async function jpeg(bytes: Buffer, width: number, quality: number) {
+  const out = await sharp(bytes)
+    .resize({ width })
+    .flatten({ background: "#ffffff" })
+    .jpeg({ quality, mozjpeg: true })
+    .toBuffer({ resolveWithObject: true });
+  return { bytes: out.data, width: out.info.width, height: out.info.height };
+}
+
+/**
+ * The photo prepared for a platform: smart-cropped to the preset's aspect, optional look and
+ * watermark, sized to its width, metadata stripped, and a JPEG under its file-size limit
+ * (lower quality first, then fewer pixels).
+ */
+export async function preparePostImage(
+  input: Buffer,
+  preset: Preset,
+  extra: { look?: string; watermark?: string },
+): Promise<{ bytes: Buffer; width: number; height: number; applied: string[] }> {
+  const ops: EditOp[] = [{ op: "crop", aspect: preset.aspect, strategy: "attention" }];
+  if (extra.look) ops.push({ op: "look", name: extra.look });
+  ops.push({
+    op: "resize",
+    width: preset.width,
+    height: Math.round(preset.width / parseAspect(preset.aspect)),
+  });
+  if (extra.watermark) ops.push({ op: "watermark", text: extra.watermark });
+  const edited = await applyEdits(input, ops, { quality: 90 });
+  let out =
+    edited.mime === "image/jpeg"
+      ? { bytes: edited.bytes, width: edited.width, height: edited.height }
+      : await jpeg(edited.bytes, edited.width, 90);
+  for (const quality of [82, 72, 62, 52]) {
+    if (out.bytes.length <= preset.maxBytes) break;
+    out = await jpeg(edited.bytes, edited.width, quality);
+  }
+  while (out.bytes.length > preset.maxBytes && out.width > 320)
+    out = await jpeg(edited.bytes, Math.round(out.width * 0.85), 72);
+  return { ...out, applied: edited.applied };
+}

@@ -1,0 +1,119 @@
+import { z } from "zod";
+import { PROMPTS } from "../../engine/prompts.js";
+import { CodedError, ErrorCode } from "../../errors.js";
+import { LOOK_NAMES } from "../edit/index.js";
+import { recognise } from "../ocr/index.js";
+import type { Skill, SkillContext } from "../skill.js";
+import { composePost, fillVariants } from "./compose.js";
+import { hashtagsFrom, parseHashtags } from "./hashtags.js";
+import { preparePostImage } from "./image.js";
+import { parseVariants } from "./parse.js";
+import { PLATFORM_NAMES, PRESETS, TONES } from "./presets.js";
+import { ALT_PROMPT, captionPrompt } from "./prompts.js";
+import { trimToLimit } from "./trim.js";
+
+export { PLATFORM_NAMES, PRESETS, TONES } from "./presets.js";
+
+const params = z.object({
+  platform: z.enum(PLATFORM_NAMES as [string, ...string[]]).default("instagram"),
+  tone: z.enum(TONES).default("casual"),
+  variants: z.coerce.number().int().min(1).max(5).default(3),
+  look: z.enum(LOOK_NAMES as [string, ...string[]]).optional(),
+  lang: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, "a language code such as en, de or pt-BR")
+    .default("en"),
+  watermark: z.string().max(100).optional(),
+  /** What the user asked in their own words, when the post came from a mention. */
+  request: z.string().max(1000).optional(),
+});
+export type PostParams = z.infer<typeof params>;
+
+async function modelText(ctx: SkillContext, prompt: string, maxNewTokens: number): Promise<string> {
+  const out = await ctx.model.generate({
+    messages: [{ role: "user", content: prompt, imageCount: 1 }],
+    images: ctx.images.slice(0, 1),
+    signal: ctx.signal,
+    maxNewTokens,
+  });
+  return out.text.trim();
+}
+
+/** Text in the photo, when OCR reads it confidently; never fails the post. */
+async function photoText(bytes: Buffer): Promise<string> {
+  try {
+    const result = await recognise(bytes);
+    return result.lines
+      .filter((l) => l.confidence >= 75 && l.text.split(/\s+/).length >= 2)
+      .map((l) => l.text)
+      .join(" ");
+  } catch {
+    return "";
+  }
+}
+
+function cleanAlt(text: string): string {
+  return text
+    .replace(/^(an?\s+)?(image|photo|picture)\s+(of|showing)\s+/i, "")
+    .replace(/^\w/, (c) => c.toUpperCase());
+}
+
+export const post = {
+  name: "post",
+  description: `Prepare a social-media post from the photo: cropped image, caption variants, hashtags and alt text. Platforms: ${PLATFORM_NAMES.join(", ")}.`,
+  params,
+  async run(ctx, p) {
+    const image = ctx.images[0];
+    if (!image) throw new CodedError(ErrorCode.NoImage, "Please attach the photo you want to post.");
+    const preset = PRESETS[p.platform as keyof typeof PRESETS];
+    ctx.progress?.("describing the photo");
+    const description = (await modelText(ctx, PROMPTS.describe, 200)) || "a photo";
+    const altRaw = await modelText(ctx, ALT_PROMPT, 160);
+    ctx.progress?.("reading text in the photo");
+    const ocr = await photoText(image.bytes);
+    ctx.progress?.("writing captions");
+    const captionsRaw = await modelText(
+      ctx,
+      captionPrompt({
+        preset,
+        tone: p.tone,
+        variants: p.variants,
+        lang: p.lang,
+        description,
+        ...(ocr ? { ocr } : {}),
+        ...(p.request ? { request: p.request } : {}),
+      }),
+      400,
+    );
+    const fromModel = parseVariants(captionsRaw).map((v) => v.replace(/#[\p{L}\p{N}_]+/gu, "").trim());
+    const captions = fillVariants(fromModel, p.variants, p.tone, description);
+    const hashtags = [
+      ...new Set([...parseHashtags(captionsRaw), ...hashtagsFrom([description, ocr], preset.maxHashtags)]),
+    ].slice(0, preset.maxHashtags);
+    const variants = captions.map((c) => composePost(c, hashtags, preset));
+    const altText = trimToLimit(cleanAlt(altRaw || description), preset.altLimit, "graphemes");
+
+    ctx.progress?.("preparing the image");
+    const prepared = await preparePostImage(image.bytes, preset, {
+      ...(p.look ? { look: p.look } : {}),
+      ...(p.watermark ? { watermark: p.watermark } : {}),
+    });
+    const filename = `post-${p.platform}.jpg`;
+    const lines = variants.map((v, i) => `${i + 1}. ${v.text}`);
+    return {
+      text: `${preset.label} post, ${variants.length} caption${variants.length > 1 ? "s" : ""} (limit ${preset.captionLimit}):\n\n${lines.join("\n\n")}\n\nAlt text: ${altText}`,
+      images: [
+        {
+          bytes: prepared.bytes,
+          mime: "image/jpeg",
+          width: prepared.width,
+          height: prepared.height,
+          filename,
+          altText,
+        },
+      ],
+      summary: `${preset.label} post ready: ${variants.length} captions, ${hashtags.length} hashtags, image ${prepared.width}x${prepared.height}`,
+      data: { platform: p.platform, variants, altText, limit: preset.captionLimit, image: filename },
+    };
+  },
+} satisfies Skill<typeof params>;
