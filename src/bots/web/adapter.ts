@@ -1,0 +1,88 @@
+import type { DeliveryJob, Progress } from "../../queue/jobs.js";
+import type { Adapter } from "../adapter.js";
+
+/** One browser tab's stream of events. */
+export type WebEvent =
+  | { type: "queued"; requestId: string; position: number }
+  | { type: "progress"; requestId: string; stage: string; detail?: string }
+  | { type: "delivery"; delivery: DeliveryJob };
+
+type Listener = (event: WebEvent) => void;
+
+const KEEP_PER_SESSION = 50;
+
+/**
+ * The web playground's side of the delivery path: deliveries arrive from the deliveries:web
+ * queue like on any platform, and go to the browser session that asked, over Server-Sent Events.
+ * Recent events are kept so a reconnecting tab catches up.
+ */
+export function createWebAdapter(): Adapter & {
+  subscribe(session: string, listener: Listener): () => void;
+  emit(session: string, event: WebEvent): void;
+  history(session: string): WebEvent[];
+  /** Remembers which session a request belongs to, so progress (which carries only the id) finds it. */
+  track(requestId: string, session: string): void;
+  progress(requestId: string, progress: Progress): void;
+} {
+  const listeners = new Map<string, Set<Listener>>();
+  const recent = new Map<string, WebEvent[]>();
+  const owners = new Map<string, string>();
+
+  function emit(session: string, event: WebEvent): void {
+    const list = recent.get(session) ?? [];
+    list.push(event);
+    if (list.length > KEEP_PER_SESSION) list.splice(0, list.length - KEEP_PER_SESSION);
+    recent.set(session, list);
+    for (const l of listeners.get(session) ?? []) l(event);
+  }
+
+  return {
+    platform: "web",
+    async start() {},
+    async stop() {
+      listeners.clear();
+    },
+    async post(delivery) {
+      const session = delivery.reply.session;
+      owners.delete(delivery.requestId);
+      if (session) emit(session, { type: "delivery", delivery });
+      return { postedAt: Date.now(), messageIds: [delivery.requestId] };
+    },
+    async showProgress(request, progress: Progress) {
+      const session = request.reply?.session;
+      if (session)
+        emit(session, {
+          type: "progress",
+          requestId: request.requestId,
+          stage: progress.stage,
+          ...(progress.detail ? { detail: progress.detail } : {}),
+        });
+    },
+    subscribe(session, listener) {
+      let set = listeners.get(session);
+      if (!set) {
+        set = new Set();
+        listeners.set(session, set);
+      }
+      set.add(listener);
+      return () => set?.delete(listener);
+    },
+    emit,
+    track(requestId, session) {
+      owners.set(requestId, session);
+    },
+    progress(requestId, progress) {
+      const session = owners.get(requestId);
+      if (session)
+        emit(session, {
+          type: "progress",
+          requestId,
+          stage: progress.stage,
+          ...(progress.detail ? { detail: progress.detail } : {}),
+        });
+    },
+    history: (session) => [...(recent.get(session) ?? [])],
+  };
+}
+
+export type WebAdapter = ReturnType<typeof createWebAdapter>;

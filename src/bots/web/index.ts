@@ -1,0 +1,45 @@
+import type { Config } from "../../config/schema.js";
+import type { Secrets } from "../../config/secrets.js";
+import { startDeliveryWorker } from "../../queue/delivery-worker.js";
+import { createProducer } from "../../queue/producer.js";
+import { subscribeProgress } from "../../queue/progress.js";
+import { createWebAdapter } from "./adapter.js";
+import { startWebServer } from "./server.js";
+
+export interface WebOptions {
+  config: Config;
+  secrets: Secrets;
+  redisUrl: string;
+}
+
+/**
+ * The web playground as a third adapter: it submits to the same requests queue as Discord and
+ * Slack and gets its answers from deliveries:web, like them; it never calls the engine directly.
+ */
+export async function startWeb(o: WebOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const prefix = o.config.redis.prefix;
+  const producer = createProducer({ redisUrl: o.redisUrl, prefix, config: o.config });
+  const adapter = createWebAdapter();
+  const delivery = startDeliveryWorker({ redisUrl: o.redisUrl, prefix, platform: "web", adapter });
+  const progress = subscribeProgress({ redisUrl: o.redisUrl, prefix }, (requestId, p) =>
+    adapter.progress(requestId, p),
+  );
+  const server = await startWebServer({
+    config: o.config,
+    producer,
+    adapter,
+    host: o.config.web.host,
+    port: o.config.web.port,
+    ...(o.secrets.webPassword ? { password: o.secrets.webPassword } : {}),
+  });
+  return {
+    url: server.url,
+    async close() {
+      await server.close();
+      await progress.close();
+      await delivery.close();
+      await producer.close();
+      await adapter.stop();
+    },
+  };
+}

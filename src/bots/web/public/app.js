@@ -1,0 +1,172 @@
+// The playground page. Model output is untrusted: it is only ever set as textContent.
+const session = sessionStorage.getItem("llava-bot-session") || crypto.randomUUID();
+sessionStorage.setItem("llava-bot-session", session);
+
+const $ = (id) => document.getElementById(id);
+const log = $("log");
+const turns = new Map();
+// Events can beat the POST's response; they wait here until their turn is known.
+const early = new Map();
+let picked = [];
+
+function el(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "text") node.textContent = v;
+    else if (k === "class") node.className = v;
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function showPicked(files) {
+  picked = Array.from(files).filter((f) => f.type.startsWith("image/") || f.name);
+  const thumbs = $("thumbs");
+  thumbs.replaceChildren(...picked.map((f) => el("img", { src: URL.createObjectURL(f), alt: f.name })));
+  $("drop-text").textContent = picked.length
+    ? `${picked.length} photo${picked.length > 1 ? "s" : ""} ready`
+    : "Drop photos here or click to pick";
+}
+
+$("files").addEventListener("change", (e) => showPicked(e.target.files));
+const drop = $("drop");
+drop.addEventListener("dragover", (e) => {
+  e.preventDefault();
+  drop.classList.add("over");
+});
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener("drop", (e) => {
+  e.preventDefault();
+  drop.classList.remove("over");
+  showPicked(e.dataTransfer.files);
+});
+
+function stageText(stage, detail) {
+  if (stage === "running") return `Running ${detail || "a skill"}…`;
+  if (stage === "loading model") return "Loading the model…";
+  if (stage === "thinking") return "Thinking…";
+  if (stage === "uploading") return "Preparing images…";
+  return stage;
+}
+
+function copyButton(text) {
+  const b = el("button", { type: "button", class: "copy", text: "Copy" });
+  b.addEventListener("click", async () => {
+    await navigator.clipboard?.writeText(text).catch(() => {});
+    b.textContent = "Copied";
+    setTimeout(() => (b.textContent = "Copy"), 1200);
+  });
+  return b;
+}
+
+function render(turn, d) {
+  turn.status.textContent = "";
+  if (d.status === "error") {
+    turn.body.append(el("div", { class: "answer error", text: d.error?.message || "Something went wrong." }));
+    return;
+  }
+  if (d.post) {
+    turn.body.append(
+      el("div", {
+        class: "answer",
+        text: `${d.post.variants.length} caption${d.post.variants.length > 1 ? "s" : ""} for ${d.post.platform} (limit ${d.post.limit}):`,
+      }),
+    );
+    const list = el("ol", { class: "variants" });
+    for (const v of d.post.variants) {
+      list.append(
+        el("li", {}, [
+          el("p", { text: v.text }, [el("small", { text: `${v.chars} / ${d.post.limit}` })]),
+          copyButton(v.text),
+        ]),
+      );
+    }
+    turn.body.append(list);
+    turn.body.append(
+      el("div", { class: "answer" }, [
+        el("strong", { text: "Alt text: " }),
+        document.createTextNode(d.post.altText),
+        " ",
+        copyButton(d.post.altText),
+      ]),
+    );
+  } else if (d.text) {
+    turn.body.append(el("div", { class: "answer", text: d.text }));
+  }
+  if (d.images?.length) {
+    const box = el("div", { class: "images" });
+    for (const img of d.images) {
+      const src = `/blobs/${img.key}`;
+      box.append(
+        el("figure", {}, [
+          el("a", { href: src, download: img.filename }, [el("img", { src, alt: img.altText })]),
+          el("figcaption", { text: `${img.filename} · ${img.width}×${img.height} · click to download` }),
+        ]),
+      );
+    }
+    turn.body.append(box);
+  }
+}
+
+const events = new EventSource(`/api/events?session=${encodeURIComponent(session)}`);
+function apply(e) {
+  const id = e.requestId || e.delivery?.requestId;
+  const turn = turns.get(id);
+  if (!turn) {
+    early.set(id, [...(early.get(id) || []), e]);
+    return;
+  }
+  if (turn.done) return;
+  if (e.type === "queued")
+    turn.status.textContent = e.position > 1 ? `You're #${e.position} in line` : "Starting…";
+  if (e.type === "progress") turn.status.textContent = stageText(e.stage, e.detail);
+  if (e.type === "delivery") {
+    turn.done = true;
+    render(turn, e.delivery);
+  }
+}
+events.onmessage = (m) => apply(JSON.parse(m.data));
+
+$("composer").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  $("error").textContent = "";
+  const message = $("message").value.trim() || "/describe";
+  const form = new FormData();
+  form.set("message", message);
+  for (const f of picked) form.append("files", f, f.name);
+  const turn = { status: el("div", { class: "status", text: "Sending…" }), body: el("div"), done: false };
+  const you = el("div", { class: "you" }, [
+    ...picked.map((f) => el("img", { src: URL.createObjectURL(f), alt: "" })),
+    el("span", { text: message }),
+  ]);
+  const card = el("section", { class: "turn" }, [you, turn.status, turn.body]);
+  log.append(card);
+  $("send").disabled = true;
+  try {
+    const res = await fetch("/api/requests", {
+      method: "POST",
+      body: form,
+      headers: { "x-session": session },
+    });
+    const json = await res.json();
+    if (!res.ok) {
+      turn.status.textContent = "";
+      turn.body.append(el("div", { class: "answer error", text: json.error || "That did not work." }));
+      return;
+    }
+    turns.set(json.requestId, turn);
+    turn.status.textContent = json.position > 1 ? `You're #${json.position} in line` : "Starting…";
+    for (const ev of early.get(json.requestId) || []) apply(ev);
+    early.delete(json.requestId);
+    $("message").value = "";
+  } catch {
+    turn.status.textContent = "";
+    turn.body.append(
+      el("div", { class: "answer error", text: "Cannot reach the bot. Is llava-bot still running?" }),
+    );
+  } finally {
+    $("send").disabled = false;
+    card.scrollIntoView({ block: "end" });
+  }
+});

@@ -1,0 +1,194 @@
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import multipart from "@fastify/multipart";
+import Fastify, { type FastifyReply } from "fastify";
+import type { Config } from "../../config/schema.js";
+import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../../errors.js";
+import { loadImage } from "../../images/load.js";
+import { logger } from "../../log.js";
+import { BLOB_KEY } from "../../queue/blobs.js";
+import type { BlobRef } from "../../queue/jobs.js";
+import type { Producer } from "../../queue/producer.js";
+import { parseMessage } from "../commands.js";
+import type { WebAdapter } from "./adapter.js";
+
+const PUBLIC = new URL("./public/", import.meta.url);
+const STATIC: Record<string, { file: string; type: string }> = {
+  "/": { file: "index.html", type: "text/html; charset=utf-8" },
+  "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
+  "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
+};
+const SESSION = /^[a-zA-Z0-9-]{8,64}$/;
+
+export interface WebServerOptions {
+  config: Config;
+  producer: Producer;
+  adapter: WebAdapter;
+  password?: string;
+  host: string;
+  port: number;
+}
+
+function authorised(header: string | undefined, password: string): boolean {
+  if (!header?.startsWith("Basic ")) return false;
+  const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
+  const given = Buffer.from(decoded.slice(decoded.indexOf(":") + 1));
+  const wanted = Buffer.from(password);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+function fail(reply: FastifyReply, err: unknown) {
+  const errorId = newErrorId();
+  if (!(isCodedError(err) && err.userFacing)) logger().error({ err, errorId }, "web request failed");
+  const status =
+    isCodedError(err) && err.userFacing
+      ? err.code === ErrorCode.RateLimited || err.code === ErrorCode.TooManyInFlight
+        ? 429
+        : 400
+      : 500;
+  return reply
+    .code(status)
+    .send({ error: userMessage(err, errorId), code: isCodedError(err) ? err.code : "internal" });
+}
+
+/** The playground: one page, an upload endpoint that submits to the queue, live events, and blob images. */
+export async function startWebServer(o: WebServerOptions) {
+  const { config, producer, adapter } = o;
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  await app.register(multipart, {
+    limits: {
+      fileSize: config.limits.maxImageBytes,
+      files: config.limits.maxImagesPerRequest,
+      fields: 5,
+      fieldSize: 8000,
+    },
+  });
+  const files = Object.fromEntries(
+    Object.entries(STATIC).map(([route, s]) => [route, readFileSync(new URL(s.file, PUBLIC))]),
+  );
+
+  if (o.password) {
+    const password = o.password;
+    app.addHook("onRequest", async (req, reply) => {
+      if (!authorised(req.headers.authorization, password))
+        return reply
+          .header("www-authenticate", 'Basic realm="llava-bot"')
+          .code(401)
+          .send("password required");
+    });
+  }
+
+  for (const [route, s] of Object.entries(STATIC)) {
+    app.get(route, async (_req, reply) =>
+      reply.type(s.type).header("cache-control", "no-cache").send(files[route]),
+    );
+  }
+
+  app.post("/api/requests", async (req, reply) => {
+    try {
+      const session = String(req.headers["x-session"] ?? "");
+      if (!SESSION.test(session))
+        throw new CodedError(ErrorCode.BadRequest, "Reload the page to start a session.");
+      let message = "";
+      const images: BlobRef[] = [];
+      for await (const part of req.parts()) {
+        if (part.type === "field") {
+          if (part.fieldname === "message") message = String(part.value ?? "");
+          continue;
+        }
+        const bytes = await part.toBuffer(); // throws when the stream passes limits.fileSize
+        if (images.length >= config.limits.maxImagesPerRequest)
+          throw new CodedError(
+            ErrorCode.TooManyImages,
+            `Send at most ${config.limits.maxImagesPerRequest} images at a time.`,
+          );
+        const img = await loadImage(bytes, {
+          maxBytes: config.limits.maxImageBytes,
+          maxPixels: config.limits.maxImagePixels,
+          maxEdge: 4096,
+        });
+        images.push(
+          await producer.blobs.put(img.bytes, {
+            mime: img.mime,
+            width: img.width,
+            height: img.height,
+            name: part.filename.slice(0, 200),
+          }),
+        );
+      }
+      const parsed = parseMessage(message);
+      if (images.length === 0 && parsed.command !== "generate")
+        throw new CodedError(
+          ErrorCode.NoImage,
+          "Add a photo first (drop it on the page or pick one), then send your message.",
+        );
+      const requestId = `web:${randomUUID()}`;
+      const result = await producer.submit({
+        requestId,
+        platform: "web",
+        priority: "interactive",
+        command: parsed.command,
+        args: parsed.args,
+        text: parsed.text,
+        images,
+        user: { id: session },
+        scope: { id: "local", channelId: session },
+        reply: { session },
+        createdAt: Date.now(),
+      });
+      adapter.track(requestId, session);
+      adapter.emit(session, { type: "queued", requestId, position: result.position });
+      return { requestId, position: result.position, command: parsed.command };
+    } catch (err) {
+      const tooBig = (err as { code?: string })?.code === "FST_REQ_FILE_TOO_LARGE";
+      const mb = Math.round(config.limits.maxImageBytes / 1048576);
+      return fail(
+        reply,
+        tooBig
+          ? new CodedError(ErrorCode.ImageTooLarge, `That image is larger than the ${mb} MB limit.`)
+          : err,
+      );
+    }
+  });
+
+  app.get("/api/events", (req, reply) => {
+    const session = String((req.query as Record<string, string>).session ?? "");
+    if (!SESSION.test(session)) return reply.code(400).send({ error: "bad session" });
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
+    const send = (e: unknown) => res.write(`data: ${JSON.stringify(e)}\n\n`);
+    for (const e of adapter.history(session)) send(e);
+    const off = adapter.subscribe(session, send);
+    const ping = setInterval(() => res.write(": ping\n\n"), 15_000);
+    req.raw.on("close", () => {
+      clearInterval(ping);
+      off();
+    });
+  });
+
+  app.get("/blobs/:key", async (req, reply) => {
+    const key = (req.params as { key: string }).key;
+    if (!BLOB_KEY.test(key)) return reply.code(404).send();
+    try {
+      const bytes = await producer.blobs.get(key);
+      const { format } = await import("sharp").then((s) => s.default(bytes).metadata());
+      return reply
+        .type(`image/${format === "jpeg" ? "jpeg" : format}`)
+        .header("cache-control", "private, max-age=3600")
+        .send(bytes);
+    } catch (err) {
+      return fail(reply, err);
+    }
+  });
+
+  await app.listen({ host: o.host, port: o.port });
+  const { port } = app.server.address() as AddressInfo;
+  const shownHost = o.host === "0.0.0.0" || o.host === "::" ? "127.0.0.1" : o.host;
+  return { url: `http://${shownHost}:${port}`, close: () => app.close() };
+}

@@ -1,0 +1,98 @@
+import { join, resolve } from "node:path";
+import { startWeb } from "../bots/web/index.js";
+import { createEngine } from "../engine/engine.js";
+import { startEngineWorker } from "../engine/worker.js";
+import { CodedError, ErrorCode } from "../errors.js";
+import { logger } from "../log.js";
+import { type RedisServer, startRedisServer } from "../queue/redis-server.js";
+import { COMMON_OPTIONS, configFromFlags, parse, usage } from "./args.js";
+
+const HELP = `usage: llava-bot start [--model ID|PATH] [--port N]
+
+Runs everything on this machine: Redis (REDIS_URL, or a private redis-server with its data in
+redis.stateDir), the engine, every chat adapter that has credentials, and the web playground.
+Ctrl-C stops it all; waiting jobs stay in Redis for the next start.`;
+
+const OPTIONS = { ...COMMON_OPTIONS, port: { type: "string" } } as const;
+
+function line(component: string, status: string): void {
+  process.stdout.write(`${component.padEnd(8)} ${status}\n`);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(argv, OPTIONS);
+  if (values.help) return usage(HELP);
+  const loaded = configFromFlags(values);
+  const { config, secrets } = loaded;
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new CodedError(
+        ErrorCode.BadRequest,
+        `--port must be a number from 0 to 65535, not "${values.port}".`,
+      );
+    config.web.port = port;
+  }
+
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse())
+      await stop().catch((err: unknown) => logger().warn({ err }, "shutdown step failed"));
+  };
+  try {
+    let redisUrl = secrets.redisUrl;
+    if (redisUrl) {
+      line("redis", `using REDIS_URL (${new URL(redisUrl).host})`);
+    } else {
+      const dir = resolve(join(config.redis.stateDir, "redis"));
+      const server: RedisServer = await startRedisServer({ dir, appendOnly: true });
+      stops.push(() => server.stop());
+      redisUrl = server.url;
+      line("redis", `private redis-server on 127.0.0.1:${server.port} (pid ${server.pid}), data in ${dir}`);
+    }
+
+    const engine = await createEngine(loaded);
+    stops.push(() => engine.close());
+    const worker = startEngineWorker({ redisUrl, prefix: config.redis.prefix, config, engine });
+    stops.push(() => worker.close());
+    line("engine", `model ${engine.model.id} loading in the background`);
+    // The playground comes up at once; jobs wait for the model, which loads meanwhile.
+    engine.model.load().then(
+      () => line("engine", "model ready"),
+      (err: unknown) => line("engine", `model failed to load: ${(err as Error).message}`),
+    );
+
+    line(
+      "discord",
+      secrets.discordToken
+        ? "skipped: the Discord adapter is not part of this build yet"
+        : "skipped: set DISCORD_TOKEN to run it",
+    );
+    line(
+      "slack",
+      secrets.slackBotToken
+        ? "skipped: the Slack adapter is not part of this build yet"
+        : "skipped: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to run it",
+    );
+
+    if (config.web.enabled) {
+      const web = await startWeb({ config, secrets, redisUrl });
+      stops.push(() => web.close());
+      line("web", `${web.url}${secrets.webPassword ? " (password protected)" : ""}`);
+    } else {
+      line("web", "off (web.enabled: false)");
+    }
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+
+  await new Promise<void>((resolveStop) => {
+    process.once("SIGINT", () => resolveStop());
+    process.once("SIGTERM", () => resolveStop());
+  });
+  line("llava-bot", "stopping…");
+  await stopAll();
+  line("llava-bot", "stopped");
+  return 0;
+}

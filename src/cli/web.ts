@@ -1,0 +1,35 @@
+import { startWeb } from "../bots/web/index.js";
+import { CodedError, ErrorCode } from "../errors.js";
+import { COMMON_OPTIONS, configFromFlags, parse, usage } from "./args.js";
+
+const HELP = `usage: llava-bot web [--port N]
+
+Runs only the web playground adapter against REDIS_URL (engines run separately: llava-bot engine).`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { ...COMMON_OPTIONS, port: { type: "string" } });
+  if (values.help) return usage(HELP);
+  const { config, secrets } = configFromFlags(values);
+  if (!secrets.redisUrl)
+    throw new CodedError(
+      ErrorCode.RedisMissing,
+      "llava-bot web needs REDIS_URL. `llava-bot start` runs everything with its own Redis.",
+    );
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new CodedError(
+        ErrorCode.BadRequest,
+        `--port must be a number from 0 to 65535, not "${values.port}".`,
+      );
+    config.web.port = port;
+  }
+  const web = await startWeb({ config, secrets, redisUrl: secrets.redisUrl });
+  process.stdout.write(`web      ${web.url}\n`);
+  await new Promise<void>((r) => {
+    process.once("SIGINT", () => r());
+    process.once("SIGTERM", () => r());
+  });
+  await web.close();
+  return 0;
+}

@@ -1,0 +1,158 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../src/queue/redis-server.js";
+import { colourPhoto, FIXTURES } from "../../helpers/images.js";
+import { redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { tinyModelDir } from "../../helpers/tiny-model.js";
+
+const ARTIFACTS = resolve("test-artifacts");
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Spawns `llava-bot start` and resolves once the web line is printed. */
+async function start(env: NodeJS.ProcessEnv, args: string[]): Promise<Started & { url: string }> {
+  const child = spawn(process.execPath, [resolve("bin/llava-bot.js"), "start", ...args], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const url = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`start did not come up:\n${out}`)), 30_000);
+    const check = () => {
+      const m = /^web\s+(http:\/\/\S+)/m.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        res(m[1]);
+      }
+    };
+    child.stdout?.on("data", check);
+    void exited.then((code) => rej(new Error(`start exited with ${code}:\n${out}`)));
+  });
+  return { child, url, output: () => out, exited };
+}
+
+function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LLAVA_BOT__OPS__METRICS_PORT: "null",
+    LOG_LEVEL: "warn",
+    ...extra,
+  };
+  delete env.DISCORD_TOKEN;
+  delete env.SLACK_BOT_TOKEN;
+  return env;
+}
+
+describe("llava-bot start with the tiny model, in a real browser", () => {
+  let started: Started & { url: string };
+  let browser: Browser;
+  const dir = mkdtempSync(join(tmpdir(), "llava-bot-web-"));
+
+  beforeAll(async () => {
+    const model = await tinyModelDir();
+    started = await start(baseEnv({ REDIS_URL: redisUrl(), LLAVA_BOT__REDIS__PREFIX: uniquePrefix("web") }), [
+      "--model",
+      model,
+      "--port",
+      String(await freePort()),
+    ]);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    started?.child.kill("SIGINT");
+    await started?.exited;
+  });
+
+  it("uploads a photo, runs /describe and /post instagram, and shows answers, images and captions", async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 1300 } });
+    await page.goto(started.url);
+    const photo = join(dir, "blue.png");
+    writeFileSync(photo, await colourPhoto("blue", 640, 480));
+
+    await page.setInputFiles("#files", photo);
+    await page.fill("#message", "/describe");
+    await page.click("#send");
+    const first = page.locator(".turn").nth(0);
+    await first.locator(".answer").waitFor({ timeout: 30_000 });
+    expect((await first.locator(".answer").innerText()).trim()).toBe("blue");
+
+    await page.setInputFiles("#files", join(FIXTURES, "frisbee.jpg"));
+    await page.fill("#message", "/post instagram playful");
+    await page.click("#send");
+    const second = page.locator(".turn").nth(1);
+    await second.locator(".variants li").first().waitFor({ timeout: 30_000 });
+    expect(await second.locator(".variants li").count()).toBe(3);
+    const image = second.locator(".images img");
+    await image.waitFor();
+    const size = await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+    expect(size).toEqual([1080, 1350]);
+    expect(await image.getAttribute("alt")).toBe("Green");
+    expect(await second.locator("button.copy").count()).toBeGreaterThanOrEqual(3);
+
+    // Bad input gets one clear sentence in the page.
+    await page.setInputFiles("#files", {
+      name: "notes.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("not really a png"),
+    });
+    await page.fill("#message", "/describe");
+    await page.click("#send");
+    const third = page.locator(".turn").nth(2);
+    await third.locator(".answer.error").waitFor({ timeout: 10_000 });
+    expect(await third.locator(".answer.error").innerText()).toMatch(/not an image I can read/);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "web-playground.png"), fullPage: true });
+  }, 90_000);
+
+  it("model output is shown as text, never as markup", async () => {
+    const res = await fetch(`${started.url}/app.js`);
+    const js = await res.text();
+    expect(js).not.toMatch(/innerHTML/);
+  });
+});
+
+describe("llava-bot start without REDIS_URL", () => {
+  it("starts its own Redis and stops it on Ctrl-C, leaving no process behind", async () => {
+    const env = baseEnv({ LLAVA_BOT__REDIS__STATE_DIR: mkdtempSync(join(tmpdir(), "llava-bot-state-")) });
+    delete env.REDIS_URL;
+    const s = await start(env, ["--model", await tinyModelDir(), "--port", "0"]);
+    const m = /^redis\s+private redis-server on 127\.0\.0\.1:\d+ \(pid (\d+)\)/m.exec(s.output());
+    expect(m, s.output()).not.toBeNull();
+    const pid = Number(m?.[1]);
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    s.child.kill("SIGINT");
+    expect(await s.exited).toBe(0);
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    expect(s.output()).toMatch(/llava-bot stopped/);
+  }, 60_000);
+});
