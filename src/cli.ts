@@ -12,6 +12,7 @@ const COMMANDS = {
   start: () => import("./cli/start.js"),
   engine: () => import("./cli/engine.js"),
   web: () => import("./cli/web.js"),
+  slack: () => import("./cli/slack.js"),
   generate: () => import("./cli/generate.js"),
   post: () => import("./cli/post.js"),
   "make-test-model": () => import("./cli/make-test-model.js"),

@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { startSlack } from "../bots/slack/index.js";
 import { startWeb } from "../bots/web/index.js";
 import { createEngine } from "../engine/engine.js";
 import { startEngineWorker } from "../engine/worker.js";

@@ -98,6 +98,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         const post = postFrom(result.data);
         return { text: result.text ?? "", images: result.images ?? [], ...(post ? { post } : {}) };
       }
+      if (request.images.length === 0 && request.history.length === 0)
+        throw new CodedError(
+          ErrorCode.NoImage,
+          "Please attach an image (JPEG, PNG, WebP or GIF) and tell me what you'd like to know about it.",
+        );
       const out = await plan({
         question: request.text || "Describe this image.",
         images: request.images,

@@ -26,6 +26,14 @@ const SEEN_TTL_S = 3 * 24 * 3600;
 
 export interface Producer {
   submit(input: RequestInput): Promise<SubmitResult>;
+  /** True the first time a key is claimed (within ttlS): for adapter replies that are not jobs, e.g. "please attach an image". */
+  once(key: string, ttlS?: number): Promise<boolean>;
+  /** Small per-channel settings shared by adapter replicas (auto-caption on/off). */
+  setting(name: string): {
+    has(member: string): Promise<boolean>;
+    add(member: string): Promise<void>;
+    remove(member: string): Promise<void>;
+  };
   position(requestId: string): Promise<number>;
   readonly blobs: BlobStore;
   readonly limits: Limits;
@@ -97,6 +105,21 @@ export function createProducer(options: ProducerOptions): Producer {
         .zrank(prioritizedKey, jobId)
         .exec()) as [[unknown, string | null], [unknown, number | null]];
       return { jobId, position: rank === null ? 0 : rank + 1, duplicate: first === null };
+    },
+    async once(key, ttlS = 3 * 24 * 3600) {
+      return (await redis.set(`${prefix}:once:${key}`, "1", "EX", ttlS, "NX")) === "OK";
+    },
+    setting(name) {
+      const key = `${prefix}:setting:${name}`;
+      return {
+        has: async (member) => (await redis.sismember(key, member)) === 1,
+        add: async (member) => {
+          await redis.sadd(key, member);
+        },
+        remove: async (member) => {
+          await redis.srem(key, member);
+        },
+      };
     },
     async close() {
       await queue.close();

@@ -4,11 +4,15 @@ const idList = z.array(z.string()).default([]);
 
 export const slackSection = z
   .object({
-    /** Socket Mode when an app-level token is set, otherwise HTTP on this port. */
+    /** Socket Mode when an app-level token (SLACK_APP_TOKEN) is set, otherwise HTTP on this port. */
     port: z.number().int().min(0).max(65535).default(3000),
     /** Web API base URL; only changed for tests and proxies. */
     apiUrl: z.url().optional(),
+    /** Origins files are downloaded from (with the bot token); nothing else is ever fetched. */
+    fileOrigins: z.array(z.url()).default(["https://files.slack.com"]),
     allowedChannels: idList,
     autocaptionChannels: idList,
+    /** Users who may switch auto-captions, besides workspace admins and owners. */
+    admins: idList,
   })
   .prefault({});

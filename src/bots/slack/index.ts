@@ -1,0 +1,396 @@
+import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import type { Config } from "../../config/schema.js";
+import type { Secrets } from "../../config/secrets.js";
+import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../../errors.js";
+import { logger } from "../../log.js";
+import { startDeliveryWorker } from "../../queue/delivery-worker.js";
+import type { CommandName, RequestInput } from "../../queue/jobs.js";
+import { createProducer } from "../../queue/producer.js";
+import { subscribeProgress } from "../../queue/progress.js";
+import { parseMessage } from "../commands.js";
+import { postToSlack } from "./deliver.js";
+import { imageFiles, type SlackFile, storeFiles } from "./files.js";
+import { toMrkdwn } from "./format.js";
+
+export interface SlackOptions {
+  config: Config;
+  secrets: Secrets;
+  redisUrl: string;
+  /** HTTP port for Events API requests (0 picks a free one); ignored in Socket Mode. */
+  port?: number;
+}
+
+const STAGES: Record<string, string> = {
+  "loading model": "Loading the model…",
+  thinking: "Thinking…",
+  uploading: "Uploading the result…",
+};
+const SLASH = ["describe", "ask", "ocr", "edit", "post", "generate"] as const;
+
+function ago(ts: string): string {
+  const s = Math.max(0, Math.round(Date.now() / 1000 - Number(ts)));
+  return s < 90
+    ? "just now"
+    : s < 5400
+      ? `${Math.round(s / 60)} minutes ago`
+      : `${Math.round(s / 3600)} hours ago`;
+}
+
+/**
+ * The Slack adapter on Bolt: mentions and DMs with images, slash commands that act on the user's
+ * latest image, message shortcuts, and auto-captioned channels. Everything goes through the
+ * queue; answers come back from deliveries:slack.
+ */
+export async function startSlack(o: SlackOptions) {
+  const { config, secrets } = o;
+  const token = secrets.slackBotToken;
+  if (!token || (!secrets.slackSigningSecret && !secrets.slackAppToken))
+    throw new CodedError(
+      ErrorCode.ConfigInvalid,
+      "The Slack adapter needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode).",
+    );
+  const prefix = config.redis.prefix;
+  const producer = createProducer({ redisUrl: o.redisUrl, prefix, config });
+  const autocaption = producer.setting("slack:autocaption");
+  const clientOptions = config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {};
+  const socketMode = Boolean(secrets.slackAppToken);
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: secrets.slackSigningSecret ?? "",
+        endpoints: "/slack/events",
+        logLevel: LogLevel.ERROR,
+      });
+  const app = new App({
+    token,
+    ...(receiver ? { receiver } : { socketMode: true, appToken: secrets.slackAppToken as string }),
+    clientOptions,
+    logLevel: LogLevel.ERROR,
+    ignoreSelf: true,
+  });
+  const client: WebClient = app.client;
+  const placeholders = new Map<string, { channel: string; ts: string; last: number }>();
+
+  async function isAutocaption(channel: string): Promise<boolean> {
+    return config.slack.autocaptionChannels.includes(channel) || (await autocaption.has(channel));
+  }
+
+  async function tell(channel: string, thread: string | undefined, text: string): Promise<void> {
+    await client.chat.postMessage({
+      channel,
+      text: toMrkdwn(text),
+      ...(thread ? { thread_ts: thread } : {}),
+      link_names: false,
+      unfurl_links: false,
+    });
+  }
+
+  /** A user-facing failure told once per event, even when Slack retries it. */
+  async function fail(
+    key: string,
+    err: unknown,
+    where: { channel: string; thread?: string; user?: string; ephemeral?: boolean },
+  ) {
+    if (!(await producer.once(`slack:fail:${key}`))) return;
+    const errorId = newErrorId();
+    if (!(isCodedError(err) && err.userFacing)) logger().error({ err, errorId }, "slack request failed");
+    const text = `⚠️ ${userMessage(err, errorId)}`;
+    if (where.ephemeral && where.user)
+      await client.chat.postEphemeral({ channel: where.channel, user: where.user, text: toMrkdwn(text) });
+    else await tell(where.channel, where.thread, text);
+  }
+
+  async function submit(input: Omit<RequestInput, "platform" | "createdAt">) {
+    return producer.submit({ ...input, platform: "slack", createdAt: Date.now() });
+  }
+
+  /** A mention or DM: images from the message, the words as a command or a free-form question. */
+  async function onMessage(m: {
+    requestId: string;
+    text: string;
+    user: string;
+    channel: string;
+    ts: string;
+    threadTs?: string;
+    files?: SlackFile[];
+    team?: string;
+  }) {
+    const thread = m.threadTs ?? m.ts;
+    try {
+      const images = await storeFiles(imageFiles(m.files), { config, token: token as string, producer });
+      const parsed = parseMessage(m.text.replace(/<@[A-Z0-9]+>/g, "").trim());
+      const result = await submit({
+        requestId: m.requestId,
+        priority: "interactive",
+        command: parsed.command,
+        args: parsed.args,
+        text: parsed.text,
+        images,
+        user: { id: m.user },
+        scope: { id: m.team ?? "slack", channelId: m.channel, threadId: thread, messageId: m.ts },
+        reply: { channel: m.channel, thread_ts: thread },
+      });
+      if (result.duplicate) return;
+      await client.reactions
+        .add({ channel: m.channel, timestamp: m.ts, name: "eyes" })
+        .catch(() => undefined);
+      if (result.position > 1)
+        await client.chat.postEphemeral({
+          channel: m.channel,
+          user: m.user,
+          thread_ts: thread,
+          text: `You're #${result.position} in line.`,
+        });
+    } catch (err) {
+      await fail(m.requestId, err, { channel: m.channel, thread });
+    }
+  }
+
+  app.event("app_mention", async ({ event, body }) => {
+    const e = event as typeof event & { files?: SlackFile[]; thread_ts?: string };
+    await onMessage({
+      requestId: `slack:${(body as { event_id?: string }).event_id ?? e.ts}`,
+      text: e.text ?? "",
+      user: e.user ?? "unknown",
+      channel: e.channel,
+      ts: e.ts,
+      ...(e.thread_ts ? { threadTs: e.thread_ts } : {}),
+      ...(e.files ? { files: e.files } : {}),
+      ...((body as { team_id?: string }).team_id ? { team: (body as { team_id: string }).team_id } : {}),
+    });
+  });
+
+  app.message(async ({ message, body, context }) => {
+    const m = message as {
+      subtype?: string;
+      bot_id?: string;
+      user?: string;
+      text?: string;
+      channel: string;
+      channel_type?: string;
+      ts: string;
+      thread_ts?: string;
+      files?: SlackFile[];
+    };
+    if (m.bot_id || m.subtype === "bot_message" || !m.user) return; // never answer bots, ourselves included
+    const eventId = (body as { event_id?: string }).event_id ?? m.ts;
+    if (m.channel_type === "im") {
+      await onMessage({
+        requestId: `slack:${eventId}`,
+        text: m.text ?? "",
+        user: m.user,
+        channel: m.channel,
+        ts: m.ts,
+        ...(m.thread_ts ? { threadTs: m.thread_ts } : {}),
+        ...(m.files ? { files: m.files } : {}),
+      });
+      return;
+    }
+    if (context.botUserId && m.text?.includes(`<@${context.botUserId}>`)) return; // app_mention answers it
+    const images = imageFiles(m.files);
+    if (!images.length || !(await isAutocaption(m.channel))) return;
+    for (const file of images) {
+      try {
+        const [ref] = await storeFiles([file], { config, token: token as string, producer });
+        if (!ref) continue;
+        await submit({
+          requestId: `slack:file:${file.id}`, // once per file, however often Slack retries the event
+          priority: "background",
+          command: "caption",
+          images: [ref],
+          user: { id: m.user },
+          scope: {
+            id: (body as { team_id?: string }).team_id ?? "slack",
+            channelId: m.channel,
+            messageId: m.ts,
+          },
+          reply: { channel: m.channel, thread_ts: m.thread_ts ?? m.ts },
+        });
+      } catch (err) {
+        logger().info({ err: (err as Error).message, file: file.id }, "auto-caption skipped a file");
+      }
+    }
+  });
+
+  /** The newest image the user shared in this channel (or thread), for slash commands, which carry no file. */
+  async function latestImage(
+    channel: string,
+    user: string,
+  ): Promise<{ file: SlackFile; ts: string } | undefined> {
+    const history = await client.conversations.history({ channel, limit: 50 });
+    for (const msg of (history.messages ?? []) as { user?: string; ts?: string; files?: SlackFile[] }[]) {
+      if (msg.user !== user || !msg.ts) continue;
+      const file = imageFiles(msg.files)[0];
+      if (file) return { file, ts: msg.ts };
+    }
+    return undefined;
+  }
+
+  async function runOnFile(r: {
+    requestId: string;
+    command: CommandName;
+    args: Record<string, string | number | boolean>;
+    text: string;
+    user: string;
+    channel: string;
+    team?: string;
+    file: SlackFile;
+    fileTs: string;
+    threadTs?: string;
+    label: string;
+  }) {
+    const images = await storeFiles([r.file], { config, token: token as string, producer });
+    const intro = `⏳ ${r.label} on *${toMrkdwn(r.file.name ?? "your image")}* (${ago(r.fileTs)})…`;
+    const placeholder = await client.chat.postMessage({
+      channel: r.channel,
+      text: intro,
+      ...(r.threadTs ? { thread_ts: r.threadTs } : {}),
+      link_names: false,
+    });
+    const ts = placeholder.ts as string;
+    const result = await submit({
+      requestId: r.requestId,
+      priority: "interactive",
+      command: r.command,
+      args: r.args,
+      text: r.text,
+      images,
+      user: { id: r.user },
+      scope: { id: r.team ?? "slack", channelId: r.channel },
+      reply: { channel: r.channel, placeholder: ts, ...(r.threadTs ? { thread_ts: r.threadTs } : {}) },
+    });
+    placeholders.set(r.requestId, { channel: r.channel, ts, last: 0 });
+    if (result.position > 1)
+      await client.chat.update({
+        channel: r.channel,
+        ts,
+        text: `${intro}\nYou're #${result.position} in line.`,
+      });
+  }
+
+  for (const name of SLASH) {
+    app.command(`/${name}`, async ({ command, ack }) => {
+      await ack(); // within Slack's 3 s, before any download or queueing
+      const where = { channel: command.channel_id, user: command.user_id, ephemeral: true };
+      try {
+        if (name === "generate" && (config.imagegen.backend === "none" || !config.imagegen.url))
+          throw new CodedError(ErrorCode.BackendMissing, "Image generation is not set up on this bot.");
+        const parsed = parseMessage(`/${name} ${command.text ?? ""}`);
+        const found = await latestImage(command.channel_id, command.user_id);
+        if (!found && name !== "generate")
+          throw new CodedError(
+            ErrorCode.NoImage,
+            `I couldn't find a recent image from you in this channel. Upload one here, then run /${name} again.`,
+          );
+        if (!found) throw new CodedError(ErrorCode.BadRequest, "Use /generate with a prompt.");
+        await runOnFile({
+          requestId: `slack:cmd:${command.trigger_id}`,
+          command: parsed.command,
+          args: parsed.args,
+          text: parsed.text,
+          user: command.user_id,
+          channel: command.channel_id,
+          team: command.team_id,
+          file: found.file,
+          fileTs: found.ts,
+          label: `/${name}`,
+        });
+      } catch (err) {
+        await fail(`cmd:${command.trigger_id}`, err, where);
+      }
+    });
+  }
+
+  app.command("/autocaption", async ({ command, ack }) => {
+    await ack();
+    const on = /^\s*on\s*$/i.test(command.text ?? "");
+    const off = /^\s*off\s*$/i.test(command.text ?? "");
+    const say = (text: string) =>
+      client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text });
+    if (!on && !off) return void (await say("Use `/autocaption on` or `/autocaption off`."));
+    const info = await client.users.info({ user: command.user_id }).catch(() => undefined);
+    const u = info?.user as { is_admin?: boolean; is_owner?: boolean } | undefined;
+    if (!(u?.is_admin || u?.is_owner || config.slack.admins.includes(command.user_id)))
+      return void (await say("Only workspace admins can switch auto-captions."));
+    if (on) await autocaption.add(command.channel_id);
+    else await autocaption.remove(command.channel_id);
+    await say(
+      on
+        ? "Auto-captions are on: every image posted here gets a caption and alt-text suggestion in its thread."
+        : "Auto-captions are off for this channel.",
+    );
+  });
+
+  for (const [callback, command, label] of [
+    ["describe_image", "describe", "Describe image"],
+    ["make_post", "post", "Make a post"],
+  ] as const) {
+    app.shortcut(callback, async ({ shortcut, ack }) => {
+      await ack();
+      const s = shortcut as unknown as {
+        trigger_id: string;
+        user: { id: string };
+        channel: { id: string };
+        team?: { id: string };
+        message: { ts: string; thread_ts?: string; files?: SlackFile[] };
+      };
+      const file = imageFiles(s.message.files)[0];
+      try {
+        if (!file) throw new CodedError(ErrorCode.NoImage, "That message has no image.");
+        await runOnFile({
+          requestId: `slack:sc:${s.trigger_id}`,
+          command,
+          args: {},
+          text: "",
+          user: s.user.id,
+          channel: s.channel.id,
+          ...(s.team ? { team: s.team.id } : {}),
+          file,
+          fileTs: s.message.ts,
+          threadTs: s.message.thread_ts ?? s.message.ts,
+          label,
+        });
+      } catch (err) {
+        await fail(`sc:${s.trigger_id}`, err, { channel: s.channel.id, user: s.user.id, ephemeral: true });
+      }
+    });
+  }
+
+  const delivery = startDeliveryWorker({
+    redisUrl: o.redisUrl,
+    prefix,
+    platform: "slack",
+    adapter: {
+      post: async (d) => {
+        placeholders.delete(d.requestId);
+        return postToSlack(client, producer.blobs, d);
+      },
+    },
+  });
+  const progress = subscribeProgress({ redisUrl: o.redisUrl, prefix }, (requestId, p) => {
+    const ph = placeholders.get(requestId);
+    const text = p.stage === "running" ? `Running ${p.detail ?? "a skill"}…` : STAGES[p.stage];
+    if (!ph || !text || Date.now() - ph.last < 1000) return; // at most one edit a second
+    ph.last = Date.now();
+    void client.chat.update({ channel: ph.channel, ts: ph.ts, text: `⏳ ${text}` }).catch(() => undefined);
+  });
+
+  const port = o.port ?? config.slack.port;
+  const started = (await app.start(port)) as unknown;
+  // HTTP mode resolves with the node:http server; its address tells the port when 0 was asked for.
+  const address = receiver
+    ? (started as { address?: () => { port: number } | string | null }).address?.()
+    : undefined;
+  return {
+    app,
+    port: typeof address === "object" && address ? address.port : port,
+    mode: socketMode ? "socket" : "http",
+    async close() {
+      await app.stop();
+      await progress.close();
+      await delivery.close();
+      await producer.close();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { startSlack } from "../bots/slack/index.js";
+import { CodedError, ErrorCode } from "../errors.js";
+import { COMMON_OPTIONS, configFromFlags, parse, usage } from "./args.js";
+
+const HELP = `usage: llava-bot slack
+
+Runs the Slack adapter against REDIS_URL: Socket Mode when SLACK_APP_TOKEN is set, otherwise the
+Events API over HTTP on slack.port (POST /slack/events). Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.
+Create the app from config/slack-app-manifest.yaml.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(argv, COMMON_OPTIONS);
+  if (values.help) return usage(HELP);
+  const { config, secrets } = configFromFlags(values);
+  if (!secrets.redisUrl)
+    throw new CodedError(
+      ErrorCode.RedisMissing,
+      "llava-bot slack needs REDIS_URL. `llava-bot start` runs everything with its own Redis.",
+    );
+  const slack = await startSlack({ config, secrets, redisUrl: secrets.redisUrl });
+  process.stdout.write(
+    `slack    ${slack.mode === "socket" ? "Socket Mode" : `Events API on port ${slack.port} (/slack/events)`}\n`,
+  );
+  await new Promise<void>((r) => {
+    process.once("SIGINT", () => r());
+    process.once("SIGTERM", () => r());
+  });
+  await slack.close();
+  return 0;
+}

@@ -1,0 +1,357 @@
+import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSlack } from "../../../src/bots/slack/index.js";
+import { createEngine } from "../../../src/engine/engine.js";
+import type { ModelPort } from "../../../src/engine/model/port.js";
+import { createTransformersModel } from "../../../src/engine/model/transformers.js";
+import type { Engine } from "../../../src/engine/types.js";
+import { startEngineWorker } from "../../../src/engine/worker.js";
+import { colourPhoto, fixture } from "../../helpers/images.js";
+import { testConfig, waitFor } from "../../helpers/queue.js";
+import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { tinyModelDir } from "../../helpers/tiny-model.js";
+import { type StandIn, startSlackStandIn } from "./stand-in.js";
+
+const TOKEN = "xoxb-test-token-123";
+const SECRET = "slack-signing-secret-456";
+
+function sign(body: string, ts = Math.floor(Date.now() / 1000)) {
+  const sig = `v0=${createHmac("sha256", SECRET).update(`v0:${ts}:${body}`).digest("hex")}`;
+  return { "x-slack-request-timestamp": String(ts), "x-slack-signature": sig };
+}
+
+let api: StandIn;
+let slack: Awaited<ReturnType<typeof startSlack>>;
+let engine: Engine;
+let worker: ReturnType<typeof startEngineWorker>;
+let base: string;
+let otherHost: { url: string; hits: number; close(): Promise<void> };
+const prefix = uniquePrefix("slack");
+const redis = newRedis();
+// The tiny model answers colours; one test swaps in a model whose answer tries to ping everyone.
+let hostile = false;
+
+async function send(
+  payload: unknown,
+  opts: { form?: boolean; retry?: number; headers?: Record<string, string> } = {},
+) {
+  const body = opts.form
+    ? new URLSearchParams(payload as Record<string, string>).toString()
+    : JSON.stringify(payload);
+  const t0 = Date.now();
+  const res = await fetch(`${base}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": opts.form ? "application/x-www-form-urlencoded" : "application/json",
+      ...sign(body),
+      ...(opts.retry
+        ? { "x-slack-retry-num": String(opts.retry), "x-slack-retry-reason": "http_timeout" }
+        : {}),
+      ...opts.headers,
+    },
+    body,
+  });
+  return { status: res.status, ms: Date.now() - t0 };
+}
+
+function file(id: string, name: string, host = api.url) {
+  return {
+    id,
+    name,
+    mimetype: "image/png",
+    filetype: "png",
+    url_private: `${host}/files/${id}`,
+    url_private_download: `${host}/files/${id}`,
+  };
+}
+
+function mention(
+  eventId: string,
+  channel: string,
+  ts: string,
+  files: unknown[],
+  text = "<@UBOT> what colour is this?",
+) {
+  return {
+    type: "event_callback",
+    team_id: "T1",
+    api_app_id: "A1",
+    event_id: eventId,
+    event_time: 1,
+    event: { type: "app_mention", user: "U1", text, ts, channel, files },
+  };
+}
+
+beforeAll(async () => {
+  api = await startSlackStandIn(TOKEN);
+  api.files.set("FBLUE", await colourPhoto("blue"));
+  api.files.set("FRED", await colourPhoto("red"));
+  api.files.set("FGREEN", await colourPhoto("green"));
+  api.files.set("FPHOTO", fixture("frisbee.jpg"));
+  const other = createServer((_req, res) => {
+    otherHost.hits++;
+    res.end("x");
+  });
+  await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
+  otherHost = {
+    url: `http://127.0.0.1:${(other.address() as AddressInfo).port}`,
+    hits: 0,
+    close: () => new Promise((r) => other.close(() => r())),
+  };
+
+  const dir = await tinyModelDir();
+  const config = testConfig({
+    redis: { prefix },
+    model: { id: dir },
+    slack: { apiUrl: api.apiUrl, fileOrigins: [api.url] },
+  });
+  const tiny = createTransformersModel({
+    id: dir,
+    device: "cpu",
+    dtype: "auto",
+    maxNewTokens: 16,
+    temperature: 0,
+  });
+  const model: ModelPort = {
+    id: "tiny-or-hostile",
+    load: () => tiny.load(),
+    dispose: () => tiny.dispose(),
+    generate: async (r) =>
+      hostile
+        ? {
+            text: "Hey <!channel> and <!here>, look <@U999>!",
+            promptTokens: 1,
+            completionTokens: 1,
+            finishReason: "stop",
+          }
+        : tiny.generate(r),
+  };
+  engine = await createEngine({ config, secrets: {}, model });
+  worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
+  slack = await startSlack({
+    config,
+    secrets: { slackBotToken: TOKEN, slackSigningSecret: SECRET },
+    redisUrl: redisUrl(),
+    port: 0,
+  });
+  base = `http://127.0.0.1:${slack.port}`;
+}, 60_000);
+
+afterAll(async () => {
+  await slack?.close();
+  await worker?.close(500);
+  await engine?.close();
+  await api?.close();
+  await otherHost?.close();
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+const threaded = (channel: string, thread: string) =>
+  api
+    .called("chat.postMessage")
+    .filter(
+      (c) =>
+        c.args.channel === channel && c.args.thread_ts === thread && !String(c.args.text).startsWith("⏳"),
+    );
+
+describe("Slack adapter on a real Bolt app", () => {
+  it("rejects forged and stale signatures", async () => {
+    const body = JSON.stringify(mention("EvForged", "C0", "1.1", []));
+    const forged = await fetch(`${base}/slack/events`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-slack-request-timestamp": String(Math.floor(Date.now() / 1000)),
+        "x-slack-signature": "v0=deadbeef",
+      },
+      body,
+    });
+    expect(forged.status).toBe(401);
+    const stale = await fetch(`${base}/slack/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...sign(body, Math.floor(Date.now() / 1000) - 600) },
+      body,
+    });
+    expect(stale.status).toBe(401);
+  });
+
+  it("a mention with a photo gets exactly one threaded answer, even when Slack retries the event", async () => {
+    const payload = mention("EvBlue", "C1", "1700000001.000100", [file("FBLUE", "blue.png")]);
+    const first = await send(payload);
+    expect(first.status).toBe(200);
+    await send(payload, { retry: 1 });
+    await send(payload, { retry: 2 });
+    await waitFor(() => threaded("C1", "1700000001.000100").length > 0, 20_000, "the answer");
+    await new Promise((r) => setTimeout(r, 1500));
+    const answers = threaded("C1", "1700000001.000100");
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.args.text).toBe("blue");
+    // The token went to the file host with the download.
+    expect(
+      api.fileHits.filter((h) => h.path === "/files/FBLUE").every((h) => h.auth === `Bearer ${TOKEN}`),
+    ).toBe(true);
+  });
+
+  it("a mention without an image asks for one", async () => {
+    await send(mention("EvNoImage", "C2", "1700000002.000100", [], "<@UBOT> hello there"));
+    await waitFor(() => threaded("C2", "1700000002.000100").length > 0, 20_000, "the request for an image");
+    expect(String(threaded("C2", "1700000002.000100")[0]?.args.text)).toMatch(/attach an image/);
+  });
+
+  it("/describe acks within 3 s, uses the user's latest image and updates the placeholder", async () => {
+    api.history.set("C3", [
+      { user: "U2", ts: String(Date.now() / 1000 - 60), files: [file("FRED", "red.png")] },
+      { user: "U3", ts: String(Date.now() / 1000 - 30), files: [file("FGREEN", "someone-elses.png")] },
+    ]);
+    const r = await send(
+      {
+        command: "/describe",
+        text: "",
+        user_id: "U2",
+        channel_id: "C3",
+        team_id: "T1",
+        trigger_id: "trig-1",
+        response_url: `${api.url}/respond`,
+      },
+      { form: true },
+    );
+    expect(r.status).toBe(200);
+    expect(r.ms).toBeLessThan(3000);
+    const placeholder = await (async () => {
+      await waitFor(
+        () => api.called("chat.postMessage").some((c) => c.args.channel === "C3"),
+        10_000,
+        "placeholder",
+      );
+      return api.called("chat.postMessage").find((c) => c.args.channel === "C3");
+    })();
+    expect(String(placeholder?.args.text)).toMatch(/red\.png/);
+    await waitFor(
+      () => api.called("chat.update").some((c) => c.args.channel === "C3" && c.args.text === "red"),
+      20_000,
+      "the final update",
+    );
+  });
+
+  it("/post uploads the prepared image with alt text through the v2 flow", async () => {
+    api.history.set("C4", [
+      { user: "U4", ts: String(Date.now() / 1000 - 10), files: [file("FPHOTO", "frisbee.jpg")] },
+    ]);
+    await send(
+      {
+        command: "/post",
+        text: "instagram playful",
+        user_id: "U4",
+        channel_id: "C4",
+        team_id: "T1",
+        trigger_id: "trig-2",
+        response_url: `${api.url}/respond`,
+      },
+      { form: true },
+    );
+    await waitFor(() => api.called("files.completeUploadExternal").length > 0, 30_000, "the upload");
+    const get = api.called("files.getUploadURLExternal").at(-1);
+    expect(get?.args.alt_txt ?? get?.args.alt_text).toBe("Green");
+    const complete = api.called("files.completeUploadExternal").at(-1);
+    expect(complete?.args.channel_id).toBe("C4");
+    expect(complete?.args.thread_ts).toBeTruthy();
+    const uploaded = api.uploads.find((u) => u.id === (complete?.args.files as { id: string }[])[0]?.id);
+    expect(uploaded).toBeDefined();
+    const update = api
+      .called("chat.update")
+      .find((c) => c.args.channel === "C4" && String(c.args.text).includes("Instagram feed post"));
+    expect(update).toBeDefined();
+  });
+
+  it("an auto-caption channel captions each upload once; other bots and retries are ignored", async () => {
+    api.users.set("UADMIN", { is_admin: true });
+    await send(
+      {
+        command: "/autocaption",
+        text: "on",
+        user_id: "UADMIN",
+        channel_id: "C5",
+        team_id: "T1",
+        trigger_id: "trig-3",
+      },
+      { form: true },
+    );
+    await waitFor(
+      () =>
+        api.called("chat.postEphemeral").some((c) => String(c.args.text).startsWith("Auto-captions are on")),
+      10_000,
+      "switch on",
+    );
+    const upload = {
+      type: "event_callback",
+      team_id: "T1",
+      event_id: "EvUpload",
+      event: {
+        type: "message",
+        subtype: "file_share",
+        user: "U6",
+        channel: "C5",
+        channel_type: "channel",
+        ts: "1700000005.000100",
+        text: "",
+        files: [file("FGREEN", "lawn.png")],
+      },
+    };
+    await send(upload);
+    await send({ ...upload, event_id: "EvUpload-again" }, { retry: 1 });
+    const fromBot = {
+      ...upload,
+      event_id: "EvBot",
+      event: {
+        ...upload.event,
+        ts: "1700000005.000200",
+        bot_id: "BOTHER",
+        user: "UOTHERBOT",
+        files: [file("FRED", "bot.png")],
+      },
+    };
+    await send(fromBot);
+    await waitFor(() => threaded("C5", "1700000005.000100").length > 0, 20_000, "the caption");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(threaded("C5", "1700000005.000100")).toHaveLength(1);
+    expect(String(threaded("C5", "1700000005.000100")[0]?.args.text)).toMatch(/green/i);
+    expect(threaded("C5", "1700000005.000200")).toHaveLength(0);
+  });
+
+  it("a file URL pointing at another host is never fetched", async () => {
+    await send(mention("EvOtherHost", "C6", "1700000006.000100", [file("FX", "x.png", otherHost.url)]));
+    await waitFor(() => threaded("C6", "1700000006.000100").length > 0, 20_000, "the refusal");
+    expect(otherHost.hits).toBe(0);
+    expect(String(threaded("C6", "1700000006.000100")[0]?.args.text)).toMatch(/file hosts/);
+  });
+
+  it("model output with <!channel> is neutralised", async () => {
+    hostile = true;
+    try {
+      await send(
+        mention(
+          "EvHostile",
+          "C7",
+          "1700000007.000100",
+          [file("FBLUE", "blue.png")],
+          "<@UBOT> say hi to everyone",
+        ),
+      );
+      await waitFor(() => threaded("C7", "1700000007.000100").length > 0, 20_000, "the answer");
+    } finally {
+      hostile = false;
+    }
+    const text = String(threaded("C7", "1700000007.000100")[0]?.args.text);
+    expect(text).not.toMatch(/<!channel>|<!here>|<@U999>/);
+    expect(text).toContain("&lt;!channel&gt;");
+    expect(String(threaded("C7", "1700000007.000100")[0]?.args.link_names)).toBe("false");
+  });
+
+  it("sends the bot token only to Slack's hosts", () => {
+    for (const c of api.calls) expect(c.auth).toBe(`Bearer ${TOKEN}`);
+    expect(otherHost.hits).toBe(0);
+  });
+});
