@@ -69,12 +69,18 @@ export async function run(argv: string[]): Promise<number> {
         ? "skipped: the Discord adapter is not part of this build yet"
         : "skipped: set DISCORD_TOKEN to run it",
     );
-    line(
-      "slack",
-      secrets.slackBotToken
-        ? "skipped: the Slack adapter is not part of this build yet"
-        : "skipped: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to run it",
-    );
+    if (secrets.slackBotToken && (secrets.slackSigningSecret || secrets.slackAppToken)) {
+      const slack = await startSlack({ config, secrets, redisUrl });
+      stops.push(() => slack.close());
+      line(
+        "slack",
+        slack.mode === "socket"
+          ? "connected in Socket Mode"
+          : `Events API on port ${slack.port} (/slack/events)`,
+      );
+    } else {
+      line("slack", "skipped: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) to run it");
+    }
 
     if (config.web.enabled) {
       const web = await startWeb({ config, secrets, redisUrl });

@@ -258,7 +258,8 @@ describe("Slack adapter on a real Bolt app", () => {
     const complete = api.called("files.completeUploadExternal").at(-1);
     expect(complete?.args.channel_id).toBe("C4");
     expect(complete?.args.thread_ts).toBeTruthy();
-    const uploaded = api.uploads.find((u) => u.id === (complete?.args.files as { id: string }[])[0]?.id);
+    const completed = (complete?.args.files ?? []) as { id: string }[];
+    const uploaded = api.uploads.find((u) => u.id === completed[0]?.id);
     expect(uploaded).toBeDefined();
     const update = api
       .called("chat.update")
