@@ -13,6 +13,7 @@ const COMMANDS = {
   engine: () => import("./cli/engine.js"),
   web: () => import("./cli/web.js"),
   slack: () => import("./cli/slack.js"),
+  discord: () => import("./cli/discord.js"),
   generate: () => import("./cli/generate.js"),
   post: () => import("./cli/post.js"),
   "make-test-model": () => import("./cli/make-test-model.js"),

@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { startDiscord } from "../bots/discord/index.js";
 import { startSlack } from "../bots/slack/index.js";
 import { startWeb } from "../bots/web/index.js";
 import { createEngine } from "../engine/engine.js";
@@ -63,12 +64,13 @@ export async function run(argv: string[]): Promise<number> {
       (err: unknown) => line("engine", `model failed to load: ${(err as Error).message}`),
     );
 
-    line(
-      "discord",
-      secrets.discordToken
-        ? "skipped: the Discord adapter is not part of this build yet"
-        : "skipped: set DISCORD_TOKEN to run it",
-    );
+    if (secrets.discordToken) {
+      const discord = await startDiscord({ config, secrets, redisUrl });
+      stops.push(() => discord.close());
+      line("discord", `connected as ${discord.client.user?.tag ?? "bot"}`);
+    } else {
+      line("discord", "skipped: set DISCORD_TOKEN to run it");
+    }
     if (secrets.slackBotToken && (secrets.slackSigningSecret || secrets.slackAppToken)) {
       const slack = await startSlack({ config, secrets, redisUrl });
       stops.push(() => slack.close());

@@ -4,13 +4,18 @@ const idList = z.array(z.string()).default([]);
 
 export const discordSection = z
   .object({
-    /** REST base URL; only changed for tests and proxies. */
+    /** REST base URL (…/api); only changed for tests and proxies. */
     apiBase: z.url().optional(),
+    /** Origins attachments may be downloaded from; nothing else is ever fetched. */
+    cdnOrigins: z.array(z.url()).default(["https://cdn.discordapp.com", "https://media.discordapp.net"]),
+    /** Empty lists allow everything. */
     allowedGuilds: idList,
     allowedChannels: idList,
     allowedRoles: idList,
     autocaptionChannels: idList,
     /** Auto-captions as a reply to the upload, or in a thread on it. */
     autocaptionIn: z.enum(["reply", "thread"]).default("reply"),
+    /** How many earlier messages of a reply chain are sent as conversation history. */
+    historyDepth: z.number().int().min(0).max(20).default(6),
   })
   .prefault({});

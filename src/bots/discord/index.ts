@@ -1,0 +1,381 @@
+import {
+  type Attachment,
+  type ChatInputCommandInteraction,
+  Client,
+  Events,
+  GatewayIntentBits,
+  type Message,
+  Partials,
+  PermissionFlagsBits,
+  Routes,
+} from "discord.js";
+import type { Config } from "../../config/schema.js";
+import type { Secrets } from "../../config/secrets.js";
+import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../../errors.js";
+import { loadImage } from "../../images/load.js";
+import { logger } from "../../log.js";
+import { startDeliveryWorker } from "../../queue/delivery-worker.js";
+import type { BlobRef, CommandName, DeliveryJob, RequestInput } from "../../queue/jobs.js";
+import { createProducer } from "../../queue/producer.js";
+import { subscribeProgress } from "../../queue/progress.js";
+import { parseMessage } from "../commands.js";
+import { download } from "../download.js";
+import { deliveryText } from "../render.js";
+import { splitMessage } from "../text.js";
+import { slashCommands } from "./commands.js";
+
+export interface DiscordOptions {
+  config: Config;
+  secrets: Secrets;
+  redisUrl: string;
+}
+
+/** Model output may contain @everyone or <@id>; nothing we send may ever ping anyone. */
+const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
+const DISCORD_LIMIT = 2000;
+/** Interaction tokens live 15 minutes; after that the answer goes to the channel as a message. */
+const TOKEN_LIFETIME_MS = 14.5 * 60_000;
+const STAGES: Record<string, string> = {
+  "loading model": "Loading the model…",
+  thinking: "Thinking…",
+  uploading: "Uploading the result…",
+};
+
+/** Role ids of an interaction's member, whether discord.js has it cached or only raw. */
+function memberRoles(member: ChatInputCommandInteraction["member"]): string[] {
+  if (!member) return [];
+  return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
+}
+
+function isImage(a: Attachment): boolean {
+  return (
+    (a.contentType ?? "").startsWith("image/") || /\.(jpe?g|png|gif|webp|heic|heif|avif|tiff?)$/i.test(a.name)
+  );
+}
+
+/**
+ * The Discord adapter on discord.js v14: mentions with photos (and reply chains), slash commands,
+ * auto-captioned channels. It acknowledges first, then downloads, validates and queues; answers
+ * come back from deliveries:discord.
+ */
+export async function startDiscord(o: DiscordOptions) {
+  const { config, secrets } = o;
+  if (!secrets.discordToken)
+    throw new CodedError(ErrorCode.ConfigInvalid, "The Discord adapter needs DISCORD_TOKEN.");
+  const prefix = config.redis.prefix;
+  const producer = createProducer({ redisUrl: o.redisUrl, prefix, config });
+  const autocaption = producer.setting("discord:autocaption");
+  const client = new Client({
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.MessageContent,
+      GatewayIntentBits.DirectMessages,
+    ],
+    partials: [Partials.Channel],
+    allowedMentions: NO_MENTIONS,
+    ...(config.discord.apiBase ? { rest: { api: config.discord.apiBase } } : {}),
+  });
+  // Interaction tokens stay in this process's memory: never in job data.
+  const interactions = new Map<string, { token: string; appId: string; until: number; lastEdit: number }>();
+  const cdn = config.discord.cdnOrigins.map((u) => new URL(u).origin);
+
+  function allowed(guildId: string | null, channelId: string, roles: string[]): boolean {
+    const d = config.discord;
+    if (d.allowedGuilds.length && !(guildId && d.allowedGuilds.includes(guildId))) return false;
+    if (d.allowedChannels.length && !d.allowedChannels.includes(channelId)) return false;
+    if (d.allowedRoles.length && !roles.some((r) => d.allowedRoles.includes(r))) return false;
+    return true;
+  }
+
+  async function store(attachments: Attachment[]): Promise<BlobRef[]> {
+    const { limits } = config;
+    if (attachments.length > limits.maxImagesPerRequest)
+      throw new CodedError(
+        ErrorCode.TooManyImages,
+        `Please send at most ${limits.maxImagesPerRequest} images at a time.`,
+      );
+    const refs: BlobRef[] = [];
+    for (const a of attachments) {
+      // The declared size is only a hint; download() enforces the cap while streaming.
+      const bytes = await download(a.url, { allowedOrigins: cdn, maxBytes: limits.maxImageBytes });
+      const img = await loadImage(bytes, {
+        maxBytes: limits.maxImageBytes,
+        maxPixels: limits.maxImagePixels,
+        maxEdge: 4096,
+      });
+      refs.push(
+        await producer.blobs.put(img.bytes, {
+          mime: img.mime,
+          width: img.width,
+          height: img.height,
+          name: a.name.slice(0, 200),
+        }),
+      );
+    }
+    return refs;
+  }
+
+  function submit(input: Omit<RequestInput, "platform" | "createdAt">) {
+    return producer.submit({ ...input, platform: "discord", createdAt: Date.now() });
+  }
+
+  function failure(err: unknown): string {
+    const errorId = newErrorId();
+    if (!(isCodedError(err) && err.userFacing)) logger().error({ err, errorId }, "discord request failed");
+    return `⚠️ ${userMessage(err, errorId)}`;
+  }
+
+  async function onInteraction(i: ChatInputCommandInteraction) {
+    // Acknowledge within Discord's 3 s before anything slow.
+    await i.deferReply();
+    try {
+      if (!allowed(i.guildId, i.channelId, memberRoles(i.member)))
+        throw new CodedError(ErrorCode.NotAllowed, "I'm not enabled in this channel.");
+      if (i.commandName === "autocaption") {
+        if (!i.memberPermissions?.has(PermissionFlagsBits.ManageChannels))
+          throw new CodedError(
+            ErrorCode.NotAllowed,
+            "You need the Manage Channels permission to switch auto-captions.",
+          );
+        const on = i.options.getString("mode", true) === "on";
+        if (on) await autocaption.add(i.channelId);
+        else await autocaption.remove(i.channelId);
+        await i.editReply({
+          content: on
+            ? "Auto-captions are on: every image posted here gets a caption and alt-text suggestion."
+            : "Auto-captions are off for this channel.",
+          allowedMentions: NO_MENTIONS,
+        });
+        return;
+      }
+      const attachment = i.options.getAttachment("image");
+      const images = attachment ? await store([attachment]) : [];
+      const args: Record<string, string | number> = {};
+      for (const name of ["platform", "tone", "look", "aspect", "edits"] as const) {
+        const v = i.options.getString(name);
+        if (v) args[name] = v;
+      }
+      const variants = i.options.getInteger("variants");
+      if (variants) args.variants = variants;
+      const text = i.options.getString("question") ?? i.options.getString("prompt") ?? "";
+      const requestId = `discord:${i.id}`;
+      interactions.set(requestId, {
+        token: i.token,
+        appId: i.applicationId,
+        until: Date.now() + TOKEN_LIFETIME_MS,
+        lastEdit: Date.now(),
+      });
+      const result = await submit({
+        requestId,
+        priority: "interactive",
+        command: i.commandName as CommandName,
+        args,
+        text,
+        images,
+        user: { id: i.user.id, name: i.user.username.slice(0, 100) },
+        scope: { id: i.guildId ?? `dm:${i.user.id}`, channelId: i.channelId },
+        reply: { channel: i.channelId },
+        ...(i.locale ? { locale: i.locale } : {}),
+      });
+      if (!result.duplicate)
+        await i.editReply({
+          content: result.position > 1 ? `You're #${result.position} in line…` : "Working on it…",
+          allowedMentions: NO_MENTIONS,
+        });
+    } catch (err) {
+      await i.editReply({ content: failure(err), allowedMentions: NO_MENTIONS }).catch(() => undefined);
+    }
+  }
+
+  /** Earlier turns of a reply chain, oldest first: the bot's answers and the user's words. */
+  async function history(message: Message): Promise<{ role: "user" | "assistant"; content: string }[]> {
+    const turns: { role: "user" | "assistant"; content: string }[] = [];
+    let current: Message | undefined = message;
+    for (let depth = 0; depth < config.discord.historyDepth && current?.reference?.messageId; depth++) {
+      current = await current.fetchReference().catch(() => undefined);
+      if (!current) break;
+      const content = current.content
+        .replace(/<@!?\d+>/g, "")
+        .trim()
+        .slice(0, 4000);
+      if (content)
+        turns.unshift({ role: current.author.id === client.user?.id ? "assistant" : "user", content });
+    }
+    return turns;
+  }
+
+  async function onMessage(message: Message) {
+    if (message.author.bot || message.webhookId) return; // never answer bots, ourselves included
+    const me = client.user?.id;
+    const mentioned = Boolean(me && message.mentions.users.has(me));
+    const roles = message.member ? [...message.member.roles.cache.keys()] : [];
+    if (!allowed(message.guildId, message.channelId, roles)) return;
+    const images = [...message.attachments.values()].filter(isImage);
+    if (mentioned || !message.guildId) {
+      try {
+        const parsed = parseMessage(message.content.replace(/<@!?\d+>/g, "").trim());
+        const turns = await history(message);
+        const refs = await store(images);
+        const result = await submit({
+          requestId: `discord:${message.id}`,
+          priority: "interactive",
+          command: parsed.command,
+          args: parsed.args,
+          text: parsed.text,
+          images: refs,
+          history: turns,
+          user: { id: message.author.id, name: message.author.username.slice(0, 100) },
+          scope: {
+            id: message.guildId ?? `dm:${message.author.id}`,
+            channelId: message.channelId,
+            messageId: message.id,
+          },
+          reply: { channel: message.channelId, message: message.id },
+        });
+        if (!result.duplicate) await message.react("👀").catch(() => undefined);
+      } catch (err) {
+        if (await producer.once(`discord:fail:${message.id}`))
+          await message.reply({ content: failure(err), allowedMentions: NO_MENTIONS });
+      }
+      return;
+    }
+    if (!images.length) return;
+    if (
+      !(
+        config.discord.autocaptionChannels.includes(message.channelId) ||
+        (await autocaption.has(message.channelId))
+      )
+    )
+      return;
+    try {
+      const refs = await store(images);
+      await submit({
+        requestId: `discord:caption:${message.id}`, // one caption per message, however often the event repeats
+        priority: "background",
+        command: "caption",
+        images: refs.slice(0, 1),
+        user: { id: message.author.id },
+        scope: { id: message.guildId ?? "dm", channelId: message.channelId, messageId: message.id },
+        reply: { channel: message.channelId, message: message.id, mode: config.discord.autocaptionIn },
+      });
+    } catch (err) {
+      logger().info({ err: (err as Error).message, message: message.id }, "auto-caption skipped a message");
+    }
+  }
+
+  async function post(d: DeliveryJob): Promise<{ postedAt: number; messageIds: string[] }> {
+    const chunks = splitMessage(deliveryText(d), DISCORD_LIMIT);
+    const files = await Promise.all(
+      d.images.map(async (img) => ({
+        attachment: await producer.blobs.get(img.key),
+        name: img.filename,
+        description: img.altText.slice(0, 1024),
+      })),
+    );
+    const ids: string[] = [];
+    const interaction = interactions.get(d.requestId);
+    interactions.delete(d.requestId);
+    const [first = "", ...more] = chunks;
+    if (interaction && interaction.until > Date.now()) {
+      // The deferred reply becomes the answer.
+      const body = {
+        content: first,
+        allowed_mentions: { parse: [] },
+        attachments: files.map((f, id) => ({ id, filename: f.name, description: f.description })),
+      };
+      const msg = (await client.rest.patch(Routes.webhookMessage(interaction.appId, interaction.token), {
+        body,
+        files: files.map((f) => ({ name: f.name, data: f.attachment })),
+        auth: false,
+      })) as { id: string };
+      ids.push(msg.id);
+      for (const content of more) {
+        const m = (await client.rest.post(Routes.webhook(interaction.appId, interaction.token), {
+          body: { content, allowed_mentions: { parse: [] } },
+          auth: false,
+        })) as { id: string };
+        ids.push(m.id);
+      }
+      return { postedAt: Date.now(), messageIds: ids };
+    }
+    const channel = await client.channels.fetch(d.reply.channel ?? d.scope.channelId);
+    if (!channel?.isTextBased() || !("send" in channel))
+      throw new Error(`cannot post to channel ${d.reply.channel}`);
+    let target = channel;
+    if (d.reply.mode === "thread" && d.reply.message && "messages" in channel) {
+      const original = await channel.messages.fetch(d.reply.message).catch(() => undefined);
+      const thread = original?.hasThread
+        ? original.thread
+        : await original?.startThread({ name: "Caption" }).catch(() => undefined);
+      if (thread) target = thread;
+    }
+    for (const [n, content] of chunks.entries()) {
+      const reply =
+        n === 0 && d.reply.message && target === channel
+          ? { reply: { messageReference: d.reply.message, failIfNotExists: false } }
+          : {};
+      const m = await target.send({
+        content,
+        allowedMentions: NO_MENTIONS,
+        ...reply,
+        ...(n === chunks.length - 1 && files.length ? { files } : {}),
+      });
+      ids.push(m.id);
+    }
+    return { postedAt: Date.now(), messageIds: ids };
+  }
+
+  client.on(Events.InteractionCreate, (i) => {
+    if (i.isChatInputCommand())
+      void onInteraction(i).catch((err: unknown) => logger().error({ err }, "interaction failed"));
+  });
+  client.on(
+    Events.MessageCreate,
+    (m) => void onMessage(m).catch((err: unknown) => logger().error({ err }, "message handling failed")),
+  );
+
+  const delivery = startDeliveryWorker({
+    redisUrl: o.redisUrl,
+    prefix,
+    platform: "discord",
+    adapter: { post },
+  });
+  const progress = subscribeProgress({ redisUrl: o.redisUrl, prefix }, (requestId, p) => {
+    const i = interactions.get(requestId);
+    const text = p.stage === "running" ? `Running ${p.detail ?? "a skill"}…` : STAGES[p.stage];
+    if (!i || !text || Date.now() - i.lastEdit < 1000 || i.until < Date.now()) return; // one edit a second at most
+    i.lastEdit = Date.now();
+    void client.rest
+      .patch(Routes.webhookMessage(i.appId, i.token), {
+        body: { content: text, allowed_mentions: { parse: [] } },
+        auth: false,
+      })
+      .catch(() => undefined);
+  });
+
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  await client.login(secrets.discordToken);
+  await ready;
+  return {
+    client,
+    async register(guildId?: string) {
+      const appId = client.application?.id ?? secrets.discordAppId;
+      if (!appId) throw new CodedError(ErrorCode.ConfigInvalid, "Set DISCORD_APP_ID to register commands.");
+      const body = slashCommands({
+        generate: config.imagegen.backend !== "none" && Boolean(config.imagegen.url),
+      });
+      await client.rest.put(
+        guildId ? Routes.applicationGuildCommands(appId, guildId) : Routes.applicationCommands(appId),
+        { body },
+      );
+      return body.length;
+    },
+    async close() {
+      await progress.close();
+      await delivery.close();
+      await client.destroy();
+      await producer.close();
+    },
+  };
+}

@@ -1,0 +1,339 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDiscord } from "../../../src/bots/discord/index.js";
+import { createEngine } from "../../../src/engine/engine.js";
+import type { ModelPort } from "../../../src/engine/model/port.js";
+import { createTransformersModel } from "../../../src/engine/model/transformers.js";
+import type { Engine } from "../../../src/engine/types.js";
+import { startEngineWorker } from "../../../src/engine/worker.js";
+import { colourPhoto, fixture } from "../../helpers/images.js";
+import { testConfig, waitFor } from "../../helpers/queue.js";
+import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { tinyModelDir } from "../../helpers/tiny-model.js";
+import { APP_ID, BOT_ID, GUILD_ID, type Recorded, startDiscordStandIn } from "./stand-in.js";
+
+const CH = {
+  mention: "400000000000000001",
+  describe: "400000000000000002",
+  post: "400000000000000003",
+  caption: "400000000000000004",
+  hostile: "400000000000000005",
+  bad: "400000000000000006",
+};
+let stand: Awaited<ReturnType<typeof startDiscordStandIn>>;
+let discord: Awaited<ReturnType<typeof startDiscord>>;
+let engine: Engine;
+let worker: ReturnType<typeof startEngineWorker>;
+const prefix = uniquePrefix("discord");
+const redis = newRedis();
+let hostile = false;
+
+const human = {
+  id: "500000000000000001",
+  username: "alice",
+  discriminator: "0",
+  global_name: "alice",
+  avatar: null,
+  bot: false,
+};
+const otherBot = {
+  id: "500000000000000009",
+  username: "otherbot",
+  discriminator: "0",
+  global_name: "otherbot",
+  avatar: null,
+  bot: true,
+};
+
+function messageCreate(o: {
+  id: string;
+  channel: string;
+  content: string;
+  attachments?: unknown[];
+  author?: typeof human;
+  mentionBot?: boolean;
+}) {
+  stand.dispatch("MESSAGE_CREATE", {
+    id: o.id,
+    channel_id: o.channel,
+    guild_id: GUILD_ID,
+    author: o.author ?? human,
+    member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+    content: o.content,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: o.mentionBot
+      ? [
+          {
+            id: BOT_ID,
+            username: "llava-bot",
+            discriminator: "0",
+            bot: true,
+            avatar: null,
+            global_name: null,
+          },
+        ]
+      : [],
+    mention_roles: [],
+    attachments: o.attachments ?? [],
+    embeds: [],
+    pinned: false,
+    type: 0,
+    flags: 0,
+  });
+}
+
+function interaction(o: {
+  id: string;
+  channel: string;
+  name: string;
+  options: unknown[];
+  attachments?: Record<string, unknown>;
+}) {
+  const dispatchedAt = Date.now();
+  stand.dispatch("INTERACTION_CREATE", {
+    id: o.id,
+    application_id: APP_ID,
+    type: 2,
+    token: `token-${o.id}`,
+    version: 1,
+    guild_id: GUILD_ID,
+    channel_id: o.channel,
+    channel: { id: o.channel, type: 0, guild_id: GUILD_ID, name: "chan" },
+    member: {
+      user: human,
+      roles: [],
+      permissions: "2248473465835073",
+      joined_at: new Date().toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+    },
+    app_permissions: "2248473465835073",
+    locale: "en-US",
+    guild_locale: "en-US",
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: 0,
+    data: {
+      id: "600000000000000001",
+      name: o.name,
+      type: 1,
+      options: o.options,
+      ...(o.attachments ? { resolved: { attachments: o.attachments } } : {}),
+    },
+  });
+  return dispatchedAt;
+}
+
+const sentTo = (channel: string) =>
+  stand.requests.filter((r) => r.method === "POST" && r.path === `/channels/${channel}/messages`);
+const webhookEdits = (id: string) =>
+  stand.requests.filter(
+    (r) => r.method === "PATCH" && r.path === `/webhooks/${APP_ID}/token-${id}/messages/@original`,
+  );
+
+beforeAll(async () => {
+  stand = await startDiscordStandIn(Object.values(CH));
+  const dir = await tinyModelDir();
+  const config = testConfig({
+    redis: { prefix },
+    model: { id: dir },
+    limits: { maxImageBytes: 20 * 1024 * 1024 },
+    discord: { apiBase: stand.api, cdnOrigins: [stand.base], autocaptionChannels: [CH.caption] },
+  });
+  const tiny = createTransformersModel({
+    id: dir,
+    device: "cpu",
+    dtype: "auto",
+    maxNewTokens: 16,
+    temperature: 0,
+  });
+  const model: ModelPort = {
+    id: "tiny-or-hostile",
+    load: () => tiny.load(),
+    dispose: () => tiny.dispose(),
+    generate: async (r) =>
+      hostile
+        ? {
+            text: "Hey @everyone and @here, <@123456789012345678> look!",
+            promptTokens: 1,
+            completionTokens: 1,
+            finishReason: "stop",
+          }
+        : tiny.generate(r),
+  };
+  engine = await createEngine({ config, secrets: {}, model });
+  worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
+  discord = await startDiscord({ config, secrets: { discordToken: "Bot.test.token" }, redisUrl: redisUrl() });
+}, 60_000);
+
+afterAll(async () => {
+  await discord?.close();
+  await worker?.close(500);
+  await engine?.close();
+  await stand?.close();
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+function everyMessageIsMentionProof(records: Recorded[]) {
+  for (const r of records) {
+    if (r.json && "content" in r.json)
+      expect(r.json.allowed_mentions, `${r.method} ${r.path}`).toEqual(
+        expect.objectContaining({ parse: [] }),
+      );
+  }
+}
+
+describe("Discord adapter with a real discord.js client", () => {
+  it("a mention with a photo gets exactly one answer, naming the photo's colour", async () => {
+    const att = stand.attachment("700000000000000001", "blue.png", await colourPhoto("blue"));
+    messageCreate({
+      id: "800000000000000001",
+      channel: CH.mention,
+      content: `<@${BOT_ID}> what colour is this?`,
+      attachments: [att],
+      mentionBot: true,
+    });
+    await waitFor(() => sentTo(CH.mention).length > 0, 20_000, "the answer");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sentTo(CH.mention)).toHaveLength(1);
+    const answer = sentTo(CH.mention)[0];
+    expect(answer?.json?.content).toBe("blue");
+    expect((answer?.json?.message_reference as { message_id?: string })?.message_id).toBe(
+      "800000000000000001",
+    );
+  });
+
+  it("/describe is deferred within 3 s and then edited with the answer", async () => {
+    const att = stand.attachment("700000000000000002", "red.png", await colourPhoto("red"));
+    const at = interaction({
+      id: "900000000000000001",
+      channel: CH.describe,
+      name: "describe",
+      options: [{ name: "image", type: 11, value: att.id }],
+      attachments: { [att.id]: att },
+    });
+    await waitFor(
+      () => stand.requests.some((r) => r.path.startsWith("/interactions/900000000000000001/")),
+      5000,
+      "the deferral",
+    );
+    const callback = stand.requests.find((r) => r.path.startsWith("/interactions/900000000000000001/"));
+    expect(callback?.json?.type).toBe(5);
+    expect((callback?.at ?? Number.POSITIVE_INFINITY) - at).toBeLessThan(3000);
+    await waitFor(
+      () => webhookEdits("900000000000000001").some((r) => r.json?.content === "red"),
+      20_000,
+      "the answer edit",
+    );
+    for (const edit of webhookEdits("900000000000000001"))
+      expect(edit.at).toBeGreaterThanOrEqual(callback?.at ?? 0);
+  });
+
+  it("/post returns the prepared image with alt text and the captions", async () => {
+    const att = stand.attachment("700000000000000003", "frisbee.jpg", fixture("frisbee.jpg"), "image/jpeg");
+    interaction({
+      id: "900000000000000002",
+      channel: CH.post,
+      name: "post",
+      options: [
+        { name: "image", type: 11, value: att.id },
+        { name: "platform", type: 3, value: "instagram" },
+        { name: "tone", type: 3, value: "playful" },
+      ],
+      attachments: { [att.id]: att },
+    });
+    await waitFor(
+      () => webhookEdits("900000000000000002").some((r) => r.files.length > 0),
+      30_000,
+      "the post",
+    );
+    const edit = webhookEdits("900000000000000002").find((r) => r.files.length > 0);
+    expect(edit?.files[0]?.name).toBe("post-instagram.jpg");
+    const described = (edit?.json?.attachments ?? []) as { description?: string }[];
+    expect(described[0]?.description).toBe("Green");
+    expect(String(edit?.json?.content)).toMatch(/Instagram feed post, 3 captions/);
+  });
+
+  it("an auto-caption channel captions an upload once and ignores bots", async () => {
+    const att = stand.attachment("700000000000000004", "lawn.png", await colourPhoto("green"));
+    messageCreate({ id: "800000000000000004", channel: CH.caption, content: "", attachments: [att] });
+    messageCreate({ id: "800000000000000004", channel: CH.caption, content: "", attachments: [att] }); // the same event again
+    const botAtt = stand.attachment("700000000000000005", "bot.png", await colourPhoto("red"));
+    messageCreate({
+      id: "800000000000000005",
+      channel: CH.caption,
+      content: "",
+      attachments: [botAtt],
+      author: otherBot,
+    });
+    await waitFor(() => sentTo(CH.caption).length > 0, 20_000, "the caption");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sentTo(CH.caption)).toHaveLength(1);
+    expect(String(sentTo(CH.caption)[0]?.json?.content)).toMatch(/green/);
+    expect((sentTo(CH.caption)[0]?.json?.message_reference as { message_id?: string })?.message_id).toBe(
+      "800000000000000004",
+    );
+  });
+
+  it("model output containing @everyone pings nobody", async () => {
+    hostile = true;
+    try {
+      const att = stand.attachment("700000000000000006", "x.png", await colourPhoto("white"));
+      messageCreate({
+        id: "800000000000000006",
+        channel: CH.hostile,
+        content: `<@${BOT_ID}> say hi`,
+        attachments: [att],
+        mentionBot: true,
+      });
+      await waitFor(() => sentTo(CH.hostile).length > 0, 20_000, "the answer");
+    } finally {
+      hostile = false;
+    }
+    const sent = sentTo(CH.hostile)[0];
+    expect(String(sent?.json?.content)).toContain("@everyone");
+    expect(sent?.json?.allowed_mentions).toEqual(expect.objectContaining({ parse: [] }));
+  });
+
+  it("a 30 MB attachment and a non-image get friendly errors", async () => {
+    const huge = stand.attachment(
+      "700000000000000007",
+      "huge.png",
+      Buffer.alloc(30 * 1024 * 1024, 1),
+      "image/png",
+      1024,
+    );
+    messageCreate({
+      id: "800000000000000007",
+      channel: CH.bad,
+      content: `<@${BOT_ID}> look`,
+      attachments: [huge],
+      mentionBot: true,
+    });
+    const text = stand.attachment(
+      "700000000000000008",
+      "notes.png",
+      Buffer.from("just text pretending to be a png"),
+    );
+    messageCreate({
+      id: "800000000000000008",
+      channel: CH.bad,
+      content: `<@${BOT_ID}> and this?`,
+      attachments: [text],
+      mentionBot: true,
+    });
+    await waitFor(() => sentTo(CH.bad).length >= 2, 20_000, "two friendly errors");
+    const contents = sentTo(CH.bad).map((r) => String(r.json?.content));
+    expect(contents.some((c) => /larger than the 20 MB limit/.test(c))).toBe(true);
+    expect(contents.some((c) => /not an image I can read/.test(c))).toBe(true);
+    for (const c of contents) expect(c).not.toMatch(/\bat .*\.ts:\d+|Error:/);
+  });
+
+  it("every message sent carries allowed_mentions with no parse", () => {
+    everyMessageIsMentionProof(stand.requests);
+  });
+});

@@ -1,0 +1,278 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type WebSocket, WebSocketServer } from "ws";
+
+/**
+ * A local Discord stand-in: REST under /api/v10, a gateway WebSocket (HELLO, IDENTIFY → READY,
+ * GUILD_CREATE, heartbeats), interaction callbacks and webhooks, message creation with file
+ * uploads, and a CDN. Every REST request is recorded with its parsed body and files.
+ */
+export const BOT_ID = "100000000000000001";
+export const APP_ID = "100000000000000002";
+export const GUILD_ID = "200000000000000001";
+
+export interface Recorded {
+  method: string;
+  path: string;
+  query: string;
+  at: number;
+  json?: Record<string, unknown>;
+  files: { field: string; name: string; bytes: Buffer }[];
+  auth: string | undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const user = (id: string, name: string, bot = false) => ({
+  id,
+  username: name,
+  discriminator: "0",
+  global_name: name,
+  avatar: null,
+  bot,
+});
+
+export async function startDiscordStandIn(channels: string[]) {
+  const requests: Recorded[] = [];
+  const cdn = new Map<string, Buffer>();
+  const messages = new Map<string, Record<string, unknown>>();
+  const sockets = new Set<WebSocket>();
+  let seq = 0;
+  let idCounter = 300_000_000_000_000_000n;
+  const nextId = () => String(idCounter++);
+  let base = "";
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    const raw = await readBody(req);
+    const reply = (status: number, body?: unknown) => {
+      res.statusCode = status;
+      if (body === undefined) return res.end();
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname.startsWith("/cdn/")) {
+      const bytes = cdn.get(url.pathname.slice(5));
+      if (!bytes) return reply(404);
+      res.setHeader("content-type", "application/octet-stream");
+      return res.end(bytes);
+    }
+    if (!url.pathname.startsWith("/api/v10/")) return reply(404);
+    const path = url.pathname.slice("/api/v10".length);
+    const record: Recorded = {
+      method: req.method ?? "GET",
+      path,
+      query: url.search,
+      at: Date.now(),
+      files: [],
+      auth: req.headers.authorization,
+    };
+    const type = req.headers["content-type"] ?? "";
+    if (type.includes("multipart/form-data")) {
+      const form = await new Request("http://x", {
+        method: "POST",
+        headers: { "content-type": type },
+        body: new Uint8Array(raw),
+      }).formData();
+      for (const [field, value] of form.entries()) {
+        if (typeof value === "string") {
+          if (field === "payload_json") record.json = JSON.parse(value) as Record<string, unknown>;
+        } else record.files.push({ field, name: value.name, bytes: Buffer.from(await value.arrayBuffer()) });
+      }
+    } else if (raw.length && type.includes("json"))
+      record.json = JSON.parse(raw.toString()) as Record<string, unknown>;
+    requests.push(record);
+
+    const message = (channelId: string) => {
+      const id = nextId();
+      const m = {
+        id,
+        channel_id: channelId,
+        guild_id: GUILD_ID,
+        author: user(BOT_ID, "llava-bot", true),
+        content: record.json?.content ?? "",
+        timestamp: new Date().toISOString(),
+        edited_timestamp: null,
+        tts: false,
+        mention_everyone: false,
+        mentions: [],
+        mention_roles: [],
+        attachments: record.files.map((f, n) => ({
+          id: String(n),
+          filename: f.name,
+          size: f.bytes.length,
+          url: `${base}/cdn/out/${f.name}`,
+          proxy_url: `${base}/cdn/out/${f.name}`,
+        })),
+        embeds: [],
+        pinned: false,
+        type: 0,
+        flags: 0,
+      };
+      messages.set(id, m);
+      return m;
+    };
+
+    if (path === "/gateway/bot")
+      return reply(200, {
+        url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/gateway`,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+      });
+    if (/^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return reply(204);
+    let m = /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.exec(path);
+    if (m) return reply(200, message(channels[0] ?? "0"));
+    m = /^\/webhooks\/\d+\/[^/]+$/.exec(path);
+    if (m) return reply(200, message(channels[0] ?? "0"));
+    m = /^\/channels\/(\d+)\/messages$/.exec(path);
+    if (m && req.method === "POST") return reply(200, message(m[1] ?? ""));
+    m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
+    if (m && req.method === "GET") {
+      const found = messages.get(m[2] ?? "");
+      return found ? reply(200, found) : reply(404, { message: "Unknown Message", code: 10008 });
+    }
+    m = /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\//.exec(path);
+    if (m) return reply(204);
+    m = /^\/channels\/(\d+)$/.exec(path);
+    if (m)
+      return reply(200, {
+        id: m[1],
+        type: 0,
+        guild_id: GUILD_ID,
+        name: `chan-${m[1]}`,
+        position: 0,
+        permission_overwrites: [],
+      });
+    if (/^\/applications\/\d+\/(guilds\/\d+\/)?commands$/.test(path))
+      return reply(200, (record.json as unknown as unknown[]) ?? []);
+    return reply(404, { message: "Unknown route", code: 0 });
+  });
+
+  const wss = new WebSocketServer({ server, path: "/gateway" });
+  const send = (ws: WebSocket, payload: unknown) => ws.send(JSON.stringify(payload));
+  function dispatch(t: string, d: unknown) {
+    seq++;
+    for (const ws of sockets) send(ws, { op: 0, t, s: seq, d });
+  }
+  const identified: Promise<void> = new Promise((resolveIdentified) => {
+    wss.on("connection", (ws) => {
+      sockets.add(ws);
+      ws.on("close", () => sockets.delete(ws));
+      send(ws, { op: 10, d: { heartbeat_interval: 30_000 } });
+      ws.on("message", (data) => {
+        const p = JSON.parse(String(data)) as { op: number; d: unknown };
+        if (p.op === 1) send(ws, { op: 11 });
+        if (p.op === 2) {
+          dispatch("READY", {
+            v: 10,
+            user: user(BOT_ID, "llava-bot", true),
+            guilds: [{ id: GUILD_ID, unavailable: true }],
+            session_id: "session-1",
+            resume_gateway_url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/gateway`,
+            application: { id: APP_ID, flags: 0 },
+            shard: [0, 1],
+          });
+          dispatch("GUILD_CREATE", {
+            id: GUILD_ID,
+            name: "Test guild",
+            icon: null,
+            owner_id: "1",
+            afk_timeout: 300,
+            roles: [
+              {
+                id: GUILD_ID,
+                name: "@everyone",
+                permissions: "2248473465835073",
+                position: 0,
+                color: 0,
+                hoist: false,
+                managed: false,
+                mentionable: false,
+                flags: 0,
+              },
+            ],
+            channels: channels.map((id, position) => ({
+              id,
+              type: 0,
+              name: `chan-${id}`,
+              guild_id: GUILD_ID,
+              position,
+              permission_overwrites: [],
+            })),
+            members: [
+              {
+                user: user(BOT_ID, "llava-bot", true),
+                roles: [],
+                joined_at: new Date().toISOString(),
+                deaf: false,
+                mute: false,
+                flags: 0,
+              },
+            ],
+            emojis: [],
+            stickers: [],
+            features: [],
+            member_count: 3,
+            large: false,
+            unavailable: false,
+            presences: [],
+            voice_states: [],
+            threads: [],
+            stage_instances: [],
+            guild_scheduled_events: [],
+            joined_at: new Date().toISOString(),
+            premium_tier: 0,
+            system_channel_flags: 0,
+            preferred_locale: "en-US",
+            nsfw_level: 0,
+            mfa_level: 0,
+            verification_level: 0,
+            explicit_content_filter: 0,
+            default_message_notifications: 0,
+          });
+          resolveIdentified();
+        }
+      });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    base,
+    api: `${base}/api`,
+    requests,
+    cdn,
+    identified,
+    dispatch,
+    user,
+    nextId,
+    attachment(
+      id: string,
+      filename: string,
+      bytes: Buffer,
+      contentType = "image/png",
+      declaredSize = bytes.length,
+    ) {
+      cdn.set(`attachments/${id}/${filename}`, bytes);
+      return {
+        id,
+        filename,
+        size: declaredSize,
+        url: `${base}/cdn/attachments/${id}/${filename}`,
+        proxy_url: `${base}/cdn/attachments/${id}/${filename}`,
+        content_type: contentType,
+      };
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
