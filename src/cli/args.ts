@@ -66,3 +66,11 @@ export function usage(text: string): number {
   process.stdout.write(`${text}\n`);
   return 0;
 }
+
+/** --port as a number, with one clear line when it is not one. */
+export function portFlag(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CodedError(ErrorCode.BadRequest, `--port must be a number from 0 to 65535, not "${value}".`);
+  return port;
+}

@@ -7,7 +7,7 @@ import { startEngineWorker } from "../engine/worker.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { logger } from "../log.js";
 import { type RedisServer, startRedisServer } from "../queue/redis-server.js";
-import { COMMON_OPTIONS, configFromFlags, parse, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, portFlag, usage } from "./args.js";
 
 const HELP = `usage: llava-bot start [--model ID|PATH] [--port N]
 
@@ -26,15 +26,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help) return usage(HELP);
   const loaded = configFromFlags(values);
   const { config, secrets } = loaded;
-  if (values.port !== undefined) {
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new CodedError(
-        ErrorCode.BadRequest,
-        `--port must be a number from 0 to 65535, not "${values.port}".`,
-      );
-    config.web.port = port;
-  }
+  if (values.port !== undefined) config.web.port = portFlag(values.port);
 
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {

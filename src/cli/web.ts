@@ -1,6 +1,6 @@
 import { startWeb } from "../bots/web/index.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import { COMMON_OPTIONS, configFromFlags, parse, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, portFlag, usage } from "./args.js";
 
 const HELP = `usage: llava-bot web [--port N]
 
@@ -15,15 +15,7 @@ export async function run(argv: string[]): Promise<number> {
       ErrorCode.RedisMissing,
       "llava-bot web needs REDIS_URL. `llava-bot start` runs everything with its own Redis.",
     );
-  if (values.port !== undefined) {
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new CodedError(
-        ErrorCode.BadRequest,
-        `--port must be a number from 0 to 65535, not "${values.port}".`,
-      );
-    config.web.port = port;
-  }
+  if (values.port !== undefined) config.web.port = portFlag(values.port);
   const web = await startWeb({ config, secrets, redisUrl: secrets.redisUrl });
   process.stdout.write(`web      ${web.url}\n`);
   await new Promise<void>((r) => {

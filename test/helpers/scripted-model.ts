@@ -19,3 +19,28 @@ export function scriptedModel(turns: string[]): ModelPort & { requests: Generate
     async dispose() {},
   };
 }
+
+/**
+ * The tiny model, or, while `hostile` is on, a fixed hostile answer (for tests proving that
+ * model output cannot ping anyone).
+ */
+export function tinyOrHostile(
+  tiny: ModelPort,
+  hostileText: string,
+): { model: ModelPort; setHostile(on: boolean): void } {
+  let hostile = false;
+  return {
+    setHostile: (on) => {
+      hostile = on;
+    },
+    model: {
+      id: "tiny-or-hostile",
+      load: () => tiny.load(),
+      dispose: () => tiny.dispose(),
+      generate: async (r) =>
+        hostile
+          ? { text: hostileText, promptTokens: 1, completionTokens: 1, finishReason: "stop" }
+          : tiny.generate(r),
+    },
+  };
+}

@@ -12,14 +12,13 @@ import {
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../../errors.js";
-import { loadImage } from "../../images/load.js";
 import { logger } from "../../log.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import type { BlobRef, CommandName, DeliveryJob, RequestInput } from "../../queue/jobs.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
 import { parseMessage } from "../commands.js";
-import { download } from "../download.js";
+import { intakeImages } from "../intake.js";
 import { deliveryText } from "../render.js";
 import { splitMessage } from "../text.js";
 import { slashCommands } from "./commands.js";
@@ -88,32 +87,12 @@ export async function startDiscord(o: DiscordOptions) {
     return true;
   }
 
-  async function store(attachments: Attachment[]): Promise<BlobRef[]> {
-    const { limits } = config;
-    if (attachments.length > limits.maxImagesPerRequest)
-      throw new CodedError(
-        ErrorCode.TooManyImages,
-        `Please send at most ${limits.maxImagesPerRequest} images at a time.`,
-      );
-    const refs: BlobRef[] = [];
-    for (const a of attachments) {
-      // The declared size is only a hint; download() enforces the cap while streaming.
-      const bytes = await download(a.url, { allowedOrigins: cdn, maxBytes: limits.maxImageBytes });
-      const img = await loadImage(bytes, {
-        maxBytes: limits.maxImageBytes,
-        maxPixels: limits.maxImagePixels,
-        maxEdge: 4096,
-      });
-      refs.push(
-        await producer.blobs.put(img.bytes, {
-          mime: img.mime,
-          width: img.width,
-          height: img.height,
-          name: a.name.slice(0, 200),
-        }),
-      );
-    }
-    return refs;
+  /** The declared attachment size is only a hint; the download enforces the cap while streaming. */
+  function store(attachments: Attachment[]): Promise<BlobRef[]> {
+    return intakeImages(
+      attachments.map((a) => ({ url: a.url, name: a.name })),
+      { config, producer, allowedOrigins: cdn },
+    );
   }
 
   function submit(input: Omit<RequestInput, "platform" | "createdAt">) {

@@ -1,9 +1,8 @@
 import type { Config } from "../../config/schema.js";
 import { CodedError, ErrorCode } from "../../errors.js";
-import { loadImage } from "../../images/load.js";
 import type { BlobRef } from "../../queue/jobs.js";
 import type { Producer } from "../../queue/producer.js";
-import { download } from "../download.js";
+import { intakeImages } from "../intake.js";
 
 export interface SlackFile {
   id: string;
@@ -24,38 +23,19 @@ export function imageFiles(files: SlackFile[] | undefined): SlackFile[] {
 }
 
 /** Downloads files with the bot token (only from Slack's file hosts), validates them and stores blobs. */
-export async function storeFiles(
+export function storeFiles(
   files: SlackFile[],
   o: { config: Config; token: string; producer: Producer },
 ): Promise<BlobRef[]> {
-  const { limits, slack } = o.config;
-  if (files.length > limits.maxImagesPerRequest)
-    throw new CodedError(
-      ErrorCode.TooManyImages,
-      `Please send at most ${limits.maxImagesPerRequest} images at a time.`,
-    );
-  const refs: BlobRef[] = [];
-  for (const f of files) {
+  const remote = files.map((f) => {
     const url = f.url_private_download ?? f.url_private;
     if (!url) throw new CodedError(ErrorCode.FileNotFound, "I could not open that file.");
-    const bytes = await download(url, {
-      allowedOrigins: slack.fileOrigins.map((u) => new URL(u).origin),
-      maxBytes: limits.maxImageBytes,
-      headers: { authorization: `Bearer ${o.token}` },
-    });
-    const img = await loadImage(bytes, {
-      maxBytes: limits.maxImageBytes,
-      maxPixels: limits.maxImagePixels,
-      maxEdge: 4096,
-    });
-    refs.push(
-      await o.producer.blobs.put(img.bytes, {
-        mime: img.mime,
-        width: img.width,
-        height: img.height,
-        ...(f.name ? { name: f.name.slice(0, 200) } : {}),
-      }),
-    );
-  }
-  return refs;
+    return { url, ...(f.name ? { name: f.name } : {}) };
+  });
+  return intakeImages(remote, {
+    config: o.config,
+    producer: o.producer,
+    allowedOrigins: o.config.slack.fileOrigins.map((u) => new URL(u).origin),
+    headers: { authorization: `Bearer ${o.token}` },
+  });
 }

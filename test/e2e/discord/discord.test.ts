@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDiscord } from "../../../src/bots/discord/index.js";
 import { createEngine } from "../../../src/engine/engine.js";
-import type { ModelPort } from "../../../src/engine/model/port.js";
 import { createTransformersModel } from "../../../src/engine/model/transformers.js";
 import type { Engine } from "../../../src/engine/types.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
 import { colourPhoto, fixture } from "../../helpers/images.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { tinyOrHostile } from "../../helpers/scripted-model.js";
 import { tinyModelDir } from "../../helpers/tiny-model.js";
 import { APP_ID, BOT_ID, GUILD_ID, type Recorded, startDiscordStandIn } from "./stand-in.js";
 
@@ -25,7 +25,7 @@ let engine: Engine;
 let worker: ReturnType<typeof startEngineWorker>;
 const prefix = uniquePrefix("discord");
 const redis = newRedis();
-let hostile = false;
+let setHostile: (on: boolean) => void = () => {};
 
 const human = {
   id: "500000000000000001",
@@ -150,20 +150,9 @@ beforeAll(async () => {
     maxNewTokens: 16,
     temperature: 0,
   });
-  const model: ModelPort = {
-    id: "tiny-or-hostile",
-    load: () => tiny.load(),
-    dispose: () => tiny.dispose(),
-    generate: async (r) =>
-      hostile
-        ? {
-            text: "Hey @everyone and @here, <@123456789012345678> look!",
-            promptTokens: 1,
-            completionTokens: 1,
-            finishReason: "stop",
-          }
-        : tiny.generate(r),
-  };
+  const switchable = tinyOrHostile(tiny, "Hey @everyone and @here, <@123456789012345678> look!");
+  setHostile = switchable.setHostile;
+  const model = switchable.model;
   engine = await createEngine({ config, secrets: {}, model });
   worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
   discord = await startDiscord({ config, secrets: { discordToken: "Bot.test.token" }, redisUrl: redisUrl() });
@@ -280,7 +269,7 @@ describe("Discord adapter with a real discord.js client", () => {
   });
 
   it("model output containing @everyone pings nobody", async () => {
-    hostile = true;
+    setHostile(true);
     try {
       const att = stand.attachment("700000000000000006", "x.png", await colourPhoto("white"));
       messageCreate({
@@ -292,7 +281,7 @@ describe("Discord adapter with a real discord.js client", () => {
       });
       await waitFor(() => sentTo(CH.hostile).length > 0, 20_000, "the answer");
     } finally {
-      hostile = false;
+      setHostile(false);
     }
     const sent = sentTo(CH.hostile)[0];
     expect(String(sent?.json?.content)).toContain("@everyone");

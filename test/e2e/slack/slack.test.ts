@@ -4,13 +4,13 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSlack } from "../../../src/bots/slack/index.js";
 import { createEngine } from "../../../src/engine/engine.js";
-import type { ModelPort } from "../../../src/engine/model/port.js";
 import { createTransformersModel } from "../../../src/engine/model/transformers.js";
 import type { Engine } from "../../../src/engine/types.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
 import { colourPhoto, fixture } from "../../helpers/images.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { tinyOrHostile } from "../../helpers/scripted-model.js";
 import { tinyModelDir } from "../../helpers/tiny-model.js";
 import { type StandIn, startSlackStandIn } from "./stand-in.js";
 
@@ -31,7 +31,7 @@ let otherHost: { url: string; hits: number; close(): Promise<void> };
 const prefix = uniquePrefix("slack");
 const redis = newRedis();
 // The tiny model answers colours; one test swaps in a model whose answer tries to ping everyone.
-let hostile = false;
+let setHostile: (on: boolean) => void = () => {};
 
 async function send(
   payload: unknown,
@@ -114,20 +114,9 @@ beforeAll(async () => {
     maxNewTokens: 16,
     temperature: 0,
   });
-  const model: ModelPort = {
-    id: "tiny-or-hostile",
-    load: () => tiny.load(),
-    dispose: () => tiny.dispose(),
-    generate: async (r) =>
-      hostile
-        ? {
-            text: "Hey <!channel> and <!here>, look <@U999>!",
-            promptTokens: 1,
-            completionTokens: 1,
-            finishReason: "stop",
-          }
-        : tiny.generate(r),
-  };
+  const switchable = tinyOrHostile(tiny, "Hey <!channel> and <!here>, look <@U999>!");
+  setHostile = switchable.setHostile;
+  const model = switchable.model;
   engine = await createEngine({ config, secrets: {}, model });
   worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
   slack = await startSlack({
@@ -330,7 +319,7 @@ describe("Slack adapter on a real Bolt app", () => {
   });
 
   it("model output with <!channel> is neutralised", async () => {
-    hostile = true;
+    setHostile(true);
     try {
       await send(
         mention(
@@ -343,7 +332,7 @@ describe("Slack adapter on a real Bolt app", () => {
       );
       await waitFor(() => threaded("C7", "1700000007.000100").length > 0, 20_000, "the answer");
     } finally {
-      hostile = false;
+      setHostile(false);
     }
     const text = String(threaded("C7", "1700000007.000100")[0]?.args.text);
     expect(text).not.toMatch(/<!channel>|<!here>|<@U999>/);

@@ -1,0 +1,49 @@
+import type { Config } from "../config/schema.js";
+import { CodedError, ErrorCode } from "../errors.js";
+import { loadImage } from "../images/load.js";
+import type { BlobRef } from "../queue/jobs.js";
+import type { Producer } from "../queue/producer.js";
+import { download } from "./download.js";
+
+export interface RemoteFile {
+  url: string;
+  name?: string;
+}
+
+/**
+ * An adapter's attachments into blobs: at most the configured count, downloaded only from the
+ * platform's hosts with the size cap enforced while streaming, validated and normalised, stored.
+ */
+export async function intakeImages(
+  files: RemoteFile[],
+  o: { config: Config; producer: Producer; allowedOrigins: string[]; headers?: Record<string, string> },
+): Promise<BlobRef[]> {
+  const { limits } = o.config;
+  if (files.length > limits.maxImagesPerRequest)
+    throw new CodedError(
+      ErrorCode.TooManyImages,
+      `Please send at most ${limits.maxImagesPerRequest} images at a time.`,
+    );
+  const refs: BlobRef[] = [];
+  for (const f of files) {
+    const bytes = await download(f.url, {
+      allowedOrigins: o.allowedOrigins,
+      maxBytes: limits.maxImageBytes,
+      ...(o.headers ? { headers: o.headers } : {}),
+    });
+    const img = await loadImage(bytes, {
+      maxBytes: limits.maxImageBytes,
+      maxPixels: limits.maxImagePixels,
+      maxEdge: 4096,
+    });
+    refs.push(
+      await o.producer.blobs.put(img.bytes, {
+        mime: img.mime,
+        width: img.width,
+        height: img.height,
+        ...(f.name ? { name: f.name.slice(0, 200) } : {}),
+      }),
+    );
+  }
+  return refs;
+}
