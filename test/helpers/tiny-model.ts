@@ -25,3 +25,15 @@ export async function tinyModelDir(): Promise<string> {
   }
   return CACHE;
 }
+
+/** The tiny model behind the real transformers.js backend, with the settings every test uses. */
+export async function tinyModelPort() {
+  const { createTransformersModel } = await import("../../src/engine/model/transformers.js");
+  return createTransformersModel({
+    id: await tinyModelDir(),
+    device: "cpu",
+    dtype: "auto",
+    maxNewTokens: 16,
+    temperature: 0,
+  });
+}

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDiscord } from "../../../src/bots/discord/index.js";
 import { createEngine } from "../../../src/engine/engine.js";
-import { createTransformersModel } from "../../../src/engine/model/transformers.js";
 import type { Engine } from "../../../src/engine/types.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
 import { colourPhoto, fixture } from "../../helpers/images.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 import { tinyOrHostile } from "../../helpers/scripted-model.js";
-import { tinyModelDir } from "../../helpers/tiny-model.js";
+import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
 import { APP_ID, BOT_ID, GUILD_ID, type Recorded, startDiscordStandIn } from "./stand-in.js";
 
 const CH = {
@@ -143,13 +142,7 @@ beforeAll(async () => {
     limits: { maxImageBytes: 20 * 1024 * 1024 },
     discord: { apiBase: stand.api, cdnOrigins: [stand.base], autocaptionChannels: [CH.caption] },
   });
-  const tiny = createTransformersModel({
-    id: dir,
-    device: "cpu",
-    dtype: "auto",
-    maxNewTokens: 16,
-    temperature: 0,
-  });
+  const tiny = await tinyModelPort();
   const switchable = tinyOrHostile(tiny, "Hey @everyone and @here, <@123456789012345678> look!");
   setHostile = switchable.setHostile;
   const model = switchable.model;

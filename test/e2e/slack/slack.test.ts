@@ -4,14 +4,13 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSlack } from "../../../src/bots/slack/index.js";
 import { createEngine } from "../../../src/engine/engine.js";
-import { createTransformersModel } from "../../../src/engine/model/transformers.js";
 import type { Engine } from "../../../src/engine/types.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
 import { colourPhoto, fixture } from "../../helpers/images.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 import { tinyOrHostile } from "../../helpers/scripted-model.js";
-import { tinyModelDir } from "../../helpers/tiny-model.js";
+import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
 import { type StandIn, startSlackStandIn } from "./stand-in.js";
 
 const TOKEN = "xoxb-test-token-123";
@@ -107,13 +106,7 @@ beforeAll(async () => {
     model: { id: dir },
     slack: { apiUrl: api.apiUrl, fileOrigins: [api.url] },
   });
-  const tiny = createTransformersModel({
-    id: dir,
-    device: "cpu",
-    dtype: "auto",
-    maxNewTokens: 16,
-    temperature: 0,
-  });
+  const tiny = await tinyModelPort();
   const switchable = tinyOrHostile(tiny, "Hey <!channel> and <!here>, look <@U999>!");
   setHostile = switchable.setHostile;
   const model = switchable.model;
