@@ -53,15 +53,17 @@ function keys(o: LimitOptions, s: Pick<LimitSubject, "platform" | "userId" | "sc
   };
 }
 
+type Acquirer = { llavaAcquire(...args: (string | number)[]): Promise<unknown> };
+
 export function createLimits(redis: Redis, options: LimitOptions) {
+  if (!("llavaAcquire" in redis)) redis.defineCommand("llavaAcquire", { numberOfKeys: 3, lua: ACQUIRE });
   return {
     /** Admits the request or throws a CodedError the adapter can show as is. Idempotent per request id. */
     async acquire(s: LimitSubject): Promise<"admitted" | "seen"> {
       const now = Date.now();
       const k = keys(options, s, now);
-      const [ok, reason, ttl] = (await redis.eval(
-        ACQUIRE,
-        3,
+      // EVALSHA after the first call: the script is not sent on every request.
+      const [ok, reason, ttl] = (await (redis as unknown as Acquirer).llavaAcquire(
         k.inflight,
         k.rate,
         s.seenKey ?? "",
