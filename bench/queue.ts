@@ -29,9 +29,21 @@ const noopEngine: Engine = {
   close: async () => {},
 };
 
-async function bare(url: string, n = N, oneByOne = false): Promise<{ seconds: number; latencies: number[] }> {
+/**
+ * A bare BullMQ loop: add → process. With hops = 2, the first worker adds the job to a second
+ * queue, as our engine does with deliveries, which shows what two queue hops cost by themselves.
+ */
+async function bare(
+  url: string,
+  n = N,
+  oneByOne = false,
+  hops = 1,
+): Promise<{ seconds: number; latencies: number[] }> {
   const prefix = `bench-bare-${Date.now()}`;
-  const queue = new Queue("bare", { connection: bullConnection(url, "queue"), prefix });
+  const queues = Array.from(
+    { length: hops },
+    (_, k) => new Queue(`bare${k}`, { connection: bullConnection(url, "queue"), prefix }),
+  );
   const sent = new Map<string, number>();
   const resolvers = new Map<string, () => void>();
   const latencies: number[] = [];
@@ -40,32 +52,43 @@ async function bare(url: string, n = N, oneByOne = false): Promise<{ seconds: nu
   const all = new Promise<void>((r) => {
     finish = r;
   });
-  const worker = new Worker(
-    "bare",
-    async (job) => {
-      latencies.push(performance.now() - (sent.get(job.id ?? "") ?? 0));
-      if (++done === n) finish();
-      resolvers.get(job.id ?? "")?.();
-      return "ok";
-    },
-    { connection: bullConnection(url, "worker"), prefix, concurrency: CONCURRENCY },
+  const workers = queues.map(
+    (_, k) =>
+      new Worker(
+        `bare${k}`,
+        async (job) => {
+          const next = queues[k + 1];
+          if (next) {
+            await next.add("job", job.data, { jobId: job.id ?? "", removeOnComplete: true });
+            return "ok";
+          }
+          latencies.push(performance.now() - (sent.get(job.id ?? "") ?? 0));
+          if (++done === n) finish();
+          resolvers.get(job.id ?? "")?.();
+          return "ok";
+        },
+        { connection: bullConnection(url, "worker"), prefix, concurrency: CONCURRENCY },
+      ),
   );
-  await worker.waitUntilReady();
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const first = queues[0] as Queue;
   const t0 = performance.now();
   const one = async (i: number) => {
     const id = `j${i}`;
     const processed = new Promise<void>((r) => resolvers.set(id, r));
     sent.set(id, performance.now());
-    await queue.add("job", { i }, { jobId: id, removeOnComplete: true });
+    await first.add("job", { i }, { jobId: id, removeOnComplete: true });
     return processed;
   };
   if (oneByOne) for (let i = 0; i < n; i++) await one(i);
   else await Promise.all(Array.from({ length: n }, (_, i) => one(i)));
   await all;
   const seconds = (performance.now() - t0) / 1000;
-  await worker.close();
-  await queue.obliterate({ force: true });
-  await queue.close();
+  for (const w of workers) await w.close();
+  for (const q of queues) {
+    await q.obliterate({ force: true });
+    await q.close();
+  }
   return { seconds, latencies };
 }
 
@@ -134,8 +157,10 @@ const redis = await benchRedis();
 try {
   await bare(redis.url, 200); // warm-up: connections, scripts loaded into Redis
   const b = await bare(redis.url);
+  const b2 = await bare(redis.url, N, false, 2);
   const o = await ours(redis.url);
   const bl = await bare(redis.url, SEQUENTIAL, true);
+  const b2l = await bare(redis.url, SEQUENTIAL, true, 2);
   const ol = await ours(redis.url, SEQUENTIAL, true);
   const bareRate = N / b.seconds;
   const ourRate = N / o.seconds;
@@ -152,6 +177,12 @@ try {
         bareRate.toFixed(0),
         bareP50.toFixed(2),
         percentile(bl.latencies, 99).toFixed(2),
+      ],
+      [
+        "bare BullMQ, two hops (reference)",
+        (N / b2.seconds).toFixed(0),
+        percentile(b2l.latencies, 50).toFixed(2),
+        percentile(b2l.latencies, 99).toFixed(2),
       ],
       [
         "llava-bot submit → engine → delivery",
