@@ -2,7 +2,7 @@ import type { Config } from "../config/schema.js";
 import type { Secrets } from "../config/secrets.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { type PostBundle, postBundleSchema } from "../queue/jobs.js";
-import { getSkill, isSkillName, skills } from "../skills/index.js";
+import { getSkill, skills } from "../skills/index.js";
 import { closeOcr } from "../skills/ocr/pool.js";
 import type { Skill, SkillContext, SkillResult } from "../skills/skill.js";
 import { createModel } from "./model/index.js";
@@ -78,11 +78,6 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await ensureLoaded(hooks);
       const r = route(request.command, request.text, request.args);
       if (r.kind === "skill") {
-        if (!isSkillName(r.skill))
-          throw new CodedError(
-            ErrorCode.BackendMissing,
-            `The ${request.command} command is not available on this bot yet.`,
-          );
         const skill = getSkill(r.skill);
         const params = skill.params.safeParse(r.params);
         if (!params.success) {

@@ -28,13 +28,13 @@ export function route(
     case "generate":
       return {
         kind: "skill",
-        skill: "generate" as SkillName,
+        skill: "generate",
         params: { ...args, prompt: text || String(args.prompt ?? "") },
       };
     case "post":
       return {
         kind: "skill",
-        skill: "post" as SkillName,
+        skill: "post",
         params: { ...args, ...(text ? { request: text } : {}) },
       };
     case "chat":
