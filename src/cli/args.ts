@@ -74,3 +74,21 @@ export function portFlag(value: string): number {
     throw new CodedError(ErrorCode.BadRequest, `--port must be a number from 0 to 65535, not "${value}".`);
   return port;
 }
+
+/**
+ * Resolves on Ctrl-C or SIGTERM. Call it before starting anything, so a stop during start-up still
+ * cleans up; a second Ctrl-C quits at once, should a clean stop hang.
+ */
+export function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const first = () => {
+      process.off("SIGINT", first);
+      process.off("SIGTERM", first);
+      process.once("SIGINT", () => process.exit(130));
+      process.once("SIGTERM", () => process.exit(143));
+      resolve();
+    };
+    process.on("SIGINT", first);
+    process.on("SIGTERM", first);
+  });
+}

@@ -1,6 +1,6 @@
 import { startDiscord } from "../bots/discord/index.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import { COMMON_OPTIONS, configFromFlags, parse, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, stopSignal, usage } from "./args.js";
 
 const HELP = `usage: llava-bot discord            run the Discord adapter (REDIS_URL, DISCORD_TOKEN)
        llava-bot discord register [--guild ID]   register the slash commands (globally, or in one guild at once)
@@ -11,6 +11,7 @@ mentions with text and auto-captions.`;
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...COMMON_OPTIONS, guild: { type: "string" } });
   if (values.help) return usage(HELP);
+  const stopRequested = stopSignal();
   const { config, secrets } = configFromFlags(values);
   if (!secrets.discordToken)
     throw new CodedError(
@@ -35,10 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   process.stdout.write(`discord  connected as ${discord.client.user?.tag ?? "bot"}\n`);
-  await new Promise<void>((r) => {
-    process.once("SIGINT", () => r());
-    process.once("SIGTERM", () => r());
-  });
+  await stopRequested;
   await discord.close();
   return 0;
 }

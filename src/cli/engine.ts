@@ -7,7 +7,7 @@ import { CodedError, ErrorCode } from "../errors.js";
 import { logger } from "../log.js";
 import { bullConnection } from "../queue/connection.js";
 import { bullQueueName } from "../queue/names.js";
-import { COMMON_OPTIONS, configFromFlags, parse, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, stopSignal, usage } from "./args.js";
 
 const HELP = `usage: llava-bot engine [--model ID|PATH]
 
@@ -18,6 +18,7 @@ stops taking jobs and lets the running ones finish within engine.shutdownGraceMs
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, COMMON_OPTIONS);
   if (values.help) return usage(HELP);
+  const stopRequested = stopSignal();
   const loaded = configFromFlags(values);
   const { config, secrets } = loaded;
   if (!secrets.redisUrl)
@@ -63,11 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   // Load weights now rather than on the first job, so the first user does not wait for it.
   void engine.model.load().catch((err: unknown) => logger().error({ err }, "model failed to load"));
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
-  });
+  await stopRequested;
   logger().info("engine stopping: no new jobs; finishing the running ones");
   await worker.close();
   await ops?.close();

@@ -1,6 +1,6 @@
 import { startSlack } from "../bots/slack/index.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import { COMMON_OPTIONS, configFromFlags, parse, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, stopSignal, usage } from "./args.js";
 
 const HELP = `usage: llava-bot slack
 
@@ -11,6 +11,7 @@ Create the app from config/slack-app-manifest.yaml.`;
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, COMMON_OPTIONS);
   if (values.help) return usage(HELP);
+  const stopRequested = stopSignal();
   const { config, secrets } = configFromFlags(values);
   if (!secrets.redisUrl)
     throw new CodedError(
@@ -21,10 +22,7 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(
     `slack    ${slack.mode === "socket" ? "Socket Mode" : `Events API on port ${slack.port} (/slack/events)`}\n`,
   );
-  await new Promise<void>((r) => {
-    process.once("SIGINT", () => r());
-    process.once("SIGTERM", () => r());
-  });
+  await stopRequested;
   await slack.close();
   return 0;
 }

@@ -7,7 +7,7 @@ import { startEngineWorker } from "../engine/worker.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { logger } from "../log.js";
 import { type RedisServer, startRedisServer } from "../queue/redis-server.js";
-import { COMMON_OPTIONS, configFromFlags, parse, portFlag, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, portFlag, stopSignal, usage } from "./args.js";
 
 const HELP = `usage: llava-bot start [--model ID|PATH] [--port N]
 
@@ -28,6 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   const { config, secrets } = loaded;
   if (values.port !== undefined) config.web.port = portFlag(values.port);
 
+  const stopRequested = stopSignal();
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse())
@@ -88,10 +89,7 @@ export async function run(argv: string[]): Promise<number> {
     throw err;
   }
 
-  await new Promise<void>((resolveStop) => {
-    process.once("SIGINT", () => resolveStop());
-    process.once("SIGTERM", () => resolveStop());
-  });
+  await stopRequested;
   line("llava-bot", "stopping…");
   await stopAll();
   line("llava-bot", "stopped");

@@ -1,6 +1,6 @@
 import { startWeb } from "../bots/web/index.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import { COMMON_OPTIONS, configFromFlags, parse, portFlag, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, portFlag, stopSignal, usage } from "./args.js";
 
 const HELP = `usage: llava-bot web [--port N]
 
@@ -9,6 +9,7 @@ Runs only the web playground adapter against REDIS_URL (engines run separately: 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { ...COMMON_OPTIONS, port: { type: "string" } });
   if (values.help) return usage(HELP);
+  const stopRequested = stopSignal();
   const { config, secrets } = configFromFlags(values);
   if (!secrets.redisUrl)
     throw new CodedError(
@@ -18,10 +19,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.port !== undefined) config.web.port = portFlag(values.port);
   const web = await startWeb({ config, secrets, redisUrl: secrets.redisUrl });
   process.stdout.write(`web      ${web.url}\n`);
-  await new Promise<void>((r) => {
-    process.once("SIGINT", () => r());
-    process.once("SIGTERM", () => r());
-  });
+  await stopRequested;
   await web.close();
   return 0;
 }
