@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Queue } from "bullmq";
+import sharp from "sharp";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEngine } from "../../../src/engine/engine.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
@@ -85,8 +86,21 @@ describe("faults survived", () => {
     const first = spawnEngine(url, prefix);
     await started(first);
     // OCR of a page takes long enough to be caught in the middle.
-    const page = fixture("ocr-testocr.png");
-    const image = await producer.blobs.put(page, { mime: "image/png", width: 640, height: 480 });
+    // A two-by-two tiling of the page: OCR takes long enough that the kill lands mid-job.
+    const tile = fixture("ocr-testocr.png");
+    const { width = 640, height = 480 } = await sharp(tile).metadata();
+    const page = await sharp({
+      create: { width: width * 2, height: height * 2, channels: 3, background: "#ffffff" },
+    })
+      .composite([
+        { input: tile, left: 0, top: 0 },
+        { input: tile, left: width, top: 0 },
+        { input: tile, left: 0, top: height },
+        { input: tile, left: width, top: height },
+      ])
+      .png()
+      .toBuffer();
+    const image = await producer.blobs.put(page, { mime: "image/png", width: width * 2, height: height * 2 });
     const r = request({ command: "ocr", text: "", images: [image] });
     await producer.submit(r);
     await waitFor(() => running.length > 0, 20_000, "the first engine to start the job");
