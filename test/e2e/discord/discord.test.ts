@@ -126,6 +126,20 @@ function interaction(o: {
   return dispatchedAt;
 }
 
+/** The id the stand-in gave the bot's message with this content. */
+async function waitForBotMessageId(channel: string, content: string): Promise<string> {
+  let id: string | undefined;
+  await waitFor(
+    () => {
+      id = stand.messageIdFor(channel, content);
+      return id !== undefined;
+    },
+    5000,
+    "the bot message id",
+  );
+  return id ?? "";
+}
+
 const sentTo = (channel: string) =>
   stand.requests.filter((r) => r.method === "POST" && r.path === `/channels/${channel}/messages`);
 const webhookEdits = (id: string) =>
@@ -313,6 +327,58 @@ describe("Discord adapter with a real discord.js client", () => {
     expect(contents.some((c) => /larger than the 20 MB limit/.test(c))).toBe(true);
     expect(contents.some((c) => /not an image I can read/.test(c))).toBe(true);
     for (const c of contents) expect(c).not.toMatch(/\bat .*\.ts:\d+|Error:/);
+  });
+
+  it("replying to the bot's answer continues the conversation with the reply chain as history", async () => {
+    const att = stand.attachment("700000000000000009", "black.png", await colourPhoto("black"));
+    messageCreate({
+      id: "800000000000000009",
+      channel: CH.mention,
+      content: `<@${BOT_ID}> and this one?`,
+      attachments: [att],
+      mentionBot: true,
+    });
+    await waitFor(
+      () => sentTo(CH.mention).some((r) => r.json?.content === "black"),
+      20_000,
+      "the first answer",
+    );
+    const botAnswerId = await waitForBotMessageId(CH.mention, "black");
+    stand.dispatch("MESSAGE_CREATE", {
+      id: "800000000000000010",
+      channel_id: CH.mention,
+      guild_id: GUILD_ID,
+      author: human,
+      member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+      content: `<@${BOT_ID}> are you sure?`,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [
+        { id: BOT_ID, username: "llava-bot", discriminator: "0", bot: true, avatar: null, global_name: null },
+      ],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+      type: 19,
+      flags: 0,
+      message_reference: { type: 0, message_id: botAnswerId, channel_id: CH.mention, guild_id: GUILD_ID },
+    });
+    // With no image of its own and no history, the engine would ask for an image; an answer proves the chain was used.
+    await waitFor(
+      () =>
+        sentTo(CH.mention).some(
+          (r) => (r.json?.message_reference as { message_id?: string })?.message_id === "800000000000000010",
+        ),
+      20_000,
+      "the follow-up answer",
+    );
+    const followUp = sentTo(CH.mention).find(
+      (r) => (r.json?.message_reference as { message_id?: string })?.message_id === "800000000000000010",
+    );
+    expect(String(followUp?.json?.content)).not.toMatch(/attach an image/);
   });
 
   it("every message sent carries allowed_mentions with no parse", () => {

@@ -251,6 +251,11 @@ export async function startDiscordStandIn(channels: string[]) {
     dispatch,
     user,
     nextId,
+    /** The id of a message the bot created in a channel with this content. */
+    messageIdFor(channel: string, content: string): string | undefined {
+      for (const [id, m] of messages) if (m.channel_id === channel && m.content === content) return id;
+      return undefined;
+    },
     attachment(
       id: string,
       filename: string,

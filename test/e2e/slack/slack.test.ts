@@ -333,6 +333,48 @@ describe("Slack adapter on a real Bolt app", () => {
     expect(String(threaded("C7", "1700000007.000100")[0]?.args.link_names)).toBe("false");
   });
 
+  it("a DM with a photo is answered in its thread", async () => {
+    const dm = {
+      type: "event_callback",
+      team_id: "T1",
+      event_id: "EvDm",
+      event: {
+        type: "message",
+        channel_type: "im",
+        user: "U8",
+        channel: "D1",
+        ts: "1700000008.000100",
+        text: "what is this?",
+        files: [file("FRED", "red.png")],
+      },
+    };
+    await send(dm);
+    await waitFor(() => threaded("D1", "1700000008.000100").length > 0, 20_000, "the DM answer");
+    expect(threaded("D1", "1700000008.000100")[0]?.args.text).toBe("red");
+  });
+
+  it("the 'Describe image' message shortcut works on the message's image", async () => {
+    const payload = {
+      type: "message_action",
+      callback_id: "describe_image",
+      trigger_id: "trig-sc-1",
+      team: { id: "T1" },
+      user: { id: "U9" },
+      channel: { id: "C9" },
+      message: { ts: "1700000009.000100", user: "U10", files: [file("FBLUE", "blue.png")] },
+      response_url: `${api.url}/respond`,
+    };
+    const r = await send({ payload: JSON.stringify(payload) }, { form: true });
+    expect(r.status).toBe(200);
+    await waitFor(
+      () => api.called("chat.update").some((c) => c.args.channel === "C9" && c.args.text === "blue"),
+      20_000,
+      "the answer",
+    );
+    const placeholder = api.called("chat.postMessage").find((c) => c.args.channel === "C9");
+    expect(placeholder?.args.thread_ts).toBe("1700000009.000100");
+  });
+
   it("sends the bot token only to Slack's hosts", () => {
     for (const c of api.calls) expect(c.auth).toBe(`Bearer ${TOKEN}`);
     expect(otherHost.hits).toBe(0);
