@@ -92,3 +92,12 @@ export function stopSignal(): Promise<void> {
     process.on("SIGTERM", first);
   });
 }
+
+/** REDIS_URL for commands that join an existing deployment, or one line on what to do instead. */
+export function requireRedisUrl(secrets: { redisUrl?: string }, command: string): string {
+  if (secrets.redisUrl) return secrets.redisUrl;
+  throw new CodedError(
+    ErrorCode.RedisMissing,
+    `\`llava-bot ${command}\` needs REDIS_URL (e.g. redis://127.0.0.1:6379). \`llava-bot start\` runs everything with its own Redis.`,
+  );
+}

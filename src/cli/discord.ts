@@ -1,6 +1,6 @@
 import { startDiscord } from "../bots/discord/index.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import { COMMON_OPTIONS, configFromFlags, parse, stopSignal, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, requireRedisUrl, stopSignal, usage } from "./args.js";
 
 const HELP = `usage: llava-bot discord            run the Discord adapter (REDIS_URL, DISCORD_TOKEN)
        llava-bot discord register [--guild ID]   register the slash commands (globally, or in one guild at once)
@@ -21,12 +21,8 @@ export async function run(argv: string[]): Promise<number> {
   const sub = positionals[0];
   if (sub && sub !== "register")
     throw new CodedError(ErrorCode.BadRequest, `Unknown subcommand "${sub}". Run llava-bot discord --help.`);
-  if (!secrets.redisUrl)
-    throw new CodedError(
-      ErrorCode.RedisMissing,
-      "llava-bot discord needs REDIS_URL. `llava-bot start` runs everything with its own Redis.",
-    );
-  const discord = await startDiscord({ config, secrets, redisUrl: secrets.redisUrl });
+  const redisUrl = requireRedisUrl(secrets, "discord");
+  const discord = await startDiscord({ config, secrets, redisUrl });
   if (sub === "register") {
     const n = await discord.register(values.guild);
     process.stdout.write(

@@ -3,11 +3,10 @@ import { createEngine } from "../engine/engine.js";
 import { createMetrics } from "../engine/ops/metrics.js";
 import { serveOps } from "../engine/ops/server.js";
 import { startEngineWorker } from "../engine/worker.js";
-import { CodedError, ErrorCode } from "../errors.js";
 import { logger } from "../log.js";
 import { bullConnection } from "../queue/connection.js";
 import { bullQueueName } from "../queue/names.js";
-import { COMMON_OPTIONS, configFromFlags, parse, stopSignal, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, requireRedisUrl, stopSignal, usage } from "./args.js";
 
 const HELP = `usage: llava-bot engine [--model ID|PATH]
 
@@ -21,14 +20,9 @@ export async function run(argv: string[]): Promise<number> {
   const stopRequested = stopSignal();
   const loaded = configFromFlags(values);
   const { config, secrets } = loaded;
-  if (!secrets.redisUrl)
-    throw new CodedError(
-      ErrorCode.RedisMissing,
-      "llava-bot engine needs REDIS_URL (e.g. redis://127.0.0.1:6379). `llava-bot start` runs everything with its own Redis.",
-    );
+  const redisUrl = requireRedisUrl(secrets, "engine");
   const prefix = config.redis.prefix;
   const engine = await createEngine(loaded);
-  const redisUrl = secrets.redisUrl;
   const names = ["requests", "deliveries:discord", "deliveries:slack", "deliveries:web"] as const;
   const bullQueues = names.map(
     (name) => new Queue(bullQueueName(name), { connection: bullConnection(redisUrl, "queue"), prefix }),

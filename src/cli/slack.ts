@@ -1,6 +1,5 @@
 import { startSlack } from "../bots/slack/index.js";
-import { CodedError, ErrorCode } from "../errors.js";
-import { COMMON_OPTIONS, configFromFlags, parse, stopSignal, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, requireRedisUrl, stopSignal, usage } from "./args.js";
 
 const HELP = `usage: llava-bot slack
 
@@ -13,12 +12,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help) return usage(HELP);
   const stopRequested = stopSignal();
   const { config, secrets } = configFromFlags(values);
-  if (!secrets.redisUrl)
-    throw new CodedError(
-      ErrorCode.RedisMissing,
-      "llava-bot slack needs REDIS_URL. `llava-bot start` runs everything with its own Redis.",
-    );
-  const slack = await startSlack({ config, secrets, redisUrl: secrets.redisUrl });
+  const redisUrl = requireRedisUrl(secrets, "slack");
+  const slack = await startSlack({ config, secrets, redisUrl });
   process.stdout.write(
     `slack    ${slack.mode === "socket" ? "Socket Mode" : `Events API on port ${slack.port} (/slack/events)`}\n`,
   );

@@ -4,7 +4,6 @@ import { startSlack } from "../bots/slack/index.js";
 import { startWeb } from "../bots/web/index.js";
 import { createEngine } from "../engine/engine.js";
 import { startEngineWorker } from "../engine/worker.js";
-import { CodedError, ErrorCode } from "../errors.js";
 import { logger } from "../log.js";
 import { type RedisServer, startRedisServer } from "../queue/redis-server.js";
 import { COMMON_OPTIONS, configFromFlags, parse, portFlag, stopSignal, usage } from "./args.js";

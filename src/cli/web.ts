@@ -1,6 +1,13 @@
 import { startWeb } from "../bots/web/index.js";
-import { CodedError, ErrorCode } from "../errors.js";
-import { COMMON_OPTIONS, configFromFlags, parse, portFlag, stopSignal, usage } from "./args.js";
+import {
+  COMMON_OPTIONS,
+  configFromFlags,
+  parse,
+  portFlag,
+  requireRedisUrl,
+  stopSignal,
+  usage,
+} from "./args.js";
 
 const HELP = `usage: llava-bot web [--port N]
 
@@ -11,13 +18,9 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help) return usage(HELP);
   const stopRequested = stopSignal();
   const { config, secrets } = configFromFlags(values);
-  if (!secrets.redisUrl)
-    throw new CodedError(
-      ErrorCode.RedisMissing,
-      "llava-bot web needs REDIS_URL. `llava-bot start` runs everything with its own Redis.",
-    );
+  const redisUrl = requireRedisUrl(secrets, "web");
   if (values.port !== undefined) config.web.port = portFlag(values.port);
-  const web = await startWeb({ config, secrets, redisUrl: secrets.redisUrl });
+  const web = await startWeb({ config, secrets, redisUrl });
   process.stdout.write(`web      ${web.url}\n`);
   await stopRequested;
   await web.close();

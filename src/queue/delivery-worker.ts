@@ -10,7 +10,7 @@ import {
   deliveryQueueName,
   type Platform,
 } from "./jobs.js";
-import { createLimits } from "./limits.js";
+import { inflightKey } from "./limits.js";
 import { bullQueueName } from "./names.js";
 
 export interface DeliveryWorkerOptions {
@@ -36,13 +36,6 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): {
   close(): Promise<void>;
 } {
   const connection = workerConnection(options.redisUrl);
-  const limits = createLimits(connection, {
-    prefix: options.prefix,
-    perUserInFlight: 1,
-    perScopeRate: 1,
-    perScopeWindowS: 1,
-    slotTtlMs: 1,
-  });
   const worker = new Worker<DeliveryJob, DeliveryReceipt>(
     bullQueueName(deliveryQueueName(options.platform)),
     async (job, token) => {
@@ -66,12 +59,12 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): {
         await connection.del(key); // nothing was posted: let the retry try again
         throw err;
       }
-      await connection.set(key, "done", "EX", DONE_TTL_S);
-      await limits.release({
-        requestId: delivery.requestId,
-        platform: delivery.platform,
-        userId: delivery.user.id,
-      });
+      // Mark it posted and free the user's in-flight slot in one round trip.
+      await connection
+        .multi()
+        .set(key, "done", "EX", DONE_TTL_S)
+        .zrem(inflightKey(options.prefix, delivery.platform, delivery.user.id), delivery.requestId)
+        .exec();
       return { ...receipt, duplicate: false };
     },
     {

@@ -45,10 +45,15 @@ export interface LimitSubject {
   background: boolean;
 }
 
+/** The sorted set of a user's admitted, unfinished requests; the delivery worker frees slots in it. */
+export function inflightKey(prefix: string, platform: string, userId: string): string {
+  return `${prefix}:inflight:${platform}:${userId}`;
+}
+
 function keys(o: LimitOptions, s: Pick<LimitSubject, "platform" | "userId" | "scopeId">, now: number) {
   const window = Math.floor(now / 1000 / o.perScopeWindowS);
   return {
-    inflight: `${o.prefix}:inflight:${s.platform}:${s.userId}`,
+    inflight: inflightKey(o.prefix, s.platform, s.userId),
     rate: `${o.prefix}:rate:${s.platform}:${s.scopeId}:${window}`,
   };
 }
@@ -94,15 +99,7 @@ export function createLimits(redis: Redis, options: LimitOptions) {
     },
     /** Frees the user's slot once the request has delivered or failed for good. */
     async release(s: Pick<LimitSubject, "requestId" | "platform" | "userId">): Promise<void> {
-      await redis.zrem(`${options.prefix}:inflight:${s.platform}:${s.userId}`, s.requestId);
-    },
-    inflightKey(platform: string, userId: string): string {
-      return `${options.prefix}:inflight:${platform}:${userId}`;
-    },
-    async inFlight(s: Pick<LimitSubject, "platform" | "userId">): Promise<number> {
-      const key = `${options.prefix}:inflight:${s.platform}:${s.userId}`;
-      await redis.zremrangebyscore(key, "-inf", Date.now());
-      return redis.zcard(key);
+      await redis.zrem(inflightKey(options.prefix, s.platform, s.userId), s.requestId);
     },
   };
 }

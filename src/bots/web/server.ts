@@ -6,6 +6,7 @@ import Fastify, { type FastifyReply } from "fastify";
 import type { Config } from "../../config/schema.js";
 import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../../errors.js";
 import { loadImage } from "../../images/load.js";
+import { sniff } from "../../images/sniff.js";
 import { logger } from "../../log.js";
 import { BLOB_KEY } from "../../queue/blobs.js";
 import type { BlobRef } from "../../queue/jobs.js";
@@ -177,7 +178,7 @@ export async function startWebServer(o: WebServerOptions) {
     if (!BLOB_KEY.test(key)) return reply.code(404).send();
     try {
       const bytes = await producer.blobs.get(key);
-      const { format } = await import("sharp").then((s) => s.default(bytes).metadata());
+      const format = sniff(bytes); // blobs are validated images; the magic bytes say which
       return reply
         .type(`image/${format === "jpeg" ? "jpeg" : format}`)
         .header("cache-control", "private, max-age=3600")
