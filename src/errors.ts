@@ -23,6 +23,8 @@ export enum ErrorCode {
   // operator-caused
   ConfigInvalid = "config_invalid",
   ModelNotFound = "model_not_found",
+  ModelUnsupported = "model_unsupported",
+  ModelLoading = "model_loading",
   ModelServerDown = "model_server_down",
   ModelServerRejected = "model_server_rejected",
   ImageBackendDown = "image_backend_down",

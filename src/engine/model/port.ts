@@ -25,8 +25,11 @@ export interface LoadProgress {
   stage: LoadStage;
   /** File being fetched or loaded, when known. */
   file?: string;
-  /** 0..1 when known. */
+  /** 0..1 when known (over every file fetched so far, for downloads). */
   fraction?: number;
+  /** Bytes fetched and expected so far, over all files (downloads only). */
+  loadedBytes?: number;
+  totalBytes?: number;
 }
 
 export interface GenerateRequest {

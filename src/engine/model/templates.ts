@@ -49,3 +49,16 @@ export function toTemplateMessages(messages: ChatMessage[]): { role: string; con
     ],
   }));
 }
+
+/**
+ * Whether a chat template renders structured content (image parts); Qwen2's own template, which
+ * nanoLLaVA ships, only concatenates string content.
+ */
+export function templateTakesParts(template: string): boolean {
+  return /\[\s*['"]type['"]\s*\]|\.type\b|selectattr/.test(template);
+}
+
+/** Messages with string content and one `<image>` line per image before the text. */
+export function toInlineMessages(messages: ChatMessage[]): { role: string; content: string }[] {
+  return messages.map((m) => ({ role: m.role, content: withImages(m) }));
+}

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  AutoConfig,
   AutoModelForImageTextToText,
   AutoProcessor,
   AutoTokenizer,
@@ -11,9 +12,26 @@ import {
 } from "@huggingface/transformers";
 import sharp from "sharp";
 import { CodedError, ErrorCode } from "../../errors.js";
-import type { GenerateRequest, GenerateResult, LoadProgress, ModelImage, ModelPort } from "./port.js";
+import { downloadTracker, type HubProgress } from "./download-progress.js";
+import { isSupportedModelType, unsupportedModel } from "./families.js";
+import { expandImageTokens, featureCounter } from "./image-tokens.js";
+import type {
+  ChatMessage,
+  GenerateRequest,
+  GenerateResult,
+  LoadProgress,
+  ModelImage,
+  ModelPort,
+} from "./port.js";
 import { type ModelSource, modelHint, resolveSource } from "./source.js";
-import { familyFor, renderPrompt, toTemplateMessages } from "./templates.js";
+import {
+  familyFor,
+  IMAGE_TOKEN,
+  renderPrompt,
+  templateTakesParts,
+  toInlineMessages,
+  toTemplateMessages,
+} from "./templates.js";
 
 export type Dtype = string | Record<string, string>;
 
@@ -29,6 +47,7 @@ export interface TransformersOptions {
 // The library's own types are loose around multimodal models; these are the parts we use.
 interface Tok {
   chat_template?: unknown;
+  encode(text: string, options?: Record<string, unknown>): number[];
   apply_chat_template(messages: unknown, options: Record<string, unknown>): unknown;
   batch_decode(ids: unknown, options: Record<string, unknown>): string[];
   (
@@ -36,16 +55,23 @@ interface Tok {
     options?: Record<string, unknown>,
   ): Promise<Record<string, unknown>> | Record<string, unknown>;
 }
+type ImageProc = (images: unknown) => Promise<Record<string, unknown> & { pixel_values: Seq }>;
 interface Proc {
   tokenizer?: Tok;
-  (images: unknown, text?: string, options?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  image_processor?: ImageProc;
 }
 interface Seq {
   dims: number[];
   slice(...ranges: unknown[]): Seq;
 }
 interface Model {
-  config: { model_type?: string; text_config?: { model_type?: string } };
+  config: {
+    model_type?: string;
+    text_config?: { model_type?: string };
+    image_token_index?: number;
+    image_token_id?: number;
+  };
+  encode_image(inputs: { pixel_values: unknown }): Promise<{ dims: number[] }>;
   generate(args: Record<string, unknown>): Promise<Seq>;
   dispose(): Promise<unknown>;
 }
@@ -104,11 +130,54 @@ export async function toRawImage(image: ModelImage): Promise<RawImage> {
   );
 }
 
+/** A chat template the repository keeps in its own file (recent llava-hf repositories do). */
+function templateFile(source: ModelSource): string | undefined {
+  if (source.kind !== "folder") return undefined;
+  const jinja = join(source.path, "chat_template.jinja");
+  if (existsSync(jinja)) return readFileSync(jinja, "utf8");
+  const json = join(source.path, "chat_template.json");
+  if (!existsSync(json)) return undefined;
+  const parsed = JSON.parse(readFileSync(json, "utf8")) as { chat_template?: unknown };
+  return typeof parsed.chat_template === "string" ? parsed.chat_template : undefined;
+}
+
+interface Loaded {
+  model: Model;
+  tokenizer: Tok;
+  imageProcessor: ImageProc;
+  modelType: string;
+  template: string | undefined;
+  imageTokenId: number;
+  featuresPerImage: (pixelValues: { dims: number[] }, images: number) => Promise<number>;
+}
+
+/** The prompt with one image placeholder per image, in the model's own conversation format. */
+function promptFor(loaded: Loaded, tokenizer: Tok, messages: ChatMessage[]): string {
+  const template = loaded.template;
+  if (!template) return renderPrompt(familyFor(loaded.modelType), messages);
+  const rendered = tokenizer.apply_chat_template(
+    templateTakesParts(template) ? toTemplateMessages(messages) : toInlineMessages(messages),
+    { tokenize: false, add_generation_prompt: true, chat_template: template },
+  );
+  return String(rendered);
+}
+
+function imageTokenIdOf(config: Model["config"], tokenizer: Tok): number {
+  const fromConfig = config.image_token_index ?? config.image_token_id;
+  if (typeof fromConfig === "number" && fromConfig >= 0) return fromConfig;
+  const ids = tokenizer.encode(IMAGE_TOKEN, { add_special_tokens: false });
+  if (ids.length === 1 && ids[0] !== undefined) return ids[0];
+  throw new CodedError(
+    ErrorCode.ModelUnsupported,
+    `The model's config names no image token and its tokenizer has no single ${IMAGE_TOKEN} token.`,
+  );
+}
+
 export function createTransformersModel(options: TransformersOptions): ModelPort {
   const source = resolveSource(options.id);
-  let loading: Promise<{ model: Model; processor: Proc; tokenizer: Tok }> | undefined;
+  let loading: Promise<Loaded> | undefined;
 
-  async function doLoad(onProgress?: (p: LoadProgress) => void) {
+  async function doLoad(onProgress?: (p: LoadProgress) => void): Promise<Loaded> {
     if (options.cacheDir) env.cacheDir = options.cacheDir;
     const name = source.kind === "folder" ? source.path : source.id;
     const dtype =
@@ -117,22 +186,26 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
           ? localDtypes(source.path)
           : undefined
         : options.dtype;
+    // Reads from a local folder report "progress" too; only hub fetches are downloads.
+    const track = onProgress && source.kind === "hub" ? downloadTracker(onProgress) : undefined;
     const common: Record<string, unknown> = {
       local_files_only: source.kind === "folder",
-      progress_callback: (p: { status?: string; file?: string; progress?: number }) => {
-        // Reads from a local folder report "progress" too; only hub fetches are downloads.
-        if (!onProgress || source.kind === "folder") return;
-        if (p.status === "progress")
-          onProgress({
-            stage: "download",
-            ...(p.file ? { file: p.file } : {}),
-            fraction: (p.progress ?? 0) / 100,
-          });
-      },
+      progress_callback: (p: HubProgress) => track?.(p),
     };
+    let modelType: string | undefined;
     try {
       onProgress?.({ stage: "load" });
-      const processor = (await AutoProcessor.from_pretrained(name, common)) as unknown as Proc;
+      const config = (await AutoConfig.from_pretrained(name, common as never)) as unknown as {
+        model_type?: string;
+      };
+      modelType = config.model_type;
+    } catch (cause) {
+      throw notFound(source, cause);
+    }
+    // Before any weights are fetched: a family we cannot run fails here, in one line.
+    if (!isSupportedModelType(modelType)) throw unsupportedModel(modelType, describeSource(source));
+    try {
+      const processor = (await AutoProcessor.from_pretrained(name, common)) as unknown as Proc & ImageProc;
       const tokenizer =
         processor.tokenizer ?? ((await AutoTokenizer.from_pretrained(name, common)) as unknown as Tok);
       const model = (await AutoModelForImageTextToText.from_pretrained(name, {
@@ -141,7 +214,16 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
         ...(dtype ? { dtype } : {}),
       } as never)) as unknown as Model;
       onProgress?.({ stage: "ready" });
-      return { model, processor, tokenizer };
+      const chatTemplate = typeof tokenizer.chat_template === "string" ? tokenizer.chat_template : undefined;
+      return {
+        model,
+        tokenizer,
+        imageProcessor: processor.image_processor ?? processor,
+        modelType,
+        template: chatTemplate ?? templateFile(source),
+        imageTokenId: imageTokenIdOf(model.config, tokenizer),
+        featuresPerImage: featureCounter((pixel_values) => model.encode_image({ pixel_values })),
+      };
     } catch (cause) {
       if (options.device === "cuda" && /cuda|provider/i.test(String((cause as Error)?.message))) {
         throw new CodedError(
@@ -150,6 +232,7 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
           { cause },
         );
       }
+      if (cause instanceof CodedError) throw cause;
       throw notFound(source, cause);
     }
   }
@@ -162,30 +245,39 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
     return loading;
   }
 
+  /** Token ids (with each image placeholder expanded to its features) and pixel inputs. */
+  async function encodeInputs(loaded: Loaded, request: GenerateRequest): Promise<Record<string, unknown>> {
+    const { tokenizer } = loaded;
+    const placed = request.messages.reduce((n, m) => n + (m.imageCount ?? 0), 0);
+    if (placed !== request.images.length)
+      throw new CodedError(
+        ErrorCode.Internal,
+        `The conversation places ${placed} image(s) but the request has ${request.images.length}.`,
+      );
+    const text = (await tokenizer(promptFor(loaded, tokenizer, request.messages))) as {
+      input_ids: { dims: number[]; data: ArrayLike<bigint> };
+    };
+    if (request.images.length === 0) return text;
+    const images = await Promise.all(request.images.map(toRawImage));
+    const pixels = await loaded.imageProcessor(images);
+    const perImage = await loaded.featuresPerImage(pixels.pixel_values, images.length);
+    return {
+      ...pixels,
+      ...expandImageTokens(text.input_ids, loaded.imageTokenId, images.length, perImage),
+    };
+  }
+
   return {
     id: source.kind === "folder" ? source.path : source.id,
     async load(onProgress) {
       await load(onProgress);
     },
     async generate(request: GenerateRequest): Promise<GenerateResult> {
-      const { model, processor, tokenizer } = await load();
+      const loaded = await load();
+      const { model, tokenizer } = loaded;
       if (request.signal?.aborted) throw new CodedError(ErrorCode.Aborted, "The request was cancelled.");
       const t0 = performance.now();
-      const modelType = model.config.model_type ?? model.config.text_config?.model_type;
-      const prompt = tokenizer.chat_template
-        ? String(
-            tokenizer.apply_chat_template(toTemplateMessages(request.messages), {
-              tokenize: false,
-              add_generation_prompt: true,
-            }),
-          )
-        : renderPrompt(familyFor(modelType), request.messages);
-      const images = await Promise.all(request.images.map(toRawImage));
-      let inputs: Record<string, unknown>;
-      if (images.length === 0) inputs = await tokenizer(prompt);
-      else if (processor.tokenizer)
-        inputs = await processor(images.length === 1 ? images[0] : images, prompt);
-      else inputs = { ...(await tokenizer(prompt)), ...(await processor(images)) };
+      const inputs = await encodeInputs(loaded, request);
       const t1 = performance.now();
 
       const stopper = new InterruptableStoppingCriteria();

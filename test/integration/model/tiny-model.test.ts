@@ -1,10 +1,11 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelPort } from "../../../src/engine/model/port.js";
+import { FAMILIES } from "../../../src/engine/model/tiny/index.js";
 import { COLOURS } from "../../../src/engine/model/tiny/vocab.js";
 import { createTransformersModel } from "../../../src/engine/model/transformers.js";
 import { asModelImage, colourPhoto, fixture } from "../../helpers/images.js";
-import { tinyModelDir } from "../../helpers/tiny-model.js";
+import { tinyModelPort } from "../../helpers/tiny-model.js";
 
 const QUESTION = [{ role: "user" as const, content: "What colour is it?", imageCount: 1 }];
 
@@ -26,98 +27,132 @@ async function tintedPhoto(colour: (typeof COLOURS)[number]): Promise<Buffer> {
     .toBuffer();
 }
 
-describe("tiny LLaVA through the transformers backend", () => {
-  let model: ModelPort;
+describe.each(FAMILIES.map((family) => ({ family })))(
+  "tiny $family through the transformers backend",
+  ({ family }) => {
+    let model: ModelPort;
 
-  beforeAll(async () => {
-    model = createTransformersModel({
-      id: await tinyModelDir(),
-      device: "cpu",
-      dtype: "auto",
-      maxNewTokens: 16,
-      temperature: 0,
+    beforeAll(async () => {
+      model = await tinyModelPort(family);
+      await model.load();
     });
-    await model.load();
-  });
-  afterAll(async () => {
-    await model?.dispose();
-  });
-
-  it.each(COLOURS.map((colour) => ({ colour })))(
-    "names $colour for a mostly-$colour picture",
-    async ({ colour }) => {
-      const image = await asModelImage(await colourPhoto(colour));
-      const result = await model.generate({ messages: QUESTION, images: [image] });
-      expect(result.text).toBe(colour);
-      expect(result.finishReason).toBe("stop");
-      expect(result.completionTokens).toBeGreaterThan(0);
-    },
-  );
-
-  it.each(COLOURS.map((colour) => ({ colour })))(
-    "names $colour for a real photo tinted $colour",
-    async ({ colour }) => {
-      const image = await asModelImage(await tintedPhoto(colour));
-      const result = await model.generate({ messages: QUESTION, images: [image] });
-      expect(result.text).toBe(colour);
-    },
-  );
-
-  it("reads a real scanned page as white", async () => {
-    const result = await model.generate({
-      messages: QUESTION,
-      images: [await asModelImage(fixture("ocr-testocr.png"))],
+    afterAll(async () => {
+      await model?.dispose();
     });
-    expect(result.text).toBe("white");
-  });
 
-  it("answers from the pixels, not the prompt: the same question gives different answers", async () => {
-    const answers = new Set<string>();
-    for (const colour of ["red", "blue"] as const) {
-      const r = await model.generate({
+    it.each(COLOURS.map((colour) => ({ colour })))(
+      "names $colour for a mostly-$colour picture",
+      async ({ colour }) => {
+        const image = await asModelImage(await colourPhoto(colour));
+        const result = await model.generate({ messages: QUESTION, images: [image] });
+        expect(result.text).toBe(colour);
+        expect(result.finishReason).toBe("stop");
+        expect(result.completionTokens).toBeGreaterThan(0);
+      },
+    );
+
+    it.each(COLOURS.map((colour) => ({ colour })))(
+      "names $colour for a real photo tinted $colour",
+      async ({ colour }) => {
+        const image = await asModelImage(await tintedPhoto(colour));
+        const result = await model.generate({ messages: QUESTION, images: [image] });
+        expect(result.text).toBe(colour);
+      },
+    );
+
+    it("reads a real scanned page as white", async () => {
+      const result = await model.generate({
         messages: QUESTION,
-        images: [await asModelImage(await colourPhoto(colour))],
+        images: [await asModelImage(fixture("ocr-testocr.png"))],
       });
-      answers.add(r.text);
-    }
-    expect(answers).toEqual(new Set(["red", "blue"]));
-  });
-
-  it("streams tokens and reports timings", async () => {
-    const pieces: string[] = [];
-    const result = await model.generate({
-      messages: QUESTION,
-      images: [await asModelImage(await colourPhoto("green"))],
-      onToken: (t) => pieces.push(t),
+      expect(result.text).toBe("white");
     });
-    expect(pieces.join("").trim()).toBe("green");
-    expect(result.timings?.prefillMs).toBeGreaterThanOrEqual(0);
-    expect(result.promptTokens).toBeGreaterThan(3);
-  });
 
-  it("stops at maxNewTokens with finishReason length", async () => {
-    // The tiny model needs two steps (colour, then end); one token cuts it short.
-    const result = await model.generate({
-      messages: QUESTION,
-      images: [await asModelImage(await colourPhoto("red"))],
-      maxNewTokens: 1,
+    it("answers from the pixels, not the prompt: the same question gives different answers", async () => {
+      const answers = new Set<string>();
+      for (const colour of ["red", "blue"] as const) {
+        const r = await model.generate({
+          messages: QUESTION,
+          images: [await asModelImage(await colourPhoto(colour))],
+        });
+        answers.add(r.text);
+      }
+      expect(answers).toEqual(new Set(["red", "blue"]));
     });
-    expect(result.text).toBe("red");
-    expect(result.finishReason).toBe("length");
-  });
 
-  it("stops when the signal is aborted", async () => {
-    const controller = new AbortController();
-    controller.abort();
-    await expect(
-      model.generate({
+    it("streams tokens and reports timings", async () => {
+      const pieces: string[] = [];
+      const result = await model.generate({
+        messages: QUESTION,
+        images: [await asModelImage(await colourPhoto("green"))],
+        onToken: (t) => pieces.push(t),
+      });
+      expect(pieces.join("").trim()).toBe("green");
+      expect(result.timings?.prefillMs).toBeGreaterThanOrEqual(0);
+      expect(result.promptTokens).toBeGreaterThan(3);
+    });
+
+    it("stops at maxNewTokens with finishReason length", async () => {
+      // The tiny model needs two steps (colour, then end); one token cuts it short.
+      const result = await model.generate({
         messages: QUESTION,
         images: [await asModelImage(await colourPhoto("red"))],
-        signal: controller.signal,
-      }),
-    ).rejects.toMatchObject({ code: "aborted" });
-  });
-});
+        maxNewTokens: 1,
+      });
+      expect(result.text).toBe("red");
+      expect(result.finishReason).toBe("length");
+    });
+
+    it("takes two images in one prompt: one placeholder each, expanded to each image's features", async () => {
+      const red = await asModelImage(await colourPhoto("red"));
+      const tinted = await asModelImage(await tintedPhoto("red"));
+      const one = await model.generate({ messages: QUESTION, images: [red] });
+      const two = await model.generate({
+        messages: [{ role: "user", content: "What colour is it?", imageCount: 2 }],
+        images: [red, tinted],
+      });
+      expect(two.text).toBe("red");
+      // The second image adds exactly one image's worth of tokens (its newline aside).
+      const perImage = two.promptTokens - one.promptTokens;
+      expect(perImage).toBeGreaterThanOrEqual(9);
+      expect(perImage).toBeLessThanOrEqual(26);
+    });
+
+    it("reads images across turns of a conversation", async () => {
+      const result = await model.generate({
+        messages: [
+          { role: "user", content: "What colour is it?", imageCount: 1 },
+          { role: "assistant", content: "blue" },
+          { role: "user", content: "And this one?", imageCount: 1 },
+        ],
+        images: [
+          await asModelImage(await colourPhoto("blue")),
+          await asModelImage(await colourPhoto("blue")),
+        ],
+      });
+      expect(result.text).toBe("blue");
+    });
+
+    it("refuses a request whose images and placeholders disagree, in one line", async () => {
+      await expect(model.generate({ messages: QUESTION, images: [] })).rejects.toMatchObject({
+        code: "internal",
+        message: expect.stringMatching(/places 1 image/),
+      });
+    });
+
+    it("stops when the signal is aborted", async () => {
+      const controller = new AbortController();
+      controller.abort();
+      await expect(
+        model.generate({
+          messages: QUESTION,
+          images: [await asModelImage(await colourPhoto("red"))],
+          signal: controller.signal,
+        }),
+      ).rejects.toMatchObject({ code: "aborted" });
+    });
+  },
+);
 
 describe("model not found", () => {
   it("names the folder it tried and how to point at one", async () => {
