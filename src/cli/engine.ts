@@ -1,5 +1,6 @@
 import { Queue } from "bullmq";
 import { createEngine } from "../engine/engine.js";
+import { describeStatus, statusAsProgress } from "../engine/model/status.js";
 import { createMetrics } from "../engine/ops/metrics.js";
 import { serveOps } from "../engine/ops/server.js";
 import { startEngineWorker } from "../engine/worker.js";
@@ -7,6 +8,7 @@ import { logger } from "../log.js";
 import { bullConnection } from "../queue/connection.js";
 import { bullQueueName } from "../queue/names.js";
 import { COMMON_OPTIONS, configFromFlags, parse, requireRedisUrl, stopSignal, usage } from "./args.js";
+import { loadProgress } from "./progress.js";
 
 const HELP = `usage: llava-bot engine [--model ID|PATH]
 
@@ -42,6 +44,9 @@ export async function run(argv: string[]): Promise<number> {
           host: config.ops.metricsHost,
           port: config.ops.metricsPort,
           healthy: () => worker.worker.isRunning(),
+          details: () => ({
+            model: { ...engine.loader.status(), text: describeStatus(engine.loader.status()) },
+          }),
           queues: bullQueues,
           ...(secrets.dashboardPassword ? { dashboardPassword: secrets.dashboardPassword } : {}),
         });
@@ -55,8 +60,18 @@ export async function run(argv: string[]): Promise<number> {
     },
     "engine started",
   );
-  // Load weights now rather than on the first job, so the first user does not wait for it.
-  void engine.model.load().catch((err: unknown) => logger().error({ err }, "model failed to load"));
+  // Load weights now rather than on the first job, so the first user does not wait for it. On a
+  // terminal the download draws a bar; in logs it is a line every few seconds.
+  const tty = process.stderr.isTTY === true;
+  const show = loadProgress(`model ${engine.model.id}`, {
+    tty,
+    write: (s) => (tty ? process.stderr.write(s) : logger().info(s.trim())),
+  });
+  engine.loader.onChange((s) => show(statusAsProgress(s)));
+  void engine.loader.ensure().then(
+    () => logger().info({ model: engine.model.id }, "model ready"),
+    (err: unknown) => logger().error({ err }, "model failed to load"),
+  );
 
   await stopRequested;
   logger().info("engine stopping: no new jobs; finishing the running ones");

@@ -3,10 +3,12 @@ import { startDiscord } from "../bots/discord/index.js";
 import { startSlack } from "../bots/slack/index.js";
 import { startWeb } from "../bots/web/index.js";
 import { createEngine } from "../engine/engine.js";
+import { statusAsProgress } from "../engine/model/status.js";
 import { startEngineWorker } from "../engine/worker.js";
 import { logger } from "../log.js";
 import { type RedisServer, startRedisServer } from "../queue/redis-server.js";
 import { COMMON_OPTIONS, configFromFlags, parse, portFlag, stopSignal, usage } from "./args.js";
+import { loadProgress } from "./progress.js";
 
 const HELP = `usage: llava-bot start [--model ID|PATH] [--port N]
 
@@ -50,10 +52,20 @@ export async function run(argv: string[]): Promise<number> {
     const worker = startEngineWorker({ redisUrl, prefix: config.redis.prefix, config, engine });
     stops.push(() => worker.close());
     line("engine", `model ${engine.model.id} loading in the background`);
-    // The playground comes up at once; jobs wait for the model, which loads meanwhile.
-    engine.model.load().then(
-      () => line("engine", "model ready"),
-      (err: unknown) => line("engine", `model failed to load: ${(err as Error).message}`),
+    // The playground comes up at once; OCR and edits run meanwhile, and requests that need the
+    // model wait in the queue, showing the download's progress.
+    const tty = process.stdout.isTTY === true;
+    const show = loadProgress(`${"engine".padEnd(8)} model`, {
+      tty,
+      write: (s) => void process.stdout.write(s),
+    });
+    engine.loader.onChange((s) => {
+      if (s.state === "downloading") show(statusAsProgress(s));
+    });
+    engine.loader.ensure().then(
+      () => line(tty ? "\r\x1b[2Kengine" : "engine", "model ready"),
+      (err: unknown) =>
+        line(tty ? "\r\x1b[2Kengine" : "engine", `model failed to load: ${(err as Error).message}`),
     );
 
     if (secrets.discordToken) {

@@ -6,7 +6,8 @@ import { getSkill, skills } from "../skills/index.js";
 import { closeOcr } from "../skills/ocr/pool.js";
 import type { Skill, SkillContext, SkillResult } from "../skills/skill.js";
 import { createModel } from "./model/index.js";
-import type { ModelPort } from "./model/port.js";
+import type { GenerateRequest, ModelPort } from "./model/port.js";
+import { createModelLoader, describeStatus, type ModelLoader } from "./model/status.js";
 import { plan } from "./planner.js";
 import { route } from "./router.js";
 import type { Engine, EngineHooks, EngineOutput, EngineRequest } from "./types.js";
@@ -35,23 +36,50 @@ function postFrom(data: unknown): PostBundle | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-export async function createEngine(options: EngineOptions): Promise<Engine> {
+/**
+ * The model as skills and the planner see it: the first generation waits for the model to load
+ * (showing its progress), so a skill that never generates never waits.
+ */
+function waitingModel(model: ModelPort, loader: ModelLoader, hooks: EngineHooks): ModelPort {
+  return {
+    id: model.id,
+    load: () => loader.ensure(),
+    async generate(request: GenerateRequest) {
+      if (loader.status().state !== "ready") {
+        const show = () => hooks.progress?.("loading model", describeStatus(loader.status()));
+        show();
+        const stop = loader.onChange(show);
+        try {
+          await loader.ensure();
+        } finally {
+          stop();
+        }
+      }
+      return model.generate(request);
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
+/** Whether a request will call the model: free-form chat and every skill but the model-free ones. */
+export function needsModel(request: Pick<EngineRequest, "command" | "text" | "args">): boolean {
+  const r = route(request.command, request.text, request.args);
+  return r.kind === "planner" || getSkill(r.skill).usesModel !== false;
+}
+
+/** The in-process engine, which always knows its model's loading state. */
+export type LocalEngine = Engine & Required<Pick<Engine, "loader" | "needsModel">>;
+
+export async function createEngine(options: EngineOptions): Promise<LocalEngine> {
   const { config } = options;
   const model = options.model ?? (await createModel(config, options.secrets));
-  let loaded = false;
-
-  async function ensureLoaded(hooks: EngineHooks): Promise<void> {
-    if (loaded) return;
-    hooks.progress?.("loading model");
-    await model.load();
-    loaded = true;
-  }
+  const loader = createModelLoader(model);
 
   function context(request: EngineRequest, hooks: EngineHooks, skillName: string): SkillContext {
     return {
       images: request.images,
       text: request.text,
-      model,
+      model: waitingModel(model, loader, hooks),
       config,
       signal: hooks.signal,
       ...(request.locale ? { locale: request.locale } : {}),
@@ -74,8 +102,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   return {
     model,
+    loader,
+    needsModel,
     async run(request, hooks): Promise<EngineOutput> {
-      await ensureLoaded(hooks);
       const r = route(request.command, request.text, request.args);
       if (r.kind === "skill") {
         const skill = getSkill(r.skill);
@@ -103,7 +132,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         images: request.images,
         history: request.history,
         tools: plannerTools(config),
-        model,
+        model: waitingModel(model, loader, hooks),
         maxTurns: config.engine.maxTurns,
         signal: hooks.signal,
         runTool: (skill, params) => runSkill(skill, params, request, hooks),

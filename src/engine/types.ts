@@ -1,6 +1,7 @@
 import type { CommandName, PostBundle, Progress } from "../queue/jobs.js";
 import type { SkillImage } from "../skills/skill.js";
 import type { ModelImage, ModelPort } from "./model/port.js";
+import type { ModelLoader } from "./model/status.js";
 
 /** What the engine runs: a request with its images already loaded (the worker or the CLI fetches blobs). */
 export interface EngineRequest {
@@ -32,6 +33,9 @@ export interface EngineOutput {
 /** The engine in one process: a model plus the skill router and planner. Used by the worker and the CLI. */
 export interface Engine {
   readonly model: ModelPort;
+  /** The model's loading state; requests that need the model wait on it. */
+  readonly loader?: ModelLoader;
+  needsModel?(request: Pick<EngineRequest, "command" | "text" | "args">): boolean;
   run(request: EngineRequest, hooks: EngineHooks): Promise<EngineOutput>;
   close(): Promise<void>;
 }

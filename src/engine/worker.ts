@@ -1,4 +1,4 @@
-import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Config } from "../config/schema.js";
 import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../errors.js";
 import { loadImage } from "../images/load.js";
@@ -15,6 +15,7 @@ import {
   requestJobSchema,
 } from "../queue/jobs.js";
 import { bullQueueName, jobIdFor } from "../queue/names.js";
+import { describeStatus } from "./model/status.js";
 import type { Engine } from "./types.js";
 
 export interface EngineWorkerOptions {
@@ -95,7 +96,29 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     return (await deliveries(request.platform).getJob(jobIdFor(request.requestId))) !== undefined;
   }
 
-  async function process(job: Job<RequestJob>): Promise<{ deliveredTo: DeliveryQueueName }> {
+  /**
+   * A request that needs the model while it is still loading goes back to the queue for a moment
+   * (showing the load's progress) instead of holding a worker slot, so OCR, edits and image
+   * generation behind it run at once. Once loading has failed, requests run and get its error.
+   */
+  async function waitForModel(job: Job<RequestJob>, request: RequestJob, token: string | undefined) {
+    const loader = engine.loader;
+    if (!loader || !engine.needsModel?.(request)) return;
+    const state = loader.status().state;
+    if (state === "ready" || state === "failed") return;
+    void loader.ensure().catch(() => undefined); // logged by whoever started the load
+    await job
+      .updateProgress({
+        stage: "loading model",
+        detail: describeStatus(loader.status()),
+        at: Date.now(),
+      } satisfies Progress)
+      .catch(() => undefined);
+    await job.moveToDelayed(Date.now() + config.engine.modelWaitPollMs, token);
+    throw new DelayedError();
+  }
+
+  async function process(job: Job<RequestJob>, token?: string): Promise<{ deliveredTo: DeliveryQueueName }> {
     const parsed = requestJobSchema.safeParse(job.data);
     if (!parsed.success) {
       logger().error({ jobId: job.id, issues: parsed.error.issues }, "invalid request job");
@@ -107,6 +130,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     if ((job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0) {
       if (await alreadyDelivered(request)) return { deliveredTo };
     }
+    await waitForModel(job, request, token);
     const started = performance.now();
     const controller = new AbortController();
     running.set(request.requestId, controller);

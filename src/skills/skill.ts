@@ -41,6 +41,8 @@ export interface Skill<P extends z.ZodType = z.ZodType> {
   /** One line the planner shows the model. */
   readonly description: string;
   readonly params: P;
+  /** False for skills that never call the model: they run while it loads or after it failed. */
+  readonly usesModel?: boolean;
   /** Whether this deployment can run it (e.g. an image-generation backend is configured). */
   available?(config: Config): boolean;
   run(ctx: SkillContext, params: z.infer<P>): Promise<SkillResult>;

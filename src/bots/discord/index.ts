@@ -19,6 +19,7 @@ import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
 import { parseMessage } from "../commands.js";
 import { intakeImages } from "../intake.js";
+import { progressText } from "../progress-text.js";
 import { deliveryText } from "../render.js";
 import { splitMessage } from "../text.js";
 import { slashCommands } from "./commands.js";
@@ -34,11 +35,6 @@ const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
 const DISCORD_LIMIT = 2000;
 /** Interaction tokens live 15 minutes; after that the answer goes to the channel as a message. */
 const TOKEN_LIFETIME_MS = 14.5 * 60_000;
-const STAGES: Record<string, string> = {
-  "loading model": "Loading the model…",
-  thinking: "Thinking…",
-  uploading: "Uploading the result…",
-};
 
 /** Role ids of an interaction's member, whether discord.js has it cached or only raw. */
 function memberRoles(member: ChatInputCommandInteraction["member"]): string[] {
@@ -322,7 +318,7 @@ export async function startDiscord(o: DiscordOptions) {
   });
   const progress = subscribeProgress({ redisUrl: o.redisUrl, prefix }, (requestId, p) => {
     const i = interactions.get(requestId);
-    const text = p.stage === "running" ? `Running ${p.detail ?? "a skill"}…` : STAGES[p.stage];
+    const text = progressText(p);
     if (!i || !text || Date.now() - i.lastEdit < 1000 || i.until < Date.now()) return; // one edit a second at most
     i.lastEdit = Date.now();
     void client.rest

@@ -9,6 +9,7 @@ import type { CommandName, RequestInput } from "../../queue/jobs.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
 import { parseMessage } from "../commands.js";
+import { progressText } from "../progress-text.js";
 import { postToSlack } from "./deliver.js";
 import { imageFiles, type SlackFile, storeFiles } from "./files.js";
 import { toMrkdwn } from "./format.js";
@@ -21,11 +22,6 @@ export interface SlackOptions {
   port?: number;
 }
 
-const STAGES: Record<string, string> = {
-  "loading model": "Loading the model…",
-  thinking: "Thinking…",
-  uploading: "Uploading the result…",
-};
 const SLASH = ["describe", "ask", "ocr", "edit", "post", "generate"] as const;
 
 function ago(ts: string): string {
@@ -370,7 +366,7 @@ export async function startSlack(o: SlackOptions) {
   });
   const progress = subscribeProgress({ redisUrl: o.redisUrl, prefix }, (requestId, p) => {
     const ph = placeholders.get(requestId);
-    const text = p.stage === "running" ? `Running ${p.detail ?? "a skill"}…` : STAGES[p.stage];
+    const text = progressText(p);
     if (!ph || !text || Date.now() - ph.last < 1000) return; // at most one edit a second
     ph.last = Date.now();
     void client.chat.update({ channel: ph.channel, ts: ph.ts, text: `⏳ ${text}` }).catch(() => undefined);

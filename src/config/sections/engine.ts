@@ -7,6 +7,8 @@ export const engineSection = z
     jobTimeoutMs: z.number().int().min(1000).default(300_000),
     /** On SIGTERM/SIGINT, how long the current job may run before it is handed back. */
     shutdownGraceMs: z.number().int().min(0).default(30_000),
+    /** While the model loads, a request that needs it goes back to the queue for this long between looks. */
+    modelWaitPollMs: z.number().int().min(100).max(60_000).default(2000),
     attempts: z.number().int().min(1).max(20).default(3),
     /** A job whose engine stops renewing its lock for this long is handed to another engine. */
     lockDurationMs: z.number().int().min(500).default(30_000),

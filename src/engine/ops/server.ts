@@ -11,6 +11,8 @@ export interface OpsServerOptions {
   host: string;
   port: number;
   healthy: () => boolean | Promise<boolean>;
+  /** Extra facts for /healthz (e.g. the model's loading state). */
+  details?: () => Record<string, unknown>;
   /** Queues shown on the dashboard at /queues; the dashboard is off without a password. */
   queues: Queue[];
   dashboardPassword?: string;
@@ -34,7 +36,7 @@ export async function serveOps(metrics: Metrics, options: OpsServerOptions) {
   app.get("/healthz", async (_req, reply) => {
     const ok = await options.healthy();
     reply.code(ok ? 200 : 503);
-    return { ok };
+    return { ok, ...options.details?.() };
   });
   const password = options.dashboardPassword;
   if (password) {

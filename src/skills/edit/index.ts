@@ -36,6 +36,7 @@ export function opsFromParams(p: z.infer<typeof params>): EditOp[] {
 
 export const edit = {
   name: "edit",
+  usesModel: false,
   description: `Edit the photo: colour-grade looks (${LOOK_NAMES.join(", ")}), crop to an aspect ratio, resize, enhance, blur, caption or watermark text. Not a generative edit.`,
   params,
   async run(ctx, p) {

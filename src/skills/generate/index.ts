@@ -44,6 +44,7 @@ const params = z.object({
  */
 export const generate = {
   name: "generate",
+  usesModel: false,
   description:
     "Generate a new image from a text prompt, or change the attached photo as instructed (generative).",
   params,

@@ -45,6 +45,7 @@ export async function recognise(image: Buffer): Promise<OcrResult> {
 
 export const ocr = {
   name: "ocr",
+  usesModel: false,
   description: "Read the text in the image (OCR), with line boxes.",
   params: z.object({}).default({}),
   async run(ctx) {

@@ -44,7 +44,7 @@ drop.addEventListener("drop", (e) => {
 
 function stageText(stage, detail) {
   if (stage === "running") return `Running ${detail || "a skill"}…`;
-  if (stage === "loading model") return "Loading the model…";
+  if (stage === "loading model") return `Loading the model…${detail ? ` (${detail})` : ""}`;
   if (stage === "thinking") return "Thinking…";
   if (stage === "uploading") return "Preparing images…";
   return stage;
