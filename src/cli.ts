@@ -16,6 +16,7 @@ const COMMANDS = {
   discord: () => import("./cli/discord.js"),
   generate: () => import("./cli/generate.js"),
   post: () => import("./cli/post.js"),
+  models: () => import("./cli/models.js"),
   "make-test-model": () => import("./cli/make-test-model.js"),
 } satisfies Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>>;
 
@@ -34,7 +35,9 @@ const USAGE = `usage: llava-bot <command> [options]
   edit <image> [--look NAME] [--aspect W:H] [...] -o <file>
   generate "<prompt>" -o <file>
   post <image> --platform NAME [--tone T] [--variants N] [--look L] [--lang L] -o <dir>
-  make-test-model <dir>                  writes the tiny offline test model
+  models check [ID|PATH] [--dtype D]     what a model needs, whether it is there, one test generation
+  models pull ID [--dtype D]             download a hub model into the cache, with progress
+  make-test-model <dir> [--family F]     writes a tiny offline test model (llava|onevision|llava-qwen2)
 
 Run llava-bot <command> --help for a command's options.`;
 

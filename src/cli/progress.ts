@@ -36,7 +36,7 @@ export function loadProgress(
   const everyMs = options.everyMs ?? 5000;
   let started: number | undefined;
   let lastLine = "";
-  let lastAt = 0;
+  let lastAt = Number.NEGATIVE_INFINITY;
   return (p) => {
     let line: string;
     if (p.stage === "download") {

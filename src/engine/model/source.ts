@@ -16,3 +16,8 @@ export function resolveSource(id: string): ModelSource {
 export function modelHint(): string {
   return "Point at a local folder with --model ./path/to/model, model.id in a config file, or LLAVA_BOT__MODEL__ID=/path (npx llava-bot make-test-model <dir> writes a tiny offline one).";
 }
+
+/** Honours Hugging Face's HF_HUB_OFFLINE=1: no hub requests at all, only folders and the cache. */
+export function hubOffline(): boolean {
+  return ["1", "true", "yes"].includes((process.env.HF_HUB_OFFLINE ?? "").toLowerCase());
+}

@@ -23,7 +23,7 @@ import type {
   ModelImage,
   ModelPort,
 } from "./port.js";
-import { type ModelSource, modelHint, resolveSource } from "./source.js";
+import { hubOffline, type ModelSource, modelHint, resolveSource } from "./source.js";
 import {
   familyFor,
   IMAGE_TOKEN,
@@ -76,9 +76,9 @@ interface Model {
   dispose(): Promise<unknown>;
 }
 
-const FILES = ["vision_encoder", "embed_tokens", "decoder_model_merged"] as const;
+export const FILES = ["vision_encoder", "embed_tokens", "decoder_model_merged"] as const;
 const SUFFIX_PREFERENCE = ["", "_fp16", "_q4f16", "_q4", "_quantized", "_int8", "_uint8", "_bnb4"] as const;
-const SUFFIX_DTYPE: Record<string, string> = {
+export const SUFFIX_DTYPE: Record<string, string> = {
   "": "fp32",
   _fp16: "fp16",
   _q4f16: "q4f16",
@@ -102,11 +102,11 @@ export function localDtypes(folder: string): Record<string, string> | undefined 
   return Object.keys(out).length ? out : undefined;
 }
 
-function describeSource(source: ModelSource): string {
+export function describeSource(source: ModelSource): string {
   return source.kind === "folder" ? `folder ${source.path}` : `hub model "${source.id}"`;
 }
 
-function notFound(source: ModelSource, cause: unknown): CodedError {
+export function notFound(source: ModelSource, cause: unknown): CodedError {
   const reason = (cause as Error)?.message ?? String(cause);
   const offline =
     /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|allowRemoteModels|local_files_only|not found/i.test(
@@ -179,6 +179,7 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
 
   async function doLoad(onProgress?: (p: LoadProgress) => void): Promise<Loaded> {
     if (options.cacheDir) env.cacheDir = options.cacheDir;
+    if (hubOffline()) env.allowRemoteModels = false;
     const name = source.kind === "folder" ? source.path : source.id;
     const dtype =
       options.dtype === "auto"
