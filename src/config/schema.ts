@@ -5,6 +5,7 @@ import { imagegenSection } from "./sections/imagegen.js";
 import { limitsSection } from "./sections/limits.js";
 import { modelSection } from "./sections/model.js";
 import { opsSection } from "./sections/ops.js";
+import { postSection } from "./sections/post.js";
 import { redisSection } from "./sections/redis.js";
 import { slackSection } from "./sections/slack.js";
 import { webSection } from "./sections/web.js";
@@ -20,6 +21,7 @@ export const configSchema = z.strictObject({
   slack: slackSection,
   web: webSection,
   ops: opsSection,
+  post: postSection,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -12,7 +12,14 @@ export type Platform = (typeof PLATFORMS)[number];
 export const COMMANDS = ["describe", "ask", "ocr", "edit", "generate", "post", "chat", "caption"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-export const PROGRESS_STAGES = ["queued", "loading model", "thinking", "running", "uploading"] as const;
+export const PROGRESS_STAGES = [
+  "queued",
+  "loading model",
+  "thinking",
+  "writing",
+  "running",
+  "uploading",
+] as const;
 
 export const blobRefSchema = z.object({
   key: z.string().min(1).max(200),
@@ -80,6 +87,16 @@ export const postBundleSchema = z.object({
   limit: z.number().int(),
   /** File name of the prepared image in `images`, when there is one. */
   image: z.string().optional(),
+  /** Captions asked for; more than `variants.length` when the model wrote fewer. */
+  requested: z.number().int().optional(),
+  /** Why there are fewer variants than requested. */
+  shortfall: z.string().optional(),
+  /** What the captions were written from, so refinements need no second look at the image. */
+  tone: z.string().optional(),
+  lang: z.string().optional(),
+  description: z.string().optional(),
+  /** Text read from the photo, when any. */
+  ocr: z.string().optional(),
 });
 export type PostBundle = z.infer<typeof postBundleSchema>;
 
@@ -114,6 +131,8 @@ export const progressSchema = z.object({
   stage: z.enum(PROGRESS_STAGES),
   /** e.g. the skill name for `running`. */
   detail: z.string().optional(),
+  /** `writing`: the answer so far (display only; the final answer comes as a delivery). */
+  text: z.string().max(20_000).optional(),
   at: z.number().int(),
 });
 export type Progress = z.infer<typeof progressSchema>;

@@ -19,6 +19,8 @@ export async function writePostBundle(
     platform: bundle.platform,
     limit: bundle.limit,
     variants: bundle.variants.map((v) => ({ text: v.text, hashtags: v.hashtags, chars: v.chars })),
+    requested: bundle.requested ?? bundle.variants.length,
+    ...(bundle.shortfall ? { shortfall: bundle.shortfall } : {}),
     altText: bundle.altText,
     image: image
       ? { file: image.filename, width: image.width, height: image.height, bytes: image.bytes.length }

@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { PROMPTS } from "../../engine/prompts.js";
 import { CodedError, ErrorCode } from "../../errors.js";
+import type { PostBundle } from "../../queue/jobs.js";
 import { LOOK_NAMES } from "../edit/index.js";
 import { recognise } from "../ocr/index.js";
 import type { Skill, SkillContext } from "../skill.js";
-import { composePost, fillVariants } from "./compose.js";
+import { collectCaptions } from "./captions.js";
+import { composePost } from "./compose.js";
 import { hashtagsFrom, parseHashtags } from "./hashtags.js";
 import { preparePostImage } from "./image.js";
-import { parseVariants } from "./parse.js";
 import { PLATFORM_NAMES, PRESETS, TONES } from "./presets.js";
-import { ALT_PROMPT, captionPrompt } from "./prompts.js";
+import { ALT_PROMPT, type CaptionBrief, captionPrompt, oneCaptionPrompt } from "./prompts.js";
 import { trimToLimit } from "./trim.js";
 
 export { PLATFORM_NAMES, PRESETS, TONES } from "./presets.js";
@@ -29,14 +30,25 @@ const params = z.object({
 });
 export type PostParams = z.infer<typeof params>;
 
-async function modelText(ctx: SkillContext, prompt: string, maxNewTokens: number): Promise<string> {
+async function modelText(
+  ctx: SkillContext,
+  prompt: string,
+  maxNewTokens: number,
+  temperature?: number,
+): Promise<string> {
   const out = await ctx.model.generate({
     messages: [{ role: "user", content: prompt, imageCount: 1 }],
     images: ctx.images.slice(0, 1),
     signal: ctx.signal,
     maxNewTokens,
+    ...(temperature !== undefined ? { temperature } : {}),
   });
   return out.text.trim();
+}
+
+/** Temperature for the n-th extra ask: sampled, a little warmer each time the model repeats itself. */
+export function extraAskTemperature(base: number, attempt: number): number {
+  return Math.min(1.5, base + 0.1 * attempt);
 }
 
 /** Text in the photo, when OCR reads it confidently; never fails the post. */
@@ -72,25 +84,43 @@ export const post = {
     ctx.progress?.("reading text in the photo");
     const ocr = await photoText(image.bytes);
     ctx.progress?.("writing captions");
-    const captionsRaw = await modelText(
-      ctx,
-      captionPrompt({
-        preset,
-        tone: p.tone,
-        variants: p.variants,
-        lang: p.lang,
-        description,
-        ...(ocr ? { ocr } : {}),
-        ...(p.request ? { request: p.request } : {}),
-      }),
-      400,
-    );
-    const fromModel = parseVariants(captionsRaw).map((v) => v.replace(/#[\p{L}\p{N}_]+/gu, "").trim());
-    const captions = fillVariants(fromModel, p.variants, p.tone, description);
+    const brief: CaptionBrief = {
+      preset,
+      tone: p.tone,
+      lang: p.lang,
+      description,
+      ...(ocr ? { ocr } : {}),
+      ...(p.request ? { request: p.request } : {}),
+    };
+    const answers: string[] = [];
+    const collected = await collectCaptions({
+      wanted: p.variants,
+      maxExtraCalls: ctx.config.post.maxExtraCalls,
+      signal: ctx.signal,
+      askSet: async () => {
+        const text = await modelText(ctx, captionPrompt({ ...brief, variants: p.variants }), 400);
+        answers.push(text);
+        return text;
+      },
+      askOne: async (written, attempt) => {
+        ctx.progress?.(`writing caption ${written.length + 1} of ${p.variants}`);
+        const text = await modelText(
+          ctx,
+          oneCaptionPrompt({ ...brief, written }),
+          160,
+          extraAskTemperature(ctx.config.post.sampleTemperature, attempt),
+        );
+        answers.push(text);
+        return text;
+      },
+    });
     const hashtags = [
-      ...new Set([...parseHashtags(captionsRaw), ...hashtagsFrom([description, ocr], preset.maxHashtags)]),
+      ...new Set([
+        ...answers.flatMap(parseHashtags),
+        ...hashtagsFrom([description, ocr], preset.maxHashtags),
+      ]),
     ].slice(0, preset.maxHashtags);
-    const variants = captions.map((c) => composePost(c, hashtags, preset));
+    const variants = collected.captions.map((c) => composePost(c, hashtags, preset));
     const altText = trimToLimit(cleanAlt(altRaw || description), preset.altLimit, "graphemes");
 
     ctx.progress?.("preparing the image");
@@ -100,8 +130,14 @@ export const post = {
     });
     const filename = `post-${p.platform}.jpg`;
     const lines = variants.map((v, i) => `${i + 1}. ${v.text}`);
+    const count = `${variants.length} caption${variants.length === 1 ? "" : "s"}${collected.shortfall ? ` of ${p.variants} asked for` : ""}`;
     return {
-      text: `${preset.label} post, ${variants.length} caption${variants.length > 1 ? "s" : ""} (limit ${preset.captionLimit}):\n\n${lines.join("\n\n")}\n\nAlt text: ${altText}`,
+      text: [
+        `${preset.label} post, ${count} (limit ${preset.captionLimit}):`,
+        ...lines,
+        ...(collected.shortfall ? [`(${collected.shortfall})`] : []),
+        `Alt text: ${altText}`,
+      ].join("\n\n"),
       images: [
         {
           bytes: prepared.bytes,
@@ -112,8 +148,20 @@ export const post = {
           altText,
         },
       ],
-      summary: `${preset.label} post ready: ${variants.length} captions, ${hashtags.length} hashtags, image ${prepared.width}x${prepared.height}`,
-      data: { platform: p.platform, variants, altText, limit: preset.captionLimit, image: filename },
+      summary: `${preset.label} post ready: ${count}, ${hashtags.length} hashtags, image ${prepared.width}x${prepared.height}`,
+      data: {
+        platform: p.platform,
+        variants,
+        altText,
+        limit: preset.captionLimit,
+        image: filename,
+        requested: p.variants,
+        ...(collected.shortfall ? { shortfall: collected.shortfall } : {}),
+        tone: p.tone,
+        lang: p.lang,
+        description,
+        ...(ocr ? { ocr } : {}),
+      } satisfies PostBundle,
     };
   },
 } satisfies Skill<typeof params>;

@@ -9,22 +9,61 @@ const TONE_HINT: Record<Tone, string> = {
   minimal: "very short and understated",
 };
 
-export function captionPrompt(o: {
+export interface CaptionBrief {
   preset: Preset;
   tone: Tone;
-  variants: number;
   lang: string;
   description: string;
   ocr?: string;
   request?: string;
-}): string {
+}
+
+/** "English", or the language by its code for the model. */
+export function languageName(lang: string): string {
+  if (lang === "en") return "English";
+  try {
+    const name = new Intl.DisplayNames(["en"], { type: "language" }).of(lang);
+    if (name && name !== lang) return name;
+  } catch {
+    // not a code Intl knows; the model gets the code
+  }
+  return `the language with code "${lang}"`;
+}
+
+function briefLines(o: CaptionBrief, each: string): string[] {
+  const limit = Math.min(o.preset.captionLimit, o.preset.preview ?? o.preset.captionLimit);
   return [
-    `Write ${o.variants} different ${o.preset.label} captions for this photo, in ${o.lang === "en" ? "English" : `the language with code "${o.lang}"`}.`,
-    `Tone: ${TONE_HINT[o.tone]}. Each caption at most ${Math.min(o.preset.captionLimit, o.preset.preview ?? o.preset.captionLimit)} characters. No hashtags.`,
+    `Tone: ${TONE_HINT[o.tone]}. ${each} at most ${limit} characters. No hashtags.`,
     `What the photo shows: ${o.description}`,
     o.ocr ? `Text visible in the photo: ${o.ocr.slice(0, 300)}` : "",
     o.request ? `The user asked: ${o.request}` : "",
+  ];
+}
+
+function listed(captions: readonly string[]): string {
+  return captions.map((c) => `- ${c.replace(/\s+/g, " ").slice(0, 300)}`).join("\n");
+}
+
+export function captionPrompt(o: CaptionBrief & { variants: number; avoid?: readonly string[] }): string {
+  return [
+    `Write ${o.variants} different ${o.preset.label} captions for this photo, in ${languageName(o.lang)}.`,
+    ...briefLines(o, "Each caption"),
+    o.avoid?.length ? `Write new ones, unlike these earlier captions:\n${listed(o.avoid)}` : "",
     "Answer with a numbered list, one caption per item.",
+  ]
+    .filter(Boolean)
+    .join("\n");
+}
+
+/** One more caption, different from those already written. */
+export function oneCaptionPrompt(o: CaptionBrief & { written: readonly string[] }): string {
+  return [
+    `Write one ${o.preset.label} caption for this photo, in ${languageName(o.lang)}.`,
+    ...briefLines(o, "The caption"),
+    o.written.length
+      ? `These captions are already written; yours must say something different, not reword them:\n${listed(o.written)}`
+      : "",
+    "Answer with the caption only.",
   ]
     .filter(Boolean)
     .join("\n");
@@ -32,42 +71,3 @@ export function captionPrompt(o: {
 
 export const ALT_PROMPT =
   "Describe this photo for someone who cannot see it, in one or two plain sentences: who or what is in it, what is happening, and the setting. Do not start with 'Image of' or 'Photo of'.";
-
-/** Captions in each tone, built from the description, for when the model gives fewer than asked. */
-export const TEMPLATES: Record<Tone, ((d: string) => string)[]> = {
-  casual: [
-    (d) => `Just a little ${d} moment ✨`,
-    (d) => `Today's vibe: ${d}.`,
-    (d) => `Caught this one: ${d} 📸`,
-    (d) => `${cap(d)}, and that's the post.`,
-  ],
-  professional: [
-    (d) => `${cap(d)}. Every detail matters.`,
-    (d) => `A closer look: ${d}.`,
-    (d) => `Focus on what counts: ${d}.`,
-    (d) => `${cap(d)} — captured with care.`,
-  ],
-  playful: [
-    (d) => `Plot twist: ${d}! 😄`,
-    (d) => `Nobody: … Me: ${d} 🙌`,
-    (d) => `${cap(d)}? Yes, please! 🎉`,
-    (d) => `Warning: extreme levels of ${d} ahead 🚨`,
-  ],
-  inspirational: [
-    (d) => `Find beauty in the everyday: ${d}.`,
-    (d) => `${cap(d)} — a reminder to slow down and look.`,
-    (d) => `Every ${d} tells a story. What's yours?`,
-    (d) => `Small moments, big meaning: ${d}.`,
-  ],
-  witty: [
-    (d) => `${cap(d)}: not a filter, just reality.`,
-    (d) => `Current status: ${d}.`,
-    (d) => `I came, I saw, I photographed ${d}.`,
-    (d) => `${cap(d)}. You had to be there.`,
-  ],
-  minimal: [(d) => cap(d), (d) => `${cap(d)}.`, (d) => `— ${d}`, (d) => `${cap(d)} ·`],
-};
-
-function cap(s: string): string {
-  return s.charAt(0).toLocaleUpperCase() + s.slice(1);
-}

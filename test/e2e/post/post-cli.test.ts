@@ -37,19 +37,27 @@ describe("llava-bot post with the tiny model", () => {
     const json = JSON.parse(readFileSync(join(out, "post.json"), "utf8")) as {
       platform: string;
       variants: { text: string; hashtags: string[]; chars: number }[];
+      requested: number;
+      shortfall?: string;
       altText: string;
       image: { file: string; width: number; height: number };
     };
     expect(json.platform).toBe("instagram");
-    expect(json.variants).toHaveLength(3);
-    expect(new Set(json.variants.map((v) => v.text)).size).toBe(3);
-    expect(json.variants.some((v) => v.text.includes("green"))).toBe(true); // the model saw the grass
+    expect(json.requested).toBe(3);
+    // The tiny model only ever names a colour: every caption is one it wrote, never a canned phrase.
+    expect(json.variants.length).toBeGreaterThanOrEqual(1);
+    expect(json.variants.length).toBeLessThanOrEqual(3);
+    for (const v of json.variants) expect(v.text).toMatch(/^(red|green|blue|white|black)\n\n#Green$/i);
+    expect(new Set(json.variants.map((v) => v.text)).size).toBe(json.variants.length);
+    expect(json.variants[0]?.text).toMatch(/^green/i); // the first, unsampled answer: the model saw the grass
+    if (json.variants.length < 3) expect(json.shortfall).toMatch(/of the 3 asked for/);
+    else expect(json.shortfall).toBeUndefined();
     expect(json.variants[0]?.hashtags).toContain("#Green");
     expect(json.altText).toBe("Green");
     expect(existsSync(join(out, json.image.file))).toBe(true);
     const meta = await sharp(join(out, json.image.file)).metadata();
     expect([meta.width, meta.height]).toEqual([1080, 1350]);
-    expect(r.stdout).toMatch(/Instagram feed post, 3 captions/);
+    expect(r.stdout).toMatch(/Instagram feed post, [123] captions?/);
   });
 
   it("an unknown platform gets one line listing the platforms", () => {

@@ -1,12 +1,21 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
+import type { ModelPort } from "../../../src/engine/model/port.js";
+import { postBundleSchema } from "../../../src/queue/jobs.js";
 import { closeOcr } from "../../../src/skills/ocr/pool.js";
+import { writePostBundle } from "../../../src/skills/post/bundle.js";
+import { cleanCaption } from "../../../src/skills/post/captions.js";
 import { countFor } from "../../../src/skills/post/count.js";
 import { post } from "../../../src/skills/post/index.js";
+import { parseVariants } from "../../../src/skills/post/parse.js";
 import { PLATFORM_NAMES, PRESETS } from "../../../src/skills/post/presets.js";
 import { asModelImage, fixture } from "../../helpers/images.js";
 import { testConfig } from "../../helpers/queue.js";
 import { scriptedModel } from "../../helpers/scripted-model.js";
+import { tinyModelPort } from "../../helpers/tiny-model.js";
 
 afterAll(closeOcr);
 
@@ -98,5 +107,96 @@ describe("post skill for every preset", () => {
     const b = await sharp(styled.images?.[0]?.bytes).stats();
     const chroma = (s: typeof a) => Math.abs((s.channels[0]?.mean ?? 0) - (s.channels[2]?.mean ?? 0));
     expect(chroma(b)).toBeLessThan(chroma(a));
+  });
+});
+
+describe("every caption comes from the model", () => {
+  const SET_ANSWER = "1. Frisbee Sunday, best Sunday 🥏";
+  const GARBAGE = "### *** <unk> ---";
+  const MORE = ["Chasing the disc across the grass", "Two friends, one frisbee, zero worries"];
+  const MODEL_CAPTIONS = ["Frisbee Sunday, best Sunday 🥏", ...MORE];
+
+  async function runPost(model: ModelPort, variants: number, config = testConfig()) {
+    const result = await post.run(
+      {
+        images: [await asModelImage(fixture("frisbee.jpg"))],
+        text: "",
+        model,
+        config,
+        signal: new AbortController().signal,
+      },
+      { platform: "instagram", tone: "playful", variants, lang: "en" },
+    );
+    return { result, bundle: postBundleSchema.parse(result.data) };
+  }
+  const body = (text: string) => text.split("\n\n#")[0]?.trim();
+
+  it("one caption, then garbage, then two more: only model captions, re-asked a bounded number of times", async () => {
+    const model = scriptedModel([
+      "Two people play frisbee in a park.",
+      "Two men playing frisbee in a park.",
+      SET_ANSWER,
+      GARBAGE,
+      ...MORE,
+    ]);
+    const { bundle, result } = await runPost(model, 3);
+    expect(bundle.variants.map((v) => body(v.text))).toEqual(MODEL_CAPTIONS);
+    expect(bundle.requested).toBe(3);
+    expect(bundle.shortfall).toBeUndefined();
+    // describe, alt text, the set, then exactly three single-caption asks
+    expect(model.requests).toHaveLength(6);
+    const extra = model.requests.slice(3);
+    for (const r of extra) expect(r.temperature).toBeGreaterThan(0);
+    expect(extra[0]?.messages[0]?.content).toContain("Frisbee Sunday, best Sunday");
+    expect(extra[2]?.messages[0]?.content).toContain("Chasing the disc across the grass");
+    expect(result.text).not.toMatch(/Nobody|Plot twist|Warning: extreme/);
+  });
+
+  it("when the model keeps repeating itself, the post has fewer captions and records why", async () => {
+    const model = scriptedModel([
+      "Two people play frisbee in a park.",
+      "Two men playing frisbee in a park.",
+      SET_ANSWER,
+      GARBAGE,
+      ...MORE, // then MORE[1] again and again: near-duplicates
+    ]);
+    const { bundle, result } = await runPost(model, 5, testConfig({ post: { maxExtraCalls: 4 } }));
+    expect(bundle.variants.map((v) => body(v.text))).toEqual(MODEL_CAPTIONS);
+    expect(model.requests).toHaveLength(3 + 4);
+    expect(bundle.requested).toBe(5);
+    expect(bundle.shortfall).toMatch(
+      /wrote 3 distinct captions of the 5 asked for \(asked 4 more times; 1 repeated/,
+    );
+    expect(result.text).toMatch(/3 captions of 5 asked for/);
+    const dir = mkdtempSync(join(tmpdir(), "post-bundle-"));
+    await writePostBundle(dir, bundle, result.images?.[0]);
+    const json = JSON.parse(readFileSync(join(dir, "post.json"), "utf8")) as Record<string, unknown>;
+    expect(json).toMatchObject({ requested: 5, shortfall: bundle.shortfall });
+  });
+
+  it("the tiny model's post has no caption the model did not write", async () => {
+    const tiny = await tinyModelPort();
+    const written: string[] = [];
+    const recording: ModelPort = {
+      id: tiny.id,
+      load: () => tiny.load(),
+      dispose: () => tiny.dispose(),
+      async generate(r) {
+        const out = await tiny.generate(r);
+        written.push(out.text);
+        return out;
+      },
+    };
+    try {
+      const { bundle } = await runPost(recording, 3);
+      expect(bundle.variants.length).toBeGreaterThanOrEqual(1);
+      const fromModel = new Set(written.flatMap((w) => parseVariants(w).map(cleanCaption)));
+      for (const v of bundle.variants) expect(fromModel).toContain(body(v.text));
+      if (bundle.variants.length < 3) expect(bundle.shortfall).toMatch(/of the 3 asked for/);
+      // describe, alt, the set, and at most post.maxExtraCalls more
+      expect(written.length).toBeLessThanOrEqual(3 + testConfig().post.maxExtraCalls);
+    } finally {
+      await tiny.dispose();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { composePost, fillVariants } from "../../../src/skills/post/compose.js";
+import { composePost } from "../../../src/skills/post/compose.js";
 import { countFor, splitGraphemes } from "../../../src/skills/post/count.js";
 import { hashtagsFrom, parseHashtags } from "../../../src/skills/post/hashtags.js";
 import { parseVariants } from "../../../src/skills/post/parse.js";
@@ -93,12 +93,6 @@ describe("parsing captions however the model writes them", () => {
     ["paragraphs", "First idea.\n\nSecond idea.", ["First idea.", "Second idea."]],
   ])("%s", (_name, raw, expected) => {
     expect(parseVariants(raw)).toEqual(expected);
-  });
-
-  it("fills up to N distinct variants when the model gives fewer", () => {
-    const v = fillVariants(["red"], 4, "playful", "red");
-    expect(v).toHaveLength(4);
-    expect(new Set(v).size).toBe(4);
   });
 });
 

@@ -1,0 +1,13 @@
+import { z } from "zod";
+
+export const postSection = z
+  .object({
+    /**
+     * When the model writes fewer distinct captions than asked, it is asked again for one caption at a
+     * time, at most this many times per post (0: never); what it still does not write is left out.
+     */
+    maxExtraCalls: z.number().int().min(0).max(10).default(3),
+    /** Sampling temperature for those extra asks and for regenerations, so they differ from the first. */
+    sampleTemperature: z.number().min(0.1).max(2).default(0.8),
+  })
+  .prefault({});
