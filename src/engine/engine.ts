@@ -10,6 +10,7 @@ import type { GenerateRequest, ModelPort } from "./model/port.js";
 import { createModelLoader, describeStatus, type ModelLoader } from "./model/status.js";
 import { plan } from "./planner.js";
 import { route } from "./router.js";
+import { answerView } from "./stream.js";
 import type { Engine, EngineHooks, EngineOutput, EngineRequest } from "./types.js";
 
 export interface EngineOptions {
@@ -55,7 +56,18 @@ function waitingModel(model: ModelPort, loader: ModelLoader, hooks: EngineHooks)
           stop();
         }
       }
-      return model.generate(request);
+      const onText = hooks.onText;
+      if (!onText) return model.generate(request);
+      // Each generation (a planner turn) starts its visible text afresh.
+      const view = answerView();
+      return model.generate({
+        ...request,
+        onToken: (piece) => {
+          request.onToken?.(piece);
+          const shown = view(piece);
+          if (shown !== undefined) onText(shown);
+        },
+      });
     },
     dispose: () => model.dispose(),
   };

@@ -18,6 +18,8 @@ export interface EngineHooks {
   /** `running` comes with the skill name as detail. */
   progress?: (stage: Progress["stage"], detail?: string) => void;
   onToken?: (text: string) => void;
+  /** The visible answer so far, after each new piece (only for requests that stream). */
+  onText?: (textSoFar: string) => void;
 }
 
 export interface EngineOutput {

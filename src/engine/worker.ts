@@ -4,6 +4,7 @@ import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "..
 import { loadImage } from "../images/load.js";
 import { logger } from "../log.js";
 import { createBlobStore } from "../queue/blobs.js";
+import { STOPPED, stoppedDelivery, subscribeCancels } from "../queue/cancel.js";
 import { bullConnection, checkEvictionPolicy, workerConnection } from "../queue/connection.js";
 import {
   type DeliveryInput,
@@ -16,6 +17,11 @@ import {
 } from "../queue/jobs.js";
 import { bullQueueName, jobIdFor } from "../queue/names.js";
 import { describeStatus } from "./model/status.js";
+import { throttle } from "./stream.js";
+
+/** Commands whose answers stream into the chat; auto-captions and posts arrive in one piece. */
+const STREAMED = new Set<RequestJob["command"]>(["describe", "ask", "chat"]);
+
 import type { Engine } from "./types.js";
 
 export interface EngineWorkerOptions {
@@ -53,6 +59,14 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
   });
   const deliveryQueues = new Map<DeliveryQueueName, Queue>();
   const running = new Map<string, AbortController>();
+  // A stop from the requester aborts generation; the job then answers with what it had so far.
+  const stopped = new Set<string>();
+  const cancels = subscribeCancels({ redisUrl: options.redisUrl, prefix }, (requestId) => {
+    const controller = running.get(requestId);
+    if (!controller) return;
+    stopped.add(requestId);
+    controller.abort(new CodedError(ErrorCode.Aborted, STOPPED));
+  });
 
   function deliveries(platform: RequestJob["platform"]): Queue {
     const name = deliveryQueueName(platform);
@@ -138,10 +152,23 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
       () => controller.abort(new CodedError(ErrorCode.Timeout, "job timed out")),
       config.engine.jobTimeoutMs,
     );
-    const report = (stage: Progress["stage"], detail?: string) =>
+    const report = (stage: Progress["stage"], detail?: string, text?: string) =>
       void job
-        .updateProgress({ stage, ...(detail ? { detail } : {}), at: Date.now() } satisfies Progress)
+        .updateProgress({
+          stage,
+          ...(detail ? { detail } : {}),
+          ...(text !== undefined ? { text } : {}),
+          at: Date.now(),
+        } satisfies Progress)
         .catch(() => undefined);
+    // Partial answers ride on BullMQ's progress events: adapters already listen to them, each
+    // event carries the whole text so far (a missed one costs nothing), and the events stream is
+    // trimmed by BullMQ, so nothing per request is left in Redis. Display only: the final answer
+    // still goes once through the deliveries queue.
+    const partial = STREAMED.has(request.command)
+      ? throttle((text) => report("writing", undefined, text), config.engine.streamIntervalMs)
+      : undefined;
+    let soFar = "";
     try {
       const images = [];
       for (const ref of request.images) {
@@ -163,8 +190,20 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
           history: request.history,
           ...(request.locale ? { locale: request.locale } : {}),
         },
-        { signal: controller.signal, progress: report },
+        {
+          signal: controller.signal,
+          progress: report,
+          onText: (text: string) => {
+            soFar = text;
+            partial?.push(text);
+          },
+        },
       );
+      partial?.cancel();
+      if (stopped.has(request.requestId)) {
+        await deliver(request, stoppedDelivery(request, soFar));
+        return { deliveredTo };
+      }
       if (controller.signal.aborted)
         throw controller.signal.reason ?? new CodedError(ErrorCode.Aborted, "aborted");
       const results: ResultImage[] = [];
@@ -188,6 +227,10 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
       options.onJobDone?.({ command: request.command, ms: performance.now() - started, outcome: "ok" });
       return { deliveredTo };
     } catch (err) {
+      if (stopped.has(request.requestId)) {
+        await deliver(request, stoppedDelivery(request, soFar));
+        return { deliveredTo };
+      }
       const reason =
         controller.signal.aborted && isCodedError(controller.signal.reason) ? controller.signal.reason : err;
       const ms = performance.now() - started;
@@ -220,8 +263,10 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
       options.onJobDone?.({ command: request.command, ms, outcome: "failed" });
       throw new UnrecoverableError(`failed for good (error id ${errorId})`);
     } finally {
+      partial?.cancel();
       clearTimeout(timeout);
       running.delete(request.requestId);
+      stopped.delete(request.requestId);
     }
   }
 
@@ -250,6 +295,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
       await closing;
       clearTimeout(timer);
       await Promise.all([...deliveryQueues.values()].map((q) => q.close()));
+      cancels.close();
       redis.disconnect();
     },
   };

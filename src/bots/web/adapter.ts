@@ -4,7 +4,7 @@ import type { Adapter } from "../adapter.js";
 /** One browser tab's stream of events. */
 export type WebEvent =
   | { type: "queued"; requestId: string; position: number }
-  | { type: "progress"; requestId: string; stage: string; detail?: string }
+  | { type: "progress"; requestId: string; stage: string; detail?: string; text?: string }
   | { type: "delivery"; delivery: DeliveryJob };
 
 type Listener = (event: WebEvent) => void;
@@ -22,6 +22,8 @@ export function createWebAdapter(): Adapter & {
   history(session: string): WebEvent[];
   /** Remembers which session a request belongs to, so progress (which carries only the id) finds it. */
   track(requestId: string, session: string): void;
+  /** The session that asked for a request, while it is open. */
+  owner(requestId: string): string | undefined;
   progress(requestId: string, progress: Progress): void;
 } {
   const listeners = new Map<string, Set<Listener>>();
@@ -29,6 +31,12 @@ export function createWebAdapter(): Adapter & {
   const owners = new Map<string, string>();
 
   function emit(session: string, event: WebEvent): void {
+    // Partial answers go to open tabs only: each carries the whole text so far, and keeping them
+    // would push real events out of the catch-up history.
+    if (event.type === "progress" && event.text !== undefined) {
+      for (const l of listeners.get(session) ?? []) l(event);
+      return;
+    }
     const list = recent.get(session) ?? [];
     list.push(event);
     if (list.length > KEEP_PER_SESSION) list.splice(0, list.length - KEEP_PER_SESSION);
@@ -71,6 +79,7 @@ export function createWebAdapter(): Adapter & {
     track(requestId, session) {
       owners.set(requestId, session);
     },
+    owner: (requestId) => owners.get(requestId),
     progress(requestId, progress) {
       const session = owners.get(requestId);
       if (session)
@@ -79,6 +88,7 @@ export function createWebAdapter(): Adapter & {
           requestId,
           stage: progress.stage,
           ...(progress.detail ? { detail: progress.detail } : {}),
+          ...(progress.text !== undefined ? { text: progress.text } : {}),
         });
     },
     history: (session) => [...(recent.get(session) ?? [])],

@@ -1,5 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
+import { cancelRequest } from "../../queue/cancel.js";
+import { workerConnection } from "../../queue/connection.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
@@ -24,10 +26,12 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
   const progress = subscribeProgress({ redisUrl: o.redisUrl, prefix }, (requestId, p) =>
     adapter.progress(requestId, p),
   );
+  const redis = workerConnection(o.redisUrl);
   const server = await startWebServer({
     config: o.config,
     producer,
     adapter,
+    stop: (requestId) => cancelRequest({ redisUrl: o.redisUrl, prefix, redis }, requestId),
     host: o.config.web.host,
     port: o.config.web.port,
     ...(o.secrets.webPassword ? { password: o.secrets.webPassword } : {}),
@@ -40,6 +44,7 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
       await delivery.close();
       await producer.close();
       await adapter.stop();
+      redis.disconnect();
     },
   };
 }

@@ -29,6 +29,8 @@ export interface WebServerOptions {
   password?: string;
   host: string;
   port: number;
+  /** Stops a request (removes it from the queue, or aborts its generation). */
+  stop?: (requestId: string) => Promise<unknown>;
 }
 
 function authorised(header: string | undefined, password: string): boolean {
@@ -85,6 +87,19 @@ export async function startWebServer(o: WebServerOptions) {
       reply.type(s.type).header("cache-control", "no-cache").send(files[route]),
     );
   }
+
+  app.post<{ Params: { id: string } }>("/api/requests/:id/stop", async (req, reply) => {
+    const session = String(req.headers["x-session"] ?? "");
+    // Only the tab that asked may stop a request.
+    if (!SESSION.test(session) || adapter.owner(req.params.id) !== session)
+      return reply.code(403).send({ error: "Only the person who asked can stop this." });
+    try {
+      await o.stop?.(req.params.id);
+      return { ok: true };
+    } catch (err) {
+      return fail(reply, err);
+    }
+  });
 
   app.post("/api/requests", async (req, reply) => {
     try {

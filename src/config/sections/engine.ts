@@ -9,6 +9,8 @@ export const engineSection = z
     shutdownGraceMs: z.number().int().min(0).default(30_000),
     /** While the model loads, a request that needs it goes back to the queue for this long between looks. */
     modelWaitPollMs: z.number().int().min(100).max(60_000).default(2000),
+    /** Partial answers are published at most this often (ms). */
+    streamIntervalMs: z.number().int().min(50).max(5000).default(250),
     attempts: z.number().int().min(1).max(20).default(3),
     /** A job whose engine stops renewing its lock for this long is handed to another engine. */
     lockDurationMs: z.number().int().min(500).default(30_000),

@@ -1,62 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../src/queue/redis-server.js";
 import { colourPhoto, FIXTURES } from "../../helpers/images.js";
 import { redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { baseEnv, launchChromium, type Started, start } from "../../helpers/start.js";
 import { tinyModelDir } from "../../helpers/tiny-model.js";
 
 const ARTIFACTS = resolve("test-artifacts");
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Spawns `llava-bot start` and resolves once the web line is printed. */
-async function start(env: NodeJS.ProcessEnv, args: string[]): Promise<Started & { url: string }> {
-  const child = spawn(process.execPath, [resolve("bin/llava-bot.js"), "start", ...args], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`start did not come up:\n${out}`)), 30_000);
-    const check = () => {
-      const m = /^web\s+(http:\/\/\S+)/m.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        res(m[1]);
-      }
-    };
-    child.stdout?.on("data", check);
-    void exited.then((code) => rej(new Error(`start exited with ${code}:\n${out}`)));
-  });
-  return { child, url, output: () => out, exited };
-}
-
-function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    LLAVA_BOT__OPS__METRICS_PORT: "null",
-    LOG_LEVEL: "warn",
-    ...extra,
-  };
-  delete env.DISCORD_TOKEN;
-  delete env.SLACK_BOT_TOKEN;
-  return env;
-}
 
 describe("llava-bot start with the tiny model, in a real browser", () => {
   let started: Started & { url: string };
@@ -71,19 +24,7 @@ describe("llava-bot start with the tiny model, in a real browser", () => {
       "--port",
       String(await freePort()),
     ]);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
-    });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {

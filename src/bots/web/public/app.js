@@ -120,9 +120,15 @@ function apply(e) {
   if (turn.done) return;
   if (e.type === "queued")
     turn.status.textContent = e.position > 1 ? `You're #${e.position} in line` : "Starting…";
-  if (e.type === "progress") turn.status.textContent = stageText(e.stage, e.detail);
+  if (e.type === "progress" && e.stage === "writing" && typeof e.text === "string") {
+    // The answer so far, as the model writes it (shown as text, never as markup).
+    turn.status.textContent = "";
+    turn.live.textContent = e.text;
+  } else if (e.type === "progress") turn.status.textContent = stageText(e.stage, e.detail);
   if (e.type === "delivery") {
     turn.done = true;
+    turn.live.textContent = "";
+    turn.stop.remove();
     render(turn, e.delivery);
   }
 }
@@ -135,12 +141,18 @@ $("composer").addEventListener("submit", async (e) => {
   const form = new FormData();
   form.set("message", message);
   for (const f of picked) form.append("files", f, f.name);
-  const turn = { status: el("div", { class: "status", text: "Sending…" }), body: el("div"), done: false };
+  const turn = {
+    status: el("div", { class: "status", text: "Sending…" }),
+    live: el("div", { class: "answer live" }),
+    stop: el("button", { type: "button", class: "stop", text: "Stop" }),
+    body: el("div"),
+    done: false,
+  };
   const you = el("div", { class: "you" }, [
     ...picked.map((f) => el("img", { src: URL.createObjectURL(f), alt: "" })),
     el("span", { text: message }),
   ]);
-  const card = el("section", { class: "turn" }, [you, turn.status, turn.body]);
+  const card = el("section", { class: "turn" }, [you, turn.status, turn.live, turn.stop, turn.body]);
   log.append(card);
   $("send").disabled = true;
   try {
@@ -151,16 +163,26 @@ $("composer").addEventListener("submit", async (e) => {
     });
     const json = await res.json();
     if (!res.ok) {
+      turn.stop.remove();
       turn.status.textContent = "";
       turn.body.append(el("div", { class: "answer error", text: json.error || "That did not work." }));
       return;
     }
     turns.set(json.requestId, turn);
+    turn.stop.addEventListener("click", async () => {
+      turn.stop.disabled = true;
+      const r = await fetch(`/api/requests/${encodeURIComponent(json.requestId)}/stop`, {
+        method: "POST",
+        headers: { "x-session": session },
+      }).catch(() => undefined);
+      if (!r?.ok) turn.stop.disabled = false;
+    });
     turn.status.textContent = json.position > 1 ? `You're #${json.position} in line` : "Starting…";
     for (const ev of early.get(json.requestId) || []) apply(ev);
     early.delete(json.requestId);
     $("message").value = "";
   } catch {
+    turn.stop.remove();
     turn.status.textContent = "";
     turn.body.append(
       el("div", { class: "answer error", text: "Cannot reach the bot. Is llava-bot still running?" }),

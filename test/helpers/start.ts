@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { type Browser, chromium } from "playwright-core";
+
+export interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Spawns `llava-bot start` and resolves once the web line is printed. */
+export async function start(env: NodeJS.ProcessEnv, args: string[]): Promise<Started & { url: string }> {
+  const child = spawn(process.execPath, [resolve("bin/llava-bot.js"), "start", ...args], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const url = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`start did not come up:\n${out}`)), 30_000);
+    const check = () => {
+      const m = /^web\s+(http:\/\/\S+)/m.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        res(m[1]);
+      }
+    };
+    child.stdout?.on("data", check);
+    void exited.then((code) => rej(new Error(`start exited with ${code}:\n${out}`)));
+  });
+  return { child, url, output: () => out, exited };
+}
+
+export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LLAVA_BOT__OPS__METRICS_PORT: "null",
+    LOG_LEVEL: "warn",
+    ...extra,
+  };
+  delete env.DISCORD_TOKEN;
+  delete env.SLACK_BOT_TOKEN;
+  return env;
+}
+
+/** Debian's Chromium, headless, with nothing that reaches out to the network. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+}
