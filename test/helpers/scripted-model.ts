@@ -27,20 +27,54 @@ export function scriptedModel(turns: string[]): ModelPort & { requests: Generate
 export function tinyOrHostile(
   tiny: ModelPort,
   hostileText: string,
-): { model: ModelPort; setHostile(on: boolean): void } {
+): { model: ModelPort; setHostile(on: boolean): void; setOverride(port: ModelPort | undefined): void } {
   let hostile = false;
+  let override: ModelPort | undefined;
   return {
     setHostile: (on) => {
       hostile = on;
+    },
+    setOverride: (port) => {
+      override = port;
     },
     model: {
       id: "tiny-or-hostile",
       load: () => tiny.load(),
       dispose: () => tiny.dispose(),
       generate: async (r) =>
-        hostile
-          ? { text: hostileText, promptTokens: 1, completionTokens: 1, finishReason: "stop" }
-          : tiny.generate(r),
+        override
+          ? override.generate(r)
+          : hostile
+            ? { text: hostileText, promptTokens: 1, completionTokens: 1, finishReason: "stop" }
+            : tiny.generate(r),
     },
   };
+}
+
+/**
+ * A model that writes `words` one at a time, `everyMs` apart, through onToken, as a real backend
+ * streams; it stops early when the request's signal aborts and records that it saw the abort.
+ */
+export function pacedModel(words: string[], everyMs: number): ModelPort & { aborts: number } {
+  const port = {
+    id: "paced",
+    aborts: 0,
+    async load() {},
+    async dispose() {},
+    async generate(request: GenerateRequest): Promise<GenerateResult> {
+      let text = "";
+      for (const [i, word] of words.entries()) {
+        if (request.signal?.aborted) {
+          port.aborts++;
+          return { text, promptTokens: 10, completionTokens: i, finishReason: "abort" };
+        }
+        const piece = `${i === 0 ? "" : " "}${word}`;
+        text += piece;
+        request.onToken?.(piece);
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+      return { text, promptTokens: 10, completionTokens: words.length, finishReason: "stop" };
+    },
+  };
+  return port;
 }

@@ -1,10 +1,14 @@
 import {
   type Attachment,
+  type ButtonInteraction,
+  ButtonStyle,
   type ChatInputCommandInteraction,
   Client,
+  ComponentType,
   Events,
   GatewayIntentBits,
   type Message,
+  MessageFlags,
   Partials,
   PermissionFlagsBits,
   Routes,
@@ -13,6 +17,8 @@ import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../../errors.js";
 import { logger } from "../../log.js";
+import { cancelRequest } from "../../queue/cancel.js";
+import { workerConnection } from "../../queue/connection.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import type { BlobRef, CommandName, DeliveryJob, RequestInput } from "../../queue/jobs.js";
 import { createProducer } from "../../queue/producer.js";
@@ -35,6 +41,23 @@ const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
 const DISCORD_LIMIT = 2000;
 /** Interaction tokens live 15 minutes; after that the answer goes to the channel as a message. */
 const TOKEN_LIFETIME_MS = 14.5 * 60_000;
+
+/** Component ids carry only the action and the request id; the rest is in this process or Redis. */
+const STOP_PREFIX = "stop:";
+
+function stopRow(requestId: string) {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        label: "Stop",
+        custom_id: `${STOP_PREFIX}${requestId}`,
+      },
+    ],
+  };
+}
 
 /** Role ids of an interaction's member, whether discord.js has it cached or only raw. */
 function memberRoles(member: ChatInputCommandInteraction["member"]): string[] {
@@ -72,7 +95,11 @@ export async function startDiscord(o: DiscordOptions) {
     ...(config.discord.apiBase ? { rest: { api: config.discord.apiBase } } : {}),
   });
   // Interaction tokens stay in this process's memory: never in job data.
-  const interactions = new Map<string, { token: string; appId: string; until: number; lastEdit: number }>();
+  const interactions = new Map<
+    string,
+    { token: string; appId: string; until: number; lastEdit: number; user: string; editing?: boolean }
+  >();
+  const redis = workerConnection(o.redisUrl);
   const cdn = config.discord.cdnOrigins.map((u) => new URL(u).origin);
 
   function allowed(guildId: string | null, channelId: string, roles: string[]): boolean {
@@ -140,6 +167,7 @@ export async function startDiscord(o: DiscordOptions) {
         appId: i.applicationId,
         until: Date.now() + TOKEN_LIFETIME_MS,
         lastEdit: Date.now(),
+        user: i.user.id,
       });
       const result = await submit({
         requestId,
@@ -256,6 +284,7 @@ export async function startDiscord(o: DiscordOptions) {
       // The deferred reply becomes the answer.
       const body = {
         content: first,
+        components: [], // the Stop button goes once the answer is complete
         allowed_mentions: { parse: [] },
         attachments: files.map((f, id) => ({ id, filename: f.name, description: f.description })),
       };
@@ -301,9 +330,29 @@ export async function startDiscord(o: DiscordOptions) {
     return { postedAt: Date.now(), messageIds: ids };
   }
 
+  /** Stop: only the person who asked, or a member who may manage messages. */
+  async function onStop(i: ButtonInteraction, requestId: string) {
+    const pending = interactions.get(requestId);
+    const mayManage = i.memberPermissions?.has(PermissionFlagsBits.ManageMessages) === true;
+    if (!pending || (pending.user !== i.user.id && !mayManage)) {
+      await i.reply({
+        content: pending ? "Only the person who asked can stop this." : "That answer is already finished.",
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: NO_MENTIONS,
+      });
+      return;
+    }
+    await i.deferUpdate();
+    await cancelRequest({ redisUrl: o.redisUrl, prefix, redis }, requestId);
+  }
+
   client.on(Events.InteractionCreate, (i) => {
     if (i.isChatInputCommand())
       void onInteraction(i).catch((err: unknown) => logger().error({ err }, "interaction failed"));
+    else if (i.isButton() && i.customId.startsWith(STOP_PREFIX))
+      void onStop(i, i.customId.slice(STOP_PREFIX.length)).catch((err: unknown) =>
+        logger().error({ err }, "stop failed"),
+      );
   });
   client.on(
     Events.MessageCreate,
@@ -318,15 +367,27 @@ export async function startDiscord(o: DiscordOptions) {
   });
   const progress = subscribeProgress({ redisUrl: o.redisUrl, prefix }, (requestId, p) => {
     const i = interactions.get(requestId);
-    const text = progressText(p);
-    if (!i || !text || Date.now() - i.lastEdit < 1000 || i.until < Date.now()) return; // one edit a second at most
+    const writing = p.stage === "writing" && p.text !== undefined;
+    // Partial answers show the first message's worth; the final answer continues in follow-ups.
+    const text = writing ? `${splitMessage(p.text ?? "", DISCORD_LIMIT - 2)[0] ?? ""} ▌` : progressText(p);
+    // One edit a second at most, and none while one is still in flight (discord.js would queue
+    // it behind a 429): intermediate text is dropped, each edit carries everything so far.
+    if (!i || !text || i.editing || Date.now() - i.lastEdit < 1000 || i.until < Date.now()) return;
     i.lastEdit = Date.now();
+    i.editing = true;
     void client.rest
       .patch(Routes.webhookMessage(i.appId, i.token), {
-        body: { content: text, allowed_mentions: { parse: [] } },
+        body: {
+          content: text,
+          allowed_mentions: { parse: [] },
+          ...(writing ? { components: [stopRow(requestId)] } : {}),
+        },
         auth: false,
       })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => {
+        i.editing = false;
+      });
   });
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
@@ -348,6 +409,7 @@ export async function startDiscord(o: DiscordOptions) {
     },
     async close() {
       await progress.close();
+      redis.disconnect();
       await delivery.close();
       await client.destroy();
       await producer.close();

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDiscord } from "../../../src/bots/discord/index.js";
 import { createEngine } from "../../../src/engine/engine.js";
+import type { ModelPort } from "../../../src/engine/model/port.js";
 import type { Engine } from "../../../src/engine/types.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
 import { colourPhoto, fixture } from "../../helpers/images.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { tinyOrHostile } from "../../helpers/scripted-model.js";
+import { pacedModel, tinyOrHostile } from "../../helpers/scripted-model.js";
 import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
 import { APP_ID, BOT_ID, GUILD_ID, type Recorded, startDiscordStandIn } from "./stand-in.js";
 
@@ -25,6 +26,7 @@ let worker: ReturnType<typeof startEngineWorker>;
 const prefix = uniquePrefix("discord");
 const redis = newRedis();
 let setHostile: (on: boolean) => void = () => {};
+let setOverride: (port: ModelPort | undefined) => void = () => {};
 
 const human = {
   id: "500000000000000001",
@@ -159,6 +161,7 @@ beforeAll(async () => {
   const tiny = await tinyModelPort();
   const switchable = tinyOrHostile(tiny, "Hey @everyone and @here, <@123456789012345678> look!");
   setHostile = switchable.setHostile;
+  setOverride = switchable.setOverride;
   const model = switchable.model;
   engine = await createEngine({ config, secrets: {}, model });
   worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
@@ -379,6 +382,140 @@ describe("Discord adapter with a real discord.js client", () => {
       (r) => (r.json?.message_reference as { message_id?: string })?.message_id === "800000000000000010",
     );
     expect(String(followUp?.json?.content)).not.toMatch(/attach an image/);
+  });
+
+  it("/describe streams: the deferred reply shows growing text at most once a second, then the whole answer", async () => {
+    const words = Array.from({ length: 40 }, (_, i) => `w${i + 1}`);
+    setOverride(pacedModel(words, 100));
+    try {
+      const att = stand.attachment("700000000000000041", "red.png", await colourPhoto("red"));
+      interaction({
+        id: "900000000000000041",
+        channel: CH.describe,
+        name: "describe",
+        options: [{ name: "image", type: 11, value: att.id }],
+        attachments: { [att.id]: att },
+      });
+      const final = words.join(" ");
+      await waitFor(
+        () => webhookEdits("900000000000000041").some((r) => r.json?.content === final),
+        20_000,
+        "final",
+      );
+      const edits = webhookEdits("900000000000000041");
+      const partial = edits.filter(
+        (r) => String(r.json?.content ?? "").startsWith("w1") && r.json?.content !== final,
+      );
+      expect(partial.length).toBeGreaterThanOrEqual(2);
+      const lengths = partial.map((r) => String(r.json?.content).length);
+      expect([...lengths].sort((a, b) => a - b)).toEqual(lengths); // growing
+      for (const [n, r] of partial.entries()) {
+        if (n > 0) expect(r.at - (partial[n - 1]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+        expect(JSON.stringify(r.json?.components)).toContain('"custom_id":"stop:discord:900000000000000041"');
+      }
+      const last = edits.find((r) => r.json?.content === final);
+      expect(last?.json?.components).toEqual([]);
+      expect(edits.filter((r) => r.json?.content === final)).toHaveLength(1);
+    } finally {
+      setOverride(undefined);
+    }
+  });
+
+  it("Stop: refused for someone else, and the asker's stop aborts the generation and says Stopped.", async () => {
+    const paced = pacedModel(
+      Array.from({ length: 100 }, (_, i) => `s${i + 1}`),
+      100,
+    );
+    setOverride(paced);
+    try {
+      const att = stand.attachment("700000000000000042", "red.png", await colourPhoto("red"));
+      interaction({
+        id: "900000000000000042",
+        channel: CH.describe,
+        name: "describe",
+        options: [{ name: "image", type: 11, value: att.id }],
+        attachments: { [att.id]: att },
+      });
+      await waitFor(
+        () => webhookEdits("900000000000000042").some((r) => String(r.json?.content ?? "").startsWith("s1")),
+        20_000,
+        "first words",
+      );
+      const click = (id: string, user: typeof human, permissions: string) =>
+        stand.dispatch("INTERACTION_CREATE", {
+          id,
+          application_id: APP_ID,
+          type: 3,
+          token: `token-${id}`,
+          version: 1,
+          guild_id: GUILD_ID,
+          channel_id: CH.describe,
+          channel: { id: CH.describe, type: 0, guild_id: GUILD_ID, name: "chan" },
+          member: {
+            user,
+            roles: [],
+            permissions,
+            joined_at: new Date().toISOString(),
+            deaf: false,
+            mute: false,
+            flags: 0,
+          },
+          app_permissions: "2248473465835073",
+          locale: "en-US",
+          entitlements: [],
+          authorizing_integration_owners: {},
+          context: 0,
+          message: {
+            id: "810000000000000042",
+            channel_id: CH.describe,
+            author: {
+              id: BOT_ID,
+              username: "llava-bot",
+              discriminator: "0",
+              bot: true,
+              avatar: null,
+              global_name: null,
+            },
+            content: "s1",
+            timestamp: new Date().toISOString(),
+            edited_timestamp: null,
+            tts: false,
+            mention_everyone: false,
+            mentions: [],
+            mention_roles: [],
+            attachments: [],
+            embeds: [],
+            pinned: false,
+            type: 0,
+            flags: 0,
+            components: [],
+          },
+          data: { custom_id: "stop:discord:900000000000000042", component_type: 2 },
+        });
+      const bob = { ...human, id: "500000000000000002", username: "bob", global_name: "bob" };
+      click("910000000000000001", bob, "1024");
+      const callback = (id: string) => stand.requests.find((r) => r.path.startsWith(`/interactions/${id}/`));
+      await waitFor(() => Boolean(callback("910000000000000001")), 5000, "refusal");
+      expect(callback("910000000000000001")?.json).toMatchObject({
+        type: 4,
+        data: { content: "Only the person who asked can stop this.", flags: 64 },
+      });
+      expect(paced.aborts).toBe(0);
+
+      click("910000000000000002", human, "1024");
+      await waitFor(
+        () =>
+          webhookEdits("900000000000000042").some((r) => String(r.json?.content ?? "").endsWith("Stopped.")),
+        20_000,
+        "Stopped.",
+      );
+      expect(paced.aborts).toBe(1);
+      const stoppedText = String(webhookEdits("900000000000000042").at(-1)?.json?.content);
+      expect(stoppedText).toMatch(/^s1 s2 .*\n\nStopped\.$/s);
+      expect(stoppedText).not.toContain("s100");
+    } finally {
+      setOverride(undefined);
+    }
   });
 
   it("every message sent carries allowed_mentions with no parse", () => {
