@@ -24,7 +24,13 @@ export async function postToSlack(
   let thread = d.reply.thread_ts;
   const [first = "", ...more] = chunks;
   if (d.reply.placeholder) {
-    await client.chat.update({ channel, ts: d.reply.placeholder, text: first, link_names: false });
+    await client.chat.update({
+      channel,
+      ts: d.reply.placeholder,
+      text: first,
+      blocks: [],
+      link_names: false,
+    }); // blocks: [] drops the Stop button
     ids.push(d.reply.placeholder);
     thread ??= d.reply.placeholder;
   } else {

@@ -4,12 +4,15 @@ import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../../errors.js";
 import { logger } from "../../log.js";
+import { cancelRequest } from "../../queue/cancel.js";
+import { workerConnection } from "../../queue/connection.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import type { CommandName, RequestInput } from "../../queue/jobs.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
 import { parseMessage } from "../commands.js";
 import { progressText } from "../progress-text.js";
+import { splitMessage } from "../text.js";
 import { postToSlack } from "./deliver.js";
 import { imageFiles, type SlackFile, storeFiles } from "./files.js";
 import { toMrkdwn } from "./format.js";
@@ -66,7 +69,24 @@ export async function startSlack(o: SlackOptions) {
     ignoreSelf: true,
   });
   const client: WebClient = app.client;
-  const placeholders = new Map<string, { channel: string; ts: string; last: number }>();
+  const placeholders = new Map<
+    string,
+    { channel: string; ts: string; last: number; user: string; team: string; editing?: boolean }
+  >();
+  // chat.update is Tier 3 (about 50 a minute per workspace): a budget per workspace, and a pause
+  // when Slack answers ratelimited, so partial edits never crowd out the final answer.
+  const budgets = new Map<string, { tokens: number; at: number; pausedUntil: number }>();
+  function mayEdit(team: string): boolean {
+    const now = Date.now();
+    const b = budgets.get(team) ?? { tokens: 50, at: now, pausedUntil: 0 };
+    b.tokens = Math.min(50, b.tokens + ((now - b.at) / 60_000) * 50);
+    b.at = now;
+    budgets.set(team, b);
+    if (now < b.pausedUntil || b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+  const redis = workerConnection(o.redisUrl);
 
   async function isAutocaption(channel: string): Promise<boolean> {
     return config.slack.autocaptionChannels.includes(channel) || (await autocaption.has(channel));
@@ -256,7 +276,7 @@ export async function startSlack(o: SlackOptions) {
       scope: { id: r.team ?? "slack", channelId: r.channel },
       reply: { channel: r.channel, placeholder: ts, ...(r.threadTs ? { thread_ts: r.threadTs } : {}) },
     });
-    placeholders.set(r.requestId, { channel: r.channel, ts, last: 0 });
+    placeholders.set(r.requestId, { channel: r.channel, ts, last: 0, user: r.user, team: r.team ?? "slack" });
     if (result.position > 1)
       await client.chat.update({
         channel: r.channel,
@@ -353,6 +373,26 @@ export async function startSlack(o: SlackOptions) {
     });
   }
 
+  // Stop: only the person who asked, or a Slack admin listed in config.
+  app.action("stop", async ({ ack, body, action, client: web }) => {
+    await ack();
+    const requestId = (action as { value?: string }).value ?? "";
+    const who = body.user.id;
+    const ph = placeholders.get(requestId);
+    const channel = (body as { channel?: { id?: string } }).channel?.id ?? ph?.channel ?? "";
+    if (!ph || (ph.user !== who && !config.slack.admins.includes(who))) {
+      await web.chat
+        .postEphemeral({
+          channel,
+          user: who,
+          text: ph ? "Only the person who asked can stop this." : "That answer is already finished.",
+        })
+        .catch(() => undefined);
+      return;
+    }
+    await cancelRequest({ redisUrl: o.redisUrl, prefix, redis }, requestId);
+  });
+
   const delivery = startDeliveryWorker({
     redisUrl: o.redisUrl,
     prefix,
@@ -366,10 +406,42 @@ export async function startSlack(o: SlackOptions) {
   });
   const progress = subscribeProgress({ redisUrl: o.redisUrl, prefix }, (requestId, p) => {
     const ph = placeholders.get(requestId);
-    const text = progressText(p);
-    if (!ph || !text || Date.now() - ph.last < 1000) return; // at most one edit a second
+    const writing = p.stage === "writing" && p.text !== undefined;
+    const text = writing ? `${toMrkdwn(splitMessage(p.text ?? "", 3000)[0] ?? "")} ▌` : progressText(p);
+    // At most one edit a second per message, none while one is in flight, within the workspace's budget.
+    if (!ph || !text || ph.editing || Date.now() - ph.last < 1000 || !mayEdit(ph.team)) return;
     ph.last = Date.now();
-    void client.chat.update({ channel: ph.channel, ts: ph.ts, text: `⏳ ${text}` }).catch(() => undefined);
+    ph.editing = true;
+    const shown = writing ? text : `⏳ ${text}`;
+    void client.chat
+      .update({
+        channel: ph.channel,
+        ts: ph.ts,
+        text: shown,
+        blocks: [
+          { type: "section", text: { type: "mrkdwn", text: shown } },
+          {
+            type: "actions",
+            elements: [
+              {
+                type: "button",
+                action_id: "stop",
+                value: requestId,
+                text: { type: "plain_text", text: "Stop" },
+              },
+            ],
+          },
+        ],
+      })
+      .catch((err: { data?: { error?: string }; retryAfter?: number }) => {
+        if (err?.data?.error === "ratelimited" || err?.retryAfter) {
+          const b = budgets.get(ph.team);
+          if (b) b.pausedUntil = Date.now() + (err.retryAfter ?? 30) * 1000;
+        }
+      })
+      .finally(() => {
+        ph.editing = false;
+      });
   });
 
   const port = o.port ?? config.slack.port;
@@ -385,6 +457,7 @@ export async function startSlack(o: SlackOptions) {
     async close() {
       await app.stop();
       await progress.close();
+      redis.disconnect();
       await delivery.close();
       await producer.close();
     },
