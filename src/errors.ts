@@ -20,6 +20,13 @@ export enum ErrorCode {
   BlobExpired = "blob_expired",
   BackendMissing = "backend_missing",
   NotAllowed = "not_allowed",
+  // publishing an approved post (the messages say which service and what to do)
+  PublishNotConfigured = "publish_not_configured",
+  PublishAuth = "publish_auth",
+  PublishTooLarge = "publish_too_large",
+  PublishRateLimited = "publish_rate_limited",
+  PublishRejected = "publish_rejected",
+  PublishUnavailable = "publish_unavailable",
   // operator-caused
   ConfigInvalid = "config_invalid",
   ModelNotFound = "model_not_found",
@@ -50,6 +57,12 @@ const USER_CODES: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.BlobExpired,
   ErrorCode.BackendMissing,
   ErrorCode.NotAllowed,
+  ErrorCode.PublishNotConfigured,
+  ErrorCode.PublishAuth,
+  ErrorCode.PublishTooLarge,
+  ErrorCode.PublishRateLimited,
+  ErrorCode.PublishRejected,
+  ErrorCode.PublishUnavailable,
 ]);
 
 export interface CodedErrorOptions {

@@ -6,6 +6,7 @@ import { limitsSection } from "./sections/limits.js";
 import { modelSection } from "./sections/model.js";
 import { opsSection } from "./sections/ops.js";
 import { postSection } from "./sections/post.js";
+import { publishSection } from "./sections/publish.js";
 import { redisSection } from "./sections/redis.js";
 import { slackSection } from "./sections/slack.js";
 import { webSection } from "./sections/web.js";
@@ -22,6 +23,7 @@ export const configSchema = z.strictObject({
   web: webSection,
   ops: opsSection,
   post: postSection,
+  publish: publishSection,
 });
 
 export type Config = z.infer<typeof configSchema>;

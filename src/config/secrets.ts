@@ -14,6 +14,8 @@ export interface Secrets {
   webPassword?: string;
   dashboardPassword?: string;
   hfToken?: string;
+  mastodonAccessToken?: string;
+  blueskyAppPassword?: string;
 }
 
 const ENV_NAMES: Record<keyof Secrets, string> = {
@@ -28,6 +30,8 @@ const ENV_NAMES: Record<keyof Secrets, string> = {
   webPassword: "WEB_PASSWORD",
   dashboardPassword: "DASHBOARD_PASSWORD",
   hfToken: "HF_TOKEN",
+  mastodonAccessToken: "MASTODON_ACCESS_TOKEN",
+  blueskyAppPassword: "BLUESKY_APP_PASSWORD",
 };
 
 export function secretEnvNames(): Readonly<Record<keyof Secrets, string>> {
