@@ -35,6 +35,7 @@ const USAGE = `usage: llava-bot <command> [options]
   edit <image> [--look NAME] [--aspect W:H] [...] -o <file>
   generate "<prompt>" -o <file>
   post <image> --platform NAME [--tone T] [--variants N] [--look L] [--lang L] -o <dir>
+  post <image> --publish mastodon|bluesky [--pick N]   pick a caption and publish it, prints the URL
   models check [ID|PATH] [--dtype D]     what a model needs, whether it is there, one test generation
   models pull ID [--dtype D]             download a hub model into the cache, with progress
   make-test-model <dir> [--family F]     writes a tiny offline test model (llava|onevision|llava-qwen2)

@@ -1,15 +1,34 @@
-import { resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline/promises";
+import type { Config } from "../config/schema.js";
+import type { Secrets } from "../config/secrets.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import { postBundleSchema } from "../queue/jobs.js";
+import {
+  createPublisher,
+  filePublishStore,
+  PUBLISH_TARGETS,
+  type Published,
+  type PublishTarget,
+  publishOnce,
+  TARGET_LABEL,
+} from "../publish/index.js";
+import { type PostBundle, postBundleSchema } from "../queue/jobs.js";
 import { LOOK_NAMES } from "../skills/edit/index.js";
 import { writePostBundle } from "../skills/post/bundle.js";
 import { PLATFORM_NAMES, TONES } from "../skills/post/index.js";
+import type { SkillImage } from "../skills/skill.js";
 import { COMMON_OPTIONS, configFromFlags, parse, readImage, usage } from "./args.js";
 import { runOnce } from "./run-engine.js";
 
 const HELP = `usage: llava-bot post <image> --platform NAME [--tone T] [--variants N] [--look L] [--lang CODE] [--watermark TEXT] [--model ID|PATH] -o <dir>
+       llava-bot post <image> --publish mastodon|bluesky [--pick N] [-o <dir>] [...the options above]
 
 Writes <dir>/post.json (caption variants with hashtags and lengths, alt text) and the prepared image.
+With --publish, shows the captions, asks which one to publish (or takes --pick N, for scripts),
+publishes it with the image and its alt text, and prints the live URL. The platform defaults to
+the publishing target. Accounts: publish.mastodon.instanceUrl + MASTODON_ACCESS_TOKEN, or
+publish.bluesky.handle + BLUESKY_APP_PASSWORD. The same caption and image are published once.
   platforms: ${PLATFORM_NAMES.join(", ")}
   tones:     ${TONES.join(", ")}
   looks:     ${LOOK_NAMES.join(", ")}`;
@@ -23,6 +42,8 @@ const OPTIONS = {
   lang: { type: "string" },
   watermark: { type: "string" },
   out: { type: "string", short: "o" },
+  publish: { type: "string" },
+  pick: { type: "string" },
 } as const;
 
 function oneOf(value: string | undefined, allowed: readonly string[], flag: string): void {
@@ -33,27 +54,127 @@ function oneOf(value: string | undefined, allowed: readonly string[], flag: stri
     );
 }
 
+function wholeNumber(value: string | undefined, flag: string, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n >= 1 && n <= max))
+    throw new CodedError(ErrorCode.BadRequest, `${flag} must be a whole number from 1 to ${max}.`);
+  return n;
+}
+
+/** The caption to publish: --pick, or a question on the terminal. */
+async function choose(bundle: PostBundle, pick: number | undefined, target: PublishTarget): Promise<number> {
+  const n = bundle.variants.length;
+  if (n === 0)
+    throw new CodedError(
+      ErrorCode.BadRequest,
+      `The model wrote no caption to publish${bundle.shortfall ? ` (${bundle.shortfall})` : ""}. Nothing was published.`,
+    );
+  if (pick !== undefined) {
+    if (pick > n)
+      throw new CodedError(
+        ErrorCode.BadRequest,
+        `--pick ${pick}: there ${n === 1 ? "is 1 caption" : `are ${n} captions`}. Nothing was published.`,
+      );
+    return pick - 1;
+  }
+  if (!process.stdin.isTTY)
+    throw new CodedError(
+      ErrorCode.BadRequest,
+      "--publish asks which caption to post; outside a terminal, say it with --pick N.",
+    );
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    for (;;) {
+      const answer = (
+        await rl.question(`Publish which caption to ${TARGET_LABEL[target]}? [1-${n}, q to cancel] `)
+      ).trim();
+      if (/^q(uit)?$/i.test(answer) || answer === "")
+        throw new CodedError(ErrorCode.BadRequest, "Nothing was published.");
+      const i = Number(answer);
+      if (Number.isInteger(i) && i >= 1 && i <= n) return i - 1;
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+async function publishChosen(o: {
+  target: PublishTarget;
+  bundle: PostBundle;
+  index: number;
+  image: SkillImage | undefined;
+  config: Config;
+  secrets: Secrets;
+  storeDir: string;
+}): Promise<Published> {
+  const publisher = createPublisher(o.target, o.config, o.secrets);
+  const text = o.bundle.variants[o.index]?.text ?? "";
+  const imageHash = o.image ? createHash("sha256").update(o.image.bytes).digest("hex") : "";
+  // The same caption and image to the same account is one approval, however often it is run.
+  const id = `cli:${createHash("sha256").update(`${o.target}\0${text}\0${imageHash}`).digest("hex").slice(0, 32)}`;
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  try {
+    return await publishOnce({
+      store: filePublishStore(join(o.storeDir, "published.json")),
+      publisher,
+      approval: { id, at: Date.now() },
+      post: {
+        text,
+        ...(o.bundle.lang ? { lang: o.bundle.lang } : {}),
+        ...(o.image
+          ? {
+              image: {
+                bytes: o.image.bytes,
+                mime: o.image.mime,
+                width: o.image.width,
+                height: o.image.height,
+                altText: o.image.altText,
+              },
+            }
+          : {}),
+      },
+      signal: controller.signal,
+    });
+  } finally {
+    process.off("SIGINT", stop);
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, OPTIONS);
   if (values.help) return usage(HELP);
   const [path, ...extra] = positionals;
   if (!path || extra.length)
     throw new CodedError(ErrorCode.BadRequest, "post takes one image path. Run llava-bot post --help.");
-  if (!values.out) throw new CodedError(ErrorCode.BadRequest, "post needs an output folder: -o <dir>");
+  oneOf(values.publish, PUBLISH_TARGETS, "--publish target");
+  const target = values.publish as PublishTarget | undefined;
+  if (!values.out && !target)
+    throw new CodedError(ErrorCode.BadRequest, "post needs an output folder: -o <dir>");
+  if (values.pick !== undefined && !target)
+    throw new CodedError(ErrorCode.BadRequest, "--pick chooses the caption for --publish; add --publish.");
   oneOf(values.platform, PLATFORM_NAMES, "platform");
   oneOf(values.tone, TONES, "tone");
   oneOf(values.look, LOOK_NAMES, "look");
-  const variants = values.variants === undefined ? undefined : Number(values.variants);
-  if (variants !== undefined && !(Number.isInteger(variants) && variants >= 1 && variants <= 5))
-    throw new CodedError(ErrorCode.BadRequest, "--variants must be a whole number from 1 to 5.");
+  const variants = wholeNumber(values.variants, "--variants", 5);
+  const pick = wholeNumber(values.pick, "--pick", 5);
+  if (target && pick === undefined && !process.stdin.isTTY)
+    throw new CodedError(
+      ErrorCode.BadRequest,
+      "--publish asks which caption to post; outside a terminal, say it with --pick N.",
+    );
   const loaded = configFromFlags(values);
+  // Fail before the model runs when the account is not set up.
+  if (target) createPublisher(target, loaded.config, loaded.secrets);
   // The post keeps full resolution: the model gets its own shrunk copy inside the skill.
   const image = await readImage(path, {
     ...loaded.config,
     model: { ...loaded.config.model, maxImageEdge: 4096 },
   });
   const args: Record<string, string | number> = {
-    platform: values.platform ?? "instagram",
+    platform: values.platform ?? target ?? "instagram",
     ...(values.tone ? { tone: values.tone } : {}),
     ...(variants ? { variants } : {}),
     ...(values.look ? { look: values.look } : {}),
@@ -66,12 +187,32 @@ export async function run(argv: string[]): Promise<number> {
     { quiet: Boolean(values.json) },
   );
   const bundle = postBundleSchema.parse(output.post);
-  const dir = resolve(values.out);
-  const files = await writePostBundle(dir, bundle, output.images[0]);
-  process.stdout.write(
-    values.json
-      ? `${JSON.stringify({ dir, files })}\n`
-      : `${output.text}\n\nwrote ${files.join(", ")} to ${dir}\n`,
-  );
+  const dir = values.out ? resolve(values.out) : undefined;
+  const files = dir ? await writePostBundle(dir, bundle, output.images[0]) : [];
+  if (!values.json)
+    process.stdout.write(`${output.text}\n${dir ? `\nwrote ${files.join(", ")} to ${dir}\n` : ""}`);
+  let published: Published | undefined;
+  if (target) {
+    const index = await choose(bundle, pick, target);
+    published = await publishChosen({
+      target,
+      bundle,
+      index,
+      image: output.images[0],
+      config: loaded.config,
+      secrets: loaded.secrets,
+      storeDir: dir ?? resolve(loaded.config.redis.stateDir),
+    });
+    if (!values.json)
+      process.stdout.write(
+        published.duplicate
+          ? `\nAlready published to ${TARGET_LABEL[target]} (caption ${index + 1}; nothing posted again): ${published.url}\n`
+          : `\nPublished caption ${index + 1} to ${TARGET_LABEL[target]}: ${published.url}\n`,
+      );
+  }
+  if (values.json)
+    process.stdout.write(
+      `${JSON.stringify({ ...(dir ? { dir, files } : {}), ...(published ? { published } : {}) })}\n`,
+    );
   return 0;
 }

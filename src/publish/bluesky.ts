@@ -83,7 +83,10 @@ export function blueskyPublisher(o: BlueskyOptions): Publisher {
         await agent.login({ identifier: o.identifier, password: o.password });
         const session = agent.session;
         if (!session) throw new Error("createSession gave no session");
-        const rkey = recordKeyFor(step.approval);
+        // Kept with the first attempt, so a retry that carries another approval time uses the same key.
+        const rkey = step.checkpoint.rkey ?? recordKeyFor(step.approval);
+        const createdAt = step.checkpoint.createdAt ?? new Date(step.approval.at).toISOString();
+        if (!step.checkpoint.rkey) await step.save({ rkey, createdAt });
         const link = (handle: string) =>
           `${(o.appUrl ?? "https://bsky.app").replace(/\/$/, "")}/profile/${handle}/post/${rkey}`;
         const existing = async () => {
@@ -117,7 +120,7 @@ export function blueskyPublisher(o: BlueskyOptions): Publisher {
           $type: COLLECTION,
           text: rt.text,
           ...(rt.facets?.length ? { facets: rt.facets } : {}),
-          createdAt: new Date(step.approval.at).toISOString(),
+          createdAt,
           ...(post.lang ? { langs: [post.lang] } : {}),
           ...(blob && post.image
             ? {

@@ -73,7 +73,7 @@ export function publishFailure(f: FailureFacts): PublishError {
     return new PublishError(
       f.target,
       ErrorCode.PublishAuth,
-      `${name} refused our credentials${http}. Check ${f.credentials}, then press Retry. Nothing was posted.`,
+      `${name} refused our credentials${http}. Check ${f.credentials}, then try again. Nothing was posted.`,
       { retryable: false, ...base },
     );
   if (f.status === 413)
@@ -87,7 +87,7 @@ export function publishFailure(f: FailureFacts): PublishError {
     return new PublishError(
       f.target,
       ErrorCode.PublishRateLimited,
-      `${name} is rate-limiting this account${http}. The post is still pending; press Retry ${waitPhrase(f.retryAfterS)}.`,
+      `${name} is rate-limiting this account${http}. The post is still pending; try again ${waitPhrase(f.retryAfterS)}.`,
       {
         retryable: true,
         ...base,
@@ -104,7 +104,7 @@ export function publishFailure(f: FailureFacts): PublishError {
   return new PublishError(
     f.target,
     ErrorCode.PublishUnavailable,
-    `${name} at ${f.where} is not answering${f.status ? http : f.reason ? ` (${f.reason})` : ""}. The post is still pending; press Retry later.`,
+    `${name} at ${f.where} is not answering${f.status ? http : f.reason ? ` (${f.reason})` : ""}. The post is still pending; try again later.`,
     { retryable: true, ...base },
   );
 }

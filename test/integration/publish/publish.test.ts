@@ -252,7 +252,7 @@ describe("Mastodon through the masto client", () => {
     expect(err.retryable).toBe(true);
     expect(err.retryAfterS).toBeGreaterThan(100);
     expect(err.message).toMatch(
-      /^Mastodon is rate-limiting this account \(HTTP 429\)\. The post is still pending; press Retry in about 2 minutes\.$/,
+      /^Mastodon is rate-limiting this account \(HTTP 429\)\. The post is still pending; try again in about 2 minutes\.$/,
     );
     expect(m.statuses).toHaveLength(0);
 
@@ -270,7 +270,7 @@ describe("Mastodon through the masto client", () => {
     expect(err.code).toBe(ErrorCode.PublishUnavailable);
     expect(err.retryable).toBe(true);
     expect(err.message).toBe(
-      `Mastodon at ${m.url} is not answering (connection refused). The post is still pending; press Retry later.`,
+      `Mastodon at ${m.url} is not answering (connection refused). The post is still pending; try again later.`,
     );
   });
 
@@ -455,7 +455,7 @@ describe("Bluesky through @atproto/api", () => {
     expect(err.code).toBe(ErrorCode.PublishRateLimited);
     expect(err.retryable).toBe(true);
     expect(err.message).toMatch(
-      /^Bluesky is rate-limiting this account \(HTTP 429\)\. The post is still pending; press Retry in \d+ seconds\.$/,
+      /^Bluesky is rate-limiting this account \(HTTP 429\)\. The post is still pending; try again in \d+ seconds\.$/,
     );
     await publishOnce({ store, publisher: blueskyAt(b.url), post: post(), approval: a });
     expect(b.records()).toHaveLength(1);
