@@ -17,23 +17,33 @@ function quiet(redis: Redis): Redis {
   return redis;
 }
 
-export function workerConnection(url: string): Redis {
+export interface ConnectionTuning {
+  /**
+   * Send the commands issued in one tick as one write (ioredis auto-pipelining). Only for
+   * connections that never block (no BZPOPMIN, XREAD BLOCK or SUBSCRIBE on them).
+   */
+  autoPipelining?: boolean;
+}
+
+export function workerConnection(url: string, tuning: ConnectionTuning = {}): Redis {
   return quiet(
     new Redis(url, {
       maxRetriesPerRequest: null,
       enableReadyCheck: true,
       retryStrategy: (times: number) => Math.min(200 * times, 2000),
+      ...(tuning.autoPipelining ? { enableAutoPipelining: true } : {}),
     }),
   );
 }
 
-export function producerConnection(url: string): Redis {
+export function producerConnection(url: string, tuning: ConnectionTuning = {}): Redis {
   return quiet(
     new Redis(url, {
       // Commands wait for the first connection, but fail after one reconnect attempt during an outage.
       maxRetriesPerRequest: 1,
       connectTimeout: 5000,
       retryStrategy: (times: number) => Math.min(200 * times, 2000),
+      ...(tuning.autoPipelining ? { enableAutoPipelining: true } : {}),
     }),
   );
 }
@@ -82,6 +92,8 @@ export interface BullConnection {
   db?: number;
   tls?: Record<string, never>;
   maxRetriesPerRequest: number | null;
+  /** See ConnectionTuning; only for a Queue used to add jobs, never for a Worker or QueueEvents. */
+  enableAutoPipelining?: boolean;
 }
 
 /**

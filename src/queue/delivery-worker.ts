@@ -11,7 +11,7 @@ import {
   type Platform,
 } from "./jobs.js";
 import { inflightKey } from "./limits.js";
-import { bullQueueName } from "./names.js";
+import { bullQueueName, deliveredKey } from "./names.js";
 
 export interface DeliveryWorkerOptions {
   redisUrl: string;
@@ -25,6 +25,22 @@ export interface DeliveryWorkerOptions {
 const POSTING_LEASE_S = 120;
 const DONE_TTL_S = 7 * 24 * 3600;
 
+/** Claims the right to post in one round trip: "" when claimed, otherwise the key's state. */
+const CLAIM = `
+if redis.call("SET", KEYS[1], ARGV[1], "NX", "EX", ARGV[2]) then return "" end
+return redis.call("GET", KEYS[1]) or "done"
+`;
+/** Marks it posted and frees the user's in-flight slot, together. */
+const DONE = `
+redis.call("SET", KEYS[1], "done", "EX", ARGV[1])
+redis.call("ZREM", KEYS[2], ARGV[2])
+return 1
+`;
+type Scripts = {
+  llavaClaim(key: string, lease: string, ttlS: number): Promise<string>;
+  llavaDone(key: string, inflight: string, ttlS: number, requestId: string): Promise<number>;
+};
+
 /**
  * Consumes deliveries:<platform> and posts each one exactly once to the user. A claim key is set
  * before posting: a retried delivery (worker crash, stalled job, duplicate enqueue) finds it and
@@ -35,17 +51,23 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): {
   worker: Worker;
   close(): Promise<void>;
 } {
-  const connection = workerConnection(options.redisUrl);
+  // Claims and done marks of jobs that run side by side leave in one write (never blocks).
+  const connection = workerConnection(options.redisUrl, { autoPipelining: true });
+  connection.defineCommand("llavaClaim", { numberOfKeys: 1, lua: CLAIM });
+  connection.defineCommand("llavaDone", { numberOfKeys: 2, lua: DONE });
+  const scripts = connection as unknown as Scripts;
+  // A lease names its holder: this process, and which of its claims.
+  const holder = randomBytes(6).toString("hex");
+  let claims = 0;
   const worker = new Worker<DeliveryJob, DeliveryReceipt>(
     bullQueueName(deliveryQueueName(options.platform)),
     async (job, token) => {
       const delivery = deliveryJobSchema.parse(job.data);
-      const key = `${options.prefix}:delivered:${delivery.platform}:${delivery.requestId}`;
-      const lease = `posting:${randomBytes(6).toString("hex")}`;
-      const claimed = await connection.set(key, lease, "EX", POSTING_LEASE_S, "NX");
-      if (claimed === null) {
-        const state = await connection.get(key);
-        if (state?.startsWith("posting:")) {
+      const key = deliveredKey(options.prefix, delivery.platform, delivery.requestId);
+      const lease = `posting:${holder}:${++claims}`;
+      const state = await scripts.llavaClaim(key, lease, POSTING_LEASE_S);
+      if (state !== "") {
+        if (state.startsWith("posting:")) {
           // Another worker is posting it right now; look again when its lease could have run out.
           await job.moveToDelayed(Date.now() + POSTING_LEASE_S * 1000, token);
           throw new DelayedError();
@@ -59,12 +81,17 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): {
         await connection.del(key); // nothing was posted: let the retry try again
         throw err;
       }
-      // Mark it posted and free the user's in-flight slot in one round trip.
-      await connection
-        .multi()
+      // Mark it posted and free the user's in-flight slot in one round trip (a pipeline: the two
+      // need no transaction; the slot also lapses by itself).
+      const results = await connection
+        .pipeline()
         .set(key, "done", "EX", DONE_TTL_S)
         .zrem(inflightKey(options.prefix, delivery.platform, delivery.user.id), delivery.requestId)
         .exec();
+      const failed = results?.find(([err]) => err)?.[0];
+      // Posted already: failing the job now would post it again once the lease lapses.
+      if (failed)
+        logger().warn({ err: failed, requestId: delivery.requestId }, "could not mark delivery done");
       return { ...receipt, duplicate: false };
     },
     {

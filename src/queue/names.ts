@@ -15,3 +15,26 @@ export function jobIdFor(requestId: string): string {
 export function requestIdFor(jobId: string): string {
   return jobId.replace(/%3A/g, ":").replace(/%25/g, "%");
 }
+
+/** The Redis hash BullMQ keeps a job in: `<prefix>:<queue>:<job id>`. */
+export function jobKey(prefix: string, name: "requests" | DeliveryQueueName, jobId: string): string {
+  return `${prefix}:${bullQueueName(name)}:${jobId}`;
+}
+
+/** The delivery worker's claim on posting a request's answer: a lease while posting, then "done". */
+export function deliveredKey(prefix: string, platform: string, requestId: string): string {
+  return `${prefix}:delivered:${platform}:${requestId}`;
+}
+
+/** The mark that makes a racing copy of an event a duplicate until its job exists. */
+export function seenKey(prefix: string, requestId: string): string {
+  return `${prefix}:seen:${requestId}`;
+}
+
+/**
+ * BullMQ scores a prioritized job `priority × 2³² + counter`; jobs scored at or under this bound
+ * are ahead of a new job of the given priority.
+ */
+export function priorityScoreBound(priority: number): number {
+  return (priority + 1) * 0x100000000 - 1;
+}

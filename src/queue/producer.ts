@@ -2,9 +2,9 @@ import { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
 import { type BlobStore, createBlobStore } from "./blobs.js";
 import { bullConnection, producerConnection, ready } from "./connection.js";
-import { type RequestInput, type RequestJob, requestJobSchema } from "./jobs.js";
-import { createLimits, type Limits } from "./limits.js";
-import { bullQueueName, jobIdFor } from "./names.js";
+import { deliveryQueueName, type RequestInput, type RequestJob, requestJobSchema } from "./jobs.js";
+import { type Admission, createLimits, type Limits } from "./limits.js";
+import { bullQueueName, deliveredKey, jobIdFor, jobKey, priorityScoreBound, seenKey } from "./names.js";
 
 export interface ProducerOptions {
   redisUrl: string;
@@ -21,8 +21,6 @@ export interface SubmitResult {
 }
 
 const PRIORITY = { interactive: 1, background: 10 } as const;
-/** How long an event id is remembered, beyond job retention, so a late platform retry is still a duplicate. */
-const SEEN_TTL_S = 3 * 24 * 3600;
 
 export interface Producer {
   submit(input: RequestInput): Promise<SubmitResult>;
@@ -46,10 +44,12 @@ export function slotTtlMs(config: Config): number {
 
 export function createProducer(options: ProducerOptions): Producer {
   const { config, prefix } = options;
-  const redis = producerConnection(options.redisUrl);
+  // Both connections pipeline automatically: under a burst, the admissions and adds of many
+  // requests leave in one write each instead of one write per command.
+  const redis = producerConnection(options.redisUrl, { autoPipelining: true });
   // BullMQ's Queue uses its own connection; it must not fail fast while adding.
   const queue = new Queue<RequestJob>(bullQueueName("requests"), {
-    connection: bullConnection(options.redisUrl, "queue"),
+    connection: { ...bullConnection(options.redisUrl, "queue"), enableAutoPipelining: true },
     prefix,
   });
   queue.on("error", () => undefined); // outages surface as rejected submits; the connection retries
@@ -76,35 +76,53 @@ export function createProducer(options: ProducerOptions): Producer {
     blobs,
     limits,
     position,
+    /**
+     * Two round trips: one script admits the request (duplicate check, limits, position), then
+     * BullMQ adds the job. Nothing is marked after the add; the job itself is the lasting mark.
+     */
     async submit(input) {
       const data = requestJobSchema.parse(input);
       await ready(redis);
       const jobId = jobIdFor(data.requestId);
-      const seenKey = `${prefix}:seen:${data.requestId}`;
-      const admitted = await limits.acquire({
-        seenKey,
+      const pending = seenKey(prefix, data.requestId);
+      const subject = {
         requestId: data.requestId,
         platform: data.platform,
         userId: data.user.id,
         scopeId: data.scope.id,
         background: data.priority === "background",
-      });
-      if (admitted === "seen") return { jobId, position: await position(data.requestId), duplicate: true };
-      await queue.add("request", data, {
+      };
+      const admission: Admission = await limits.admit(subject, {
+        pending,
+        traces: [
+          jobKey(prefix, "requests", jobId),
+          jobKey(prefix, deliveryQueueName(data.platform), jobId),
+          deliveredKey(prefix, data.platform, data.requestId),
+        ],
+        prioritized: prioritizedKey,
         jobId,
-        priority: PRIORITY[data.priority],
-        attempts: config.engine.attempts,
-        backoff: { type: "exponential", delay: 1000 },
-        removeOnComplete: { age: config.limits.keepCompleted.ageS, count: config.limits.keepCompleted.count },
-        removeOnFail: { age: config.limits.keepFailed.ageS, count: config.limits.keepFailed.count },
+        maxScore: priorityScoreBound(PRIORITY[data.priority]),
       });
-      // Two racing copies of one event both reach here; BullMQ kept one job, and only one wins this.
-      const [[, first], [, rank]] = (await redis
-        .multi()
-        .set(seenKey, "1", "EX", SEEN_TTL_S, "NX")
-        .zrank(prioritizedKey, jobId)
-        .exec()) as [[unknown, string | null], [unknown, number | null]];
-      return { jobId, position: rank === null ? 0 : rank + 1, duplicate: first === null };
+      if (admission.status === "seen") return { jobId, position: admission.position, duplicate: true };
+      try {
+        await queue.add("request", data, {
+          jobId,
+          priority: PRIORITY[data.priority],
+          attempts: config.engine.attempts,
+          backoff: { type: "exponential", delay: 1000 },
+          removeOnComplete: {
+            age: config.limits.keepCompleted.ageS,
+            count: config.limits.keepCompleted.count,
+          },
+          removeOnFail: { age: config.limits.keepFailed.ageS, count: config.limits.keepFailed.count },
+        });
+      } catch (err) {
+        // Give back the slot and the pending mark so a retry of this event is not a "duplicate"
+        // of a request that was never queued. If Redis is gone this fails too; the mark lapses.
+        await limits.unadmit(subject, pending, admission).catch(() => undefined);
+        throw err;
+      }
+      return { jobId, position: admission.position, duplicate: false };
     },
     async once(key, ttlS = 3 * 24 * 3600) {
       return (await redis.set(`${prefix}:once:${key}`, "1", "EX", ttlS, "NX")) === "OK";

@@ -1,0 +1,100 @@
+import { Queue } from "bullmq";
+import { afterEach, describe, expect, it } from "vitest";
+import { bullConnection } from "../../../src/queue/connection.js";
+import { createLimits } from "../../../src/queue/limits.js";
+import { deliveredKey, jobIdFor, seenKey } from "../../../src/queue/names.js";
+import { createProducer } from "../../../src/queue/producer.js";
+import { request, testConfig } from "../../helpers/queue.js";
+import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function setup(limits: Record<string, unknown> = {}) {
+  const prefix = uniquePrefix("adm");
+  const config = testConfig({ limits: { perScopeRate: 1000, ...limits } });
+  const producer = createProducer({ redisUrl: redisUrl(), prefix, config });
+  const requests = new Queue("requests", { connection: bullConnection(redisUrl(), "queue"), prefix });
+  const redis = newRedis();
+  cleanups.push(async () => {
+    await producer.close();
+    await requests.close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+  return { prefix, producer, requests, redis };
+}
+
+describe("admission in one round trip", () => {
+  it("an event is a duplicate while any trace of it is left: pending mark, job, delivered mark", async () => {
+    const { prefix, producer, requests, redis } = setup();
+    const r = request();
+    expect(await producer.submit(r)).toMatchObject({ duplicate: false, position: 1 });
+    // The pending mark lapsed (it lives a minute): the waiting job still makes it a duplicate.
+    await redis.del(seenKey(prefix, r.requestId));
+    expect(await producer.submit(r)).toMatchObject({ duplicate: true, position: 1 });
+    // The job was trimmed after finishing: the delivered mark still does.
+    await (await requests.getJob(jobIdFor(r.requestId)))?.remove();
+    await redis.set(deliveredKey(prefix, r.platform, r.requestId), "done");
+    expect(await producer.submit(r)).toMatchObject({ duplicate: true, position: 0 });
+    // Nothing left at all: a new request (a week later, say) is admitted again.
+    await redis.del(deliveredKey(prefix, r.platform, r.requestId));
+    expect(await producer.submit(r)).toMatchObject({ duplicate: false });
+  });
+
+  it("a duplicate counts toward no limit", async () => {
+    const { producer } = setup({ perUserInFlight: 1 });
+    const r = request({ user: { id: "once" } });
+    await producer.submit(r);
+    for (let i = 0; i < 3; i++) expect(await producer.submit(r)).toMatchObject({ duplicate: true });
+    await expect(producer.submit(request({ user: { id: "once" } }))).rejects.toMatchObject({
+      code: "too_many_in_flight",
+    });
+  });
+
+  it("positions count waiting requests of the same or a more urgent priority", async () => {
+    const { producer } = setup();
+    const bg = await producer.submit(request({ priority: "background", command: "caption" }));
+    const fg1 = await producer.submit(request());
+    const fg2 = await producer.submit(request());
+    const bg2 = await producer.submit(request({ priority: "background", command: "caption" }));
+    expect([bg.position, fg1.position, fg2.position, bg2.position]).toEqual([1, 1, 2, 4]);
+    expect(await producer.position(fg2.jobId.replace(/%3A/g, ":"))).toBe(2);
+  });
+
+  it("an admission whose job could not be added gives back the slot, the rate count and the mark", async () => {
+    const prefix = uniquePrefix("unadm");
+    const redis = newRedis();
+    cleanups.push(async () => {
+      await dropPrefix(redis, prefix);
+      redis.disconnect();
+    });
+    const limits = createLimits(redis, {
+      prefix,
+      perUserInFlight: 1,
+      perScopeRate: 1,
+      perScopeWindowS: 60,
+      slotTtlMs: 60_000,
+    });
+    const subject = { requestId: "cli:x", platform: "cli", userId: "u", scopeId: "s", background: false };
+    const keys = {
+      pending: seenKey(prefix, "cli:x"),
+      traces: [],
+      prioritized: `${prefix}:requests:prioritized`,
+      jobId: "cli%3Ax",
+      maxScore: 2 * 2 ** 32 - 1,
+    };
+    const admission = await limits.admit(subject, keys);
+    expect(admission).toMatchObject({ status: "admitted", counted: true });
+    const other = { ...keys, pending: seenKey(prefix, "cli:y"), jobId: "cli%3Ay" };
+    await expect(limits.admit({ ...subject, requestId: "cli:y" }, other)).rejects.toMatchObject({
+      code: "too_many_in_flight",
+    });
+    await limits.unadmit(subject, keys.pending, admission);
+    expect(await redis.exists(keys.pending)).toBe(0);
+    // Slot and rate are free again, so the retry of the same event is admitted.
+    await expect(limits.admit(subject, keys)).resolves.toMatchObject({ status: "admitted" });
+  });
+});
