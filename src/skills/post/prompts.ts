@@ -71,3 +71,23 @@ export function oneCaptionPrompt(o: CaptionBrief & { written: readonly string[] 
 
 export const ALT_PROMPT =
   "Describe this photo for someone who cannot see it, in one or two plain sentences: who or what is in it, what is happening, and the setting. Do not start with 'Image of' or 'Photo of'.";
+
+/** One caption rewritten shorter; the model sees the text only, not the photo again. */
+export function shorterPrompt(o: { caption: string; preset: Preset; lang: string; target: number }): string {
+  return [
+    `Rewrite this ${o.preset.label} caption to be much shorter, at most ${o.target} characters, in ${languageName(o.lang)}.`,
+    "Keep its meaning, tone and any emoji that matter. No hashtags.",
+    `Caption: ${o.caption.replace(/\s+/g, " ")}`,
+    "Answer with the shorter caption only.",
+  ].join("\n");
+}
+
+/** One caption or alt text translated; the model sees the text only. */
+export function translatePrompt(o: { text: string; lang: string; what: "caption" | "alt text" }): string {
+  return [
+    `Translate this ${o.what === "caption" ? "social-media caption" : "image description (alt text)"} into ${languageName(o.lang)}.`,
+    o.what === "caption" ? "Keep its tone and emoji. No hashtags." : "Keep it plain and literal.",
+    `Text: ${o.text.replace(/\s+/g, " ")}`,
+    "Answer with the translation only.",
+  ].join("\n");
+}
