@@ -11,19 +11,27 @@ import { redisSection } from "./sections/redis.js";
 import { slackSection } from "./sections/slack.js";
 import { webSection } from "./sections/web.js";
 
+/** engine.concurrency when it is "auto": enough to keep a batching server's batch full, or one. */
+export const AUTO_CONCURRENCY = { openai: 16, transformers: 1 } as const;
+
 /** The whole non-secret configuration: config/default.yaml, an optional user file, then environment overrides. */
-export const configSchema = z.strictObject({
-  redis: redisSection,
-  model: modelSection,
-  engine: engineSection,
-  limits: limitsSection,
-  imagegen: imagegenSection,
-  discord: discordSection,
-  slack: slackSection,
-  web: webSection,
-  ops: opsSection,
-  post: postSection,
-  publish: publishSection,
-});
+export const configSchema = z
+  .strictObject({
+    redis: redisSection,
+    model: modelSection,
+    engine: engineSection,
+    limits: limitsSection,
+    imagegen: imagegenSection,
+    discord: discordSection,
+    slack: slackSection,
+    web: webSection,
+    ops: opsSection,
+    post: postSection,
+    publish: publishSection,
+  })
+  .transform((c) => ({
+    ...c,
+    engine: { ...c.engine, concurrency: c.engine.concurrency ?? AUTO_CONCURRENCY[c.model.backend] },
+  }));
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,7 +2,14 @@ import { z } from "zod";
 
 export const engineSection = z
   .object({
-    concurrency: z.number().int().min(1).max(64).default(1),
+    /**
+     * Jobs one engine runs at once. "auto" (the default): 16 with model.backend openai, whose
+     * server batches concurrent requests; 1 with transformers, which runs one generation at a time.
+     */
+    concurrency: z.preprocess(
+      (v) => (v === "auto" ? undefined : v),
+      z.number().int().min(1).max(64).optional(),
+    ),
     /** A job running longer than this is aborted. */
     jobTimeoutMs: z.number().int().min(1000).default(300_000),
     /** On SIGTERM/SIGINT, how long the current job may run before it is handed back. */
