@@ -3,6 +3,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { type LoadedImage, loadImage } from "../images/load.js";
+import { checkRedisTarget } from "../queue/connection.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -93,9 +94,15 @@ export function stopSignal(): Promise<void> {
   });
 }
 
-/** REDIS_URL for commands that join an existing deployment, or one line on what to do instead. */
-export function requireRedisUrl(secrets: { redisUrl?: string }, command: string): string {
-  if (secrets.redisUrl) return secrets.redisUrl;
+/**
+ * REDIS_URL for commands that join an existing deployment, or one line on what to do instead;
+ * also one line when it cannot be read or (Redis Cluster) the key prefix is not a {hash tag}.
+ */
+export function requireRedisUrl(secrets: { redisUrl?: string }, command: string, prefix: string): string {
+  if (secrets.redisUrl) {
+    checkRedisTarget(secrets.redisUrl, prefix);
+    return secrets.redisUrl;
+  }
   throw new CodedError(
     ErrorCode.RedisMissing,
     `\`llava-bot ${command}\` needs REDIS_URL (e.g. redis://127.0.0.1:6379). \`llava-bot start\` runs everything with its own Redis.`,

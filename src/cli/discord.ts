@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   const sub = positionals[0];
   if (sub && sub !== "register")
     throw new CodedError(ErrorCode.BadRequest, `Unknown subcommand "${sub}". Run llava-bot discord --help.`);
-  const redisUrl = requireRedisUrl(secrets, "discord");
+  const redisUrl = requireRedisUrl(secrets, "discord", config.redis.prefix);
   const discord = await startDiscord({ config, secrets, redisUrl });
   if (sub === "register") {
     const n = await discord.register(values.guild);

@@ -22,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
   const stopRequested = stopSignal();
   const loaded = configFromFlags(values);
   const { config, secrets } = loaded;
-  const redisUrl = requireRedisUrl(secrets, "engine");
+  const redisUrl = requireRedisUrl(secrets, "engine", config.redis.prefix);
   const prefix = config.redis.prefix;
   const engine = await createEngine(loaded);
   const names = ["requests", "deliveries:discord", "deliveries:slack", "deliveries:web"] as const;

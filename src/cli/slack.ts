@@ -12,7 +12,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help) return usage(HELP);
   const stopRequested = stopSignal();
   const { config, secrets } = configFromFlags(values);
-  const redisUrl = requireRedisUrl(secrets, "slack");
+  const redisUrl = requireRedisUrl(secrets, "slack", config.redis.prefix);
   const slack = await startSlack({ config, secrets, redisUrl });
   process.stdout.write(
     `slack    ${slack.mode === "socket" ? "Socket Mode" : `Events API on port ${slack.port} (/slack/events)`}\n`,

@@ -6,7 +6,9 @@ import { createEngine } from "../engine/engine.js";
 import { statusAsProgress } from "../engine/model/status.js";
 import { startEngineWorker } from "../engine/worker.js";
 import { logger } from "../log.js";
+import { checkRedisTarget } from "../queue/connection.js";
 import { type RedisServer, startRedisServer } from "../queue/redis-server.js";
+import { describeRedisUrl } from "../queue/redis-url.js";
 import { COMMON_OPTIONS, configFromFlags, parse, portFlag, stopSignal, usage } from "./args.js";
 import { loadProgress } from "./progress.js";
 
@@ -38,7 +40,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     let redisUrl = secrets.redisUrl;
     if (redisUrl) {
-      line("redis", `using REDIS_URL (${new URL(redisUrl).host})`);
+      checkRedisTarget(redisUrl, config.redis.prefix);
+      line("redis", `using REDIS_URL (${describeRedisUrl(redisUrl)})`);
     } else {
       const dir = resolve(join(config.redis.stateDir, "redis"));
       const server: RedisServer = await startRedisServer({ dir, appendOnly: true });

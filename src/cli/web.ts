@@ -18,7 +18,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help) return usage(HELP);
   const stopRequested = stopSignal();
   const { config, secrets } = configFromFlags(values);
-  const redisUrl = requireRedisUrl(secrets, "web");
+  const redisUrl = requireRedisUrl(secrets, "web", config.redis.prefix);
   if (values.port !== undefined) config.web.port = portFlag(values.port);
   const web = await startWeb({ config, secrets, redisUrl });
   process.stdout.write(`web      ${web.url}\n`);

@@ -1,5 +1,14 @@
-import { Redis } from "ioredis";
+import type { ConnectionOptions } from "bullmq";
+import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { logger } from "../log.js";
+import {
+  type ConnectionBehaviour,
+  checkClusterPrefix,
+  clusterOptions,
+  parseRedisUrl,
+  type RedisTarget,
+  redisOptions,
+} from "./redis-url.js";
 
 /**
  * Redis connections as BullMQ wants them: workers and event listeners wait out outages
@@ -7,7 +16,7 @@ import { logger } from "../log.js";
  * can tell the user at once instead of hanging while Redis is down.
  */
 /** Connection errors are expected during outages; ioredis reconnects, so log them quietly once per burst. */
-function quiet(redis: Redis): Redis {
+function quiet<R extends Redis | Cluster>(redis: R): R {
   let last = 0;
   redis.on("error", (err: Error) => {
     if (Date.now() - last < 10_000) return;
@@ -25,43 +34,86 @@ export interface ConnectionTuning {
   autoPipelining?: boolean;
 }
 
+/**
+ * One connection of ours, for any REDIS_URL form (see redis-url.ts). On Redis Cluster it is an
+ * ioredis Cluster, which takes the same commands; every key we use carries the prefix's hash tag,
+ * so multi-key scripts and pipelines stay within one slot.
+ */
+function connect(url: string, b: ConnectionBehaviour & { enableReadyCheck?: boolean }): Redis {
+  const target = parseRedisUrl(url);
+  if (target.mode === "cluster")
+    return new Cluster(target.nodes, clusterOptions(target, b)) as unknown as Redis;
+  const options = {
+    ...redisOptions(target),
+    maxRetriesPerRequest: b.maxRetriesPerRequest,
+    retryStrategy: (times: number) => Math.min(200 * times, 2000),
+    ...(b.connectTimeout ? { connectTimeout: b.connectTimeout } : {}),
+    ...(b.enableReadyCheck ? { enableReadyCheck: true } : {}),
+    ...(b.autoPipelining ? { enableAutoPipelining: true } : {}),
+  } as RedisOptions & { replyMapping?: "legacy" };
+  return new Redis(options);
+}
+
 export function workerConnection(url: string, tuning: ConnectionTuning = {}): Redis {
   return quiet(
-    new Redis(url, {
+    connect(url, {
       maxRetriesPerRequest: null,
       enableReadyCheck: true,
-      retryStrategy: (times: number) => Math.min(200 * times, 2000),
-      ...(tuning.autoPipelining ? { enableAutoPipelining: true } : {}),
+      ...(tuning.autoPipelining ? { autoPipelining: true } : {}),
     }),
   );
 }
 
 export function producerConnection(url: string, tuning: ConnectionTuning = {}): Redis {
   return quiet(
-    new Redis(url, {
+    connect(url, {
       // Commands wait for the first connection, but fail after one reconnect attempt during an outage.
       maxRetriesPerRequest: 1,
       connectTimeout: 5000,
-      retryStrategy: (times: number) => Math.min(200 * times, 2000),
-      ...(tuning.autoPipelining ? { enableAutoPipelining: true } : {}),
+      ...(tuning.autoPipelining ? { autoPipelining: true } : {}),
     }),
   );
 }
 
-/** Waits until a connection created with enableOfflineQueue: false is usable. */
-export async function ready(redis: Redis): Promise<void> {
+/**
+ * Start-up check of REDIS_URL against the key prefix: a URL that cannot be read, or Redis Cluster
+ * with a prefix that is not a {hash tag}, fails here with one clear line instead of at the first
+ * job with CROSSSLOT errors.
+ */
+export function checkRedisTarget(url: string, prefix: string): RedisTarget {
+  const target = parseRedisUrl(url);
+  checkClusterPrefix(target, prefix);
+  return target;
+}
+
+/**
+ * Waits until the connection is usable, for at most `timeoutMs`: a wrong password or an untrusted
+ * certificate makes ioredis retry for ever, and a submit must fail with the reason instead of hanging.
+ */
+const FATAL = /WRONGPASS|NOAUTH|invalid (username-)?password|certificate|self[- ]signed|SSL routines/i;
+
+export async function ready(redis: Redis, timeoutMs = 5000): Promise<void> {
   if (redis.status === "ready") return;
   await new Promise<void>((resolve, reject) => {
-    const onReady = () => {
+    let last: Error | undefined;
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      redis.off("ready", onReady);
       redis.off("error", onError);
-      resolve();
+      if (err) reject(err);
+      else resolve();
     };
+    const onReady = () => done();
     const onError = (err: Error) => {
-      if (redis.status === "end") {
-        redis.off("ready", onReady);
-        reject(err);
-      }
+      last = err;
+      // Retrying cannot fix a refused password or certificate: say so at once.
+      if (redis.status === "end" || FATAL.test(err.message)) done(err);
     };
+    const timer = setTimeout(
+      () =>
+        done(new Error(`Redis is not reachable${last ? `: ${last.message}` : ` within ${timeoutMs} ms`}`)),
+      timeoutMs,
+    );
     redis.once("ready", onReady);
     redis.on("error", onError);
   });
@@ -84,31 +136,33 @@ export async function checkEvictionPolicy(redis: Redis): Promise<string | undefi
   }
 }
 
-export interface BullConnection {
-  host: string;
-  port: number;
-  username?: string;
-  password?: string;
-  db?: number;
-  tls?: Record<string, never>;
-  maxRetriesPerRequest: number | null;
-  /** See ConnectionTuning; only for a Queue used to add jobs, never for a Worker or QueueEvents. */
-  enableAutoPipelining?: boolean;
-}
+/** What BullMQ's `connection` option gets: options for it to connect with, or (Cluster) a client. */
+export type BullConnection = ConnectionOptions;
 
 /**
  * Connection options for BullMQ's own connections (it creates and closes them). Workers and
  * event listeners wait forever through outages; queues used for adding fail after a retry.
+ * On Redis Cluster BullMQ needs a Cluster client instead, made here; it stays open until exit.
  */
-export function bullConnection(url: string, role: "worker" | "queue"): BullConnection {
-  const u = new URL(url);
+export function bullConnection(
+  url: string,
+  role: "worker" | "queue",
+  tuning: ConnectionTuning = {},
+): BullConnection {
+  const target = parseRedisUrl(url);
+  const maxRetriesPerRequest = role === "worker" ? null : 1;
+  // Only for a Queue used to add jobs: never for a Worker or QueueEvents, which block.
+  const autoPipelining = tuning.autoPipelining === true && role === "queue";
+  if (target.mode === "cluster") {
+    const cluster = new Cluster(
+      target.nodes,
+      clusterOptions(target, { maxRetriesPerRequest, autoPipelining }),
+    );
+    return cluster as unknown as ConnectionOptions;
+  }
   return {
-    host: u.hostname.replace(/^\[|\]$/g, ""),
-    port: Number(u.port || 6379),
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
-    ...(u.protocol === "rediss:" ? { tls: {} } : {}),
-    maxRetriesPerRequest: role === "worker" ? null : 1,
-  };
+    ...redisOptions(target),
+    maxRetriesPerRequest,
+    ...(autoPipelining ? { enableAutoPipelining: true } : {}),
+  } as ConnectionOptions;
 }

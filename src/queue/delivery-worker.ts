@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { DelayedError, Worker } from "bullmq";
 import type { Adapter } from "../bots/adapter.js";
 import { logger } from "../log.js";
-import { bullConnection, workerConnection } from "./connection.js";
+import { bullConnection, checkRedisTarget, workerConnection } from "./connection.js";
 import {
   type DeliveryJob,
   type DeliveryReceipt,
@@ -51,6 +51,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): {
   worker: Worker;
   close(): Promise<void>;
 } {
+  checkRedisTarget(options.redisUrl, options.prefix);
   // Claims and done marks of jobs that run side by side leave in one write (never blocks).
   const connection = workerConnection(options.redisUrl, { autoPipelining: true });
   connection.defineCommand("llavaClaim", { numberOfKeys: 1, lua: CLAIM });

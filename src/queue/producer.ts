@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
 import { type BlobStore, createBlobStore } from "./blobs.js";
-import { bullConnection, producerConnection, ready } from "./connection.js";
+import { bullConnection, checkRedisTarget, producerConnection, ready } from "./connection.js";
 import { deliveryQueueName, type RequestInput, type RequestJob, requestJobSchema } from "./jobs.js";
 import { type Admission, createLimits, type Limits } from "./limits.js";
 import { bullQueueName, deliveredKey, jobIdFor, jobKey, priorityScoreBound, seenKey } from "./names.js";
@@ -44,12 +44,13 @@ export function slotTtlMs(config: Config): number {
 
 export function createProducer(options: ProducerOptions): Producer {
   const { config, prefix } = options;
+  checkRedisTarget(options.redisUrl, prefix);
   // Both connections pipeline automatically: under a burst, the admissions and adds of many
   // requests leave in one write each instead of one write per command.
   const redis = producerConnection(options.redisUrl, { autoPipelining: true });
   // BullMQ's Queue uses its own connection; it must not fail fast while adding.
   const queue = new Queue<RequestJob>(bullQueueName("requests"), {
-    connection: { ...bullConnection(options.redisUrl, "queue"), enableAutoPipelining: true },
+    connection: bullConnection(options.redisUrl, "queue", { autoPipelining: true }),
     prefix,
   });
   queue.on("error", () => undefined); // outages surface as rejected submits; the connection retries

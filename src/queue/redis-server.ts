@@ -17,6 +17,12 @@ export interface RedisServerOptions {
   /** AOF persistence so a restart loses no job (default true). */
   appendOnly?: boolean;
   binary?: string;
+  /** Require this password (AUTH); the URL then carries it. */
+  password?: string;
+  /** Serve TLS only, on `port`: the URL is rediss://. Clients are not asked for certificates. */
+  tls?: { certFile: string; keyFile: string; caFile: string };
+  /** More redis-server arguments, e.g. ["--sentinel"] or cluster settings. */
+  extraArgs?: string[];
 }
 
 export function findRedisServer(binary = process.env.REDIS_SERVER_BIN ?? "redis-server"): string | undefined {
@@ -65,8 +71,22 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
   mkdirSync(options.dir, { recursive: true });
   const port = options.port ?? (await freePort());
   const args = [
-    "--port",
-    String(port),
+    ...(options.tls
+      ? [
+          "--port",
+          "0",
+          "--tls-port",
+          String(port),
+          "--tls-cert-file",
+          options.tls.certFile,
+          "--tls-key-file",
+          options.tls.keyFile,
+          "--tls-ca-cert-file",
+          options.tls.caFile,
+          "--tls-auth-clients",
+          "no",
+        ]
+      : ["--port", String(port)]),
     "--bind",
     "127.0.0.1",
     "--dir",
@@ -82,6 +102,8 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     "noeviction",
     "--protected-mode",
     "yes",
+    ...(options.password ? ["--requirepass", options.password] : []),
+    ...(options.extraArgs ?? []),
   ];
   const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -95,8 +117,9 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     throw new Error(`${(err as Error).message}${stderr ? `: ${stderr.trim()}` : ""}`);
   }
   const pid = child.pid ?? -1;
+  const auth = options.password ? `:${encodeURIComponent(options.password)}@` : "";
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${options.tls ? "rediss" : "redis"}://${auth}127.0.0.1:${port}`,
     port,
     pid,
     stop: () =>

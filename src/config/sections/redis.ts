@@ -2,7 +2,10 @@ import { z } from "zod";
 
 export const redisSection = z
   .object({
-    /** Key prefix for every queue and key, so several deployments can share one Redis. */
+    /**
+     * Key prefix for every queue and key, so several deployments can share one Redis. On Redis
+     * Cluster (REDIS_URL redis+cluster://…) it must be a hash tag in braces, e.g. "{llava-bot}".
+     */
     prefix: z.string().min(1).default("llava-bot"),
     /** When no REDIS_URL is set, `llava-bot start` runs its own redis-server with data here. */
     stateDir: z.string().default(".state"),
