@@ -26,7 +26,7 @@ ENV NODE_ENV=production \
     LLAVA_BOT__OPS__METRICS_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json tsconfig.json ./
 COPY bin ./bin
 COPY config ./config
 COPY assets ./assets
