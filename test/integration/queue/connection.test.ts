@@ -7,7 +7,12 @@ import type { Engine } from "../../../src/engine/types.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
 import { startDeliveryWorker } from "../../../src/queue/delivery-worker.js";
 import { createProducer } from "../../../src/queue/producer.js";
-import { findRedisServer, freePort, type RedisServer, startRedisServer } from "../../../src/queue/redis-server.js";
+import {
+  findRedisServer,
+  freePort,
+  type RedisServer,
+  startRedisServer,
+} from "../../../src/queue/redis-server.js";
 import { recordingAdapter, request, testConfig, waitFor } from "../../helpers/queue.js";
 
 /**
