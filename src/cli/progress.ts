@@ -59,5 +59,3 @@ export function loadProgress(
     write(tty ? `\r\x1b[2K${line}${p.stage === "ready" ? "\n" : ""}` : `${line}\n`);
   };
 }
-
-export const stderrProgress = (label: string) => loadProgress(label);

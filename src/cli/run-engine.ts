@@ -1,7 +1,7 @@
 import type { LoadedConfig } from "../config/load.js";
 import { createEngine } from "../engine/engine.js";
 import type { EngineOutput, EngineRequest } from "../engine/types.js";
-import { stderrProgress } from "./progress.js";
+import { loadProgress } from "./progress.js";
 
 /** Runs one request through an in-process engine (no Redis), showing model loading on stderr. */
 export async function runOnce(
@@ -12,7 +12,7 @@ export async function runOnce(
   const engine = await createEngine(loaded);
   try {
     try {
-      await engine.model.load(options.quiet ? undefined : stderrProgress(`model ${engine.model.id}`));
+      await engine.model.load(options.quiet ? undefined : loadProgress(`model ${engine.model.id}`));
     } catch (err) {
       if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K"); // clear a half-drawn progress line
       throw err;

@@ -4,11 +4,13 @@ import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "..
 import { loadImage } from "../images/load.js";
 import { logger } from "../log.js";
 import { createBlobStore } from "../queue/blobs.js";
-import { STOPPED, stoppedDelivery, subscribeCancels } from "../queue/cancel.js";
+import { STOPPED, stoppedBody, subscribeCancels } from "../queue/cancel.js";
 import { bullConnection, checkEvictionPolicy, workerConnection } from "../queue/connection.js";
 import {
-  type DeliveryInput,
+  DELIVERY_JOB_OPTIONS,
+  type DeliveryBody,
   type DeliveryQueueName,
+  deliveryFor,
   deliveryQueueName,
   type Progress,
   type RequestJob,
@@ -79,30 +81,11 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     return q;
   }
 
-  async function deliver(
-    request: RequestJob,
-    body: Omit<
-      DeliveryInput,
-      "requestId" | "platform" | "command" | "user" | "scope" | "reply" | "finishedAt"
-    >,
-  ) {
-    const delivery: DeliveryInput = {
-      requestId: request.requestId,
-      platform: request.platform,
-      command: request.command,
-      user: request.user,
-      scope: request.scope,
-      reply: request.reply,
-      finishedAt: Date.now(),
-      ...body,
-    };
+  async function deliver(request: RequestJob, body: DeliveryBody) {
     // The delivery's job id is the request's: a request re-run after a crash cannot enqueue a second one.
-    await deliveries(request.platform).add("delivery", delivery, {
+    await deliveries(request.platform).add("delivery", deliveryFor(request, body), {
       jobId: jobIdFor(request.requestId),
-      attempts: 8,
-      backoff: { type: "exponential", delay: 2000 },
-      removeOnComplete: { age: 24 * 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
+      ...DELIVERY_JOB_OPTIONS,
     });
   }
 
@@ -201,7 +184,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
       );
       partial?.cancel();
       if (stopped.has(request.requestId)) {
-        await deliver(request, stoppedDelivery(request, soFar));
+        await deliver(request, stoppedBody(soFar));
         return { deliveredTo };
       }
       if (controller.signal.aborted)
@@ -228,7 +211,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
       return { deliveredTo };
     } catch (err) {
       if (stopped.has(request.requestId)) {
-        await deliver(request, stoppedDelivery(request, soFar));
+        await deliver(request, stoppedBody(soFar));
         return { deliveredTo };
       }
       const reason =

@@ -1,7 +1,13 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { bullConnection, workerConnection } from "./connection.js";
-import { type DeliveryInput, deliveryQueueName, type RequestJob } from "./jobs.js";
+import {
+  DELIVERY_JOB_OPTIONS,
+  type DeliveryBody,
+  deliveryFor,
+  deliveryQueueName,
+  type RequestJob,
+} from "./jobs.js";
 import { bullQueueName, jobIdFor } from "./names.js";
 
 /**
@@ -16,20 +22,9 @@ export function cancelChannel(prefix: string): string {
   return `${prefix}:cancel`;
 }
 
-/** The delivery that answers a stopped request, with whatever was written before the stop. */
-export function stoppedDelivery(request: RequestJob, soFar = ""): DeliveryInput {
-  return {
-    requestId: request.requestId,
-    platform: request.platform,
-    command: request.command,
-    user: request.user,
-    scope: request.scope,
-    reply: request.reply,
-    finishedAt: Date.now(),
-    status: "ok",
-    text: soFar.trim() ? `${soFar.trim()}\n\n${STOPPED}` : STOPPED,
-    images: [],
-  };
+/** What a stopped request answers: whatever was written before the stop, then "Stopped." */
+export function stoppedBody(soFar = ""): DeliveryBody {
+  return { status: "ok", text: soFar.trim() ? `${soFar.trim()}\n\n${STOPPED}` : STOPPED, images: [] };
 }
 
 export type CancelOutcome = "removed" | "signalled" | "finished" | "unknown";
@@ -61,7 +56,10 @@ export async function cancelRequest(
           prefix: options.prefix,
         });
         try {
-          await deliveries.add("delivery", stoppedDelivery(job.data), { jobId: jobIdFor(requestId) });
+          await deliveries.add("delivery", deliveryFor(job.data, stoppedBody()), {
+            jobId: jobIdFor(requestId),
+            ...DELIVERY_JOB_OPTIONS,
+          });
         } finally {
           await deliveries.close();
         }

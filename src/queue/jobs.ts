@@ -127,6 +127,34 @@ export const deliveryJobSchema = z.object({
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
 export type DeliveryInput = z.input<typeof deliveryJobSchema>;
 
+/** What a delivery says, apart from what it copies from its request. */
+export type DeliveryBody = Omit<
+  DeliveryInput,
+  "requestId" | "platform" | "command" | "user" | "scope" | "reply" | "finishedAt"
+>;
+
+/** The delivery answering `request`: the addressing comes from the request, the rest from `body`. */
+export function deliveryFor(request: RequestJob, body: DeliveryBody): DeliveryInput {
+  return {
+    requestId: request.requestId,
+    platform: request.platform,
+    command: request.command,
+    user: request.user,
+    scope: request.scope,
+    reply: request.reply,
+    finishedAt: Date.now(),
+    ...body,
+  };
+}
+
+/** Retries and retention of every delivery job, whoever enqueues it (an engine, or a stop). */
+export const DELIVERY_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: "exponential", delay: 2000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
 export const progressSchema = z.object({
   stage: z.enum(PROGRESS_STAGES),
   /** e.g. the skill name for `running`. */

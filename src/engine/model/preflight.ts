@@ -3,7 +3,15 @@ import { join } from "node:path";
 import { AutoConfig, AutoProcessor, AutoTokenizer, env } from "@huggingface/transformers";
 import { isSupportedModelType, SUPPORTED_MODEL_TYPES, unsupportedModel } from "./families.js";
 import { hubOffline, type ModelSource, resolveSource } from "./source.js";
-import { type Dtype, describeSource, FILES, localDtypes, notFound, SUFFIX_DTYPE } from "./transformers.js";
+import {
+  type Dtype,
+  describeSource,
+  FILES,
+  localDtypes,
+  notFound,
+  SUFFIX_DTYPE,
+  templateFile,
+} from "./transformers.js";
 
 /** What `llava-bot models check` finds out about a model before anything runs on it. */
 export interface ModelReport {
@@ -95,7 +103,7 @@ export async function inspectModel(
     processor: processor.constructor.name,
     imageProcessor: (processor.image_processor ?? processor).constructor.name,
     tokenizer: tokenizer.constructor.name,
-    chatTemplate: typeof tokenizer.chat_template === "string" || existsSync(join(name, "chat_template.json")),
+    chatTemplate: typeof tokenizer.chat_template === "string" || templateFile(source) !== undefined,
     files: planned.map((f) => ({ ...f, present: present(f.file) })),
     checkedAt: source.kind === "folder" ? "folder" : listing ? "hub" : "unknown",
   };

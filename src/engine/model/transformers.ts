@@ -131,7 +131,7 @@ export async function toRawImage(image: ModelImage): Promise<RawImage> {
 }
 
 /** A chat template the repository keeps in its own file (recent llava-hf repositories do). */
-function templateFile(source: ModelSource): string | undefined {
+export function templateFile(source: ModelSource): string | undefined {
   if (source.kind !== "folder") return undefined;
   const jinja = join(source.path, "chat_template.jinja");
   if (existsSync(jinja)) return readFileSync(jinja, "utf8");

@@ -1,24 +1,14 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { COLOURS } from "../../../src/engine/model/tiny/vocab.js";
+import { cli } from "../../helpers/cli.js";
 import { colourPhoto, FIXTURES, fixture } from "../../helpers/images.js";
 
-const BIN = resolve("bin/llava-bot.js");
 const dir = mkdtempSync(join(tmpdir(), "llava-bot-cli-"));
 const modelDir = join(dir, "model");
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: "utf8",
-    timeout: 60_000,
-    env: { ...process.env, LLAVA_BOT_DEBUG: "" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function expectOneCleanLine(stderr: string): void {
   const lines = stderr.trim().split("\n");

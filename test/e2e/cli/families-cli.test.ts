@@ -1,22 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { COLOURS } from "../../../src/engine/model/tiny/vocab.js";
+import { cli } from "../../helpers/cli.js";
 import { colourPhoto, FIXTURES } from "../../helpers/images.js";
 
-const BIN = resolve("bin/llava-bot.js");
 const dir = mkdtempSync(join(tmpdir(), "llava-bot-families-"));
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: "utf8",
-    timeout: 60_000,
-    env: { ...process.env, LLAVA_BOT_DEBUG: "" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe.each([{ family: "onevision" }, { family: "llava-qwen2" }])(
   "llava-bot ask through a generated $family folder",

@@ -1,28 +1,17 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FAMILIES } from "../../../src/engine/model/tiny/index.js";
+import { runCli } from "../../helpers/cli.js";
 import { tinyModelDir } from "../../helpers/tiny-model.js";
-
-const BIN = resolve("bin/llava-bot.js");
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: "utf8",
-    timeout: 60_000,
-    env: { ...process.env, LLAVA_BOT_DEBUG: "", ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe("llava-bot models check", () => {
   it.each(FAMILIES.map((family) => ({ family })))(
     "on a generated $family folder: family, processor, files with dtypes, one generation",
     async ({ family }) => {
       const dir = await tinyModelDir(family);
-      const r = cli(["models", "check", dir]);
+      const r = runCli(["models", "check", dir]);
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       const type = { llava: "llava", onevision: "llava_onevision", "llava-qwen2": "llava_qwen2" }[family];
@@ -40,7 +29,7 @@ describe("llava-bot models check", () => {
     try {
       cpSync(await tinyModelDir("onevision"), dir, { recursive: true });
       rmSync(join(dir, "onnx", "decoder_model_merged.onnx"));
-      const r = cli(["models", "check", dir, "--dtype", "fp32"]);
+      const r = runCli(["models", "check", dir, "--dtype", "fp32"]);
       expect(r.code).not.toBe(0);
       expect(r.stdout).toMatch(/onnx\/decoder_model_merged\.onnx\s+fp32\s+MISSING/);
       expect(r.stdout).toMatch(/onnx\/embed_tokens\.onnx\s+fp32\s+present/);
@@ -55,7 +44,7 @@ describe("llava-bot models check", () => {
   });
 
   it("on a hub id while offline: one clear line naming the id, non-zero exit", () => {
-    const r = cli(["models", "check", "onnx-community/llava-onevision-qwen2-0.5b-ov-hf"], {
+    const r = runCli(["models", "check", "onnx-community/llava-onevision-qwen2-0.5b-ov-hf"], {
       HF_HUB_OFFLINE: "1",
     });
     expect(r.code).not.toBe(0);
@@ -68,7 +57,7 @@ describe("llava-bot models check", () => {
   });
 
   it("pull of a local folder says there is nothing to download", async () => {
-    const r = cli(["models", "pull", await tinyModelDir()]);
+    const r = runCli(["models", "pull", await tinyModelDir()]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/is a local folder; nothing to download/);
   });

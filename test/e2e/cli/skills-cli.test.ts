@@ -1,18 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { cli } from "../../helpers/cli.js";
 import { FIXTURES } from "../../helpers/images.js";
 
-const BIN = resolve("bin/llava-bot.js");
 const dir = mkdtempSync(join(tmpdir(), "llava-bot-skills-cli-"));
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe("llava-bot ocr / edit", () => {
   it("ocr prints the text of an image", () => {

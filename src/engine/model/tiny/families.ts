@@ -34,6 +34,19 @@ const SIGLIP = {
   std: [0.5, 0.5, 0.5] as [number, number, number],
 };
 
+/** The resize, rescale and normalisation fields every family's image processor config carries. */
+function imageProcessing(vision: VisionSpec) {
+  return {
+    do_normalize: true,
+    do_rescale: true,
+    do_resize: true,
+    image_mean: vision.mean,
+    image_std: vision.std,
+    resample: 3,
+    rescale_factor: 1 / 255,
+  };
+}
+
 const PURPOSE = { purpose: "offline test model: answers the dominant colour of the image" };
 
 function generationConfig(vocab: TinyVocab) {
@@ -78,18 +91,12 @@ function llava(): FamilyModel {
       },
       "generation_config.json": generationConfig(vocab),
       "preprocessor_config.json": {
+        ...imageProcessing(vision),
         image_processor_type: "CLIPImageProcessor",
         processor_class: "LlavaProcessor",
         crop_size: { height: vision.imageSize, width: vision.imageSize },
         do_center_crop: true,
         do_convert_rgb: true,
-        do_normalize: true,
-        do_rescale: true,
-        do_resize: true,
-        image_mean: vision.mean,
-        image_std: vision.std,
-        resample: 3,
-        rescale_factor: 1 / 255,
         size: { shortest_edge: vision.imageSize },
       },
       // As llava-hf ships it: one extra token for CLIP's class token, which the "default"
@@ -142,18 +149,12 @@ function onevision(): FamilyModel {
       },
       "generation_config.json": generationConfig(vocab),
       "preprocessor_config.json": {
+        ...imageProcessing(vision),
         image_processor_type: "LlavaOnevisionImageProcessor",
         processor_class: "LlavaOnevisionProcessor",
         do_convert_rgb: true,
-        do_normalize: true,
         do_pad: true,
-        do_rescale: true,
-        do_resize: true,
         image_grid_pinpoints: [[vision.imageSize, vision.imageSize]],
-        image_mean: vision.mean,
-        image_std: vision.std,
-        resample: 3,
-        rescale_factor: 1 / 255,
         size: { height: vision.imageSize, width: vision.imageSize },
       },
       "processor_config.json": {
@@ -192,14 +193,8 @@ function llavaQwen2(): FamilyModel {
       },
       "generation_config.json": generationConfig(vocab),
       "preprocessor_config.json": {
+        ...imageProcessing(vision),
         image_processor_type: "SiglipImageProcessor",
-        do_normalize: true,
-        do_rescale: true,
-        do_resize: true,
-        image_mean: vision.mean,
-        image_std: vision.std,
-        resample: 3,
-        rescale_factor: 1 / 255,
         size: { height: vision.imageSize, width: vision.imageSize },
       },
       ...qwenTokenizer(QWEN2_TEMPLATE),
