@@ -96,7 +96,7 @@ export async function startDiscordStandIn(channels: string[]) {
         author: user(BOT_ID, "llava-bot", true),
         content: record.json?.content ?? "",
         timestamp: new Date().toISOString(),
-        edited_timestamp: null,
+        edited_timestamp: null as string | null,
         tts: false,
         mention_everyone: false,
         mentions: [],
@@ -135,6 +135,14 @@ export async function startDiscordStandIn(channels: string[]) {
       const found = messages.get(m[2] ?? "");
       return found ? reply(200, found) : reply(404, { message: "Unknown Message", code: 10008 });
     }
+    if (m && req.method === "PATCH") {
+      const found = messages.get(m[2] ?? "");
+      if (!found) return reply(404, { message: "Unknown Message", code: 10008 });
+      if (typeof record.json?.content === "string") found.content = record.json.content;
+      found.edited_timestamp = new Date().toISOString();
+      return reply(200, found);
+    }
+    if (m && req.method === "DELETE") return reply(messages.delete(m[2] ?? "") ? 204 : 404);
     m = /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\//.exec(path);
     if (m) return reply(204);
     m = /^\/channels\/(\d+)$/.exec(path);

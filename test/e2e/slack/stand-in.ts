@@ -12,6 +12,15 @@ export interface ApiCall {
   at: number;
 }
 
+export interface SlackMessage {
+  ts: string;
+  text?: string;
+  user?: string;
+  bot_id?: string;
+  thread_ts?: string;
+  files?: unknown[];
+}
+
 export interface StandIn {
   url: string;
   apiUrl: string;
@@ -20,6 +29,8 @@ export interface StandIn {
   fileHits: { path: string; auth: string | undefined }[];
   files: Map<string, Buffer>;
   history: Map<string, { user: string; ts: string; files?: unknown[] }[]>;
+  /** Thread messages by the thread's root ts, root first, as conversations.replies returns them. */
+  replies: Map<string, SlackMessage[]>;
   users: Map<string, { is_admin?: boolean }>;
   close(): Promise<void>;
   called(method: string): ApiCall[];
@@ -52,6 +63,7 @@ export async function startSlackStandIn(token: string): Promise<StandIn> {
   const files = new Map<string, Buffer>();
   const history = new Map<string, { user: string; ts: string; files?: unknown[] }[]>();
   const users = new Map<string, { is_admin?: boolean }>();
+  const replies = new Map<string, SlackMessage[]>();
   let tsCounter = 1_700_000_000;
   let url = "";
 
@@ -114,6 +126,11 @@ export async function startSlackStandIn(token: string): Promise<StandIn> {
         return json({ ok: true });
       case "conversations.history":
         return json({ ok: true, messages: history.get(String(args.channel)) ?? [] });
+      case "conversations.replies": {
+        const thread = replies.get(String(args.ts));
+        if (!thread) return json({ ok: false, error: "thread_not_found" });
+        return json({ ok: true, messages: thread.slice(0, Number(args.limit ?? 1000)), has_more: false });
+      }
       case "users.info":
         return json({ ok: true, user: { id: args.user, ...(users.get(String(args.user)) ?? {}) } });
       case "files.getUploadURLExternal": {
@@ -139,6 +156,7 @@ export async function startSlackStandIn(token: string): Promise<StandIn> {
     fileHits,
     files,
     history,
+    replies,
     users,
     called: (m) => calls.filter((c) => c.method === m),
     close: () =>
