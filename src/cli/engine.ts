@@ -35,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
     prefix,
     config,
     engine,
+    secrets,
     onJobDone: (i) => metrics.observe(i),
   });
   const ops =

@@ -52,7 +52,7 @@ export async function run(argv: string[]): Promise<number> {
 
     const engine = await createEngine(loaded);
     stops.push(() => engine.close());
-    const worker = startEngineWorker({ redisUrl, prefix: config.redis.prefix, config, engine });
+    const worker = startEngineWorker({ redisUrl, prefix: config.redis.prefix, config, engine, secrets });
     stops.push(() => worker.close());
     line("engine", `model ${engine.model.id} loading in the background`);
     // The playground comes up at once; OCR and edits run meanwhile, and requests that need the

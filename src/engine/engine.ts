@@ -76,6 +76,8 @@ function waitingModel(model: ModelPort, loader: ModelLoader, hooks: EngineHooks)
 /** Whether a request will call the model: free-form chat and every skill but the model-free ones. */
 export function needsModel(request: Pick<EngineRequest, "command" | "text" | "args">): boolean {
   const r = route(request.command, request.text, request.args);
+  // Refining a post asks the model (text only); approving it does not.
+  if (r.kind === "post-action") return r.action === "refine";
   return r.kind === "planner" || getSkill(r.skill).usesModel !== false;
 }
 
@@ -134,6 +136,9 @@ export async function createEngine(options: EngineOptions): Promise<LocalEngine>
         const post = postFrom(result.data);
         return { text: result.text ?? "", images: result.images ?? [], ...(post ? { post } : {}) };
       }
+      if (r.kind === "post-action")
+        // They need the post's state in Redis, which only the worker has (engine/post-actions.ts).
+        throw new CodedError(ErrorCode.Internal, `a ${r.action} request reached the engine, not the worker`);
       if (request.images.length === 0 && request.history.length === 0)
         throw new CodedError(
           ErrorCode.NoImage,

@@ -7,7 +7,9 @@ import type { SkillName } from "../skills/index.js";
  */
 export type Route =
   | { kind: "skill"; skill: SkillName; params: Record<string, unknown> }
-  | { kind: "planner" };
+  | { kind: "planner" }
+  /** A click on a delivered post: the worker runs it against the post's stored state (engine/post-actions.ts). */
+  | { kind: "post-action"; action: "refine" | "approve" };
 
 export function route(
   command: CommandName,
@@ -39,5 +41,8 @@ export function route(
       };
     case "chat":
       return { kind: "planner" };
+    case "refine":
+    case "approve":
+      return { kind: "post-action", action: command };
   }
 }

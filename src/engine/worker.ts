@@ -1,5 +1,6 @@
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Config } from "../config/schema.js";
+import type { Secrets } from "../config/secrets.js";
 import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../errors.js";
 import { loadImage } from "../images/load.js";
 import { logger } from "../log.js";
@@ -19,6 +20,7 @@ import {
 } from "../queue/jobs.js";
 import { bullQueueName, jobIdFor } from "../queue/names.js";
 import { describeStatus } from "./model/status.js";
+import { createPostActions } from "./post-actions.js";
 import { throttle } from "./stream.js";
 
 /** Commands whose answers stream into the chat; auto-captions and posts arrive in one piece. */
@@ -31,6 +33,8 @@ export interface EngineWorkerOptions {
   prefix: string;
   config: Config;
   engine: Engine;
+  /** Publishing accounts, for approved posts (none: approvals end as "ready to post"). */
+  secrets?: Secrets;
   /** Observes finished jobs (metrics). */
   onJobDone?: (info: {
     command: string;
@@ -59,6 +63,14 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     ttlS: config.limits.blobTtlS,
     maxBytes: config.limits.maxImageBytes,
   });
+  const postActions = createPostActions({
+    redis,
+    prefix,
+    config,
+    secrets: options.secrets ?? {},
+    blobs,
+    model: engine.model,
+  });
   const deliveryQueues = new Map<DeliveryQueueName, Queue>();
   const running = new Map<string, AbortController>();
   // A stop from the requester aborts generation; the job then answers with what it had so far.
@@ -74,7 +86,11 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     const name = deliveryQueueName(platform);
     let q = deliveryQueues.get(name);
     if (!q) {
-      q = new Queue(bullQueueName(name), { connection: bullConnection(options.redisUrl, "worker"), prefix });
+      // Only adds: the answers of jobs finishing side by side leave in one write.
+      q = new Queue(bullQueueName(name), {
+        connection: bullConnection(options.redisUrl, "worker", { autoPipelining: true, addsOnly: true }),
+        prefix,
+      });
       q.on("error", () => undefined); // reconnects by itself; a failed add fails the job, which retries
       deliveryQueues.set(name, q);
     }
@@ -153,6 +169,12 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
       : undefined;
     let soFar = "";
     try {
+      if (postActions.handles(request.command)) {
+        // A click on a post: its stored state instead of images, and no skill.
+        await deliver(request, await postActions.run(request, controller.signal, report));
+        options.onJobDone?.({ command: request.command, ms: performance.now() - started, outcome: "ok" });
+        return { deliveredTo };
+      }
       const images = [];
       for (const ref of request.images) {
         const bytes = await blobs.get(ref.key);
@@ -200,6 +222,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
         });
         results.push({ ...ref, altText: image.altText, filename: image.filename });
       }
+      if (output.post) await postActions.remember(request, output.post, results);
       await deliver(request, {
         status: "ok",
         text: output.text,

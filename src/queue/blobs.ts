@@ -22,8 +22,13 @@ export interface BlobOptions {
 
 export const BLOB_KEY = /^blob-[0-9a-f]{40}$/;
 
+/** Where a blob's bytes are in Redis (other records that live as long as a blob read its TTL there). */
+export function blobRedisKey(prefix: string, key: string): string {
+  return `${prefix}:blob:${key}`;
+}
+
 export function createBlobStore(redis: Redis, options: BlobOptions): BlobStore {
-  const redisKey = (key: string) => `${options.prefix}:blob:${key}`;
+  const redisKey = (key: string) => blobRedisKey(options.prefix, key);
   return {
     async put(bytes, meta) {
       if (bytes.length > options.maxBytes) {

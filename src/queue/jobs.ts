@@ -8,8 +8,23 @@ import { z } from "zod";
 export const PLATFORMS = ["discord", "slack", "web", "cli"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-/** `chat` is a free-form mention (planner); `caption` is an auto-caption of an upload. */
-export const COMMANDS = ["describe", "ask", "ocr", "edit", "generate", "post", "chat", "caption"] as const;
+/**
+ * `chat` is a free-form mention (planner); `caption` is an auto-caption of an upload. `refine` and
+ * `approve` are clicks on a delivered post (args.post names it; its state is in Redis, see posts.ts):
+ * refine rewrites its captions from the stored description, approve freezes one and publishes it.
+ */
+export const COMMANDS = [
+  "describe",
+  "ask",
+  "ocr",
+  "edit",
+  "generate",
+  "post",
+  "chat",
+  "caption",
+  "refine",
+  "approve",
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const PROGRESS_STAGES = [

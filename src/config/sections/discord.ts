@@ -12,6 +12,8 @@ export const discordSection = z
     allowedGuilds: idList,
     allowedChannels: idList,
     allowedRoles: idList,
+    /** Roles whose members may approve anyone's post (the person who asked always may). */
+    approverRoles: idList,
     autocaptionChannels: idList,
     /** Auto-captions as a reply to the upload, or in a thread on it. */
     autocaptionIn: z.enum(["reply", "thread"]).default("reply"),

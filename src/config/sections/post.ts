@@ -9,5 +9,11 @@ export const postSection = z
     maxExtraCalls: z.number().int().min(0).max(10).default(3),
     /** Sampling temperature for those extra asks and for regenerations, so they differ from the first. */
     sampleTemperature: z.number().min(0.1).max(2).default(0.8),
+    /** Languages offered by a post's Translate menu (codes such as de or pt-BR; at most 25). */
+    languages: z
+      .array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/))
+      .min(1)
+      .max(25)
+      .default(["en", "de", "fr", "es", "it", "pt", "nl", "ja"]),
   })
   .prefault({});

@@ -14,5 +14,9 @@ export const slackSection = z
     autocaptionChannels: idList,
     /** Users who may switch auto-captions, besides workspace admins and owners. */
     admins: idList,
+    /** How many earlier messages of a thread the bot answered in are sent as conversation history. */
+    historyDepth: z.number().int().min(0).max(20).default(6),
+    /** Users who may approve anyone's post (the person who asked always may). */
+    approvers: idList,
   })
   .prefault({});

@@ -11,6 +11,7 @@ import { hashtagsFrom, parseHashtags } from "./hashtags.js";
 import { preparePostImage } from "./image.js";
 import { PLATFORM_NAMES, PRESETS, TONES } from "./presets.js";
 import { ALT_PROMPT, type CaptionBrief, captionPrompt, oneCaptionPrompt } from "./prompts.js";
+import { captionCount, postText } from "./summary.js";
 import { trimToLimit } from "./trim.js";
 
 export { PLATFORM_NAMES, PRESETS, TONES } from "./presets.js";
@@ -129,15 +130,21 @@ export const post = {
       ...(p.watermark ? { watermark: p.watermark } : {}),
     });
     const filename = `post-${p.platform}.jpg`;
-    const lines = variants.map((v, i) => `${i + 1}. ${v.text}`);
-    const count = `${variants.length} caption${variants.length === 1 ? "" : "s"}${collected.shortfall ? ` of ${p.variants} asked for` : ""}`;
+    const data = {
+      platform: p.platform,
+      variants,
+      altText,
+      limit: preset.captionLimit,
+      image: filename,
+      requested: p.variants,
+      ...(collected.shortfall ? { shortfall: collected.shortfall } : {}),
+      tone: p.tone,
+      lang: p.lang,
+      description,
+      ...(ocr ? { ocr } : {}),
+    } satisfies PostBundle;
     return {
-      text: [
-        `${preset.label} post, ${count} (limit ${preset.captionLimit}):`,
-        ...lines,
-        ...(collected.shortfall ? [`(${collected.shortfall})`] : []),
-        `Alt text: ${altText}`,
-      ].join("\n\n"),
+      text: postText(data),
       images: [
         {
           bytes: prepared.bytes,
@@ -148,20 +155,8 @@ export const post = {
           altText,
         },
       ],
-      summary: `${preset.label} post ready: ${count}, ${hashtags.length} hashtags, image ${prepared.width}x${prepared.height}`,
-      data: {
-        platform: p.platform,
-        variants,
-        altText,
-        limit: preset.captionLimit,
-        image: filename,
-        requested: p.variants,
-        ...(collected.shortfall ? { shortfall: collected.shortfall } : {}),
-        tone: p.tone,
-        lang: p.lang,
-        description,
-        ...(ocr ? { ocr } : {}),
-      } satisfies PostBundle,
+      summary: `${preset.label} post ready: ${captionCount(data)}, ${hashtags.length} hashtags, image ${prepared.width}x${prepared.height}`,
+      data,
     };
   },
 } satisfies Skill<typeof params>;

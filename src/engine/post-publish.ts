@@ -1,0 +1,86 @@
+import type { Redis } from "ioredis";
+import type { Config } from "../config/schema.js";
+import type { Secrets } from "../config/secrets.js";
+import { isCodedError } from "../errors.js";
+import {
+  configuredTargets,
+  createPublisher,
+  PUBLISH_TARGETS,
+  type PublishImage,
+  type PublishTarget,
+  publishOnce,
+  redisPublishStore,
+  TARGET_LABEL,
+} from "../publish/index.js";
+import type { BlobStore } from "../queue/blobs.js";
+import type { PostBundle } from "../queue/jobs.js";
+import type { Approval, PostRecord } from "../queue/posts.js";
+
+export type ApprovalOutcome =
+  | { kind: "ready"; note?: string }
+  | { kind: "published"; label: string; url: string; duplicate: boolean }
+  | { kind: "failed"; code: string; message: string };
+
+/**
+ * Publishes an approved variant where the post's platform has an account configured (a Mastodon
+ * post to Mastodon, a Bluesky post to Bluesky), exactly once per approval: the approval's id and
+ * time are stable, so a Retry or a re-run job after a crash resumes instead of posting again.
+ * Anything else is "ready to post" by hand. A failure the team can act on comes back as `failed`
+ * (the approval stays pending); others throw, and the job retries.
+ */
+export async function publishApproval(o: {
+  redis: Redis;
+  prefix: string;
+  config: Config;
+  secrets: Secrets;
+  blobs: BlobStore;
+  record: PostRecord;
+  approval: Approval;
+  variant: PostBundle["variants"][number];
+  signal: AbortSignal;
+}): Promise<ApprovalOutcome> {
+  const { record, approval } = o;
+  const configured = configuredTargets(o.config, o.secrets);
+  const target = (PUBLISH_TARGETS as readonly string[]).includes(record.bundle.platform)
+    ? (record.bundle.platform as PublishTarget)
+    : undefined;
+  if (!target || !configured.includes(target)) {
+    const names = configured.map((t) => TARGET_LABEL[t]).join(" or ");
+    return {
+      kind: "ready",
+      ...(configured.length ? { note: `Switch the platform to ${names} to publish it from here.` } : {}),
+    };
+  }
+  try {
+    const image = record.image;
+    const publishImage: PublishImage | undefined =
+      image && image.mime !== "image/gif"
+        ? {
+            bytes: await o.blobs.get(image.key),
+            mime: image.mime,
+            width: image.width,
+            height: image.height,
+            altText: image.altText,
+          }
+        : undefined;
+    const done = await publishOnce({
+      store: redisPublishStore(o.redis, o.prefix, o.config.publish.keyTtlS),
+      publisher: createPublisher(target, o.config, o.secrets),
+      approval: {
+        id: `${record.postId}:approve:${approval.variant}`,
+        at: approval.at,
+        ...(approval.by.name ? { by: approval.by.name } : {}),
+      },
+      post: {
+        text: o.variant.text,
+        ...(record.bundle.lang ? { lang: record.bundle.lang } : {}),
+        ...(publishImage ? { image: publishImage } : {}),
+      },
+      signal: o.signal,
+    });
+    return { kind: "published", label: TARGET_LABEL[target], url: done.url, duplicate: done.duplicate };
+  } catch (err) {
+    if (isCodedError(err) && err.userFacing) return { kind: "failed", code: err.code, message: err.message };
+    throw err;
+  }
+}

@@ -1,0 +1,132 @@
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { PostState } from "../skills/post/refine.js";
+import { blobRedisKey } from "./blobs.js";
+import { PLATFORMS, postBundleSchema, requestJobSchema, resultImageSchema } from "./jobs.js";
+
+/**
+ * A delivered post's state, so a click can refine or approve it: component ids carry only the
+ * post's request id and the action, everything else is here. One Redis hash per post, written by
+ * three parties (the engine: the post; the adapter: where its message is; a click: the approval),
+ * each in its own field, and gone when the original photo's blob is.
+ */
+
+export const POST_EXPIRED = "This post has expired; run /post again.";
+
+const personSchema = z.object({ id: z.string().min(1), name: z.string().max(100).optional() });
+export type Person = z.infer<typeof personSchema>;
+
+export const postRecordSchema = z.object({
+  postId: z.string().min(1),
+  platform: z.enum(PLATFORMS),
+  requester: personSchema,
+  scope: requestJobSchema.shape.scope,
+  /** What refine.ts works from; written and read only by the engine. */
+  state: z.custom<PostState>((v) => typeof v === "object" && v !== null && "captions" in v),
+  bundle: postBundleSchema,
+  /** The prepared image, as the post shows it now. */
+  image: resultImageSchema.optional(),
+  /** Bumped by every refinement. */
+  version: z.number().int().nonnegative(),
+});
+export type PostRecord = z.infer<typeof postRecordSchema>;
+
+export const approvalSchema = z.object({
+  /** 0-based index into the bundle's variants. */
+  variant: z.number().int().nonnegative(),
+  by: personSchema,
+  at: z.number().int(),
+  /** pending: queued or publishing; ready: final message posted; published; failed: Retry may resume it. */
+  status: z.enum(["pending", "ready", "published", "failed"]),
+  message: z.string().max(1000).optional(),
+  url: z.string().max(500).optional(),
+});
+export type Approval = z.infer<typeof approvalSchema>;
+
+/** Where the post's message is: the request's reply routing, plus the ids its adapter added. */
+export type PostLocation = Record<string, string>;
+
+export interface StoredPost {
+  record: PostRecord;
+  location: PostLocation;
+  approval?: Approval;
+}
+
+export interface PostStore {
+  /** Writes the post; it lives as long as the original photo's blob (at least a minute). */
+  save(record: PostRecord, reply: PostLocation): Promise<void>;
+  get(postId: string): Promise<StoredPost | undefined>;
+  /** Adds the message ids an adapter posted it under; nothing when the post has expired. */
+  locate(postId: string, ids: PostLocation): Promise<void>;
+  /**
+   * Freezes a variant: the approval is written only when there is none yet. Returns the approval
+   * that holds afterwards, or undefined when the post has expired.
+   */
+  approve(postId: string, approval: Approval): Promise<Approval | undefined>;
+  /** Updates the approval that holds (status, message, link). */
+  setApproval(postId: string, approval: Approval): Promise<void>;
+}
+
+/** Sets a field only while the hash exists, so a late write cannot bring back an expired post without a TTL. */
+const SET_IF_EXISTS = `
+if redis.call("EXISTS", KEYS[1]) == 0 then return 0 end
+redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
+return 1
+`;
+/** "" when the post is gone, the approval that holds otherwise (written now if there was none). */
+const APPROVE = `
+if redis.call("EXISTS", KEYS[1]) == 0 then return "" end
+local current = redis.call("HGET", KEYS[1], "approval")
+if current then return current end
+redis.call("HSET", KEYS[1], "approval", ARGV[1])
+return ARGV[1]
+`;
+
+function parse<T>(schema: z.ZodType<T>, text: string | undefined | null): T | undefined {
+  if (!text) return undefined;
+  try {
+    const out = schema.safeParse(JSON.parse(text));
+    return out.success ? out.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createPostStore(redis: Redis, prefix: string): PostStore {
+  const key = (postId: string) => `${prefix}:post:${postId}`;
+  const setIfExists = (postId: string, field: string, value: unknown) =>
+    redis.eval(SET_IF_EXISTS, 1, key(postId), field, JSON.stringify(value));
+  return {
+    async save(record, reply) {
+      const ttl = await redis.pttl(blobRedisKey(prefix, record.state.imageKey));
+      await redis
+        .multi()
+        .hset(key(record.postId), "record", JSON.stringify(record))
+        .hsetnx(key(record.postId), "reply", JSON.stringify(reply))
+        .pexpire(key(record.postId), Math.max(60_000, ttl))
+        .exec();
+    },
+    async get(postId) {
+      const fields = await redis.hgetall(key(postId));
+      const record = parse(postRecordSchema, fields.record);
+      if (!record) return undefined;
+      const strings = z.record(z.string(), z.string());
+      const approval = parse(approvalSchema, fields.approval);
+      return {
+        record,
+        location: { ...parse(strings, fields.reply), ...parse(strings, fields.location) },
+        ...(approval ? { approval } : {}),
+      };
+    },
+    async locate(postId, ids) {
+      await setIfExists(postId, "location", ids);
+    },
+    async approve(postId, approval) {
+      const held = (await redis.eval(APPROVE, 1, key(postId), JSON.stringify(approval))) as string;
+      return held ? parse(approvalSchema, held) : undefined;
+    },
+    async setApproval(postId, approval) {
+      await setIfExists(postId, "approval", approval);
+    },
+  };
+}

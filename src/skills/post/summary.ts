@@ -1,0 +1,19 @@
+import type { PostBundle } from "../../queue/jobs.js";
+import { type PlatformName, PRESETS } from "./presets.js";
+
+/** "3 captions", or "2 captions of 3 asked for" when the model wrote fewer. */
+export function captionCount(b: Pick<PostBundle, "variants" | "requested" | "shortfall">): string {
+  const n = b.variants.length;
+  return `${n} caption${n === 1 ? "" : "s"}${b.shortfall && b.requested ? ` of ${b.requested} asked for` : ""}`;
+}
+
+/** A post as plain text: the platform, the numbered captions, any shortfall, the alt text. */
+export function postText(b: PostBundle): string {
+  const label = PRESETS[b.platform as PlatformName]?.label ?? b.platform;
+  return [
+    `${label} post, ${captionCount(b)} (limit ${b.limit}):`,
+    ...b.variants.map((v, i) => `${i + 1}. ${v.text}`),
+    ...(b.shortfall ? [`(${b.shortfall})`] : []),
+    `Alt text: ${b.altText}`,
+  ].join("\n\n");
+}
