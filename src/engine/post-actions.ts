@@ -6,7 +6,6 @@ import { CodedError, ErrorCode } from "../errors.js";
 import type { BlobStore } from "../queue/blobs.js";
 import type { DeliveryBody, PostBundle, Progress, RequestJob, ResultImage } from "../queue/jobs.js";
 import { createPostStore, POST_EXPIRED, type PostStore, type StoredPost } from "../queue/posts.js";
-import { publishApproval } from "./post-publish.js";
 import { PLATFORM_NAMES, type PlatformName, TONES } from "../skills/post/presets.js";
 import {
   postStateFrom,
@@ -17,6 +16,7 @@ import {
 } from "../skills/post/refine.js";
 import { postText } from "../skills/post/summary.js";
 import type { ModelPort } from "./model/port.js";
+import { publishApproval } from "./post-publish.js";
 
 /**
  * The engine side of a post's buttons. A delivered post is remembered (state in Redis, as long as
