@@ -1,0 +1,83 @@
+/**
+ * What the Slack stand-in refuses, as Slack's Web API does: `msg_too_long`, `ratelimited` (HTTP
+ * 429 with Retry-After), `not_in_channel` / `channel_not_found`, and a file host that answers a
+ * request without a usable token with its HTML sign-in page (status 200).
+ */
+export interface SlackLimits {
+  /** Characters of `text` in one message. */
+  maxText: number;
+  /** Calls per method per workspace per window; methods not listed are not limited. */
+  rates: Record<string, { limit: number; windowMs: number }>;
+  /** Public channels the bot is not a member of: `not_in_channel`. */
+  notIn: Set<string>;
+  /** Channels the bot cannot see (deleted, or private without it): `channel_not_found`. */
+  missing: Set<string>;
+  /** False: the token lacks files:read, so even with it the file host sends its sign-in page. */
+  filesReadable: boolean;
+}
+
+export function defaultSlackLimits(o: Partial<SlackLimits> = {}): SlackLimits {
+  return {
+    maxText: 40_000,
+    // chat.update is Tier 3: about 50 a minute per workspace.
+    rates: { "chat.update": { limit: 50, windowMs: 60_000 } },
+    notIn: new Set(),
+    missing: new Set(),
+    filesReadable: true,
+    ...o,
+  };
+}
+
+export const SIGN_IN_PAGE =
+  '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Slack</title></head>' +
+  '<body><form id="signin_form" action="/signin" method="post"><h1>Sign in to Test</h1>' +
+  '<input type="email" name="email"><input type="password" name="password"></form></body></html>';
+
+/** Methods that act in a channel, and the argument naming it. */
+const CHANNEL_ARG: Record<string, string> = {
+  "chat.postMessage": "channel",
+  "chat.update": "channel",
+  "chat.delete": "channel",
+  "chat.postEphemeral": "channel",
+  "reactions.add": "channel",
+  "conversations.history": "channel",
+  "conversations.replies": "channel",
+  "files.completeUploadExternal": "channel_id",
+};
+
+const TEXT_METHODS = new Set(["chat.postMessage", "chat.update", "chat.postEphemeral"]);
+
+export interface SlackRefusal {
+  status: number;
+  error: string;
+  headers?: Record<string, string>;
+}
+
+/** The refusal for one Web API call, if Slack would refuse it; counts it against its rate. */
+export function slackRefuser(limits: SlackLimits) {
+  const windows = new Map<string, { count: number; resetAt: number }>();
+  return (method: string, args: Record<string, unknown>, team: string): SlackRefusal | undefined => {
+    const rate = limits.rates[method];
+    if (rate) {
+      const key = `${team} ${method}`;
+      const now = Date.now();
+      let w = windows.get(key);
+      if (!w || now >= w.resetAt) {
+        w = { count: 0, resetAt: now + rate.windowMs };
+        windows.set(key, w);
+      }
+      if (w.count >= rate.limit) {
+        const retryAfter = String(Math.max(1, Math.ceil((w.resetAt - now) / 1000)));
+        return { status: 429, error: "ratelimited", headers: { "retry-after": retryAfter } };
+      }
+      w.count++;
+    }
+    const argName = CHANNEL_ARG[method];
+    const channel = argName ? String(args[argName] ?? "") : "";
+    if (channel && limits.missing.has(channel)) return { status: 200, error: "channel_not_found" };
+    if (channel && limits.notIn.has(channel)) return { status: 200, error: "not_in_channel" };
+    if (TEXT_METHODS.has(method) && typeof args.text === "string" && [...args.text].length > limits.maxText)
+      return { status: 200, error: "msg_too_long" };
+    return undefined;
+  };
+}
