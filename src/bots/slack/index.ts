@@ -11,11 +11,13 @@ import type { CommandName, RequestInput } from "../../queue/jobs.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
 import { parseMessage } from "../commands.js";
+import { LiveReply } from "../live-reply.js";
 import { progressText } from "../progress-text.js";
-import { splitMessage } from "../text.js";
 import { postToSlack } from "./deliver.js";
 import { imageFiles, type SlackFile, storeFiles } from "./files.js";
 import { toMrkdwn } from "./format.js";
+import { SLACK_CHUNK, slackSurface, stopBlocks } from "./live.js";
+import { type BotIdentity, threadContext } from "./thread.js";
 
 export interface SlackOptions {
   config: Config;
@@ -69,10 +71,8 @@ export async function startSlack(o: SlackOptions) {
     ignoreSelf: true,
   });
   const client: WebClient = app.client;
-  const placeholders = new Map<
-    string,
-    { channel: string; ts: string; last: number; user: string; team: string; editing?: boolean }
-  >();
+  // Answers being written, by request id: the placeholder drawn in place and who may stop it.
+  const lives = new Map<string, { live: LiveReply; user: string }>();
   // chat.update is Tier 3 (about 50 a minute per workspace): a budget per workspace, and a pause
   // when Slack answers ratelimited, so partial edits never crowd out the final answer.
   const budgets = new Map<string, { tokens: number; at: number; pausedUntil: number }>();
@@ -87,6 +87,55 @@ export async function startSlack(o: SlackOptions) {
     return true;
   }
   const redis = workerConnection(o.redisUrl);
+
+  /**
+   * Posts the "working on it" placeholder with its Stop button and keeps it for streaming. Slack
+   * may repeat an event while the first copy is still being handled: that copy owns the request
+   * and a repeat gets undefined. The claim is short, so a repeat after a crash still gets through.
+   */
+  async function openPlaceholder(r: {
+    requestId: string;
+    channel: string;
+    thread?: string | undefined;
+    user: string;
+    team: string;
+    text: string;
+  }): Promise<string | undefined> {
+    if (!(await producer.once(`slack:ph:${r.requestId}`, 120))) return undefined;
+    const res = await client.chat.postMessage({
+      channel: r.channel,
+      text: r.text,
+      blocks: stopBlocks(r.text, r.requestId),
+      ...(r.thread ? { thread_ts: r.thread } : {}),
+      link_names: false,
+    });
+    const ts = res.ts as string;
+    const surface = slackSurface(client, {
+      channel: r.channel,
+      requestId: r.requestId,
+      thread: r.thread ?? ts,
+    });
+    const live = new LiveReply(surface, ts, {
+      limit: SLACK_CHUNK,
+      minIntervalMs: 1000,
+      mayEdit: () => mayEdit(r.team),
+      onError: (err) => {
+        const e = err as { data?: { error?: string }; retryAfter?: number };
+        if (e?.data?.error === "ratelimited" || e?.retryAfter) {
+          const b = budgets.get(r.team);
+          if (b) b.pausedUntil = Date.now() + (e.retryAfter ?? 30) * 1000;
+        }
+      },
+    });
+    lives.set(r.requestId, { live, user: r.user });
+    return ts;
+  }
+
+  /** A placeholder whose request was refused or had been queued before goes away again. */
+  async function dropPlaceholder(requestId: string, channel: string, ts: string | undefined) {
+    lives.delete(requestId);
+    if (ts) await client.chat.delete({ channel, ts }).catch(() => undefined);
+  }
 
   async function isAutocaption(channel: string): Promise<boolean> {
     return config.slack.autocaptionChannels.includes(channel) || (await autocaption.has(channel));
@@ -131,11 +180,36 @@ export async function startSlack(o: SlackOptions) {
     threadTs?: string;
     files?: SlackFile[];
     team?: string;
+    me: BotIdentity;
   }) {
     const thread = m.threadTs ?? m.ts;
+    let placeholder: string | undefined;
     try {
-      const images = await storeFiles(imageFiles(m.files), { config, token: token as string, producer });
+      const context = m.threadTs
+        ? await threadContext(client, {
+            channel: m.channel,
+            threadTs: m.threadTs,
+            beforeTs: m.ts,
+            depth: config.slack.historyDepth,
+            me: m.me,
+          })
+        : { history: [], files: [] };
+      const own = imageFiles(m.files);
+      const images = await storeFiles(own.length ? own : context.files, {
+        config,
+        token: token as string,
+        producer,
+      });
       const parsed = parseMessage(m.text.replace(/<@[A-Z0-9]+>/g, "").trim());
+      placeholder = await openPlaceholder({
+        requestId: m.requestId,
+        channel: m.channel,
+        thread,
+        user: m.user,
+        team: m.team ?? "slack",
+        text: "⏳ Working on it…",
+      });
+      if (!placeholder) return; // a repeat of an event still being handled
       const result = await submit({
         requestId: m.requestId,
         priority: "interactive",
@@ -143,11 +217,12 @@ export async function startSlack(o: SlackOptions) {
         args: parsed.args,
         text: parsed.text,
         images,
+        history: context.history,
         user: { id: m.user },
         scope: { id: m.team ?? "slack", channelId: m.channel, threadId: thread, messageId: m.ts },
-        reply: { channel: m.channel, thread_ts: thread },
+        reply: { channel: m.channel, thread_ts: thread, placeholder },
       });
-      if (result.duplicate) return;
+      if (result.duplicate) return void (await dropPlaceholder(m.requestId, m.channel, placeholder));
       await client.reactions
         .add({ channel: m.channel, timestamp: m.ts, name: "eyes" })
         .catch(() => undefined);
@@ -159,11 +234,12 @@ export async function startSlack(o: SlackOptions) {
           text: `You're #${result.position} in line.`,
         });
     } catch (err) {
+      await dropPlaceholder(m.requestId, m.channel, placeholder);
       await fail(m.requestId, err, { channel: m.channel, thread });
     }
   }
 
-  app.event("app_mention", async ({ event, body }) => {
+  app.event("app_mention", async ({ event, body, context }) => {
     const e = event as typeof event & { files?: SlackFile[]; thread_ts?: string };
     await onMessage({
       requestId: `slack:${(body as { event_id?: string }).event_id ?? e.ts}`,
@@ -174,6 +250,7 @@ export async function startSlack(o: SlackOptions) {
       ...(e.thread_ts ? { threadTs: e.thread_ts } : {}),
       ...(e.files ? { files: e.files } : {}),
       ...((body as { team_id?: string }).team_id ? { team: (body as { team_id: string }).team_id } : {}),
+      me: { botUserId: context.botUserId, botId: context.botId },
     });
   });
 
@@ -200,6 +277,8 @@ export async function startSlack(o: SlackOptions) {
         ts: m.ts,
         ...(m.thread_ts ? { threadTs: m.thread_ts } : {}),
         ...(m.files ? { files: m.files } : {}),
+        ...((body as { team_id?: string }).team_id ? { team: (body as { team_id: string }).team_id } : {}),
+        me: { botUserId: context.botUserId, botId: context.botId },
       });
       return;
     }
@@ -258,13 +337,15 @@ export async function startSlack(o: SlackOptions) {
   }) {
     const images = await storeFiles([r.file], { config, token: token as string, producer });
     const intro = `⏳ ${r.label} on *${toMrkdwn(r.file.name ?? "your image")}* (${ago(r.fileTs)})…`;
-    const placeholder = await client.chat.postMessage({
+    const ts = await openPlaceholder({
+      requestId: r.requestId,
       channel: r.channel,
+      thread: r.threadTs,
+      user: r.user,
+      team: r.team ?? "slack",
       text: intro,
-      ...(r.threadTs ? { thread_ts: r.threadTs } : {}),
-      link_names: false,
     });
-    const ts = placeholder.ts as string;
+    if (!ts) return; // Slack repeated the command; the first delivery answers it
     const result = await submit({
       requestId: r.requestId,
       priority: "interactive",
@@ -275,14 +356,13 @@ export async function startSlack(o: SlackOptions) {
       user: { id: r.user },
       scope: { id: r.team ?? "slack", channelId: r.channel },
       reply: { channel: r.channel, placeholder: ts, ...(r.threadTs ? { thread_ts: r.threadTs } : {}) },
+    }).catch(async (err: unknown) => {
+      await dropPlaceholder(r.requestId, r.channel, ts);
+      throw err;
     });
-    placeholders.set(r.requestId, { channel: r.channel, ts, last: 0, user: r.user, team: r.team ?? "slack" });
+    if (result.duplicate) return void (await dropPlaceholder(r.requestId, r.channel, ts));
     if (result.position > 1)
-      await client.chat.update({
-        channel: r.channel,
-        ts,
-        text: `${intro}\nYou're #${result.position} in line.`,
-      });
+      lives.get(r.requestId)?.live.show(`${intro}\nYou're #${result.position} in line.`, false);
   }
 
   for (const name of SLASH) {
@@ -378,8 +458,8 @@ export async function startSlack(o: SlackOptions) {
     await ack();
     const requestId = (action as { value?: string }).value ?? "";
     const who = body.user.id;
-    const ph = placeholders.get(requestId);
-    const channel = (body as { channel?: { id?: string } }).channel?.id ?? ph?.channel ?? "";
+    const ph = lives.get(requestId);
+    const channel = (body as { channel?: { id?: string } }).channel?.id ?? "";
     if (!ph || (ph.user !== who && !config.slack.admins.includes(who))) {
       await web.chat
         .postEphemeral({
@@ -399,49 +479,16 @@ export async function startSlack(o: SlackOptions) {
     platform: "slack",
     adapter: {
       post: async (d) => {
-        placeholders.delete(d.requestId);
-        return postToSlack(client, producer.blobs, d);
+        const posted = await postToSlack(client, producer.blobs, d, lives.get(d.requestId)?.live);
+        lives.delete(d.requestId);
+        return posted;
       },
     },
   });
   const progress = subscribeProgress({ redisUrl: o.redisUrl, prefix }, (requestId, p) => {
-    const ph = placeholders.get(requestId);
     const writing = p.stage === "writing" && p.text !== undefined;
-    const text = writing ? `${toMrkdwn(splitMessage(p.text ?? "", 3000)[0] ?? "")} ▌` : progressText(p);
-    // At most one edit a second per message, none while one is in flight, within the workspace's budget.
-    if (!ph || !text || ph.editing || Date.now() - ph.last < 1000 || !mayEdit(ph.team)) return;
-    ph.last = Date.now();
-    ph.editing = true;
-    const shown = writing ? text : `⏳ ${text}`;
-    void client.chat
-      .update({
-        channel: ph.channel,
-        ts: ph.ts,
-        text: shown,
-        blocks: [
-          { type: "section", text: { type: "mrkdwn", text: shown } },
-          {
-            type: "actions",
-            elements: [
-              {
-                type: "button",
-                action_id: "stop",
-                value: requestId,
-                text: { type: "plain_text", text: "Stop" },
-              },
-            ],
-          },
-        ],
-      })
-      .catch((err: { data?: { error?: string }; retryAfter?: number }) => {
-        if (err?.data?.error === "ratelimited" || err?.retryAfter) {
-          const b = budgets.get(ph.team);
-          if (b) b.pausedUntil = Date.now() + (err.retryAfter ?? 30) * 1000;
-        }
-      })
-      .finally(() => {
-        ph.editing = false;
-      });
+    const text = writing ? toMrkdwn(p.text ?? "") : progressText(p);
+    if (text) lives.get(requestId)?.live.show(writing ? text : `⏳ ${text}`, writing);
   });
 
   const port = o.port ?? config.slack.port;

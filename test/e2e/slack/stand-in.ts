@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { defaultSlackLimits, SIGN_IN_PAGE, type SlackLimits, slackRefuser } from "./stand-in-limits.js";
 
 /**
  * A local stand-in for Slack's Web API and file host. It records every call (method, arguments,
- * auth header) and serves files only to requests carrying the bot token.
+ * auth header) and serves files only to requests carrying the bot token; anyone else gets the
+ * HTML sign-in page with status 200, as Slack's file host does. It refuses what Slack refuses
+ * (see stand-in-limits.ts) and records what it refused.
  */
 export interface ApiCall {
   method: string;
@@ -29,9 +32,17 @@ export interface StandIn {
   fileHits: { path: string; auth: string | undefined }[];
   files: Map<string, Buffer>;
   history: Map<string, { user: string; ts: string; files?: unknown[] }[]>;
+  /** Every message the bot posted, as it reads now (chat.update applied), by ts. */
+  posted: Map<string, SlackMessage & { channel: string; blocks?: unknown[] }>;
   /** Thread messages by the thread's root ts, root first, as conversations.replies returns them. */
   replies: Map<string, SlackMessage[]>;
   users: Map<string, { is_admin?: boolean }>;
+  /** Mutable: a test may tighten a rate, or take the bot out of a channel. */
+  limits: SlackLimits;
+  /** Calls refused, with the error Slack would give. */
+  refused: (ApiCall & { error: string })[];
+  /** What was posted to slash commands' response_url. */
+  responses: { path: string; body: Record<string, unknown> }[];
   close(): Promise<void>;
   called(method: string): ApiCall[];
 }
@@ -56,7 +67,11 @@ function parseArgs(req: IncomingMessage, raw: Buffer): Record<string, unknown> {
   return out;
 }
 
-export async function startSlackStandIn(token: string): Promise<StandIn> {
+export async function startSlackStandIn(token: string, options: Partial<SlackLimits> = {}): Promise<StandIn> {
+  const limits = defaultSlackLimits(options);
+  const refuse = slackRefuser(limits);
+  const refused: (ApiCall & { error: string })[] = [];
+  const responses: { path: string; body: Record<string, unknown> }[] = [];
   const calls: ApiCall[] = [];
   const uploads: { id: string; bytes: Buffer }[] = [];
   const fileHits: { path: string; auth: string | undefined }[] = [];
@@ -64,6 +79,7 @@ export async function startSlackStandIn(token: string): Promise<StandIn> {
   const history = new Map<string, { user: string; ts: string; files?: unknown[] }[]>();
   const users = new Map<string, { is_admin?: boolean }>();
   const replies = new Map<string, SlackMessage[]>();
+  const posted: StandIn["posted"] = new Map();
   let tsCounter = 1_700_000_000;
   let url = "";
 
@@ -77,9 +93,9 @@ export async function startSlackStandIn(token: string): Promise<StandIn> {
     };
     if (path.startsWith("/files/")) {
       fileHits.push({ path, auth });
-      if (auth !== `Bearer ${token}`) {
-        res.statusCode = 403;
-        return res.end("forbidden");
+      if (auth !== `Bearer ${token}` || !limits.filesReadable) {
+        res.setHeader("content-type", "text/html; charset=utf-8");
+        return res.end(SIGN_IN_PAGE);
       }
       const bytes = files.get(path.slice("/files/".length));
       if (!bytes) {
@@ -93,14 +109,26 @@ export async function startSlackStandIn(token: string): Promise<StandIn> {
       uploads.push({ id: path.slice("/upload/".length), bytes: raw });
       return res.end("OK");
     }
+    if (path.startsWith("/respond")) {
+      responses.push({ path, body: parseArgs(req, raw) });
+      return json({ ok: true });
+    }
     if (!path.startsWith("/api/")) {
       res.statusCode = 404;
       return res.end();
     }
     const method = path.slice("/api/".length);
     const args = parseArgs(req, raw);
-    calls.push({ method, args, auth, at: Date.now() });
+    const call = { method, args, auth, at: Date.now() };
+    calls.push(call);
     if (auth !== `Bearer ${token}`) return json({ ok: false, error: "invalid_auth" });
+    const no = refuse(method, args, "T1");
+    if (no) {
+      refused.push({ ...call, error: no.error });
+      res.statusCode = no.status;
+      for (const [k, v] of Object.entries(no.headers ?? {})) res.setHeader(k, v);
+      return json({ ok: false, error: no.error });
+    }
     switch (method) {
       case "auth.test":
         return json({
@@ -111,14 +139,27 @@ export async function startSlackStandIn(token: string): Promise<StandIn> {
           user: "llava-bot",
           team: "Test",
         });
-      case "chat.postMessage":
-        return json({
-          ok: true,
-          channel: args.channel,
-          ts: `${tsCounter++}.000100`,
-          message: { text: args.text },
+      case "chat.postMessage": {
+        const ts = `${tsCounter++}.000100`;
+        posted.set(ts, {
+          ts,
+          channel: String(args.channel),
+          text: String(args.text ?? ""),
+          bot_id: "BBOT",
+          ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+          ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}),
         });
-      case "chat.update":
+        return json({ ok: true, channel: args.channel, ts, message: { text: args.text } });
+      }
+      case "chat.update": {
+        const m = posted.get(String(args.ts));
+        if (!m) return json({ ok: false, error: "message_not_found" });
+        m.text = String(args.text ?? "");
+        if (Array.isArray(args.blocks)) m.blocks = args.blocks;
+        return json({ ok: true, channel: args.channel, ts: args.ts });
+      }
+      case "chat.delete":
+        posted.delete(String(args.ts));
         return json({ ok: true, channel: args.channel, ts: args.ts });
       case "chat.postEphemeral":
         return json({ ok: true, message_ts: `${tsCounter++}.000200` });
@@ -157,7 +198,11 @@ export async function startSlackStandIn(token: string): Promise<StandIn> {
     files,
     history,
     replies,
+    posted,
     users,
+    limits,
+    refused,
+    responses,
     called: (m) => calls.filter((c) => c.method === m),
     close: () =>
       new Promise((r) => {

@@ -1,0 +1,99 @@
+import { createHmac } from "node:crypto";
+
+/** What Slack would sign and send: the e2e tests' side of the Events API and interactivity. */
+export const TOKEN = "xoxb-test-token-123";
+export const SECRET = "slack-signing-secret-456";
+
+export function sign(body: string, ts = Math.floor(Date.now() / 1000)) {
+  const sig = `v0=${createHmac("sha256", SECRET).update(`v0:${ts}:${body}`).digest("hex")}`;
+  return { "x-slack-request-timestamp": String(ts), "x-slack-signature": sig };
+}
+
+export interface SendOptions {
+  form?: boolean;
+  retry?: number;
+  headers?: Record<string, string>;
+}
+
+/** Posts a signed event, command or interaction payload to the app at `base`. */
+export async function sendSigned(base: string, payload: unknown, opts: SendOptions = {}) {
+  const body = opts.form
+    ? new URLSearchParams(payload as Record<string, string>).toString()
+    : JSON.stringify(payload);
+  const t0 = Date.now();
+  const res = await fetch(`${base}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": opts.form ? "application/x-www-form-urlencoded" : "application/json",
+      ...sign(body),
+      ...(opts.retry
+        ? { "x-slack-retry-num": String(opts.retry), "x-slack-retry-reason": "http_timeout" }
+        : {}),
+      ...opts.headers,
+    },
+    body,
+  });
+  return { status: res.status, ms: Date.now() - t0 };
+}
+
+export function slackFile(host: string, id: string, name: string) {
+  return {
+    id,
+    name,
+    mimetype: "image/png",
+    filetype: "png",
+    url_private: `${host}/files/${id}`,
+    url_private_download: `${host}/files/${id}`,
+  };
+}
+
+export function mentionEvent(
+  eventId: string,
+  channel: string,
+  ts: string,
+  files: unknown[],
+  text = "<@UBOT> what colour is this?",
+  extra: { thread_ts?: string; user?: string } = {},
+) {
+  return {
+    type: "event_callback",
+    team_id: "T1",
+    api_app_id: "A1",
+    event_id: eventId,
+    event_time: 1,
+    event: { type: "app_mention", user: extra.user ?? "U1", text, ts, channel, files, ...extra },
+  };
+}
+
+/** A click on a Block Kit button, as Slack posts it (form-encoded `payload`). */
+export function buttonClick(o: {
+  user: string;
+  channel: string;
+  messageTs: string;
+  actionId: string;
+  value: string;
+}) {
+  return {
+    payload: JSON.stringify({
+      type: "block_actions",
+      team: { id: "T1" },
+      user: { id: o.user },
+      api_app_id: "A1",
+      token: "verification",
+      trigger_id: `trig-${o.actionId}-${o.user}-${Date.now()}`,
+      channel: { id: o.channel },
+      container: { type: "message", message_ts: o.messageTs, channel_id: o.channel },
+      message: { ts: o.messageTs, text: "" },
+      response_url: "http://127.0.0.1:1/respond",
+      actions: [
+        {
+          type: "button",
+          action_id: o.actionId,
+          block_id: "b1",
+          value: o.value,
+          action_ts: String(Date.now() / 1000),
+        },
+      ],
+    }),
+  };
+}
