@@ -24,11 +24,13 @@ import type { BlobRef, CommandName, DeliveryJob, RequestInput } from "../../queu
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
 import { parseMessage } from "../commands.js";
+import { createPostClicks, POST_COMPONENT_PREFIX } from "../post-clicks.js";
 import { intakeImages } from "../intake.js";
 import { progressText } from "../progress-text.js";
 import { deliveryText } from "../render.js";
 import { splitMessage } from "../text.js";
 import { slashCommands } from "./commands.js";
+import { createDiscordPostButtons } from "./post-buttons.js";
 
 export interface DiscordOptions {
   config: Config;
@@ -101,6 +103,13 @@ export async function startDiscord(o: DiscordOptions) {
   >();
   const redis = workerConnection(o.redisUrl);
   const cdn = config.discord.cdnOrigins.map((u) => new URL(u).origin);
+  // A post's buttons: refine, approve (post-buttons.ts).
+  const postButtons = createDiscordPostButtons({
+    client,
+    config,
+    blobs: producer.blobs,
+    clicks: createPostClicks({ platform: "discord", producer, config, redis }),
+  });
 
   function allowed(guildId: string | null, channelId: string, roles: string[]): boolean {
     const d = config.discord;
@@ -268,6 +277,11 @@ export async function startDiscord(o: DiscordOptions) {
   }
 
   async function post(d: DeliveryJob): Promise<{ postedAt: number; messageIds: string[] }> {
+    if (postButtons.owns(d)) {
+      const i = interactions.get(d.requestId);
+      interactions.delete(d.requestId);
+      return postButtons.deliver(d, i && i.until > Date.now() ? i : undefined);
+    }
     const chunks = splitMessage(deliveryText(d), DISCORD_LIMIT);
     const files = await Promise.all(
       d.images.map(async (img) => ({
@@ -349,6 +363,8 @@ export async function startDiscord(o: DiscordOptions) {
   client.on(Events.InteractionCreate, (i) => {
     if (i.isChatInputCommand())
       void onInteraction(i).catch((err: unknown) => logger().error({ err }, "interaction failed"));
+    else if ((i.isButton() || i.isStringSelectMenu()) && i.customId.startsWith(POST_COMPONENT_PREFIX))
+      void postButtons.onClick(i).catch((err: unknown) => logger().error({ err }, "post click failed"));
     else if (i.isButton() && i.customId.startsWith(STOP_PREFIX))
       void onStop(i, i.customId.slice(STOP_PREFIX.length)).catch((err: unknown) =>
         logger().error({ err }, "stop failed"),

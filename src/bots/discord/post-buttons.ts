@@ -1,0 +1,267 @@
+import {
+  type ButtonInteraction,
+  ButtonStyle,
+  type Client,
+  ComponentType,
+  MessageFlags,
+  Routes,
+  type StringSelectMenuInteraction,
+} from "discord.js";
+import type { Config } from "../../config/schema.js";
+import type { BlobStore } from "../../queue/blobs.js";
+import type { DeliveryJob, PostBundle } from "../../queue/jobs.js";
+import { PLATFORM_NAMES, type PlatformName, PRESETS, TONES } from "../../skills/post/presets.js";
+import { languageName } from "../../skills/post/prompts.js";
+import { postText } from "../../skills/post/summary.js";
+import { type PostClicks, parsePostComponentId, postComponentId } from "../post-clicks.js";
+import { deliveryText } from "../render.js";
+import { splitMessage } from "../text.js";
+
+/**
+ * Discord's side of a post's buttons: the post message carries Regenerate, Shorter, menus for
+ * tone, platform and language, and one Approve button per caption. A click is acknowledged as a
+ * deferred update (or refused, ephemerally) and queued; the refined post comes back as a delivery
+ * that edits the same message through the click's interaction token, or through the channel
+ * when the token is gone (another replica, or past its 15 minutes).
+ */
+
+const LIMIT = 2000;
+/** Interaction tokens live 15 minutes. */
+const TOKEN_LIFETIME_MS = 14.5 * 60_000;
+const NO_MENTIONS = { parse: [] as never[] };
+
+type Row = { type: ComponentType.ActionRow; components: unknown[] };
+
+function button(
+  postId: string,
+  action: Parameters<typeof postComponentId>[1],
+  label: string,
+  primary = false,
+) {
+  return {
+    type: ComponentType.Button,
+    style: primary ? ButtonStyle.Success : ButtonStyle.Secondary,
+    label,
+    custom_id: postComponentId(postId, action),
+  };
+}
+
+function menu(
+  postId: string,
+  action: "tone" | "platform" | "translate",
+  placeholder: string,
+  options: { value: string; label: string }[],
+): Row {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.StringSelect,
+        custom_id: postComponentId(postId, action),
+        placeholder,
+        options: options.slice(0, 25).map((o) => ({ value: o.value, label: o.label.slice(0, 100) })),
+      },
+    ],
+  };
+}
+
+/** Five rows, Discord's most: refine buttons, three menus, and Approve per caption (at most five). */
+export function postRows(postId: string, post: PostBundle, languages: readonly string[]): Row[] {
+  const rows: Row[] = [
+    {
+      type: ComponentType.ActionRow,
+      components: [button(postId, "regenerate", "Regenerate"), button(postId, "shorter", "Shorter")],
+    },
+    menu(
+      postId,
+      "tone",
+      `Tone: ${post.tone ?? "casual"}`,
+      TONES.map((t) => ({ value: t, label: t })),
+    ),
+    menu(
+      postId,
+      "platform",
+      `Platform: ${PRESETS[post.platform as PlatformName]?.label ?? post.platform}`,
+      PLATFORM_NAMES.map((p) => ({ value: p, label: PRESETS[p].label })),
+    ),
+    menu(
+      postId,
+      "translate",
+      "Translate…",
+      languages.map((l) => ({ value: l, label: languageName(l) })),
+    ),
+  ];
+  const approve = post.variants
+    .slice(0, 5)
+    .map((_, n) => button(postId, `approve-${n + 1}`, `Approve ${n + 1}`, true));
+  if (approve.length) rows.push({ type: ComponentType.ActionRow, components: approve });
+  return rows;
+}
+
+function retryRow(postId: string): Row {
+  return { type: ComponentType.ActionRow, components: [button(postId, "retry", "Retry", true)] };
+}
+
+/** One message's worth: a longer post is cut at a boundary and says so. */
+function oneMessage(text: string): string {
+  const parts = splitMessage(text, LIMIT - 2);
+  return parts.length > 1 ? `${parts[0]} …` : (parts[0] ?? "");
+}
+
+/** Role ids of the clicker, whether discord.js has the member cached or only raw. */
+function roles(i: ButtonInteraction | StringSelectMenuInteraction): string[] {
+  const member = i.member;
+  if (!member) return [];
+  return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
+}
+
+type Token = { appId: string; token: string; until: number };
+
+export function createDiscordPostButtons(o: {
+  client: Client;
+  clicks: PostClicks;
+  config: Config;
+  blobs: BlobStore;
+}) {
+  // Click tokens stay in this process's memory, never in job data.
+  const tokens = new Map<string, Token>();
+
+  async function files(d: DeliveryJob) {
+    return Promise.all(
+      d.images.map(async (img) => ({
+        name: img.filename,
+        data: await o.blobs.get(img.key),
+        description: img.altText.slice(0, 1024),
+      })),
+    );
+  }
+
+  /** A message body with its files, for the REST routes that take both. */
+  async function body(d: DeliveryJob, content: string, components: Row[]) {
+    const f = await files(d);
+    return {
+      body: {
+        content,
+        components,
+        allowed_mentions: NO_MENTIONS,
+        ...(f.length
+          ? { attachments: f.map((x, id) => ({ id, filename: x.name, description: x.description })) }
+          : {}),
+      },
+      files: f.map((x) => ({ name: x.name, data: x.data })),
+    };
+  }
+
+  async function send(
+    channelId: string,
+    replyTo: string | undefined,
+    payload: Awaited<ReturnType<typeof body>>,
+  ) {
+    const m = (await o.client.rest.post(Routes.channelMessages(channelId), {
+      body: {
+        ...payload.body,
+        ...(replyTo ? { message_reference: { message_id: replyTo, fail_if_not_exists: false } } : {}),
+      },
+      files: payload.files,
+    })) as { id: string };
+    return m.id;
+  }
+
+  /** A new post: its message with the buttons, where the request's answer goes. */
+  async function postNew(d: DeliveryJob, post: PostBundle, interaction: Omit<Token, "until"> | undefined) {
+    const channel = d.reply.channel ?? d.scope.channelId;
+    const payload = await body(
+      d,
+      oneMessage(postText(post)),
+      postRows(d.requestId, post, o.config.post.languages),
+    );
+    let id: string;
+    if (interaction) {
+      const m = (await o.client.rest.patch(Routes.webhookMessage(interaction.appId, interaction.token), {
+        ...payload,
+        auth: false,
+      })) as { id: string };
+      id = m.id;
+    } else id = await send(channel, d.reply.message, payload);
+    await o.clicks.locate(d.requestId, { channel, postMessage: id });
+    return id;
+  }
+
+  /** A refined post replaces the message it came from, buttons and all. */
+  async function edit(d: DeliveryJob, post: PostBundle) {
+    const postId = d.reply.post ?? d.requestId;
+    const payload = await body(
+      d,
+      oneMessage(postText(post)),
+      postRows(postId, post, o.config.post.languages),
+    );
+    const token = tokens.get(d.requestId);
+    tokens.delete(d.requestId);
+    if (token && token.until > Date.now()) {
+      await o.client.rest.patch(Routes.webhookMessage(token.appId, token.token), { ...payload, auth: false });
+    } else {
+      const channel = d.reply.channel ?? d.scope.channelId;
+      await o.client.rest.patch(Routes.channelMessage(channel, d.reply.postMessage ?? ""), payload);
+    }
+    return d.reply.postMessage ?? postId;
+  }
+
+  return {
+    /** Deliveries this module posts: posts with buttons, their refinements and approvals. */
+    owns: (d: DeliveryJob) =>
+      d.command === "refine" || d.command === "approve" || (d.status === "ok" && d.post !== undefined),
+
+    async deliver(d: DeliveryJob, interaction?: Omit<Token, "until">) {
+      const ids: string[] = [];
+      if (d.command === "refine" && d.status === "ok" && d.post) ids.push(await edit(d, d.post));
+      else if (d.command !== "refine" && d.command !== "approve" && d.post)
+        ids.push(await postNew(d, d.post, interaction));
+      else {
+        // The final "ready to post" message, or why a click could not be done, under the post.
+        const retry = d.command === "approve" && d.status === "error" && d.reply.post;
+        const payload = await body(
+          d,
+          oneMessage(deliveryText(d)),
+          retry ? [retryRow(d.reply.post ?? "")] : [],
+        );
+        ids.push(await send(d.reply.channel ?? d.scope.channelId, d.reply.postMessage, payload));
+      }
+      return { postedAt: Date.now(), messageIds: ids };
+    },
+
+    async onClick(i: ButtonInteraction | StringSelectMenuInteraction) {
+      const parsed = parsePostComponentId(i.customId);
+      if (!parsed) return;
+      const { postId, action } = parsed;
+      // Acknowledged before anything is read or queued; a refusal follows as an ephemeral message.
+      await i.deferUpdate();
+      const approvers = o.config.discord.approverRoles;
+      const outcome = await o.clicks.click({
+        postId,
+        action,
+        ...(i.isStringSelectMenu() && i.values[0] ? { value: i.values[0] } : {}),
+        clickId: i.id,
+        user: { id: i.user.id, name: (i.user.globalName ?? i.user.username).slice(0, 100) },
+        approver: roles(i).some((r) => approvers.includes(r)),
+        reply: { channel: i.channelId, ...(i.message?.id ? { postMessage: i.message.id } : {}) },
+      });
+      if (!outcome.accepted) {
+        await i.followUp({
+          content: outcome.message,
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: NO_MENTIONS,
+        });
+        return;
+      }
+      // Only a refinement edits the clicked message; approvals answer with a new one.
+      if (outcome.command !== "refine") return;
+      const now = Date.now();
+      for (const [id, t] of tokens) if (t.until < now) tokens.delete(id);
+      tokens.set(outcome.requestId, {
+        appId: i.applicationId,
+        token: i.token,
+        until: now + TOKEN_LIFETIME_MS,
+      });
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import type { Redis } from "ioredis";
+import type { Config } from "../config/schema.js";
+import { isCodedError, newErrorId, userMessage } from "../errors.js";
+import { logger } from "../log.js";
+import type { Platform } from "../queue/jobs.js";
+import { createPostStore, type Person, POST_EXPIRED, type StoredPost } from "../queue/posts.js";
+import type { Producer } from "../queue/producer.js";
+import { PLATFORM_NAMES, TONES } from "../skills/post/presets.js";
+
+/**
+ * What every adapter does with a click on a post, whatever the platform: component ids are
+ * `post:<requestId>:<action>` and carry nothing else; the post's state is read from Redis; a
+ * refinement or an approval becomes a job on the requests queue. The answer is either accepted
+ * (the delivery edits the post, or posts the final message) or one sentence for the clicker only.
+ */
+
+export const POST_COMPONENT_PREFIX = "post:";
+
+export const REFINE_BUTTONS = ["regenerate", "shorter"] as const;
+export const REFINE_MENUS = ["tone", "platform", "translate"] as const;
+type RefineName = (typeof REFINE_BUTTONS)[number] | (typeof REFINE_MENUS)[number];
+
+/** `approve-2` approves the second caption; `retry` publishes a failed approval again. */
+export type PostAction = RefineName | `approve-${number}` | "retry";
+
+export function postComponentId(postId: string, action: PostAction): string {
+  return `${POST_COMPONENT_PREFIX}${postId}:${action}`;
+}
+
+/** The post and the action in a component id; request ids may hold colons, actions never do. */
+export function parsePostComponentId(id: string): { postId: string; action: string } | undefined {
+  if (!id.startsWith(POST_COMPONENT_PREFIX)) return undefined;
+  const rest = id.slice(POST_COMPONENT_PREFIX.length);
+  const at = rest.lastIndexOf(":");
+  if (at <= 0) return undefined;
+  return { postId: rest.slice(0, at), action: rest.slice(at + 1) };
+}
+
+export interface PostClick {
+  postId: string;
+  action: string;
+  /** A menu's chosen value (tone, platform, language). */
+  value?: string;
+  /** Unique per click (interaction id, trigger id…): the job's id, so a repeated event makes no second job. */
+  clickId: string;
+  user: Person;
+  /** Whether the clicker holds an approver role or is listed in config; the requester always may. */
+  approver: boolean;
+  /** Adapter routing for the answer, added to where the post is. */
+  reply?: Record<string, string>;
+}
+
+export type ClickOutcome =
+  | { accepted: true; requestId: string; command: "refine" | "approve" }
+  | { accepted: false; message: string };
+
+const refused = (message: string): ClickOutcome => ({ accepted: false, message });
+
+function whoApproved(post: StoredPost): string {
+  return post.approval?.by.name ?? "a teammate";
+}
+
+/** A menu's value, checked against what the menu offers. */
+function validValue(action: RefineName, value: string | undefined, config: Config): boolean {
+  if (action === "tone") return (TONES as readonly string[]).includes(value ?? "");
+  if (action === "platform") return (PLATFORM_NAMES as readonly string[]).includes(value ?? "");
+  if (action === "translate") return config.post.languages.includes(value ?? "");
+  return true;
+}
+
+export function createPostClicks(o: {
+  platform: Platform;
+  producer: Producer;
+  config: Config;
+  redis: Redis;
+}) {
+  const posts = createPostStore(o.redis, o.config.redis.prefix);
+
+  async function submit(
+    post: StoredPost,
+    click: PostClick,
+    command: "refine" | "approve",
+    args: Record<string, string>,
+  ): Promise<ClickOutcome> {
+    const requestId = `${o.platform}:post:${click.clickId}`;
+    try {
+      await o.producer.submit({
+        requestId,
+        platform: o.platform,
+        priority: "interactive",
+        command,
+        args: { post: click.postId, ...args },
+        user: click.user,
+        scope: post.record.scope,
+        reply: { ...post.location, ...click.reply, post: click.postId },
+        createdAt: Date.now(),
+      });
+      return { accepted: true, requestId, command };
+    } catch (err) {
+      const errorId = newErrorId();
+      if (!(isCodedError(err) && err.userFacing)) logger().error({ err, errorId }, "post click failed");
+      return refused(userMessage(err, errorId));
+    }
+  }
+
+  async function approve(post: StoredPost, click: PostClick, variant: number): Promise<ClickOutcome> {
+    if (click.user.id !== post.record.requester.id && !click.approver)
+      return refused("Only the person who asked for this post, or an approver, can approve it.");
+    if (!post.record.bundle.variants[variant])
+      return refused("That caption is not part of this post any more.");
+    const at = Date.now();
+    const held = await posts.approve(click.postId, { variant, by: click.user, at, status: "pending" });
+    if (!held) return refused(POST_EXPIRED);
+    if (held.by.id !== click.user.id || held.variant !== variant || held.at !== at) {
+      // Someone approved first; pressing Approve again on a failed publish is a retry.
+      if (held.status === "failed" && held.variant === variant)
+        return retry({ ...post, approval: held }, click);
+      return refused(
+        `This post is already approved (caption ${held.variant + 1}, by ${held.by.name ?? "a teammate"}).`,
+      );
+    }
+    return submit({ ...post, approval: held }, click, "approve", { variant: String(variant) });
+  }
+
+  async function retry(post: StoredPost, click: PostClick): Promise<ClickOutcome> {
+    const approval = post.approval;
+    if (!approval) return refused("This post has no approval to retry; press Approve first.");
+    if (click.user.id !== post.record.requester.id && click.user.id !== approval.by.id && !click.approver)
+      return refused("Only the person who asked for this post, or an approver, can retry publishing it.");
+    if (approval.status !== "failed")
+      return refused(
+        approval.status === "pending" ? "It is being published right now." : "This post is already done.",
+      );
+    await posts.setApproval(click.postId, { ...approval, status: "pending" });
+    return submit(post, click, "approve", { variant: String(approval.variant) });
+  }
+
+  return {
+    /** Reads the post and queues the click's job, or says why not. */
+    async click(click: PostClick): Promise<ClickOutcome> {
+      const post = await posts.get(click.postId);
+      if (!post) return refused(POST_EXPIRED);
+      const approveMatch = /^approve-(\d)$/.exec(click.action);
+      if (approveMatch) return approve(post, click, Number(approveMatch[1]) - 1);
+      if (click.action === "retry") return retry(post, click);
+      const action = [...REFINE_BUTTONS, ...REFINE_MENUS].find((a) => a === click.action);
+      if (!action) return refused("That button is not one I know.");
+      if (post.approval)
+        return refused(`This post was approved by ${whoApproved(post)}; run /post again for a new one.`);
+      if (!validValue(action, click.value, o.config)) return refused("That choice is not on the menu.");
+      return submit(post, click, "refine", { action, ...(click.value ? { value: click.value } : {}) });
+    },
+    /** Notes where the adapter posted a post's message, so edits and replies find it. */
+    locate: (postId: string, ids: Record<string, string>) => posts.locate(postId, ids),
+    get: (postId: string) => posts.get(postId),
+  };
+}
+
+export type PostClicks = ReturnType<typeof createPostClicks>;

@@ -1,0 +1,360 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDiscord } from "../../../src/bots/discord/index.js";
+import { createEngine } from "../../../src/engine/engine.js";
+import type { Engine } from "../../../src/engine/types.js";
+import { startEngineWorker } from "../../../src/engine/worker.js";
+import { colourPhoto } from "../../helpers/images.js";
+import { postModel } from "../../helpers/post-model.js";
+import { testConfig, waitFor } from "../../helpers/queue.js";
+import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { fakeMastodon } from "../../integration/publish/fake-services.js";
+import { APP_ID, BOT_ID, GUILD_ID, startDiscordStandIn } from "./stand-in.js";
+
+/**
+ * A post's buttons through the real discord.js client: each click is an interaction the stand-in
+ * dispatches, a job on the queue, and an edit of the same message (or, for Approve, the final
+ * message under it). The model is scripted, so every caption is known to come from it.
+ */
+const CH = "410000000000000001"; // first channel: the stand-in files webhook messages here
+const MASTODON_TOKEN = "mastodon-token-for-tests";
+let stand: Awaited<ReturnType<typeof startDiscordStandIn>>;
+let discord: Awaited<ReturnType<typeof startDiscord>>;
+let engine: Engine;
+let worker: ReturnType<typeof startEngineWorker>;
+let mastodon: Awaited<ReturnType<typeof fakeMastodon>>;
+const model = postModel();
+const prefix = uniquePrefix("discord-post");
+const redis = newRedis();
+let ids = 920_000_000_000_000_000n;
+const nextId = () => String(ids++);
+
+const person = (id: string, name: string) => ({
+  id,
+  username: name,
+  discriminator: "0",
+  global_name: name,
+  avatar: null,
+  bot: false,
+});
+const alice = person("500000000000000001", "alice");
+const bob = person("500000000000000002", "bob");
+const carol = person("500000000000000003", "carol"); // holds the approver role
+const APPROVER_ROLE = "700000000000000777";
+
+function member(user: ReturnType<typeof person>, roles: string[] = []) {
+  return {
+    user,
+    roles,
+    permissions: "1024",
+    joined_at: new Date().toISOString(),
+    deaf: false,
+    mute: false,
+    flags: 0,
+  };
+}
+
+/** /post with a photo; resolves with the post message's id and the text it shows. */
+async function slashPost(platform: string): Promise<{ postId: string; messageId: string; content: string }> {
+  const id = nextId();
+  const att = stand.attachment(nextId(), "red.png", await colourPhoto("red"));
+  stand.dispatch("INTERACTION_CREATE", {
+    id,
+    application_id: APP_ID,
+    type: 2,
+    token: `token-${id}`,
+    version: 1,
+    guild_id: GUILD_ID,
+    channel_id: CH,
+    channel: { id: CH, type: 0, guild_id: GUILD_ID, name: "chan" },
+    member: member(alice),
+    app_permissions: "2248473465835073",
+    locale: "en-US",
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: 0,
+    data: {
+      id: "600000000000000001",
+      name: "post",
+      type: 1,
+      options: [
+        { name: "image", type: 11, value: att.id },
+        { name: "platform", type: 3, value: platform },
+        { name: "variants", type: 4, value: 2 },
+      ],
+      resolved: { attachments: { [att.id]: att } },
+    },
+  });
+  const withButtons = () =>
+    webhookEdits(id).find((r) => JSON.stringify(r.json?.components ?? []).includes(`post:discord:${id}:`));
+  await waitFor(() => Boolean(withButtons()), 30_000, "the post with its buttons");
+  const content = String(withButtons()?.json?.content);
+  await waitFor(() => stand.messageIdFor(CH, content) !== undefined, 5000, "the post message");
+  return { postId: `discord:${id}`, messageId: stand.messageIdFor(CH, content) ?? "", content };
+}
+
+/** A click on the post message, as the gateway sends it. Returns the interaction's id. */
+function click(o: {
+  messageId: string;
+  customId: string;
+  user?: ReturnType<typeof person>;
+  roles?: string[];
+  values?: string[];
+}): string {
+  const id = nextId();
+  stand.dispatch("INTERACTION_CREATE", {
+    id,
+    application_id: APP_ID,
+    type: 3,
+    token: `token-${id}`,
+    version: 1,
+    guild_id: GUILD_ID,
+    channel_id: CH,
+    channel: { id: CH, type: 0, guild_id: GUILD_ID, name: "chan" },
+    member: member(o.user ?? alice, o.roles),
+    app_permissions: "2248473465835073",
+    locale: "en-US",
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: 0,
+    message: {
+      id: o.messageId,
+      channel_id: CH,
+      author: {
+        id: BOT_ID,
+        username: "llava-bot",
+        discriminator: "0",
+        bot: true,
+        avatar: null,
+        global_name: null,
+      },
+      content: "post",
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+      type: 0,
+      flags: 0,
+      components: [],
+    },
+    data: o.values
+      ? { custom_id: o.customId, component_type: 3, values: o.values }
+      : { custom_id: o.customId, component_type: 2 },
+  });
+  return id;
+}
+
+const webhookEdits = (id: string) =>
+  stand.requests.filter(
+    (r) => r.method === "PATCH" && r.path === `/webhooks/${APP_ID}/token-${id}/messages/@original`,
+  );
+const followUps = (id: string) =>
+  stand.requests.filter((r) => r.method === "POST" && r.path === `/webhooks/${APP_ID}/token-${id}`);
+const channelPosts = () =>
+  stand.requests.filter((r) => r.method === "POST" && r.path === `/channels/${CH}/messages`);
+
+/** Clicks and waits for the edit of the clicked message; returns its content. */
+async function refine(messageId: string, customId: string, values?: string[]): Promise<string> {
+  const id = click({ messageId, customId, ...(values ? { values } : {}) });
+  await waitFor(() => webhookEdits(id).length > 0, 30_000, `the edit after ${customId}`);
+  const edit = webhookEdits(id)[0];
+  expect(JSON.stringify(edit?.json?.components)).toContain(customId.replace(/:[^:]+$/, ":approve-1"));
+  return String(edit?.json?.content);
+}
+
+async function ephemeral(id: string): Promise<string> {
+  await waitFor(() => followUps(id).length > 0, 10_000, "the ephemeral answer");
+  const answer = followUps(id)[0]?.json;
+  expect(answer?.flags).toBe(64);
+  return String(answer?.content);
+}
+
+beforeAll(async () => {
+  stand = await startDiscordStandIn([CH]);
+  mastodon = await fakeMastodon({ token: MASTODON_TOKEN });
+  const config = testConfig({
+    redis: { prefix },
+    discord: { apiBase: stand.api, cdnOrigins: [stand.base], approverRoles: [APPROVER_ROLE] },
+    publish: { mastodon: { instanceUrl: mastodon.url } },
+  });
+  engine = await createEngine({ config, secrets: {}, model });
+  worker = startEngineWorker({
+    redisUrl: redisUrl(),
+    prefix,
+    config,
+    engine,
+    secrets: { mastodonAccessToken: MASTODON_TOKEN },
+  });
+  discord = await startDiscord({ config, secrets: { discordToken: "Bot.test.token" }, redisUrl: redisUrl() });
+  // The approver role exists in the guild, as it would on a real server.
+  stand.dispatch("GUILD_ROLE_CREATE", {
+    guild_id: GUILD_ID,
+    role: {
+      id: APPROVER_ROLE,
+      name: "social team",
+      permissions: "0",
+      position: 1,
+      color: 0,
+      hoist: false,
+      managed: false,
+      mentionable: false,
+      flags: 0,
+    },
+  });
+  await waitFor(
+    () => discord.client.guilds.cache.get(GUILD_ID)?.roles.cache.has(APPROVER_ROLE) === true,
+    5000,
+    "the role",
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await discord?.close();
+  await worker?.close(500);
+  await engine?.close();
+  await stand?.close();
+  await mastodon?.close();
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+describe("a post's buttons on Discord", () => {
+  it("regenerate, shorter, tone, platform and translate each edit the post in place, with no second look at the photo", async () => {
+    const post = await slashPost("instagram");
+    expect(post.content).toMatch(/^Instagram feed post, 2 captions/);
+    const vision = model.visionCalls;
+    const id = (action: string) => `post:${post.postId}:${action}`;
+
+    const regenerated = await refine(post.messageId, id("regenerate"));
+    expect(regenerated).toMatch(/^Instagram feed post, 2 captions/);
+    expect(regenerated).not.toBe(post.content);
+
+    const shorter = await refine(post.messageId, id("shorter"));
+    expect(shorter.length).toBeLessThan(regenerated.length);
+    expect(shorter).toMatch(/1\. \S+ \S+ \S+ \S+!/);
+
+    const witty = await refine(post.messageId, id("tone"), ["witty"]);
+    expect(witty).not.toBe(shorter);
+    expect(model.prompts.some((p) => /^Write 2 different/.test(p) && /Tone:/.test(p))).toBe(true);
+
+    const onX = await refine(post.messageId, id("platform"), ["x"]);
+    expect(onX).toMatch(/^X post, 2 captions \(limit 280\)/);
+
+    const german = await refine(post.messageId, id("translate"), ["de"]);
+    expect(german).toMatch(/1\. \[German\] /);
+    expect(german).toMatch(/Alt text: \[German\] /);
+
+    expect(model.visionCalls).toBe(vision);
+  });
+
+  it("a platform change sends the image prepared again with the edit", async () => {
+    const post = await slashPost("instagram");
+    const clickId = click({
+      messageId: post.messageId,
+      customId: `post:${post.postId}:platform`,
+      values: ["x"],
+    });
+    await waitFor(() => webhookEdits(clickId).length > 0, 30_000, "the edit");
+    expect(webhookEdits(clickId)[0]?.files.map((f) => f.name)).toEqual(["post-x.jpg"]);
+  });
+
+  it("Approve by someone not allowed is refused; the requester's approval posts the final message", async () => {
+    const post = await slashPost("instagram");
+    const refusedId = click({
+      messageId: post.messageId,
+      customId: `post:${post.postId}:approve-1`,
+      user: bob,
+    });
+    expect(await ephemeral(refusedId)).toBe(
+      "Only the person who asked for this post, or an approver, can approve it.",
+    );
+    const before = channelPosts().length;
+    click({ messageId: post.messageId, customId: `post:${post.postId}:approve-2` });
+    await waitFor(() => channelPosts().length > before, 20_000, "the final message");
+    const final = channelPosts().at(-1);
+    expect(String(final?.json?.content)).toMatch(/^✅ Ready to post \(approved by alice\)/);
+    expect(String(final?.json?.content)).toContain("Alt text: A red frisbee in flight over a green lawn");
+    expect(final?.files.map((f) => f.name)).toEqual(["post-instagram.jpg"]);
+    expect((final?.json?.message_reference as { message_id?: string })?.message_id).toBe(post.messageId);
+
+    // Frozen: no more refinements, no second approval.
+    expect(
+      await ephemeral(click({ messageId: post.messageId, customId: `post:${post.postId}:shorter` })),
+    ).toMatch(/approved by alice; run \/post again/);
+    expect(
+      await ephemeral(
+        click({
+          messageId: post.messageId,
+          customId: `post:${post.postId}:approve-1`,
+          user: carol,
+          roles: [APPROVER_ROLE],
+        }),
+      ),
+    ).toMatch(/already approved \(caption 2, by alice\)/);
+  });
+
+  it("a member with the approver role may approve someone else's post", async () => {
+    const post = await slashPost("instagram");
+    const before = channelPosts().length;
+    click({
+      messageId: post.messageId,
+      customId: `post:${post.postId}:approve-1`,
+      user: carol,
+      roles: [APPROVER_ROLE],
+    });
+    await waitFor(() => channelPosts().length > before, 20_000, "the final message");
+    expect(String(channelPosts().at(-1)?.json?.content)).toMatch(/approved by carol/);
+  });
+
+  it("a click after the post expired gets a clear ephemeral message", async () => {
+    const id = click({ messageId: "1", customId: "post:discord:123456:shorter" });
+    expect(await ephemeral(id)).toBe("This post has expired; run /post again.");
+  });
+
+  it("with a Mastodon account, Approve publishes once and links the live post; a 429 leaves it pending with Retry", async () => {
+    const post = await slashPost("mastodon");
+    mastodon.hooks.failNext("POST /api/v1/statuses", {
+      status: 429,
+      body: { error: "Too many requests" },
+      headers: { "retry-after": "30" },
+    });
+    const before = channelPosts().length;
+    click({ messageId: post.messageId, customId: `post:${post.postId}:approve-1` });
+    await waitFor(() => channelPosts().length > before, 20_000, "the failure");
+    const failed = channelPosts().at(-1);
+    expect(String(failed?.json?.content)).toMatch(
+      /Mastodon is rate-limiting this account.*still pending.*Press Retry/s,
+    );
+    expect(JSON.stringify(failed?.json?.components)).toContain(`"custom_id":"post:${post.postId}:retry"`);
+    expect(mastodon.statuses).toHaveLength(0);
+
+    click({ messageId: post.messageId, customId: `post:${post.postId}:retry` });
+    await waitFor(() => channelPosts().length > before + 1, 20_000, "the published message");
+    const published = channelPosts().at(-1);
+    expect(mastodon.statuses).toHaveLength(1);
+    const status = mastodon.statuses[0];
+    expect(String(published?.json?.content)).toContain(
+      `✅ Published to Mastodon (approved by alice): ${mastodon.url}/@team/${status?.id}`,
+    );
+    expect(mastodon.media.at(-1)?.description).toBe("A red frisbee in flight over a green lawn");
+    expect(status?.mediaIds).toEqual([mastodon.media.at(-1)?.id]);
+
+    // Published: another Approve is refused and nothing is posted again.
+    expect(
+      await ephemeral(click({ messageId: post.messageId, customId: `post:${post.postId}:approve-1` })),
+    ).toMatch(/already approved/);
+    expect(mastodon.statuses).toHaveLength(1);
+  });
+
+  it("every message sent carries allowed_mentions with no parse", () => {
+    for (const r of stand.requests)
+      if (r.json && "content" in r.json)
+        expect(r.json.allowed_mentions, `${r.method} ${r.path}`).toEqual(
+          expect.objectContaining({ parse: [] }),
+        );
+  });
+});
