@@ -11,11 +11,13 @@ import type { CommandName, RequestInput } from "../../queue/jobs.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
 import { parseMessage } from "../commands.js";
+import { createPostClicks } from "../post-clicks.js";
 import { LiveReply } from "../live-reply.js";
 import { progressText } from "../progress-text.js";
 import { postToSlack } from "./deliver.js";
 import { imageFiles, type SlackFile, storeFiles } from "./files.js";
 import { toMrkdwn } from "./format.js";
+import { createSlackPostActions } from "./post-actions.js";
 import { SLACK_CHUNK, slackSurface, stopBlocks } from "./live.js";
 import { type BotIdentity, threadContext } from "./thread.js";
 
@@ -87,6 +89,14 @@ export async function startSlack(o: SlackOptions) {
     return true;
   }
   const redis = workerConnection(o.redisUrl);
+  // A post's buttons: refine, approve (post-actions.ts).
+  const postActions = createSlackPostActions({
+    client,
+    config,
+    blobs: producer.blobs,
+    clicks: createPostClicks({ platform: "slack", producer, config, redis }),
+  });
+  postActions.register(app);
 
   /**
    * Posts the "working on it" placeholder with its Stop button and keeps it for streaming. Slack
@@ -479,7 +489,10 @@ export async function startSlack(o: SlackOptions) {
     platform: "slack",
     adapter: {
       post: async (d) => {
-        const posted = await postToSlack(client, producer.blobs, d, lives.get(d.requestId)?.live);
+        const live = lives.get(d.requestId)?.live;
+        const posted = postActions.owns(d)
+          ? await postActions.deliver(d, live)
+          : await postToSlack(client, producer.blobs, d, live);
         lives.delete(d.requestId);
         return posted;
       },

@@ -1,0 +1,308 @@
+import { createHmac } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSlack } from "../../../src/bots/slack/index.js";
+import { createEngine } from "../../../src/engine/engine.js";
+import type { Engine } from "../../../src/engine/types.js";
+import { startEngineWorker } from "../../../src/engine/worker.js";
+import { colourPhoto } from "../../helpers/images.js";
+import { postModel } from "../../helpers/post-model.js";
+import { testConfig, waitFor } from "../../helpers/queue.js";
+import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { fakeMastodon } from "../../integration/publish/fake-services.js";
+import { type ApiCall, type StandIn, startSlackStandIn } from "./stand-in.js";
+
+/**
+ * A post's Block Kit actions through the real Bolt app: /post makes the post, each click is a
+ * signed block_actions payload, a job on the queue, and a chat.update of the same message (or,
+ * for Approve, the final message in its thread). The model is scripted.
+ */
+const TOKEN = "xoxb-test-token-123";
+const SECRET = "slack-signing-secret-456";
+const MASTODON_TOKEN = "mastodon-token-for-tests";
+const APPROVER = "U_APPROVER";
+
+let api: StandIn;
+let slack: Awaited<ReturnType<typeof startSlack>>;
+let engine: Engine;
+let worker: ReturnType<typeof startEngineWorker>;
+let mastodon: Awaited<ReturnType<typeof fakeMastodon>>;
+let base: string;
+const model = postModel();
+const prefix = uniquePrefix("slack-post");
+const redis = newRedis();
+let counter = 0;
+
+async function send(form: Record<string, string>) {
+  const body = new URLSearchParams(form).toString();
+  const ts = Math.floor(Date.now() / 1000);
+  const sig = `v0=${createHmac("sha256", SECRET).update(`v0:${ts}:${body}`).digest("hex")}`;
+  const res = await fetch(`${base}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(ts),
+      "x-slack-signature": sig,
+    },
+    body,
+  });
+  expect(res.status).toBe(200);
+}
+
+type Block = { type: string; text?: { text: string }; elements?: { action_id?: string; text?: string }[] };
+
+const updatesOf = (channel: string, ts: string) =>
+  api
+    .called("chat.update")
+    .filter((c) => c.args.channel === channel && c.args.ts === ts && Array.isArray(c.args.blocks));
+/** The captions a post message shows, from its section blocks. */
+const captions = (call: ApiCall | undefined) =>
+  ((call?.args.blocks ?? []) as Block[])
+    .filter((b) => b.type === "section" && /^\*\d\.\*/.test(b.text?.text ?? ""))
+    .map((b) => b.text?.text ?? "");
+
+/** /post in a new channel; resolves with the post id and the message's channel and ts. */
+async function slashPost(platform: string) {
+  counter++;
+  const channel = `CP${counter}`;
+  const trigger = `trig-post-${counter}`;
+  api.history.set(channel, [
+    {
+      user: "U1",
+      ts: String(Date.now() / 1000 - 5),
+      files: [
+        {
+          id: "FRED",
+          name: "red.png",
+          mimetype: "image/png",
+          filetype: "png",
+          url_private: `${api.url}/files/FRED`,
+        },
+      ],
+    },
+  ]);
+  await send({
+    command: "/post",
+    text: `${platform} variants 2`,
+    user_id: "U1",
+    user_name: "alice",
+    channel_id: channel,
+    team_id: "T1",
+    trigger_id: trigger,
+    response_url: `${api.url}/respond`,
+  });
+  const postId = `slack:cmd:${trigger}`;
+  const withButtons = () =>
+    api
+      .called("chat.update")
+      .find(
+        (c) =>
+          c.args.channel === channel &&
+          JSON.stringify(c.args.blocks ?? []).includes(`post:${postId}:approve-1`),
+      );
+  await waitFor(() => Boolean(withButtons()), 30_000, "the post with its buttons");
+  return { postId, channel, ts: String(withButtons()?.args.ts), first: withButtons() };
+}
+
+function click(o: {
+  postId: string;
+  channel: string;
+  ts: string;
+  action: string;
+  value?: string;
+  user?: string;
+}) {
+  counter++;
+  const user = o.user ?? "U1";
+  const action = o.value
+    ? {
+        type: "static_select",
+        action_id: `post:${o.postId}:${o.action}`,
+        block_id: "b",
+        action_ts: `${counter}.1`,
+        selected_option: { value: o.value, text: { type: "plain_text", text: o.value } },
+      }
+    : { type: "button", action_id: `post:${o.postId}:${o.action}`, block_id: "b", action_ts: `${counter}.1` };
+  return send({
+    payload: JSON.stringify({
+      type: "block_actions",
+      team: { id: "T1", domain: "t" },
+      user: { id: user, username: user === "U1" ? "alice" : user.toLowerCase(), team_id: "T1" },
+      api_app_id: "A1",
+      token: "legacy",
+      container: { type: "message", message_ts: o.ts, channel_id: o.channel, is_ephemeral: false },
+      trigger_id: `trig-click-${counter}`,
+      channel: { id: o.channel, name: "team" },
+      message: { type: "message", ts: o.ts, text: "post" },
+      actions: [action],
+    }),
+  });
+}
+
+/** Clicks and waits for the next edit of the post message. */
+async function refine(post: { postId: string; channel: string; ts: string }, action: string, value?: string) {
+  const before = updatesOf(post.channel, post.ts).length;
+  await click({ ...post, action, ...(value ? { value } : {}) });
+  await waitFor(() => updatesOf(post.channel, post.ts).length > before, 30_000, `the edit after ${action}`);
+  return updatesOf(post.channel, post.ts).at(-1);
+}
+
+const ephemerals = (channel: string) =>
+  api.called("chat.postEphemeral").filter((c) => c.args.channel === channel);
+const threadPosts = (channel: string, thread: string) =>
+  api.called("chat.postMessage").filter((c) => c.args.channel === channel && c.args.thread_ts === thread);
+
+beforeAll(async () => {
+  api = await startSlackStandIn(TOKEN);
+  api.files.set("FRED", await colourPhoto("red"));
+  mastodon = await fakeMastodon({ token: MASTODON_TOKEN });
+  const config = testConfig({
+    redis: { prefix },
+    slack: { apiUrl: api.apiUrl, fileOrigins: [api.url], approvers: [APPROVER] },
+    publish: { mastodon: { instanceUrl: mastodon.url } },
+  });
+  engine = await createEngine({ config, secrets: {}, model });
+  worker = startEngineWorker({
+    redisUrl: redisUrl(),
+    prefix,
+    config,
+    engine,
+    secrets: { mastodonAccessToken: MASTODON_TOKEN },
+  });
+  slack = await startSlack({
+    config,
+    secrets: { slackBotToken: TOKEN, slackSigningSecret: SECRET },
+    redisUrl: redisUrl(),
+    port: 0,
+  });
+  base = `http://127.0.0.1:${slack.port}`;
+}, 60_000);
+
+afterAll(async () => {
+  await slack?.close();
+  await worker?.close(500);
+  await engine?.close();
+  await api?.close();
+  await mastodon?.close();
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+describe("a post's Block Kit actions on Slack", () => {
+  it("regenerate, shorter, tone, platform and translate each chat.update the same message, with no second look at the photo", async () => {
+    const post = await slashPost("instagram");
+    const vision = model.visionCalls;
+    const first = captions(post.first);
+    expect(first).toHaveLength(2);
+
+    const regenerated = captions(await refine(post, "regenerate"));
+    expect(regenerated).toHaveLength(2);
+    expect(regenerated).not.toEqual(first);
+
+    const shorter = captions(await refine(post, "shorter"));
+    expect(shorter.join("").length).toBeLessThan(regenerated.join("").length);
+
+    const witty = await refine(post, "tone", "witty");
+    expect(JSON.stringify(witty?.args.blocks)).toContain("Tone: witty");
+
+    const onX = await refine(post, "platform", "x");
+    expect(String(onX?.args.text)).toMatch(/^X post, 2 captions \(limit 280\)/);
+    // The image prepared again for X goes into the post's thread.
+    await waitFor(
+      () => api.called("files.getUploadURLExternal").some((c) => c.args.filename === "post-x.jpg"),
+      10_000,
+      "the X image",
+    );
+
+    const german = captions(await refine(post, "translate", "de"));
+    for (const c of german) expect(c).toMatch(/^\*\d\.\* \[German\] /);
+
+    expect(model.visionCalls).toBe(vision);
+  });
+
+  it("Approve by someone not allowed is refused; the requester's approval posts the final message in the thread", async () => {
+    const post = await slashPost("instagram");
+    await click({ ...post, action: "approve-1", user: "U2" });
+    await waitFor(() => ephemerals(post.channel).length > 0, 10_000, "the refusal");
+    expect(ephemerals(post.channel)[0]?.args).toMatchObject({
+      user: "U2",
+      text: "Only the person who asked for this post, or an approver, can approve it.",
+    });
+
+    await click({ ...post, action: "approve-2" });
+    await waitFor(
+      () => threadPosts(post.channel, post.ts).some((c) => /Ready to post/.test(String(c.args.text))),
+      20_000,
+      "the final message",
+    );
+    const final = threadPosts(post.channel, post.ts).find((c) => /Ready to post/.test(String(c.args.text)));
+    expect(String(final?.args.text)).toMatch(/^✅ Ready to post \(approved by alice\)/);
+    expect(String(final?.args.text)).toContain("Alt text: A red frisbee in flight over a green lawn");
+    await waitFor(
+      () =>
+        api
+          .called("files.completeUploadExternal")
+          .some((c) => c.args.channel_id === post.channel && c.args.thread_ts === post.ts),
+      10_000,
+      "the prepared image in the thread",
+    );
+
+    await click({ ...post, action: "regenerate" });
+    await waitFor(() => ephemerals(post.channel).length > 1, 10_000, "the frozen answer");
+    expect(String(ephemerals(post.channel)[1]?.args.text)).toMatch(/approved by alice; run \/post again/);
+  });
+
+  it("a user listed as an approver may approve someone else's post", async () => {
+    const post = await slashPost("instagram");
+    await click({ ...post, action: "approve-1", user: APPROVER });
+    await waitFor(
+      () => threadPosts(post.channel, post.ts).some((c) => /Ready to post/.test(String(c.args.text))),
+      20_000,
+      "the final message",
+    );
+    expect(ephemerals(post.channel)).toHaveLength(0);
+  });
+
+  it("a click after the post expired gets a clear ephemeral message", async () => {
+    await click({ postId: "slack:cmd:gone", channel: "CGONE", ts: "1.1", action: "shorter" });
+    await waitFor(() => ephemerals("CGONE").length > 0, 10_000, "the expiry message");
+    expect(ephemerals("CGONE")[0]?.args.text).toBe("This post has expired; run /post again.");
+  });
+
+  it("with a Mastodon account, Approve publishes once and links the live post", async () => {
+    const post = await slashPost("mastodon");
+    await click({ ...post, action: "approve-1" });
+    await waitFor(
+      () => threadPosts(post.channel, post.ts).some((c) => /Published to Mastodon/.test(String(c.args.text))),
+      20_000,
+      "the link",
+    );
+    expect(mastodon.statuses).toHaveLength(1);
+    const text = String(
+      threadPosts(post.channel, post.ts).find((c) => /Published/.test(String(c.args.text)))?.args.text,
+    );
+    expect(text).toContain(`${mastodon.url}/@team/${mastodon.statuses[0]?.id}`);
+    expect(mastodon.media.at(-1)?.description).toBe("A red frisbee in flight over a green lawn");
+  });
+
+  it("a failed publish (401) leaves the approval pending with a Retry button", async () => {
+    const post = await slashPost("mastodon");
+    mastodon.hooks.failNext("POST /api/v2/media", {
+      status: 401,
+      body: { error: "The access token is invalid" },
+    });
+    await click({ ...post, action: "approve-1" });
+    const failed = () =>
+      threadPosts(post.channel, post.ts).find((c) => /refused our credentials/.test(String(c.args.text)));
+    await waitFor(() => Boolean(failed()), 20_000, "the failure");
+    expect(String(failed()?.args.text)).toMatch(/Check MASTODON_ACCESS_TOKEN.*Press Retry/s);
+    expect(JSON.stringify(failed()?.args.blocks)).toContain(`post:${post.postId}:retry`);
+    const before = mastodon.statuses.length;
+    await click({ ...post, action: "retry" });
+    await waitFor(
+      () => threadPosts(post.channel, post.ts).some((c) => /Published to Mastodon/.test(String(c.args.text))),
+      20_000,
+      "the retry",
+    );
+    expect(mastodon.statuses).toHaveLength(before + 1);
+  });
+});
