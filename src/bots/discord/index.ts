@@ -11,6 +11,8 @@ import {
   MessageFlags,
   Partials,
   PermissionFlagsBits,
+  REST,
+  RateLimitError,
   Routes,
 } from "discord.js";
 import type { Config } from "../../config/schema.js";
@@ -31,6 +33,7 @@ import { deliveryText } from "../render.js";
 import { splitMessage } from "../text.js";
 import { slashCommands } from "./commands.js";
 import { createDiscordPostButtons } from "./post-buttons.js";
+import { acknowledge, sendFittingFiles, tokenGone } from "./refusals.js";
 
 export interface DiscordOptions {
   config: Config;
@@ -99,8 +102,23 @@ export async function startDiscord(o: DiscordOptions) {
   // Interaction tokens stay in this process's memory: never in job data.
   const interactions = new Map<
     string,
-    { token: string; appId: string; until: number; lastEdit: number; user: string; editing?: boolean }
+    {
+      token: string;
+      appId: string;
+      until: number;
+      lastEdit: number;
+      user: string;
+      editing?: Promise<void> | undefined;
+    }
   >();
+  // Partial edits go through their own REST queue that refuses rather than waits on a rate limit:
+  // a dropped partial costs nothing, one held behind a 429 would only delay the final answer.
+  const partialRest = new REST({
+    version: "10",
+    rejectOnRateLimit: () => true,
+    retries: 0,
+    ...(config.discord.apiBase ? { api: config.discord.apiBase } : {}),
+  });
   const redis = workerConnection(o.redisUrl);
   const cdn = config.discord.cdnOrigins.map((u) => new URL(u).origin);
   // A post's buttons: refine, approve (post-buttons.ts).
@@ -131,6 +149,14 @@ export async function startDiscord(o: DiscordOptions) {
     return producer.submit({ ...input, platform: "discord", createdAt: Date.now() });
   }
 
+  /** A plain channel message: where answers go when an interaction token cannot be used. */
+  async function sendToChannel(channelId: string, content: string) {
+    const channel = await client.channels.fetch(channelId);
+    if (!channel?.isTextBased() || !("send" in channel))
+      throw new Error(`cannot post to channel ${channelId}`);
+    return channel.send({ content, allowedMentions: NO_MENTIONS });
+  }
+
   function failure(err: unknown): string {
     const errorId = newErrorId();
     if (!(isCodedError(err) && err.userFacing)) logger().error({ err, errorId }, "discord request failed");
@@ -138,8 +164,14 @@ export async function startDiscord(o: DiscordOptions) {
   }
 
   async function onInteraction(i: ChatInputCommandInteraction) {
-    // Acknowledge within Discord's 3 s before anything slow.
-    await i.deferReply();
+    // Acknowledge within Discord's 3 s before anything slow. Too late, the token is dead and the
+    // answer goes to the channel; acknowledged elsewhere, that process answers it.
+    const ack = await acknowledge(() => i.deferReply());
+    if (ack === "taken") return;
+    const say = (content: string) =>
+      ack === "ok"
+        ? i.editReply({ content, allowedMentions: NO_MENTIONS })
+        : sendToChannel(i.channelId, content);
     try {
       if (!allowed(i.guildId, i.channelId, memberRoles(i.member)))
         throw new CodedError(ErrorCode.NotAllowed, "I'm not enabled in this channel.");
@@ -152,12 +184,11 @@ export async function startDiscord(o: DiscordOptions) {
         const on = i.options.getString("mode", true) === "on";
         if (on) await autocaption.add(i.channelId);
         else await autocaption.remove(i.channelId);
-        await i.editReply({
-          content: on
+        await say(
+          on
             ? "Auto-captions are on: every image posted here gets a caption and alt-text suggestion."
             : "Auto-captions are off for this channel.",
-          allowedMentions: NO_MENTIONS,
-        });
+        );
         return;
       }
       const attachment = i.options.getAttachment("image");
@@ -171,13 +202,14 @@ export async function startDiscord(o: DiscordOptions) {
       if (variants) args.variants = variants;
       const text = i.options.getString("question") ?? i.options.getString("prompt") ?? "";
       const requestId = `discord:${i.id}`;
-      interactions.set(requestId, {
-        token: i.token,
-        appId: i.applicationId,
-        until: Date.now() + TOKEN_LIFETIME_MS,
-        lastEdit: Date.now(),
-        user: i.user.id,
-      });
+      if (ack === "ok")
+        interactions.set(requestId, {
+          token: i.token,
+          appId: i.applicationId,
+          until: Date.now() + TOKEN_LIFETIME_MS,
+          lastEdit: Date.now(),
+          user: i.user.id,
+        });
       const result = await submit({
         requestId,
         priority: "interactive",
@@ -190,13 +222,10 @@ export async function startDiscord(o: DiscordOptions) {
         reply: { channel: i.channelId },
         ...(i.locale ? { locale: i.locale } : {}),
       });
-      if (!result.duplicate)
-        await i.editReply({
-          content: result.position > 1 ? `You're #${result.position} in line…` : "Working on it…",
-          allowedMentions: NO_MENTIONS,
-        });
+      if (!result.duplicate && ack === "ok")
+        await say(result.position > 1 ? `You're #${result.position} in line…` : "Working on it…");
     } catch (err) {
-      await i.editReply({ content: failure(err), allowedMentions: NO_MENTIONS }).catch(() => undefined);
+      await say(failure(err)).catch(() => undefined);
     }
   }
 
@@ -294,28 +323,42 @@ export async function startDiscord(o: DiscordOptions) {
     const interaction = interactions.get(d.requestId);
     interactions.delete(d.requestId);
     const [first = "", ...more] = chunks;
+    await interaction?.editing; // a partial edit landing after the answer would hide it
     if (interaction && interaction.until > Date.now()) {
-      // The deferred reply becomes the answer.
-      const body = {
-        content: first,
-        components: [], // the Stop button goes once the answer is complete
-        allowed_mentions: { parse: [] },
-        attachments: files.map((f, id) => ({ id, filename: f.name, description: f.description })),
-      };
-      const msg = (await client.rest.patch(Routes.webhookMessage(interaction.appId, interaction.token), {
-        body,
-        files: files.map((f) => ({ name: f.name, data: f.attachment })),
-        auth: false,
-      })) as { id: string };
-      ids.push(msg.id);
-      for (const content of more) {
-        const m = (await client.rest.post(Routes.webhook(interaction.appId, interaction.token), {
+      const followUp = async (content: string) =>
+        (await client.rest.post(Routes.webhook(interaction.appId, interaction.token), {
           body: { content, allowed_mentions: { parse: [] } },
           auth: false,
         })) as { id: string };
-        ids.push(m.id);
+      try {
+        // The deferred reply becomes the answer.
+        const sent = await sendFittingFiles(
+          (withFiles) =>
+            client.rest.patch(Routes.webhookMessage(interaction.appId, interaction.token), {
+              body: {
+                content: first,
+                components: [], // the Stop button goes once the answer is complete
+                allowed_mentions: { parse: [] },
+                attachments: withFiles
+                  ? files.map((f, id) => ({ id, filename: f.name, description: f.description }))
+                  : [],
+              },
+              files: withFiles ? files.map((f) => ({ name: f.name, data: f.attachment })) : [],
+              auth: false,
+            }) as Promise<{ id: string }>,
+          followUp,
+        );
+        ids.push(...sent.map((m) => m.id));
+        for (const content of more) ids.push((await followUp(content)).id);
+        return { postedAt: Date.now(), messageIds: ids };
+      } catch (err) {
+        // A token Discord no longer knows: the answer goes to the channel, unless part of it is out.
+        if (ids.length || !tokenGone(err)) throw err;
+        logger().warn(
+          { requestId: d.requestId },
+          "interaction token no longer valid; answering in the channel",
+        );
       }
-      return { postedAt: Date.now(), messageIds: ids };
     }
     const channel = await client.channels.fetch(d.reply.channel ?? d.scope.channelId);
     if (!channel?.isTextBased() || !("send" in channel))
@@ -333,13 +376,17 @@ export async function startDiscord(o: DiscordOptions) {
         n === 0 && d.reply.message && target === channel
           ? { reply: { messageReference: d.reply.message, failIfNotExists: false } }
           : {};
-      const m = await target.send({
-        content,
-        allowedMentions: NO_MENTIONS,
-        ...reply,
-        ...(n === chunks.length - 1 && files.length ? { files } : {}),
-      });
-      ids.push(m.id);
+      const sent = await sendFittingFiles<{ id: string }>(
+        (withFiles) =>
+          target.send({
+            content,
+            allowedMentions: NO_MENTIONS,
+            ...reply,
+            ...(withFiles && n === chunks.length - 1 && files.length ? { files } : {}),
+          }),
+        (note) => target.send({ content: note, allowedMentions: NO_MENTIONS }),
+      );
+      ids.push(...sent.map((m) => m.id));
     }
     return { postedAt: Date.now(), messageIds: ids };
   }
@@ -349,14 +396,17 @@ export async function startDiscord(o: DiscordOptions) {
     const pending = interactions.get(requestId);
     const mayManage = i.memberPermissions?.has(PermissionFlagsBits.ManageMessages) === true;
     if (!pending || (pending.user !== i.user.id && !mayManage)) {
-      await i.reply({
-        content: pending ? "Only the person who asked can stop this." : "That answer is already finished.",
-        flags: MessageFlags.Ephemeral,
-        allowedMentions: NO_MENTIONS,
-      });
+      await acknowledge(() =>
+        i.reply({
+          content: pending ? "Only the person who asked can stop this." : "That answer is already finished.",
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: NO_MENTIONS,
+        }),
+      );
       return;
     }
-    await i.deferUpdate();
+    // A click acknowledged late still stops the answer; one taken by another process is its to do.
+    if ((await acknowledge(() => i.deferUpdate())) === "taken") return;
     await cancelRequest({ redisUrl: o.redisUrl, prefix, redis }, requestId);
   }
 
@@ -390,8 +440,7 @@ export async function startDiscord(o: DiscordOptions) {
     // it behind a 429): intermediate text is dropped, each edit carries everything so far.
     if (!i || !text || i.editing || Date.now() - i.lastEdit < 1000 || i.until < Date.now()) return;
     i.lastEdit = Date.now();
-    i.editing = true;
-    void client.rest
+    i.editing = partialRest
       .patch(Routes.webhookMessage(i.appId, i.token), {
         body: {
           content: text,
@@ -400,9 +449,17 @@ export async function startDiscord(o: DiscordOptions) {
         },
         auth: false,
       })
-      .catch(() => undefined)
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          // Rate limited: this partial is dropped and the next waits out the bucket's reset.
+          if (err instanceof RateLimitError) i.lastEdit = Date.now() + err.retryAfter;
+          // A dead token: the final answer goes to the channel instead.
+          else if (tokenGone(err)) i.until = 0;
+        },
+      )
       .finally(() => {
-        i.editing = false;
+        i.editing = undefined;
       });
   });
 
@@ -424,6 +481,8 @@ export async function startDiscord(o: DiscordOptions) {
       return body.length;
     },
     async close() {
+      partialRest.clearHashSweeper();
+      partialRest.clearHandlerSweeper();
       await progress.close();
       redis.disconnect();
       await delivery.close();

@@ -1,11 +1,25 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
+import {
+  alreadyAcknowledged,
+  contentTooLong,
+  type DiscordLimits,
+  defaultLimits,
+  type Refusal,
+  rateLimiter,
+  tooLarge,
+  unknownInteraction,
+  unknownWebhook,
+} from "./stand-in-limits.js";
 
 /**
  * A local Discord stand-in: REST under /api/v10, a gateway WebSocket (HELLO, IDENTIFY → READY,
  * GUILD_CREATE, heartbeats), interaction callbacks and webhooks, message creation with file
- * uploads, and a CDN. Every REST request is recorded with its parsed body and files.
+ * uploads, and a CDN. Every REST request is recorded with its parsed body, files and the status
+ * it got. It refuses what Discord refuses (see stand-in-limits.ts): late or repeated interaction
+ * callbacks, webhooks of unacknowledged interactions, content over 2,000 characters, uploads over
+ * 10 MiB, and requests past a route's bucket, with X-RateLimit-* headers on every answer.
  */
 export const BOT_ID = "100000000000000001";
 export const APP_ID = "100000000000000002";
@@ -19,6 +33,8 @@ export interface Recorded {
   json?: Record<string, unknown>;
   files: { field: string; name: string; bytes: Buffer }[];
   auth: string | undefined;
+  /** The status the stand-in answered with. */
+  status?: number;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -36,7 +52,12 @@ const user = (id: string, name: string, bot = false) => ({
   bot,
 });
 
-export async function startDiscordStandIn(channels: string[]) {
+export async function startDiscordStandIn(channels: string[], options: Partial<DiscordLimits> = {}) {
+  /** Mutable, so one test can tighten a limit for its own requests. */
+  const limits = defaultLimits(options);
+  const buckets = rateLimiter(() => limits);
+  /** Interactions dispatched through the gateway, by id: when, and whether acknowledged. */
+  const interactions = new Map<string, { at: number; token: string; acked?: boolean; expired?: boolean }>();
   const requests: Recorded[] = [];
   const cdn = new Map<string, Buffer>();
   const messages = new Map<string, Record<string, unknown>>();
@@ -49,8 +70,11 @@ export async function startDiscordStandIn(channels: string[]) {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     const raw = await readBody(req);
-    const reply = (status: number, body?: unknown) => {
+    let record: Recorded | undefined;
+    const reply = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+      if (record) record.status = status;
       res.statusCode = status;
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
       if (body === undefined) return res.end();
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify(body));
@@ -62,8 +86,9 @@ export async function startDiscordStandIn(channels: string[]) {
       return res.end(bytes);
     }
     if (!url.pathname.startsWith("/api/v10/")) return reply(404);
-    const path = url.pathname.slice("/api/v10".length);
-    const record: Recorded = {
+    // discord.js writes @original as %40original in some routes; Discord reads both.
+    const path = decodeURIComponent(url.pathname.slice("/api/v10".length));
+    record = {
       method: req.method ?? "GET",
       path,
       query: url.search,
@@ -86,6 +111,16 @@ export async function startDiscordStandIn(channels: string[]) {
     } else if (raw.length && type.includes("json"))
       record.json = JSON.parse(raw.toString()) as Record<string, unknown>;
     requests.push(record);
+    const refused = refusal(record);
+    if (refused) return reply(refused.status, refused.body, refused.headers);
+    let limitHeaders: Record<string, string> = {};
+    if (/^\/(channels|webhooks)\//.test(path)) {
+      const taken = buckets.take(record.method, path);
+      if (taken.refusal) return reply(taken.refusal.status, taken.refusal.body, taken.refusal.headers);
+      limitHeaders = taken.headers;
+    }
+    for (const [k, v] of Object.entries(limitHeaders)) res.setHeader(k, v);
+    const { files, json } = record;
 
     const message = (channelId: string) => {
       const id = nextId();
@@ -94,14 +129,14 @@ export async function startDiscordStandIn(channels: string[]) {
         channel_id: channelId,
         guild_id: GUILD_ID,
         author: user(BOT_ID, "llava-bot", true),
-        content: record.json?.content ?? "",
+        content: json?.content ?? "",
         timestamp: new Date().toISOString(),
         edited_timestamp: null as string | null,
         tts: false,
         mention_everyone: false,
         mentions: [],
         mention_roles: [],
-        attachments: record.files.map((f, n) => ({
+        attachments: files.map((f, n) => ({
           id: String(n),
           filename: f.name,
           size: f.bytes.length,
@@ -117,14 +152,20 @@ export async function startDiscordStandIn(channels: string[]) {
       return m;
     };
 
+    let m: RegExpExecArray | null;
     if (path === "/gateway/bot")
       return reply(200, {
         url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/gateway`,
         shards: 1,
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
       });
-    if (/^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return reply(204);
-    let m = /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.exec(path);
+    m = /^\/interactions\/(\d+)\/[^/]+\/callback$/.exec(path);
+    if (m) {
+      const known = interactions.get(m[1] ?? "");
+      if (known) known.acked = true;
+      return reply(204);
+    }
+    m = /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.exec(path);
     if (m) return reply(200, message(channels[0] ?? "0"));
     m = /^\/webhooks\/\d+\/[^/]+$/.exec(path);
     if (m) return reply(200, message(channels[0] ?? "0"));
@@ -138,7 +179,7 @@ export async function startDiscordStandIn(channels: string[]) {
     if (m && req.method === "PATCH") {
       const found = messages.get(m[2] ?? "");
       if (!found) return reply(404, { message: "Unknown Message", code: 10008 });
-      if (typeof record.json?.content === "string") found.content = record.json.content;
+      if (typeof json?.content === "string") found.content = json.content;
       found.edited_timestamp = new Date().toISOString();
       return reply(200, found);
     }
@@ -156,13 +197,41 @@ export async function startDiscordStandIn(channels: string[]) {
         permission_overwrites: [],
       });
     if (/^\/applications\/\d+\/(guilds\/\d+\/)?commands$/.test(path))
-      return reply(200, (record.json as unknown as unknown[]) ?? []);
+      return reply(200, (json as unknown as unknown[]) ?? []);
     return reply(404, { message: "Unknown route", code: 0 });
   });
 
+  /** Discord's refusals that depend on the request itself, before any rate limit is counted. */
+  function refusal(r: Recorded): Refusal | undefined {
+    const callback = /^\/interactions\/(\d+)\/[^/]+\/callback$/.exec(r.path);
+    const known = callback ? interactions.get(callback[1] ?? "") : undefined;
+    if (known?.acked) return alreadyAcknowledged();
+    if (known && Date.now() - known.at > limits.interactionWindowMs) {
+      known.expired = true;
+      return unknownInteraction();
+    }
+    // An interaction's token only becomes a webhook once the interaction was acknowledged.
+    const hook = /^\/webhooks\/\d+\/([^/]+)/.exec(r.path);
+    const owner = hook ? [...interactions.values()].find((i) => i.token === hook[1]) : undefined;
+    if (owner && !owner.acked) return unknownWebhook();
+    const uploaded = r.files.reduce((n, f) => n + f.bytes.length, 0);
+    if (uploaded > limits.maxUploadBytes) return tooLarge();
+    return contentTooLong(r.json, limits.maxContent);
+  }
+
   const wss = new WebSocketServer({ server, path: "/gateway" });
   const send = (ws: WebSocket, payload: unknown) => ws.send(JSON.stringify(payload));
-  function dispatch(t: string, d: unknown) {
+  /**
+   * Sends a gateway event. An interaction's 3 s starts now, or `lateByMs` earlier (a slow
+   * gateway or a busy bot): the callback is then already late.
+   */
+  function dispatch(t: string, d: unknown, o: { lateByMs?: number } = {}) {
+    if (t === "INTERACTION_CREATE") {
+      const i = d as { id: string; token: string };
+      // A replayed event keeps the first one's clock and acknowledgement.
+      if (!interactions.has(i.id))
+        interactions.set(i.id, { at: Date.now() - (o.lateByMs ?? 0), token: i.token });
+    }
     seq++;
     for (const ws of sockets) send(ws, { op: 0, t, s: seq, d });
   }
@@ -253,6 +322,7 @@ export async function startDiscordStandIn(channels: string[]) {
   return {
     base,
     api: `${base}/api`,
+    limits,
     requests,
     cdn,
     identified,

@@ -1,0 +1,227 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startDiscord } from "../../../src/bots/discord/index.js";
+import { UPLOAD_TOO_LARGE } from "../../../src/bots/discord/refusals.js";
+import { createEngine } from "../../../src/engine/engine.js";
+import type { ModelPort } from "../../../src/engine/model/port.js";
+import type { Engine } from "../../../src/engine/types.js";
+import { startEngineWorker } from "../../../src/engine/worker.js";
+import { colourPhoto, fixture } from "../../helpers/images.js";
+import { testConfig, waitFor } from "../../helpers/queue.js";
+import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { pacedModel, tinyOrHostile } from "../../helpers/scripted-model.js";
+import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
+import { APP_ID, GUILD_ID, startDiscordStandIn } from "./stand-in.js";
+import { defaultLimits } from "./stand-in-limits.js";
+
+/**
+ * The Discord adapter against a stand-in that refuses what Discord refuses: each refusal is met
+ * with one clear outcome for the user, no crash and nothing posted twice.
+ */
+const CH = { late: "410000000000000001", twice: "410000000000000002", long: "410000000000000003" };
+let stand: Awaited<ReturnType<typeof startDiscordStandIn>>;
+let discord: Awaited<ReturnType<typeof startDiscord>>;
+let engine: Engine;
+let worker: ReturnType<typeof startEngineWorker>;
+const prefix = uniquePrefix("discord-refusals");
+const redis = newRedis();
+let setOverride: (port: ModelPort | undefined) => void = () => {};
+
+const human = {
+  id: "510000000000000001",
+  username: "carol",
+  discriminator: "0",
+  global_name: "carol",
+  avatar: null,
+  bot: false,
+};
+
+function slash(
+  o: { id: string; channel: string; name: string; options: unknown[]; attachments?: Record<string, unknown> },
+  dispatch: { lateByMs?: number } = {},
+) {
+  stand.dispatch(
+    "INTERACTION_CREATE",
+    {
+      id: o.id,
+      application_id: APP_ID,
+      type: 2,
+      token: `token-${o.id}`,
+      version: 1,
+      guild_id: GUILD_ID,
+      channel_id: o.channel,
+      channel: { id: o.channel, type: 0, guild_id: GUILD_ID, name: "chan" },
+      member: {
+        user: human,
+        roles: [],
+        permissions: "2248473465835073",
+        joined_at: new Date().toISOString(),
+        deaf: false,
+        mute: false,
+        flags: 0,
+      },
+      app_permissions: "2248473465835073",
+      locale: "en-US",
+      entitlements: [],
+      authorizing_integration_owners: {},
+      context: 0,
+      data: {
+        id: "610000000000000001",
+        name: o.name,
+        type: 1,
+        options: o.options,
+        ...(o.attachments ? { resolved: { attachments: o.attachments } } : {}),
+      },
+    },
+    dispatch,
+  );
+}
+
+async function describeImage(id: string, channel: string, dispatch: { lateByMs?: number } = {}) {
+  const att = stand.attachment(`7100000000000000${id.slice(-2)}`, "red.png", await colourPhoto("red"));
+  slash(
+    {
+      id,
+      channel,
+      name: "describe",
+      options: [{ name: "image", type: 11, value: att.id }],
+      attachments: { [att.id]: att },
+    },
+    dispatch,
+  );
+}
+
+const callbacks = (id: string) => stand.requests.filter((r) => r.path.startsWith(`/interactions/${id}/`));
+const webhook = (id: string) =>
+  stand.requests.filter((r) => r.path.startsWith(`/webhooks/${APP_ID}/token-${id}`));
+const edits = (id: string) =>
+  stand.requests.filter(
+    (r) => r.method === "PATCH" && r.path === `/webhooks/${APP_ID}/token-${id}/messages/@original`,
+  );
+const sentTo = (channel: string) =>
+  stand.requests.filter((r) => r.method === "POST" && r.path === `/channels/${channel}/messages`);
+const content = (r: { json?: Record<string, unknown> }) => String(r.json?.content ?? "");
+
+beforeAll(async () => {
+  stand = await startDiscordStandIn(Object.values(CH));
+  const config = testConfig({
+    redis: { prefix },
+    model: { id: await tinyModelDir() },
+    discord: { apiBase: stand.api, cdnOrigins: [stand.base] },
+  });
+  const switchable = tinyOrHostile(await tinyModelPort(), "");
+  setOverride = switchable.setOverride;
+  engine = await createEngine({ config, secrets: {}, model: switchable.model });
+  worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
+  discord = await startDiscord({ config, secrets: { discordToken: "Bot.test.token" }, redisUrl: redisUrl() });
+}, 60_000);
+
+afterEach(() => {
+  setOverride(undefined);
+  Object.assign(stand.limits, defaultLimits());
+});
+
+afterAll(async () => {
+  await discord?.close();
+  await worker?.close(500);
+  await engine?.close();
+  await stand?.close();
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+describe("Discord refusals, through the real discord.js client", () => {
+  it("an interaction acknowledged after 3 s (10062) is answered once in the channel instead", async () => {
+    await describeImage("920000000000000001", CH.late, { lateByMs: 3500 });
+    await waitFor(() => sentTo(CH.late).length > 0, 20_000, "the answer in the channel");
+    expect(callbacks("920000000000000001").map((r) => r.status)).toEqual([404]);
+    expect(sentTo(CH.late).map(content)).toEqual(["red"]);
+    // The dead token was never used for an edit or a follow-up.
+    expect(webhook("920000000000000001")).toHaveLength(0);
+  });
+
+  it("an interaction acknowledged twice (40060) is answered once, by whoever acknowledged it", async () => {
+    await describeImage("920000000000000002", CH.twice);
+    await describeImage("920000000000000002", CH.twice); // the same event again (a replay, a second process)
+    await waitFor(() => edits("920000000000000002").some((r) => content(r) === "red"), 20_000, "the answer");
+    expect(
+      callbacks("920000000000000002")
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([204, 400]);
+    expect(edits("920000000000000002").filter((r) => content(r) === "Working on it…")).toHaveLength(1);
+    expect(edits("920000000000000002").filter((r) => content(r) === "red")).toHaveLength(1);
+    expect(sentTo(CH.twice)).toHaveLength(0);
+  });
+
+  it("an answer past 2,000 characters is never refused (50035): it streams and continues in follow-ups", async () => {
+    const words = Array.from({ length: 600 }, (_, i) => `word${String(i).padStart(4, "0")}`);
+    setOverride(pacedModel(words, 5));
+    await describeImage("920000000000000003", CH.long);
+    const id = "920000000000000003";
+    await waitFor(
+      () => webhook(id).some((r) => r.method === "POST" && content(r).endsWith("word0599")),
+      30_000,
+      "the last follow-up",
+    );
+    expect(webhook(id).filter((r) => r.status === 400)).toHaveLength(0);
+    for (const r of webhook(id)) expect([...content(r)].length).toBeLessThanOrEqual(2000);
+    const final = edits(id)
+      .filter((r) => !content(r).endsWith("▌"))
+      .at(-1);
+    const followUps = webhook(id).filter((r) => r.method === "POST");
+    const shown = [final, ...followUps].map((r) => content(r ?? {})).join(" ");
+    expect(shown.split(/\s+/)).toEqual(words);
+  });
+
+  it("an upload over the server's limit (413, 40005) sends the words and says the image is too large", async () => {
+    stand.limits.maxUploadBytes = 1024;
+    const id = "920000000000000004";
+    const att = stand.attachment("710000000000000004", "frisbee.jpg", fixture("frisbee.jpg"), "image/jpeg");
+    slash({
+      id,
+      channel: CH.long,
+      name: "edit",
+      options: [
+        { name: "image", type: 11, value: att.id },
+        { name: "aspect", type: 3, value: "1:1" },
+      ],
+      attachments: { [att.id]: att },
+    });
+    await waitFor(
+      () => webhook(id).some((r) => r.method === "POST" && content(r) === UPLOAD_TOO_LARGE),
+      30_000,
+      "the note",
+    );
+    const refused = webhook(id).filter((r) => r.status === 413);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.files).toHaveLength(1);
+    const answer = edits(id).filter((r) => r.status === 200 && content(r) === content(refused[0] ?? {}));
+    expect(answer).toHaveLength(1);
+    expect(answer[0]?.files).toHaveLength(0);
+    expect(webhook(id).filter((r) => content(r) === UPLOAD_TOO_LARGE)).toHaveLength(1);
+  });
+
+  it("a 429 during streaming drops intermediate edits and still delivers the final answer once", async () => {
+    // One edit per interaction token per 3 s: "Working on it…" spends the first window, so the
+    // first partial edit meets a 429 from the stand-in.
+    stand.limits.bucket = { limit: 1, windowMs: 3000 };
+    const words = Array.from({ length: 60 }, (_, i) => `r${i + 1}`);
+    setOverride(pacedModel(words, 100));
+    const id = "920000000000000005";
+    await describeImage(id, CH.long);
+    const final = words.join(" ");
+    await waitFor(
+      () => edits(id).some((r) => r.status === 200 && content(r) === final),
+      30_000,
+      "the final edit",
+    );
+    const all = edits(id);
+    expect(all.some((r) => r.status === 429)).toBe(true);
+    expect(all.filter((r) => r.status === 200 && content(r) === final)).toHaveLength(1);
+    // Dropped, not retried: no partial text was sent twice, and none landed after the answer.
+    const partials = all.filter((r) => content(r).endsWith("▌")).map(content);
+    expect(new Set(partials).size).toBe(partials.length);
+    expect(content(all.filter((r) => r.status === 200).at(-1) ?? {})).toBe(final);
+    expect(sentTo(CH.long)).toHaveLength(0);
+  });
+});
