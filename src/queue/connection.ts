@@ -32,6 +32,8 @@ export interface ConnectionTuning {
    * connections that never block (no BZPOPMIN, XREAD BLOCK or SUBSCRIBE on them).
    */
   autoPipelining?: boolean;
+  /** A BullMQ Queue that only adds jobs: it never blocks, whatever its role (see bullConnection). */
+  addsOnly?: boolean;
 }
 
 /**
@@ -151,8 +153,9 @@ export function bullConnection(
 ): BullConnection {
   const target = parseRedisUrl(url);
   const maxRetriesPerRequest = role === "worker" ? null : 1;
-  // Only for a Queue used to add jobs: never for a Worker or QueueEvents, which block.
-  const autoPipelining = tuning.autoPipelining === true && role === "queue";
+  // Only for a Queue used to add jobs: never for a Worker or QueueEvents, which block. An engine's
+  // delivery queue has the worker role (it waits out outages) but only adds, so it may pipeline.
+  const autoPipelining = tuning.autoPipelining === true && (role === "queue" || tuning.addsOnly === true);
   if (target.mode === "cluster") {
     const cluster = new Cluster(
       target.nodes,

@@ -82,17 +82,21 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): {
         await connection.del(key); // nothing was posted: let the retry try again
         throw err;
       }
-      // Mark it posted and free the user's in-flight slot in one round trip (a pipeline: the two
-      // need no transaction; the slot also lapses by itself).
-      const results = await connection
-        .pipeline()
-        .set(key, "done", "EX", DONE_TTL_S)
-        .zrem(inflightKey(options.prefix, delivery.platform, delivery.user.id), delivery.requestId)
-        .exec();
-      const failed = results?.find(([err]) => err)?.[0];
-      // Posted already: failing the job now would post it again once the lease lapses.
-      if (failed)
-        logger().warn({ err: failed, requestId: delivery.requestId }, "could not mark delivery done");
+      // Mark it posted and free the user's in-flight slot (one script), without waiting for the
+      // reply: the script is queued on this connection before the job completes, so they leave in the
+      // same write burst, and the job's completion need not wait a round trip for them. A failed
+      // mark is only logged, as before: the answer is out, and failing the job now would post it
+      // again once the lease lapses (the lease then still keeps a quick retry out).
+      void scripts
+        .llavaDone(
+          key,
+          inflightKey(options.prefix, delivery.platform, delivery.user.id),
+          DONE_TTL_S,
+          delivery.requestId,
+        )
+        .catch((err: unknown) =>
+          logger().warn({ err, requestId: delivery.requestId }, "could not mark delivery done"),
+        );
       return { ...receipt, duplicate: false };
     },
     {

@@ -1,0 +1,174 @@
+/**
+ * The two paths bench:queue compares, on one Redis: a bare BullMQ add → process loop, and
+ * llava-bot's submit → engine → delivery with a no-op model, so what is measured is the queue path.
+ */
+import { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import type { Engine } from "../src/engine/types.js";
+import { startEngineWorker } from "../src/engine/worker.js";
+import { bullConnection } from "../src/queue/connection.js";
+import { startDeliveryWorker } from "../src/queue/delivery-worker.js";
+import type { DeliveryJob } from "../src/queue/jobs.js";
+import { createProducer } from "../src/queue/producer.js";
+import { testConfig } from "../test/helpers/queue.js";
+
+export const N = Number(process.env.BENCH_JOBS ?? 2000);
+export const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** Latency is measured one job at a time, so it shows the path's cost rather than queueing in a burst. */
+export const SEQUENTIAL = 200;
+
+const noopEngine: Engine = {
+  model: {
+    id: "noop",
+    load: async () => {},
+    generate: async () => ({ text: "ok", promptTokens: 0, completionTokens: 0, finishReason: "stop" }),
+    dispose: async () => {},
+  },
+  run: async () => ({ text: "ok", images: [] }),
+  close: async () => {},
+};
+
+export type Run = { seconds: number; latencies: number[]; cpu: { node: number; redis: number } };
+
+/** CPU time of this process (producer, engines, delivery workers) and of Redis while a burst runs. */
+async function cpuMeter(url: string): Promise<{ stop(jobs: number): Promise<Run["cpu"]> }> {
+  const info = new Redis(url);
+  const redisCpu = async () => {
+    const text = await info.info("cpu").catch(() => "");
+    const field = (k: string) => Number(new RegExp(`${k}:([0-9.]+)`).exec(text)?.[1] ?? Number.NaN);
+    return field("used_cpu_user") + field("used_cpu_sys");
+  };
+  const r0 = await redisCpu();
+  const c0 = process.cpuUsage();
+  return {
+    async stop(jobs) {
+      const c = process.cpuUsage(c0);
+      const r1 = await redisCpu();
+      info.disconnect();
+      return { node: (c.user + c.system) / jobs, redis: ((r1 - r0) * 1e6) / jobs };
+    },
+  };
+}
+
+/**
+ * A bare BullMQ loop: add → process. With hops = 2, the first worker adds the job to a second
+ * queue, as our engine does with deliveries, which shows what two queue hops cost by themselves.
+ */
+export async function bare(url: string, n = N, oneByOne = false, hops = 1): Promise<Run> {
+  const prefix = `bench-bare-${Date.now()}`;
+  const queues = Array.from(
+    { length: hops },
+    (_, k) => new Queue(`bare${k}`, { connection: bullConnection(url, "queue"), prefix }),
+  );
+  const sent = new Map<string, number>();
+  const resolvers = new Map<string, () => void>();
+  const latencies: number[] = [];
+  let done = 0;
+  let finish: () => void = () => {};
+  const all = new Promise<void>((r) => {
+    finish = r;
+  });
+  const workers = queues.map(
+    (_, k) =>
+      new Worker(
+        `bare${k}`,
+        async (job) => {
+          const next = queues[k + 1];
+          if (next) {
+            await next.add("job", job.data, { jobId: job.id ?? "", removeOnComplete: true });
+            return "ok";
+          }
+          latencies.push(performance.now() - (sent.get(job.id ?? "") ?? 0));
+          if (++done === n) finish();
+          resolvers.get(job.id ?? "")?.();
+          return "ok";
+        },
+        { connection: bullConnection(url, "worker"), prefix, concurrency: CONCURRENCY },
+      ),
+  );
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const first = queues[0] as Queue;
+  const meter = await cpuMeter(url);
+  const t0 = performance.now();
+  const one = async (i: number) => {
+    const id = `j${i}`;
+    const processed = new Promise<void>((r) => resolvers.set(id, r));
+    sent.set(id, performance.now());
+    await first.add("job", { i }, { jobId: id, removeOnComplete: true });
+    return processed;
+  };
+  if (oneByOne) for (let i = 0; i < n; i++) await one(i);
+  else await Promise.all(Array.from({ length: n }, (_, i) => one(i)));
+  await all;
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = await meter.stop(n);
+  for (const w of workers) await w.close();
+  for (const q of queues) {
+    await q.obliterate({ force: true });
+    await q.close();
+  }
+  return { seconds, latencies, cpu };
+}
+
+export async function ours(url: string, n = N, oneByOne = false): Promise<Run> {
+  const prefix = `bench-ours-${Date.now()}`;
+  const config = testConfig({
+    engine: { concurrency: CONCURRENCY },
+    limits: { perScopeRate: 1_000_000, perUserInFlight: 1_000_000 },
+  });
+  const producer = createProducer({ redisUrl: url, prefix, config });
+  const sent = new Map<string, number>();
+  const resolvers = new Map<string, () => void>();
+  const latencies: number[] = [];
+  let finish: () => void = () => {};
+  const all = new Promise<void>((r) => {
+    finish = r;
+  });
+  const adapter = {
+    async post(d: DeliveryJob) {
+      latencies.push(performance.now() - (sent.get(d.requestId) ?? 0));
+      if (latencies.length === n) finish();
+      resolvers.get(d.requestId)?.();
+      return { postedAt: Date.now(), messageIds: [] };
+    },
+  };
+  const engine = startEngineWorker({ redisUrl: url, prefix, config, engine: noopEngine });
+  const delivery = startDeliveryWorker({
+    redisUrl: url,
+    prefix,
+    platform: "cli",
+    adapter,
+    concurrency: CONCURRENCY,
+  });
+  await Promise.all([engine.worker.waitUntilReady(), delivery.worker.waitUntilReady()]);
+  const meter = await cpuMeter(url);
+  const t0 = performance.now();
+  const one = async (i: number) => {
+    const requestId = `cli:bench-${i}`;
+    const delivered = new Promise<void>((r) => resolvers.set(requestId, r));
+    sent.set(requestId, performance.now());
+    await producer.submit({
+      requestId,
+      platform: "cli",
+      priority: "interactive",
+      command: "describe",
+      user: { id: `u${i}` },
+      scope: { id: "bench", channelId: "c" },
+      createdAt: Date.now(),
+    });
+    return delivered;
+  };
+  if (oneByOne) for (let i = 0; i < n; i++) await one(i);
+  else await Promise.all(Array.from({ length: n }, (_, i) => one(i)));
+  await all;
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = await meter.stop(n);
+  await engine.close(0);
+  await delivery.close();
+  await producer.close();
+  const redis = new Redis(url);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+  return { seconds, latencies, cpu };
+}
