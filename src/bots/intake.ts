@@ -4,6 +4,7 @@ import { loadImage } from "../images/load.js";
 import type { BlobRef } from "../queue/jobs.js";
 import type { Producer } from "../queue/producer.js";
 import { download } from "./download.js";
+import { intakeGate } from "./gate.js";
 
 export interface RemoteFile {
   url: string;
@@ -26,24 +27,33 @@ export async function intakeImages(
     );
   const refs: BlobRef[] = [];
   for (const f of files) {
-    const bytes = await download(f.url, {
-      allowedOrigins: o.allowedOrigins,
-      maxBytes: limits.maxImageBytes,
-      ...(o.headers ? { headers: o.headers } : {}),
-    });
-    const img = await loadImage(bytes, {
+    refs.push(await intakeOne(f, o));
+  }
+  return refs;
+}
+
+async function intakeOne(
+  f: RemoteFile,
+  o: { config: Config; producer: Producer; allowedOrigins: string[]; headers?: Record<string, string> },
+): Promise<BlobRef> {
+  const { limits } = o.config;
+  const bytes = await download(f.url, {
+    allowedOrigins: o.allowedOrigins,
+    maxBytes: limits.maxImageBytes,
+    ...(o.headers ? { headers: o.headers } : {}),
+  });
+  // Only the decoding is gated: it is the CPU work; a slow download must not hold others up.
+  const img = await intakeGate.run(() =>
+    loadImage(bytes, {
       maxBytes: limits.maxImageBytes,
       maxPixels: limits.maxImagePixels,
       maxEdge: 4096,
-    });
-    refs.push(
-      await o.producer.blobs.put(img.bytes, {
-        mime: img.mime,
-        width: img.width,
-        height: img.height,
-        ...(f.name ? { name: f.name.slice(0, 200) } : {}),
-      }),
-    );
-  }
-  return refs;
+    }),
+  );
+  return o.producer.blobs.put(img.bytes, {
+    mime: img.mime,
+    width: img.width,
+    height: img.height,
+    ...(f.name ? { name: f.name.slice(0, 200) } : {}),
+  });
 }

@@ -1,0 +1,229 @@
+/**
+ * npm run bench:ack — how fast the real adapters acknowledge platform events under load.
+ *
+ * Discord: 50 slash commands with an image, dispatched at once through the stand-in's gateway to
+ * the real discord.js client; the ack is the interaction callback (deferReply) reaching the
+ * stand-in. Slack: 50 signed app_mention events with a file, posted at once to the real Bolt app
+ * in HTTP mode; the ack is Bolt's HTTP response to the event. Both adapters then download, check
+ * and store each image and submit it, all concurrently, which is the load the acks must not wait
+ * behind. "queued" is when the adapter told the user (edited reply / 👀 reaction), for contrast.
+ * Goal: ack p99 under 100 ms (Discord and Slack allow 3 s).
+ */
+import { createHmac } from "node:crypto";
+import { startDiscord } from "../src/bots/discord/index.js";
+import { startSlack } from "../src/bots/slack/index.js";
+import { APP_ID, GUILD_ID, startDiscordStandIn } from "../test/e2e/discord/stand-in.js";
+import { startSlackStandIn } from "../test/e2e/slack/stand-in.js";
+import { colourPhoto } from "../test/helpers/images.js";
+import { testConfig } from "../test/helpers/queue.js";
+import { benchRedis, percentile, table } from "./redis.js";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CHANNEL = "400000000000000001";
+const SLACK_TOKEN = "xoxb-bench";
+const SLACK_SECRET = "bench-signing-secret";
+
+/** Limits out of the way: the bench measures acks, not refusals. */
+const limits = { perUserInFlight: 100_000, perScopeRate: 1_000_000 };
+
+type Sample = { ack: number; queued: number };
+
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("bench:ack timed out waiting for the adapter");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function discordRounds(redisUrl: string, photo: Buffer): Promise<Sample[]> {
+  const stand = await startDiscordStandIn([CHANNEL]);
+  const config = testConfig({
+    redis: { prefix: `bench-ack-d-${Date.now()}` },
+    limits,
+    discord: { apiBase: stand.api, cdnOrigins: [stand.base] },
+  });
+  const discord = await startDiscord({ config, secrets: { discordToken: "Bot.bench" }, redisUrl });
+  const samples: Sample[] = [];
+  try {
+    for (let round = 0; round <= ROUNDS; round++) {
+      const sent = new Map<string, number>();
+      for (let k = 0; k < EVENTS; k++) {
+        const id = stand.nextId();
+        const att = stand.attachment(stand.nextId(), "photo.png", photo);
+        const user = stand.user(`5${String(k).padStart(17, "0")}`, `user${k}`);
+        sent.set(id, Date.now());
+        stand.dispatch("INTERACTION_CREATE", {
+          id,
+          application_id: APP_ID,
+          type: 2,
+          token: `token-${id}`,
+          version: 1,
+          guild_id: GUILD_ID,
+          channel_id: CHANNEL,
+          channel: { id: CHANNEL, type: 0, guild_id: GUILD_ID, name: "chan" },
+          member: {
+            user,
+            roles: [],
+            permissions: "2248473465835073",
+            joined_at: new Date().toISOString(),
+            deaf: false,
+            mute: false,
+            flags: 0,
+          },
+          app_permissions: "2248473465835073",
+          locale: "en-US",
+          entitlements: [],
+          authorizing_integration_owners: {},
+          context: 0,
+          data: {
+            id: "600000000000000001",
+            name: "describe",
+            type: 1,
+            options: [{ name: "image", type: 11, value: att.id }],
+            resolved: { attachments: { [att.id]: att } },
+          },
+        });
+      }
+      const acked = (id: string) => stand.requests.find((r) => r.path.startsWith(`/interactions/${id}/`));
+      const queued = (id: string) =>
+        stand.requests.find(
+          (r) =>
+            r.method === "PATCH" &&
+            r.path.includes(`/token-${id}/messages/`) &&
+            /in line|Working on it/.test(String(r.json?.content)),
+        );
+      await until(() => [...sent.keys()].every((id) => acked(id) && queued(id)), 60_000);
+      // Round 0 warms up connections, scripts and the JIT; it is not counted.
+      if (round > 0)
+        for (const [id, at] of sent)
+          samples.push({ ack: (acked(id)?.at ?? 0) - at, queued: (queued(id)?.at ?? 0) - at });
+    }
+  } finally {
+    await discord.close();
+    await stand.close();
+  }
+  return samples;
+}
+
+async function slackRounds(redisUrl: string, photo: Buffer): Promise<Sample[]> {
+  const api = await startSlackStandIn(SLACK_TOKEN);
+  const config = testConfig({
+    redis: { prefix: `bench-ack-s-${Date.now()}` },
+    limits,
+    slack: { apiUrl: api.apiUrl, fileOrigins: [api.url] },
+  });
+  const slack = await startSlack({
+    config,
+    secrets: { slackBotToken: SLACK_TOKEN, slackSigningSecret: SLACK_SECRET },
+    redisUrl,
+    port: 0,
+  });
+  const endpoint = `http://127.0.0.1:${slack.port}/slack/events`;
+  const samples: Sample[] = [];
+  let n = 0;
+  const post = async (k: number): Promise<{ ts: string; sentAt: number; ack: number }> => {
+    const id = `F${++n}`;
+    api.files.set(id, photo);
+    const ts = `1700000000.${String(n).padStart(6, "0")}`;
+    const body = JSON.stringify({
+      type: "event_callback",
+      team_id: "T1",
+      api_app_id: "A1",
+      event_id: `Ev${n}`,
+      event_time: 1,
+      event: {
+        type: "app_mention",
+        user: `U${k}`,
+        text: "<@UBOT> describe this",
+        ts,
+        channel: "C1",
+        files: [
+          {
+            id,
+            name: "photo.png",
+            mimetype: "image/png",
+            filetype: "png",
+            url_private: `${api.url}/files/${id}`,
+          },
+        ],
+      },
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const sig = `v0=${createHmac("sha256", SLACK_SECRET).update(`v0:${now}:${body}`).digest("hex")}`;
+    const sentAt = Date.now();
+    const res = await fetch(endpoint, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-slack-request-timestamp": String(now),
+        "x-slack-signature": sig,
+      },
+      body,
+    });
+    const ack = Date.now() - sentAt;
+    if (res.status !== 200) throw new Error(`Slack event answered ${res.status}`);
+    return { ts, sentAt, ack };
+  };
+  try {
+    for (let round = 0; round <= ROUNDS; round++) {
+      const events = await Promise.all(Array.from({ length: EVENTS }, (_, k) => post(k)));
+      const reacted = (ts: string) =>
+        api.called("reactions.add").find((c) => c.args.timestamp === ts && c.args.name === "eyes");
+      await until(() => events.every((e) => reacted(e.ts)), 60_000);
+      if (round > 0)
+        for (const e of events) samples.push({ ack: e.ack, queued: (reacted(e.ts)?.at ?? 0) - e.sentAt });
+    }
+  } finally {
+    await slack.close();
+    await api.close();
+  }
+  return samples;
+}
+
+const redis = await benchRedis();
+try {
+  const photo = await colourPhoto(
+    "blue",
+    Number(process.env.BENCH_W ?? 640),
+    Number(process.env.BENCH_H ?? 480),
+  );
+  const discord = await discordRounds(redis.url, photo);
+  const slack = await slackRounds(redis.url, photo);
+  const row = (name: string, s: Sample[]) => {
+    const acks = s.map((x) => x.ack);
+    const queued = s.map((x) => x.queued);
+    const ms = (v: number) => v.toFixed(0);
+    return [
+      name,
+      ms(percentile(acks, 50)),
+      ms(percentile(acks, 99)),
+      ms(Math.max(...acks)),
+      ms(percentile(queued, 50)),
+      ms(percentile(queued, 99)),
+      percentile(acks, 99) < 100 ? "met" : "MISSED",
+    ];
+  };
+  console.log(
+    `bench:ack — ${EVENTS} concurrent events with a 640×480 image per round, ${ROUNDS} rounds after a warm-up (${EVENTS * ROUNDS} samples per adapter); Redis ${redis.url}\n`,
+  );
+  console.log(
+    table([
+      [
+        "adapter",
+        "ack p50 ms",
+        "ack p99 ms",
+        "ack max ms",
+        "queued p50 ms",
+        "queued p99 ms",
+        "goal p99 < 100 ms",
+      ],
+      row("Discord interaction → deferReply callback", discord),
+      row("Slack event → HTTP 200 (Bolt)", slack),
+    ]),
+  );
+} finally {
+  await redis.stop();
+}
+process.exit(0);
