@@ -5,6 +5,7 @@ import { workerConnection } from "../../queue/connection.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
+import { createPostClicks } from "../post-clicks.js";
 import { createWebAdapter } from "./adapter.js";
 import { startWebServer } from "./server.js";
 
@@ -32,6 +33,7 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
     producer,
     adapter,
     stop: (requestId) => cancelRequest({ redisUrl: o.redisUrl, prefix, redis }, requestId),
+    clicks: createPostClicks({ platform: "web", producer, config: o.config, redis }),
     host: o.config.web.host,
     port: o.config.web.port,
     ...(o.secrets.webPassword ? { password: o.secrets.webPassword } : {}),

@@ -12,12 +12,15 @@ import { BLOB_KEY } from "../../queue/blobs.js";
 import type { BlobRef } from "../../queue/jobs.js";
 import type { Producer } from "../../queue/producer.js";
 import { parseMessage } from "../commands.js";
+import type { PostClicks } from "../post-clicks.js";
 import type { WebAdapter } from "./adapter.js";
+import { registerPostActions } from "./post-actions.js";
 
 const PUBLIC = new URL("./public/", import.meta.url);
 const STATIC: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
+  "/post-card.js": { file: "post-card.js", type: "text/javascript; charset=utf-8" },
   "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
 };
 const SESSION = /^[a-zA-Z0-9-]{8,64}$/;
@@ -31,6 +34,8 @@ export interface WebServerOptions {
   port: number;
   /** Stops a request (removes it from the queue, or aborts its generation). */
   stop?: (requestId: string) => Promise<unknown>;
+  /** A post's buttons (refine, approve); without it the page shows none. */
+  clicks?: PostClicks;
 }
 
 function authorised(header: string | undefined, password: string): boolean {
@@ -100,6 +105,8 @@ export async function startWebServer(o: WebServerOptions) {
       return fail(reply, err);
     }
   });
+
+  if (o.clicks) registerPostActions(app, { config, clicks: o.clicks, adapter });
 
   app.post("/api/requests", async (req, reply) => {
     try {

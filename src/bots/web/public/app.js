@@ -67,31 +67,11 @@ function render(turn, d) {
     return;
   }
   if (d.post) {
-    turn.body.append(
-      el("div", {
-        class: "answer",
-        text: `${d.post.variants.length} caption${d.post.variants.length > 1 ? "s" : ""} for ${d.post.platform} (limit ${d.post.limit}):`,
-      }),
-    );
-    const list = el("ol", { class: "variants" });
-    for (const v of d.post.variants) {
-      list.append(
-        el("li", {}, [
-          el("p", { text: v.text }, [el("small", { text: `${v.chars} / ${d.post.limit}` })]),
-          copyButton(v.text),
-        ]),
-      );
-    }
-    turn.body.append(list);
-    turn.body.append(
-      el("div", { class: "answer" }, [
-        el("strong", { text: "Alt text: " }),
-        document.createTextNode(d.post.altText),
-        " ",
-        copyButton(d.post.altText),
-      ]),
-    );
-  } else if (d.text) {
+    // The card draws its image too, and redraws in place when a button refines it (post-card.js).
+    turn.body.append(postCard(d));
+    return;
+  }
+  if (d.text) {
     turn.body.append(el("div", { class: "answer", text: d.text }));
   }
   if (d.images?.length) {
@@ -111,6 +91,9 @@ function render(turn, d) {
 
 const events = new EventSource(`/api/events?session=${encodeURIComponent(session)}`);
 function apply(e) {
+  // A post's refinements and approvals belong to its card, not to a turn of their own.
+  if (e.type === "delivery" && onPostDelivery(e.delivery)) return;
+  if (/^web:post:/.test(e.requestId || e.delivery?.requestId || "")) return;
   const id = e.requestId || e.delivery?.requestId;
   const turn = turns.get(id);
   if (!turn) {
