@@ -1,4 +1,5 @@
 import { CodedError, ErrorCode } from "../errors.js";
+import { logger } from "../log.js";
 
 export interface DownloadOptions {
   /** Exact origins (scheme://host[:port]) files may come from, e.g. https://files.slack.com. */
@@ -64,6 +65,20 @@ export async function download(url: string, o: DownloadOptions): Promise<Buffer>
         status: res.status,
         url: origin,
       });
+    // Slack's file host answers a download without a usable token (none sent, or one lacking
+    // files:read) with its HTML sign-in page and status 200, not an error status.
+    if (/^\s*text\/html/i.test(res.headers.get("content-type") ?? "")) {
+      await res.body.cancel().catch(() => undefined);
+      logger().warn(
+        { url: origin },
+        "file host sent a web page instead of the file (for Slack: does the bot token have files:read?)",
+      );
+      throw new CodedError(
+        ErrorCode.UnsupportedFormat,
+        "That file came back as a sign-in web page, not an image I can read. I may be missing permission to read files here; please tell whoever runs me.",
+        { status: res.status, url: origin },
+      );
+    }
     const declared = Number(res.headers.get("content-length") ?? "0");
     const mb = `${Math.round(o.maxBytes / 1048576)} MB`;
     if (declared > o.maxBytes) {

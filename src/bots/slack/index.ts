@@ -18,6 +18,7 @@ import { postToSlack } from "./deliver.js";
 import { imageFiles, type SlackFile, storeFiles } from "./files.js";
 import { toMrkdwn } from "./format.js";
 import { createSlackPostActions } from "./post-actions.js";
+import { channelRefusal, partialEditsClient, slackError } from "./refusals.js";
 import { SLACK_CHUNK, slackSurface, stopBlocks } from "./live.js";
 import { type BotIdentity, threadContext } from "./thread.js";
 
@@ -73,6 +74,7 @@ export async function startSlack(o: SlackOptions) {
     ignoreSelf: true,
   });
   const client: WebClient = app.client;
+  const partialClient = partialEditsClient(token, clientOptions);
   // Answers being written, by request id: the placeholder drawn in place and who may stop it.
   const lives = new Map<string, { live: LiveReply; user: string }>();
   // chat.update is Tier 3 (about 50 a minute per workspace): a budget per workspace, and a pause
@@ -120,18 +122,18 @@ export async function startSlack(o: SlackOptions) {
       link_names: false,
     });
     const ts = res.ts as string;
-    const surface = slackSurface(client, {
-      channel: r.channel,
-      requestId: r.requestId,
-      thread: r.thread ?? ts,
-    });
+    const surface = slackSurface(
+      client,
+      { channel: r.channel, requestId: r.requestId, thread: r.thread ?? ts },
+      partialClient,
+    );
     const live = new LiveReply(surface, ts, {
       limit: SLACK_CHUNK,
       minIntervalMs: 1000,
       mayEdit: () => mayEdit(r.team),
       onError: (err) => {
-        const e = err as { data?: { error?: string }; retryAfter?: number };
-        if (e?.data?.error === "ratelimited" || e?.retryAfter) {
+        const e = err as { retryAfter?: number };
+        if (slackError(err) === "ratelimited" || e?.retryAfter) {
           const b = budgets.get(r.team);
           if (b) b.pausedUntil = Date.now() + (e.retryAfter ?? 30) * 1000;
         }
@@ -161,19 +163,37 @@ export async function startSlack(o: SlackOptions) {
     });
   }
 
-  /** A user-facing failure told once per event, even when Slack retries it. */
+  /**
+   * A user-facing failure told once per event, even when Slack retries it. A channel Slack will
+   * not let the bot use can only be answered through the command's response_url (when there is
+   * one); otherwise the log says why and nothing more is tried.
+   */
   async function fail(
     key: string,
     err: unknown,
-    where: { channel: string; thread?: string; user?: string; ephemeral?: boolean },
+    where: {
+      channel: string;
+      thread?: string;
+      user?: string;
+      ephemeral?: boolean;
+      respond?: (text: string) => Promise<unknown>;
+    },
   ) {
     if (!(await producer.once(`slack:fail:${key}`))) return;
+    const refused = channelRefusal(err, where.channel);
+    if (refused) return void (await where.respond?.(`⚠️ ${refused}`).catch(() => undefined));
     const errorId = newErrorId();
     if (!(isCodedError(err) && err.userFacing)) logger().error({ err, errorId }, "slack request failed");
     const text = `⚠️ ${userMessage(err, errorId)}`;
-    if (where.ephemeral && where.user)
-      await client.chat.postEphemeral({ channel: where.channel, user: where.user, text: toMrkdwn(text) });
-    else await tell(where.channel, where.thread, text);
+    try {
+      if (where.ephemeral && where.user)
+        await client.chat.postEphemeral({ channel: where.channel, user: where.user, text: toMrkdwn(text) });
+      else await tell(where.channel, where.thread, text);
+    } catch (told) {
+      const instead = channelRefusal(told, where.channel);
+      if (!instead) throw told;
+      await where.respond?.(`⚠️ ${instead}`).catch(() => undefined);
+    }
   }
 
   async function submit(input: Omit<RequestInput, "platform" | "createdAt">) {
@@ -376,9 +396,14 @@ export async function startSlack(o: SlackOptions) {
   }
 
   for (const name of SLASH) {
-    app.command(`/${name}`, async ({ command, ack }) => {
+    app.command(`/${name}`, async ({ command, ack, respond }) => {
       await ack(); // within Slack's 3 s, before any download or queueing
-      const where = { channel: command.channel_id, user: command.user_id, ephemeral: true };
+      const where = {
+        channel: command.channel_id,
+        user: command.user_id,
+        ephemeral: true,
+        respond: (text: string) => respond({ response_type: "ephemeral", text }),
+      };
       try {
         if (name === "generate" && (config.imagegen.backend === "none" || !config.imagegen.url))
           throw new CodedError(ErrorCode.BackendMissing, "Image generation is not set up on this bot.");
@@ -432,7 +457,7 @@ export async function startSlack(o: SlackOptions) {
     ["describe_image", "describe", "Describe image"],
     ["make_post", "post", "Make a post"],
   ] as const) {
-    app.shortcut(callback, async ({ shortcut, ack }) => {
+    app.shortcut(callback, async ({ shortcut, ack, respond }) => {
       await ack();
       const s = shortcut as unknown as {
         trigger_id: string;
@@ -458,7 +483,12 @@ export async function startSlack(o: SlackOptions) {
           label,
         });
       } catch (err) {
-        await fail(`sc:${s.trigger_id}`, err, { channel: s.channel.id, user: s.user.id, ephemeral: true });
+        await fail(`sc:${s.trigger_id}`, err, {
+          channel: s.channel.id,
+          user: s.user.id,
+          ephemeral: true,
+          respond: (text) => respond({ response_type: "ephemeral", text }),
+        });
       }
     });
   }
@@ -490,11 +520,19 @@ export async function startSlack(o: SlackOptions) {
     adapter: {
       post: async (d) => {
         const live = lives.get(d.requestId)?.live;
-        const posted = postActions.owns(d)
-          ? await postActions.deliver(d, live)
-          : await postToSlack(client, producer.blobs, d, live);
-        lives.delete(d.requestId);
-        return posted;
+        try {
+          const posted = postActions.owns(d)
+            ? await postActions.deliver(d, live)
+            : await postToSlack(client, producer.blobs, d, live);
+          lives.delete(d.requestId);
+          return posted;
+        } catch (err) {
+          // The channel went away (or the bot was removed) while the answer was written: retrying
+          // cannot help and there is nowhere to say so. channelRefusal has logged it.
+          if (!channelRefusal(err, d.reply.channel ?? d.scope.channelId)) throw err;
+          lives.delete(d.requestId);
+          return { postedAt: Date.now(), messageIds: [] };
+        }
       },
     },
   });

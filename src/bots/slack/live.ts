@@ -21,16 +21,18 @@ export function stopBlocks(text: string, requestId: string) {
 
 /**
  * A Slack answer drawn in place: edits are chat.update (blocks: [] drops the Stop button once a
- * message is final), continuations go into the thread of the first message.
+ * message is final), continuations go into the thread of the first message. Partial edits may go
+ * through `partial`, a client that gives up on `ratelimited` instead of retrying.
  */
 export function slackSurface(
   client: WebClient,
   r: { channel: string; thread?: string; requestId: string },
+  partial: WebClient = client,
 ): LiveSurface<never> {
   let thread = r.thread;
   return {
     async edit(ts, text, o) {
-      await client.chat.update({
+      await (o.live ? partial : client).chat.update({
         channel: r.channel,
         ts,
         text,

@@ -59,7 +59,8 @@ export function slackRefuser(limits: SlackLimits) {
   return (method: string, args: Record<string, unknown>, team: string): SlackRefusal | undefined => {
     const rate = limits.rates[method];
     if (rate) {
-      const key = `${team} ${method}`;
+      // A test that changes the rate starts from a fresh window.
+      const key = `${team} ${method} ${rate.limit}/${rate.windowMs}`;
       const now = Date.now();
       let w = windows.get(key);
       if (!w || now >= w.resetAt) {

@@ -13,6 +13,8 @@ export interface ApiCall {
   args: Record<string, unknown>;
   auth: string | undefined;
   at: number;
+  /** The error the stand-in refused the call with (msg_too_long, ratelimited…), if it did. */
+  refused?: string;
 }
 
 export interface SlackMessage {
@@ -119,11 +121,12 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
     }
     const method = path.slice("/api/".length);
     const args = parseArgs(req, raw);
-    const call = { method, args, auth, at: Date.now() };
+    const call: ApiCall = { method, args, auth, at: Date.now() };
     calls.push(call);
     if (auth !== `Bearer ${token}`) return json({ ok: false, error: "invalid_auth" });
     const no = refuse(method, args, "T1");
     if (no) {
+      call.refused = no.error;
       refused.push({ ...call, error: no.error });
       res.statusCode = no.status;
       for (const [k, v] of Object.entries(no.headers ?? {})) res.setHeader(k, v);

@@ -1,0 +1,225 @@
+import { createHmac } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startSlack } from "../../../src/bots/slack/index.js";
+import { createEngine } from "../../../src/engine/engine.js";
+import type { ModelPort } from "../../../src/engine/model/port.js";
+import type { Engine } from "../../../src/engine/types.js";
+import { startEngineWorker } from "../../../src/engine/worker.js";
+import { deliveredKey } from "../../../src/queue/names.js";
+import { colourPhoto } from "../../helpers/images.js";
+import { testConfig, waitFor } from "../../helpers/queue.js";
+import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { pacedModel, scriptedModel, tinyOrHostile } from "../../helpers/scripted-model.js";
+import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
+import { type StandIn, startSlackStandIn } from "./stand-in.js";
+import { defaultSlackLimits } from "./stand-in-limits.js";
+
+/**
+ * The Slack adapter against a stand-in that refuses what Slack refuses: each refusal is met with
+ * one clear outcome for the user, no crash and nothing posted twice.
+ */
+const TOKEN = "xoxb-refusals-token";
+const SECRET = "slack-refusals-secret";
+let api: StandIn;
+let slack: Awaited<ReturnType<typeof startSlack>>;
+let engine: Engine;
+let worker: ReturnType<typeof startEngineWorker>;
+let base: string;
+const prefix = uniquePrefix("slack-refusals");
+const redis = newRedis();
+let setOverride: (port: ModelPort | undefined) => void = () => {};
+
+async function send(payload: unknown, form = false) {
+  const body = form
+    ? new URLSearchParams(payload as Record<string, string>).toString()
+    : JSON.stringify(payload);
+  const ts = Math.floor(Date.now() / 1000);
+  const sig = `v0=${createHmac("sha256", SECRET).update(`v0:${ts}:${body}`).digest("hex")}`;
+  const res = await fetch(`${base}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": form ? "application/x-www-form-urlencoded" : "application/json",
+      "x-slack-request-timestamp": String(ts),
+      "x-slack-signature": sig,
+    },
+    body,
+  });
+  expect(res.status).toBe(200);
+}
+
+const file = (id: string) => ({
+  id,
+  name: `${id}.png`,
+  mimetype: "image/png",
+  filetype: "png",
+  url_private: `${api.url}/files/${id}`,
+  url_private_download: `${api.url}/files/${id}`,
+});
+
+function mention(eventId: string, channel: string, ts: string) {
+  return send({
+    type: "event_callback",
+    team_id: "T1",
+    api_app_id: "A1",
+    event_id: eventId,
+    event_time: 1,
+    event: {
+      type: "app_mention",
+      user: "U1",
+      text: "<@UBOT> tell me about it",
+      ts,
+      channel,
+      files: [file("FRED")],
+    },
+  });
+}
+
+function slash(channel: string, trigger: string) {
+  api.history.set(channel, [{ user: "U2", ts: String(Date.now() / 1000 - 5), files: [file("FRED")] }]);
+  return send(
+    {
+      command: "/describe",
+      text: "",
+      user_id: "U2",
+      channel_id: channel,
+      team_id: "T1",
+      trigger_id: trigger,
+      response_url: `${api.url}/respond/${trigger}`,
+    },
+    true,
+  );
+}
+
+/** The bot's messages in a channel as they read now, oldest first. */
+const shown = (channel: string) =>
+  [...api.posted.values()].filter((m) => m.channel === channel).sort((a, b) => Number(a.ts) - Number(b.ts));
+const callsIn = (method: string, channel: string) =>
+  api.called(method).filter((c) => c.args.channel === channel);
+const ok = (c: { refused?: string }) => c.refused === undefined;
+
+beforeAll(async () => {
+  api = await startSlackStandIn(TOKEN);
+  api.files.set("FRED", await colourPhoto("red"));
+  const config = testConfig({
+    redis: { prefix },
+    model: { id: await tinyModelDir() },
+    slack: { apiUrl: api.apiUrl, fileOrigins: [api.url] },
+  });
+  const switchable = tinyOrHostile(await tinyModelPort(), "");
+  setOverride = switchable.setOverride;
+  engine = await createEngine({ config, secrets: {}, model: switchable.model });
+  worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
+  slack = await startSlack({
+    config,
+    secrets: { slackBotToken: TOKEN, slackSigningSecret: SECRET },
+    redisUrl: redisUrl(),
+    port: 0,
+  });
+  base = `http://127.0.0.1:${slack.port}`;
+}, 60_000);
+
+afterEach(() => {
+  setOverride(undefined);
+  Object.assign(api.limits, defaultSlackLimits());
+});
+
+afterAll(async () => {
+  await slack?.close();
+  await worker?.close(500);
+  await engine?.close();
+  await api?.close();
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+describe("Slack refusals, through the real Bolt app", () => {
+  it("an answer past 40,000 characters is never refused (msg_too_long): it continues in the thread", async () => {
+    const words = Array.from({ length: 4500 }, (_, i) => `word${String(i).padStart(5, "0")}`);
+    setOverride(scriptedModel([words.join(" ")]));
+    await mention("EvLong", "CLONG", "1700000101.000100");
+    await waitFor(() => shown("CLONG").some((m) => m.text?.endsWith("word04499")), 30_000, "the last part");
+    expect(api.refused.filter((c) => c.args.channel === "CLONG")).toHaveLength(0);
+    for (const m of shown("CLONG")) expect([...(m.text ?? "")].length).toBeLessThanOrEqual(40_000);
+    expect(
+      shown("CLONG")
+        .map((m) => m.text)
+        .join(" ")
+        .split(/\s+/),
+    ).toEqual(words);
+  });
+
+  it("ratelimited during streaming drops intermediate edits and still delivers the final answer once", async () => {
+    api.limits.rates["chat.update"] = { limit: 2, windowMs: 3000 };
+    const words = Array.from({ length: 60 }, (_, i) => `r${i + 1}`);
+    setOverride(pacedModel(words, 100));
+    await mention("EvRate", "CRATE", "1700000102.000100");
+    const final = words.join(" ");
+    await waitFor(() => shown("CRATE")[0]?.text === final, 30_000, "the final answer");
+    const updates = callsIn("chat.update", "CRATE");
+    expect(updates.some((c) => c.refused === "ratelimited")).toBe(true);
+    expect(updates.filter((c) => ok(c) && c.args.text === final)).toHaveLength(1);
+    // Dropped, not retried: no partial text went out twice, and none landed after the answer.
+    const partials = updates.filter((c) => String(c.args.text).endsWith("▌")).map((c) => String(c.args.text));
+    expect(new Set(partials).size).toBe(partials.length);
+    expect(updates.filter(ok).at(-1)?.args.text).toBe(final);
+    expect(shown("CRATE")).toHaveLength(1);
+    expect(shown("CRATE")[0]?.blocks).toEqual([]);
+  });
+
+  it("a slash command where the bot is not a member (not_in_channel) is answered through response_url", async () => {
+    api.limits.notIn.add("CPUBLIC");
+    await slash("CPUBLIC", "trig-notin");
+    await waitFor(() => api.responses.some((r) => r.path === "/respond/trig-notin"), 10_000, "the response");
+    const said = api.responses.filter((r) => r.path === "/respond/trig-notin");
+    expect(said).toHaveLength(1);
+    expect(String(said[0]?.body.text)).toMatch(/not a member of this channel.*\/invite/);
+    expect(said[0]?.body.response_type).toBe("ephemeral");
+    expect(api.refused.some((c) => c.args.channel === "CPUBLIC" && c.refused === "not_in_channel")).toBe(
+      true,
+    );
+    expect(shown("CPUBLIC")).toHaveLength(0);
+  });
+
+  it("a slash command in a private channel the bot cannot see (channel_not_found) says so once", async () => {
+    api.limits.missing.add("GPRIVATE");
+    await slash("GPRIVATE", "trig-private");
+    await waitFor(
+      () => api.responses.some((r) => r.path === "/respond/trig-private"),
+      10_000,
+      "the response",
+    );
+    const said = api.responses.filter((r) => r.path === "/respond/trig-private");
+    expect(said).toHaveLength(1);
+    expect(String(said[0]?.body.text)).toMatch(/can't see this channel/);
+    expect(shown("GPRIVATE")).toHaveLength(0);
+  });
+
+  it("an answer for a channel that went away meanwhile is logged and finished, not retried", async () => {
+    setOverride(pacedModel(["one", "two", "three", "four", "five", "six", "seven", "eight"], 150));
+    await mention("EvGone", "CGONE", "1700000103.000100");
+    await waitFor(() => shown("CGONE").length > 0, 10_000, "the placeholder");
+    api.limits.missing.add("CGONE");
+    await waitFor(
+      async () => (await redis.get(deliveredKey(prefix, "slack", "slack:EvGone"))) === "done",
+      20_000,
+      "the delivery to finish",
+    );
+    const finals = callsIn("chat.update", "CGONE").filter(
+      (c) => c.args.text === "one two three four five six seven eight",
+    );
+    expect(finals.map((c) => c.refused)).toEqual(["channel_not_found"]);
+    expect(callsIn("chat.postMessage", "CGONE").filter(ok)).toHaveLength(1); // the placeholder, nothing more
+  });
+
+  it("a file that comes back as Slack's HTML sign-in page is refused as not an image, with a clear message", async () => {
+    api.limits.filesReadable = false; // a token without files:read gets the sign-in page, status 200
+    await mention("EvHtml", "CHTML", "1700000104.000100");
+    await waitFor(() => shown("CHTML").length > 0, 20_000, "the message");
+    expect(shown("CHTML").map((m) => m.text)).toEqual([
+      expect.stringMatching(/sign-in web page, not an image/),
+    ]);
+    expect(shown("CHTML")[0]?.thread_ts).toBe("1700000104.000100");
+    const hits = api.fileHits.filter((h) => h.path === "/files/FRED");
+    expect(hits.at(-1)?.auth).toBe(`Bearer ${TOKEN}`);
+  });
+});
