@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDiscord } from "../../../src/bots/discord/index.js";
-import { createEngine } from "../../../src/engine/engine.js";
-import type { Engine } from "../../../src/engine/types.js";
-import { startEngineWorker } from "../../../src/engine/worker.js";
 import { colourPhoto } from "../../helpers/images.js";
+import { startPostEngine } from "../../helpers/post-engine.js";
 import { postModel } from "../../helpers/post-model.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { fakeMastodon } from "../../integration/publish/fake-services.js";
 import { APP_ID, BOT_ID, GUILD_ID, startDiscordStandIn } from "./stand-in.js";
 
 /**
@@ -16,12 +13,10 @@ import { APP_ID, BOT_ID, GUILD_ID, startDiscordStandIn } from "./stand-in.js";
  * message under it). The model is scripted, so every caption is known to come from it.
  */
 const CH = "410000000000000001"; // first channel: the stand-in files webhook messages here
-const MASTODON_TOKEN = "mastodon-token-for-tests";
 let stand: Awaited<ReturnType<typeof startDiscordStandIn>>;
 let discord: Awaited<ReturnType<typeof startDiscord>>;
-let engine: Engine;
-let worker: ReturnType<typeof startEngineWorker>;
-let mastodon: Awaited<ReturnType<typeof fakeMastodon>>;
+let stack: Awaited<ReturnType<typeof startPostEngine>>;
+let mastodon: typeof stack.mastodon;
 const model = postModel();
 const prefix = uniquePrefix("discord-post");
 const redis = newRedis();
@@ -36,20 +31,36 @@ const person = (id: string, name: string) => ({
   avatar: null,
   bot: false,
 });
+type DiscordUser = ReturnType<typeof person>;
 const alice = person("500000000000000001", "alice");
 const bob = person("500000000000000002", "bob");
 const carol = person("500000000000000003", "carol"); // holds the approver role
 const APPROVER_ROLE = "700000000000000777";
 
-function member(user: ReturnType<typeof person>, roles: string[] = []) {
+/** What every interaction from a guild member in CH carries, slash command or click. */
+function fromMember(id: string, user: DiscordUser, roles: string[] = []) {
   return {
-    user,
-    roles,
-    permissions: "1024",
-    joined_at: new Date().toISOString(),
-    deaf: false,
-    mute: false,
-    flags: 0,
+    id,
+    application_id: APP_ID,
+    token: `token-${id}`,
+    version: 1,
+    guild_id: GUILD_ID,
+    channel_id: CH,
+    channel: { id: CH, type: 0, guild_id: GUILD_ID, name: "chan" },
+    member: {
+      user,
+      roles,
+      permissions: "1024",
+      joined_at: new Date().toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+    },
+    app_permissions: "2248473465835073",
+    locale: "en-US",
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: 0,
   };
 }
 
@@ -58,20 +69,8 @@ async function slashPost(platform: string): Promise<{ postId: string; messageId:
   const id = nextId();
   const att = stand.attachment(nextId(), "red.png", await colourPhoto("red"));
   stand.dispatch("INTERACTION_CREATE", {
-    id,
-    application_id: APP_ID,
+    ...fromMember(id, alice),
     type: 2,
-    token: `token-${id}`,
-    version: 1,
-    guild_id: GUILD_ID,
-    channel_id: CH,
-    channel: { id: CH, type: 0, guild_id: GUILD_ID, name: "chan" },
-    member: member(alice),
-    app_permissions: "2248473465835073",
-    locale: "en-US",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    context: 0,
     data: {
       id: "600000000000000001",
       name: "post",
@@ -96,26 +95,14 @@ async function slashPost(platform: string): Promise<{ postId: string; messageId:
 function click(o: {
   messageId: string;
   customId: string;
-  user?: ReturnType<typeof person>;
+  user?: DiscordUser;
   roles?: string[];
   values?: string[];
 }): string {
   const id = nextId();
   stand.dispatch("INTERACTION_CREATE", {
-    id,
-    application_id: APP_ID,
+    ...fromMember(id, o.user ?? alice, o.roles),
     type: 3,
-    token: `token-${id}`,
-    version: 1,
-    guild_id: GUILD_ID,
-    channel_id: CH,
-    channel: { id: CH, type: 0, guild_id: GUILD_ID, name: "chan" },
-    member: member(o.user ?? alice, o.roles),
-    app_permissions: "2248473465835073",
-    locale: "en-US",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    context: 0,
     message: {
       id: o.messageId,
       channel_id: CH,
@@ -175,20 +162,18 @@ async function ephemeral(id: string): Promise<string> {
 
 beforeAll(async () => {
   stand = await startDiscordStandIn([CH]);
-  mastodon = await fakeMastodon({ token: MASTODON_TOKEN });
-  const config = testConfig({
-    redis: { prefix },
-    discord: { apiBase: stand.api, cdnOrigins: [stand.base], approverRoles: [APPROVER_ROLE] },
-    publish: { mastodon: { instanceUrl: mastodon.url } },
-  });
-  engine = await createEngine({ config, secrets: {}, model });
-  worker = startEngineWorker({
-    redisUrl: redisUrl(),
+  stack = await startPostEngine({
     prefix,
-    config,
-    engine,
-    secrets: { mastodonAccessToken: MASTODON_TOKEN },
+    model,
+    config: (mastodonUrl) =>
+      testConfig({
+        redis: { prefix },
+        discord: { apiBase: stand.api, cdnOrigins: [stand.base], approverRoles: [APPROVER_ROLE] },
+        publish: { mastodon: { instanceUrl: mastodonUrl } },
+      }),
   });
+  mastodon = stack.mastodon;
+  const config = stack.config;
   discord = await startDiscord({ config, secrets: { discordToken: "Bot.test.token" }, redisUrl: redisUrl() });
   // The approver role exists in the guild, as it would on a real server.
   stand.dispatch("GUILD_ROLE_CREATE", {
@@ -214,10 +199,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await discord?.close();
-  await worker?.close(500);
-  await engine?.close();
+  await stack?.close();
   await stand?.close();
-  await mastodon?.close();
   await dropPrefix(redis, prefix);
   redis.disconnect();
 });

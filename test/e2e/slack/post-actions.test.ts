@@ -1,14 +1,11 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSlack } from "../../../src/bots/slack/index.js";
-import { createEngine } from "../../../src/engine/engine.js";
-import type { Engine } from "../../../src/engine/types.js";
-import { startEngineWorker } from "../../../src/engine/worker.js";
 import { colourPhoto } from "../../helpers/images.js";
+import { startPostEngine } from "../../helpers/post-engine.js";
 import { postModel } from "../../helpers/post-model.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { fakeMastodon } from "../../integration/publish/fake-services.js";
 import { type ApiCall, type StandIn, startSlackStandIn } from "./stand-in.js";
 
 /**
@@ -18,14 +15,12 @@ import { type ApiCall, type StandIn, startSlackStandIn } from "./stand-in.js";
  */
 const TOKEN = "xoxb-test-token-123";
 const SECRET = "slack-signing-secret-456";
-const MASTODON_TOKEN = "mastodon-token-for-tests";
 const APPROVER = "U_APPROVER";
 
 let api: StandIn;
 let slack: Awaited<ReturnType<typeof startSlack>>;
-let engine: Engine;
-let worker: ReturnType<typeof startEngineWorker>;
-let mastodon: Awaited<ReturnType<typeof fakeMastodon>>;
+let stack: Awaited<ReturnType<typeof startPostEngine>>;
+let mastodon: typeof stack.mastodon;
 let base: string;
 const model = postModel();
 const prefix = uniquePrefix("slack-post");
@@ -154,20 +149,18 @@ const threadPosts = (channel: string, thread: string) =>
 beforeAll(async () => {
   api = await startSlackStandIn(TOKEN);
   api.files.set("FRED", await colourPhoto("red"));
-  mastodon = await fakeMastodon({ token: MASTODON_TOKEN });
-  const config = testConfig({
-    redis: { prefix },
-    slack: { apiUrl: api.apiUrl, fileOrigins: [api.url], approvers: [APPROVER] },
-    publish: { mastodon: { instanceUrl: mastodon.url } },
-  });
-  engine = await createEngine({ config, secrets: {}, model });
-  worker = startEngineWorker({
-    redisUrl: redisUrl(),
+  stack = await startPostEngine({
     prefix,
-    config,
-    engine,
-    secrets: { mastodonAccessToken: MASTODON_TOKEN },
+    model,
+    config: (mastodonUrl) =>
+      testConfig({
+        redis: { prefix },
+        slack: { apiUrl: api.apiUrl, fileOrigins: [api.url], approvers: [APPROVER] },
+        publish: { mastodon: { instanceUrl: mastodonUrl } },
+      }),
   });
+  mastodon = stack.mastodon;
+  const config = stack.config;
   slack = await startSlack({
     config,
     secrets: { slackBotToken: TOKEN, slackSigningSecret: SECRET },
@@ -179,10 +172,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await slack?.close();
-  await worker?.close(500);
-  await engine?.close();
+  await stack?.close();
   await api?.close();
-  await mastodon?.close();
   await dropPrefix(redis, prefix);
   redis.disconnect();
 });
