@@ -32,22 +32,16 @@ export interface Refusal {
   headers?: Record<string, string>;
 }
 
-export const unknownInteraction = (): Refusal => ({
-  status: 404,
-  body: { message: "Unknown interaction", code: 10062 },
+/** A refusal with Discord's JSON error body: a message and a numeric code. */
+const refusal = (status: number, code: number, message: string) => (): Refusal => ({
+  status,
+  body: { message, code },
 });
-export const alreadyAcknowledged = (): Refusal => ({
-  status: 400,
-  body: { message: "Interaction has already been acknowledged.", code: 40060 },
-});
-export const unknownWebhook = (): Refusal => ({
-  status: 404,
-  body: { message: "Unknown Webhook", code: 10015 },
-});
-export const tooLarge = (): Refusal => ({
-  status: 413,
-  body: { message: "Request entity too large", code: 40005 },
-});
+
+export const unknownInteraction = refusal(404, 10062, "Unknown interaction");
+export const alreadyAcknowledged = refusal(400, 40060, "Interaction has already been acknowledged.");
+export const unknownWebhook = refusal(404, 10015, "Unknown Webhook");
+export const tooLarge = refusal(413, 40005, "Request entity too large");
 
 /** 50035 with the field path Discord reports, e.g. data.content for an interaction callback. */
 export function contentTooLong(json: Record<string, unknown> | undefined, max: number): Refusal | undefined {

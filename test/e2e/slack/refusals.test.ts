@@ -1,4 +1,3 @@
-import { createHmac } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSlack } from "../../../src/bots/slack/index.js";
 import { createEngine } from "../../../src/engine/engine.js";
@@ -11,6 +10,7 @@ import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 import { pacedModel, scriptedModel, tinyOrHostile } from "../../helpers/scripted-model.js";
 import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
+import { mentionEvent, SECRET, sendSigned, slackFile, TOKEN } from "./harness.js";
 import { type StandIn, startSlackStandIn } from "./stand-in.js";
 import { defaultSlackLimits } from "./stand-in-limits.js";
 
@@ -18,8 +18,6 @@ import { defaultSlackLimits } from "./stand-in-limits.js";
  * The Slack adapter against a stand-in that refuses what Slack refuses: each refusal is met with
  * one clear outcome for the user, no crash and nothing posted twice.
  */
-const TOKEN = "xoxb-refusals-token";
-const SECRET = "slack-refusals-secret";
 let api: StandIn;
 let slack: Awaited<ReturnType<typeof startSlack>>;
 let engine: Engine;
@@ -30,49 +28,12 @@ const redis = newRedis();
 let setOverride: (port: ModelPort | undefined) => void = () => {};
 
 async function send(payload: unknown, form = false) {
-  const body = form
-    ? new URLSearchParams(payload as Record<string, string>).toString()
-    : JSON.stringify(payload);
-  const ts = Math.floor(Date.now() / 1000);
-  const sig = `v0=${createHmac("sha256", SECRET).update(`v0:${ts}:${body}`).digest("hex")}`;
-  const res = await fetch(`${base}/slack/events`, {
-    method: "POST",
-    headers: {
-      "content-type": form ? "application/x-www-form-urlencoded" : "application/json",
-      "x-slack-request-timestamp": String(ts),
-      "x-slack-signature": sig,
-    },
-    body,
-  });
-  expect(res.status).toBe(200);
+  expect((await sendSigned(base, payload, { form })).status).toBe(200);
 }
 
-const file = (id: string) => ({
-  id,
-  name: `${id}.png`,
-  mimetype: "image/png",
-  filetype: "png",
-  url_private: `${api.url}/files/${id}`,
-  url_private_download: `${api.url}/files/${id}`,
-});
-
-function mention(eventId: string, channel: string, ts: string) {
-  return send({
-    type: "event_callback",
-    team_id: "T1",
-    api_app_id: "A1",
-    event_id: eventId,
-    event_time: 1,
-    event: {
-      type: "app_mention",
-      user: "U1",
-      text: "<@UBOT> tell me about it",
-      ts,
-      channel,
-      files: [file("FRED")],
-    },
-  });
-}
+const file = (id: string) => slackFile(api.url, id, `${id}.png`);
+const mention = (eventId: string, channel: string, ts: string) =>
+  send(mentionEvent(eventId, channel, ts, [file("FRED")], "<@UBOT> tell me about it"));
 
 function slash(channel: string, trigger: string) {
   api.history.set(channel, [{ user: "U2", ts: String(Date.now() / 1000 - 5), files: [file("FRED")] }]);
