@@ -16,8 +16,11 @@ export interface LiveOptions {
   limit: number;
   /** At most one edit per this many ms (platform limits are about one a second per message). */
   minIntervalMs: number;
-  /** Shared budgets (Slack counts chat.update per workspace); false drops this update. */
-  mayEdit?: () => boolean;
+  /**
+   * Shared budgets (Slack counts chat.update per workspace); false drops this update.
+   * `firstWords`: no words of the answer are on screen yet.
+   */
+  mayEdit?: (firstWords: boolean) => boolean;
   /** A failed partial edit (429, ratelimited) is only reported; the final answer still goes. */
   onError?: (err: unknown) => void;
 }
@@ -28,8 +31,10 @@ const CURSOR = " ▌";
  * One answer shown while it is written: partial text edits the reply at most once per interval,
  * never while an edit is in flight (an edit held behind a 429 would only delay newer text, so
  * intermediate ones are dropped, each carrying everything so far), and continues in follow-up
- * messages past the platform's limit without breaking words or code blocks. `finish` waits for
- * the edit in flight so a late partial never lands over the answer, then draws the answer.
+ * messages past the platform's limit without breaking words or code blocks. Text that arrives
+ * too soon is not lost: the newest is drawn as soon as the interval allows, so the first words
+ * are never held back by a status edit just before them. `finish` waits for the edit in flight
+ * so a late partial never lands over the answer, then draws the answer.
  */
 export class LiveReply<A = never> {
   readonly ids: string[];
@@ -38,6 +43,10 @@ export class LiveReply<A = never> {
   private inflight: Promise<void> | undefined;
   private finished = false;
   private wrote = false;
+  private wordsShown = false;
+  /** The newest text that came too soon, drawn when the interval allows. */
+  private pending: { text: string; writing: boolean } | undefined;
+  private timer: NodeJS.Timeout | undefined;
   /** Partial edits sent (for benchmarks and tests). */
   edits = 0;
 
@@ -54,23 +63,46 @@ export class LiveReply<A = never> {
    * limits allow; true when an edit went out.
    */
   show(text: string, writing = true): boolean {
-    if (this.finished || this.inflight || !text.trim()) return false;
+    if (this.finished || !text.trim()) return false;
     if (!writing && this.wrote) return false; // a status line never replaces words already shown
     this.wrote ||= writing;
-    if (Date.now() - this.last < this.o.minIntervalMs) return false;
-    if (this.o.mayEdit && !this.o.mayEdit()) return false;
+    const wait = this.last + this.o.minIntervalMs - Date.now();
+    if (this.inflight || wait > 0) {
+      this.pending = { text, writing };
+      if (!this.inflight) this.later(wait);
+      return false;
+    }
+    this.pending = undefined;
+    if (this.o.mayEdit && !this.o.mayEdit(writing && !this.wordsShown)) return false;
+    this.wordsShown ||= writing;
     this.last = Date.now();
     this.inflight = this.draw(text, writing)
       .catch((err: unknown) => this.o.onError?.(err))
       .finally(() => {
         this.inflight = undefined;
+        if (this.pending) this.later(this.last + this.o.minIntervalMs - Date.now());
       });
     return true;
+  }
+
+  private later(ms: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        const p = this.pending;
+        if (p) this.show(p.text, p.writing);
+      },
+      Math.max(0, ms),
+    );
+    this.timer.unref();
   }
 
   /** Draws the complete answer; `attach` goes on the first or last message. Safe to retry. */
   async finish(text: string, attach?: A, on: "first" | "last" = "last"): Promise<string[]> {
     this.finished = true;
+    clearTimeout(this.timer);
+    this.pending = undefined;
     await this.inflight;
     const chunks = splitMessage(text, this.o.limit);
     if (!chunks.length) chunks.push("…");

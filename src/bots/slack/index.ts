@@ -11,15 +11,16 @@ import type { CommandName, RequestInput } from "../../queue/jobs.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
 import { parseMessage } from "../commands.js";
-import { createPostClicks } from "../post-clicks.js";
 import { LiveReply } from "../live-reply.js";
+import { createPostClicks } from "../post-clicks.js";
 import { progressText } from "../progress-text.js";
+import { createEditBudget } from "./budget.js";
 import { postToSlack } from "./deliver.js";
 import { imageFiles, type SlackFile, storeFiles } from "./files.js";
 import { toMrkdwn } from "./format.js";
+import { SLACK_CHUNK, slackSurface, stopBlocks } from "./live.js";
 import { createSlackPostActions } from "./post-actions.js";
 import { channelRefusal, partialEditsClient, slackError } from "./refusals.js";
-import { SLACK_CHUNK, slackSurface, stopBlocks } from "./live.js";
 import { type BotIdentity, threadContext } from "./thread.js";
 
 export interface SlackOptions {
@@ -76,20 +77,8 @@ export async function startSlack(o: SlackOptions) {
   const client: WebClient = app.client;
   const partialClient = partialEditsClient(token, clientOptions);
   // Answers being written, by request id: the placeholder drawn in place and who may stop it.
-  const lives = new Map<string, { live: LiveReply; user: string }>();
-  // chat.update is Tier 3 (about 50 a minute per workspace): a budget per workspace, and a pause
-  // when Slack answers ratelimited, so partial edits never crowd out the final answer.
-  const budgets = new Map<string, { tokens: number; at: number; pausedUntil: number }>();
-  function mayEdit(team: string): boolean {
-    const now = Date.now();
-    const b = budgets.get(team) ?? { tokens: 50, at: now, pausedUntil: 0 };
-    b.tokens = Math.min(50, b.tokens + ((now - b.at) / 60_000) * 50);
-    b.at = now;
-    budgets.set(team, b);
-    if (now < b.pausedUntil || b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
-  }
+  const lives = new Map<string, { live: LiveReply; user: string; team: string }>();
+  const budget = createEditBudget();
   const redis = workerConnection(o.redisUrl);
   // A post's buttons: refine, approve (post-actions.ts).
   const postActions = createSlackPostActions({
@@ -130,21 +119,21 @@ export async function startSlack(o: SlackOptions) {
     const live = new LiveReply(surface, ts, {
       limit: SLACK_CHUNK,
       minIntervalMs: 1000,
-      mayEdit: () => mayEdit(r.team),
+      mayEdit: (first) => budget.partial(r.team, first),
       onError: (err) => {
         const e = err as { retryAfter?: number };
-        if (slackError(err) === "ratelimited" || e?.retryAfter) {
-          const b = budgets.get(r.team);
-          if (b) b.pausedUntil = Date.now() + (e.retryAfter ?? 30) * 1000;
-        }
+        if (slackError(err) === "ratelimited" || e?.retryAfter) budget.pause(r.team, e.retryAfter ?? 30);
       },
     });
-    lives.set(r.requestId, { live, user: r.user });
+    lives.set(r.requestId, { live, user: r.user, team: r.team });
+    budget.live(r.team, true);
     return ts;
   }
 
   /** A placeholder whose request was refused or had been queued before goes away again. */
   async function dropPlaceholder(requestId: string, channel: string, ts: string | undefined) {
+    const entry = lives.get(requestId);
+    if (entry) budget.live(entry.team, false);
     lives.delete(requestId);
     if (ts) await client.chat.delete({ channel, ts }).catch(() => undefined);
   }
@@ -519,17 +508,21 @@ export async function startSlack(o: SlackOptions) {
     platform: "slack",
     adapter: {
       post: async (d) => {
-        const live = lives.get(d.requestId)?.live;
+        const entry = lives.get(d.requestId);
+        const live = entry?.live;
+        if (entry) budget.final(entry.team);
         try {
           const posted = postActions.owns(d)
             ? await postActions.deliver(d, live)
             : await postToSlack(client, producer.blobs, d, live);
+          if (entry) budget.live(entry.team, false);
           lives.delete(d.requestId);
           return posted;
         } catch (err) {
           // The channel went away (or the bot was removed) while the answer was written: retrying
           // cannot help and there is nowhere to say so. channelRefusal has logged it.
           if (!channelRefusal(err, d.reply.channel ?? d.scope.channelId)) throw err;
+          if (entry) budget.live(entry.team, false);
           lives.delete(d.requestId);
           return { postedAt: Date.now(), messageIds: [] };
         }
