@@ -10,7 +10,8 @@ import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 import { pacedModel, tinyOrHostile } from "../../helpers/scripted-model.js";
 import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
-import { APP_ID, GUILD_ID, startDiscordStandIn } from "./stand-in.js";
+import { slashCommand } from "./payloads.js";
+import { APP_ID, startDiscordStandIn } from "./stand-in.js";
 import { defaultLimits } from "./stand-in-limits.js";
 
 /**
@@ -26,54 +27,8 @@ const prefix = uniquePrefix("discord-refusals");
 const redis = newRedis();
 let setOverride: (port: ModelPort | undefined) => void = () => {};
 
-const human = {
-  id: "510000000000000001",
-  username: "carol",
-  discriminator: "0",
-  global_name: "carol",
-  avatar: null,
-  bot: false,
-};
-
-function slash(
-  o: { id: string; channel: string; name: string; options: unknown[]; attachments?: Record<string, unknown> },
-  dispatch: { lateByMs?: number } = {},
-) {
-  stand.dispatch(
-    "INTERACTION_CREATE",
-    {
-      id: o.id,
-      application_id: APP_ID,
-      type: 2,
-      token: `token-${o.id}`,
-      version: 1,
-      guild_id: GUILD_ID,
-      channel_id: o.channel,
-      channel: { id: o.channel, type: 0, guild_id: GUILD_ID, name: "chan" },
-      member: {
-        user: human,
-        roles: [],
-        permissions: "2248473465835073",
-        joined_at: new Date().toISOString(),
-        deaf: false,
-        mute: false,
-        flags: 0,
-      },
-      app_permissions: "2248473465835073",
-      locale: "en-US",
-      entitlements: [],
-      authorizing_integration_owners: {},
-      context: 0,
-      data: {
-        id: "610000000000000001",
-        name: o.name,
-        type: 1,
-        options: o.options,
-        ...(o.attachments ? { resolved: { attachments: o.attachments } } : {}),
-      },
-    },
-    dispatch,
-  );
+function slash(o: Parameters<typeof slashCommand>[0], dispatch: { lateByMs?: number } = {}) {
+  stand.dispatch("INTERACTION_CREATE", slashCommand(o), dispatch);
 }
 
 async function describeImage(id: string, channel: string, dispatch: { lateByMs?: number } = {}) {
