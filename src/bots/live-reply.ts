@@ -21,8 +21,11 @@ export interface LiveOptions {
    * `firstWords`: no words of the answer are on screen yet.
    */
   mayEdit?: (firstWords: boolean) => boolean;
-  /** A failed partial edit (429, ratelimited) is only reported; the final answer still goes. */
-  onError?: (err: unknown) => void;
+  /**
+   * A failed partial edit (429, ratelimited) is only reported; the final answer still goes.
+   * A number returned holds further partial edits back that many ms (the platform's retry-after).
+   */
+  onError?: (err: unknown) => number | undefined;
 }
 
 const CURSOR = " ▌";
@@ -77,7 +80,10 @@ export class LiveReply<A = never> {
     this.wordsShown ||= writing;
     this.last = Date.now();
     this.inflight = this.draw(text, writing)
-      .catch((err: unknown) => this.o.onError?.(err))
+      .catch((err: unknown) => {
+        const hold = this.o.onError?.(err);
+        if (hold) this.last = Date.now() + hold;
+      })
       .finally(() => {
         this.inflight = undefined;
         if (this.pending) this.later(this.last + this.o.minIntervalMs - Date.now());

@@ -1,10 +1,8 @@
 import {
   type Attachment,
   type ButtonInteraction,
-  ButtonStyle,
   type ChatInputCommandInteraction,
   Client,
-  ComponentType,
   Events,
   GatewayIntentBits,
   type Message,
@@ -12,7 +10,6 @@ import {
   Partials,
   PermissionFlagsBits,
   REST,
-  RateLimitError,
   Routes,
 } from "discord.js";
 import type { Config } from "../../config/schema.js";
@@ -26,12 +23,23 @@ import type { BlobRef, CommandName, DeliveryJob, RequestInput } from "../../queu
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
 import { parseMessage } from "../commands.js";
-import { createPostClicks, POST_COMPONENT_PREFIX } from "../post-clicks.js";
 import { intakeImages } from "../intake.js";
+import { LiveReply, type LiveSurface } from "../live-reply.js";
+import { createPostClicks, POST_COMPONENT_PREFIX } from "../post-clicks.js";
 import { progressText } from "../progress-text.js";
 import { deliveryText } from "../render.js";
 import { splitMessage } from "../text.js";
 import { slashCommands } from "./commands.js";
+import {
+  channelSurface,
+  DISCORD_LIMIT,
+  type DiscordFile,
+  interactionSurface,
+  ORIGINAL,
+  partialBackoff,
+  STOP_PREFIX,
+  stopRow,
+} from "./live.js";
 import { createDiscordPostButtons } from "./post-buttons.js";
 import { acknowledge, sendFittingFiles, tokenGone } from "./refusals.js";
 
@@ -43,26 +51,8 @@ export interface DiscordOptions {
 
 /** Model output may contain @everyone or <@id>; nothing we send may ever ping anyone. */
 const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
-const DISCORD_LIMIT = 2000;
 /** Interaction tokens live 15 minutes; after that the answer goes to the channel as a message. */
 const TOKEN_LIFETIME_MS = 14.5 * 60_000;
-
-/** Component ids carry only the action and the request id; the rest is in this process or Redis. */
-const STOP_PREFIX = "stop:";
-
-function stopRow(requestId: string) {
-  return {
-    type: ComponentType.ActionRow,
-    components: [
-      {
-        type: ComponentType.Button,
-        style: ButtonStyle.Secondary,
-        label: "Stop",
-        custom_id: `${STOP_PREFIX}${requestId}`,
-      },
-    ],
-  };
-}
 
 /** Role ids of an interaction's member, whether discord.js has it cached or only raw. */
 function memberRoles(member: ChatInputCommandInteraction["member"]): string[] {
@@ -100,17 +90,9 @@ export async function startDiscord(o: DiscordOptions) {
     ...(config.discord.apiBase ? { rest: { api: config.discord.apiBase } } : {}),
   });
   // Interaction tokens stay in this process's memory: never in job data.
-  const interactions = new Map<
-    string,
-    {
-      token: string;
-      appId: string;
-      until: number;
-      lastEdit: number;
-      user: string;
-      editing?: Promise<void> | undefined;
-    }
-  >();
+  const interactions = new Map<string, { token: string; appId: string; until: number; user: string }>();
+  // Answers being written (slash commands and mentions), drawn in place, and who may stop them.
+  const lives = new Map<string, { live: LiveReply<DiscordFile[]>; user: string }>();
   // Partial edits go through their own REST queue that refuses rather than waits on a rate limit:
   // a dropped partial costs nothing, one held behind a 429 would only delay the final answer.
   const partialRest = new REST({
@@ -118,8 +100,25 @@ export async function startDiscord(o: DiscordOptions) {
     rejectOnRateLimit: () => true,
     retries: 0,
     ...(config.discord.apiBase ? { api: config.discord.apiBase } : {}),
-  });
+  }).setToken(secrets.discordToken);
   const redis = workerConnection(o.redisUrl);
+
+  /** At most one edit a second per message; a 429 on a partial holds the next for its retry-after. */
+  function liveReply(
+    surface: LiveSurface<DiscordFile[]>,
+    first: string,
+    token?: { until: number },
+  ): LiveReply<DiscordFile[]> {
+    return new LiveReply(surface, first, {
+      limit: DISCORD_LIMIT,
+      minIntervalMs: 1000,
+      ...(token ? { mayEdit: () => token.until > Date.now() } : {}),
+      onError: (err) => {
+        if (token && tokenGone(err)) token.until = 0; // the answer goes to the channel instead
+        return partialBackoff(err);
+      },
+    });
+  }
   const cdn = config.discord.cdnOrigins.map((u) => new URL(u).origin);
   // A post's buttons: refine, approve (post-buttons.ts).
   const postButtons = createDiscordPostButtons({
@@ -202,14 +201,17 @@ export async function startDiscord(o: DiscordOptions) {
       if (variants) args.variants = variants;
       const text = i.options.getString("question") ?? i.options.getString("prompt") ?? "";
       const requestId = `discord:${i.id}`;
-      if (ack === "ok")
-        interactions.set(requestId, {
+      if (ack === "ok") {
+        const token = {
           token: i.token,
           appId: i.applicationId,
           until: Date.now() + TOKEN_LIFETIME_MS,
-          lastEdit: Date.now(),
           user: i.user.id,
-        });
+        };
+        interactions.set(requestId, token);
+        const surface = interactionSurface(client.rest, partialRest, { ...token, requestId });
+        lives.set(requestId, { live: liveReply(surface, ORIGINAL, token), user: i.user.id });
+      }
       const result = await submit({
         requestId,
         priority: "interactive",
@@ -223,8 +225,11 @@ export async function startDiscord(o: DiscordOptions) {
         ...(i.locale ? { locale: i.locale } : {}),
       });
       if (!result.duplicate && ack === "ok")
-        await say(result.position > 1 ? `You're #${result.position} in line…` : "Working on it…");
+        lives
+          .get(requestId)
+          ?.live.show(result.position > 1 ? `You're #${result.position} in line…` : "Working on it…", false);
     } catch (err) {
+      lives.delete(`discord:${i.id}`);
       await say(failure(err)).catch(() => undefined);
     }
   }
@@ -246,6 +251,27 @@ export async function startDiscord(o: DiscordOptions) {
     return turns;
   }
 
+  /**
+   * A mention's answer starts as a reply saying it is being worked on, with a Stop button; the
+   * answer is drawn into it. A repeated event (gateway resume) finds the claim and gets undefined;
+   * the claim is short, so a repeat after a crash still gets through.
+   */
+  async function openPlaceholder(message: Message): Promise<string | undefined> {
+    const requestId = `discord:${message.id}`;
+    if (!(await producer.once(`discord:ph:${message.id}`, 120))) return undefined;
+    const sent = (await client.rest.post(Routes.channelMessages(message.channelId), {
+      body: {
+        content: "Working on it…",
+        message_reference: { message_id: message.id, fail_if_not_exists: false },
+        allowed_mentions: { parse: [], replied_user: false },
+        components: [stopRow(requestId)],
+      },
+    })) as { id: string };
+    const surface = channelSurface(client.rest, partialRest, { channelId: message.channelId, requestId });
+    lives.set(requestId, { live: liveReply(surface, sent.id), user: message.author.id });
+    return sent.id;
+  }
+
   async function onMessage(message: Message) {
     if (message.author.bot || message.webhookId) return; // never answer bots, ourselves included
     const me = client.user?.id;
@@ -254,10 +280,13 @@ export async function startDiscord(o: DiscordOptions) {
     if (!allowed(message.guildId, message.channelId, roles)) return;
     const images = [...message.attachments.values()].filter(isImage);
     if (mentioned || !message.guildId) {
+      let placeholder: string | undefined;
       try {
         const parsed = parseMessage(message.content.replace(/<@!?\d+>/g, "").trim());
         const turns = await history(message);
         const refs = await store(images);
+        placeholder = await openPlaceholder(message);
+        if (!placeholder) return; // a repeat of an event still being handled
         const result = await submit({
           requestId: `discord:${message.id}`,
           priority: "interactive",
@@ -272,11 +301,20 @@ export async function startDiscord(o: DiscordOptions) {
             channelId: message.channelId,
             messageId: message.id,
           },
-          reply: { channel: message.channelId, message: message.id },
+          reply: { channel: message.channelId, message: message.id, placeholder },
         });
-        if (!result.duplicate) await message.react("👀").catch(() => undefined);
+        if (result.duplicate) {
+          lives.delete(`discord:${message.id}`);
+          await client.rest
+            .delete(Routes.channelMessage(message.channelId, placeholder))
+            .catch(() => undefined);
+        }
       } catch (err) {
-        if (await producer.once(`discord:fail:${message.id}`))
+        const live = lives.get(`discord:${message.id}`)?.live;
+        lives.delete(`discord:${message.id}`);
+        if (live)
+          await live.finish(failure(err)); // the placeholder says what went wrong
+        else if (await producer.once(`discord:fail:${message.id}`))
           await message.reply({ content: failure(err), allowedMentions: NO_MENTIONS });
       }
       return;
@@ -311,55 +349,44 @@ export async function startDiscord(o: DiscordOptions) {
       interactions.delete(d.requestId);
       return postButtons.deliver(d, i && i.until > Date.now() ? i : undefined);
     }
-    const chunks = splitMessage(deliveryText(d), DISCORD_LIMIT);
-    const files = await Promise.all(
+    const files: DiscordFile[] = await Promise.all(
       d.images.map(async (img) => ({
-        attachment: await producer.blobs.get(img.key),
+        data: await producer.blobs.get(img.key),
         name: img.filename,
         description: img.altText.slice(0, 1024),
       })),
     );
-    const ids: string[] = [];
     const interaction = interactions.get(d.requestId);
     interactions.delete(d.requestId);
-    const [first = "", ...more] = chunks;
-    await interaction?.editing; // a partial edit landing after the answer would hide it
-    if (interaction && interaction.until > Date.now()) {
-      const followUp = async (content: string) =>
-        (await client.rest.post(Routes.webhook(interaction.appId, interaction.token), {
-          body: { content, allowed_mentions: { parse: [] } },
-          auth: false,
-        })) as { id: string };
+    const entry = lives.get(d.requestId);
+    lives.delete(d.requestId);
+    // The reply drawn while the answer was written (or a mention's placeholder, when another
+    // process drew it) becomes the answer, continuing in follow-ups past 2,000 characters.
+    const channelId = d.reply.channel ?? d.scope.channelId;
+    const live =
+      entry?.live ??
+      (d.reply.placeholder
+        ? liveReply(
+            channelSurface(client.rest, partialRest, { channelId, requestId: d.requestId }),
+            d.reply.placeholder,
+          )
+        : undefined);
+    if (live && !(interaction && interaction.until <= Date.now())) {
       try {
-        // The deferred reply becomes the answer.
-        const sent = await sendFittingFiles(
-          (withFiles) =>
-            client.rest.patch(Routes.webhookMessage(interaction.appId, interaction.token), {
-              body: {
-                content: first,
-                components: [], // the Stop button goes once the answer is complete
-                allowed_mentions: { parse: [] },
-                attachments: withFiles
-                  ? files.map((f, id) => ({ id, filename: f.name, description: f.description }))
-                  : [],
-              },
-              files: withFiles ? files.map((f) => ({ name: f.name, data: f.attachment })) : [],
-              auth: false,
-            }) as Promise<{ id: string }>,
-          followUp,
-        );
-        ids.push(...sent.map((m) => m.id));
-        for (const content of more) ids.push((await followUp(content)).id);
-        return { postedAt: Date.now(), messageIds: ids };
+        const ids = await live.finish(deliveryText(d), files, interaction ? "first" : "last");
+        return { postedAt: Date.now(), messageIds: ids.filter((id) => id !== ORIGINAL) };
       } catch (err) {
-        // A token Discord no longer knows: the answer goes to the channel, unless part of it is out.
-        if (ids.length || !tokenGone(err)) throw err;
+        // A token Discord no longer knows: the answer goes to the channel instead.
+        if (!interaction || !tokenGone(err)) throw err;
         logger().warn(
           { requestId: d.requestId },
           "interaction token no longer valid; answering in the channel",
         );
       }
     }
+    const ids: string[] = [];
+    const chunks = splitMessage(deliveryText(d), DISCORD_LIMIT);
+    const attachments = files.map((f) => ({ attachment: f.data, name: f.name, description: f.description }));
     const channel = await client.channels.fetch(d.reply.channel ?? d.scope.channelId);
     if (!channel?.isTextBased() || !("send" in channel))
       throw new Error(`cannot post to channel ${d.reply.channel}`);
@@ -382,7 +409,7 @@ export async function startDiscord(o: DiscordOptions) {
             content,
             allowedMentions: NO_MENTIONS,
             ...reply,
-            ...(withFiles && n === chunks.length - 1 && files.length ? { files } : {}),
+            ...(withFiles && n === chunks.length - 1 && files.length ? { files: attachments } : {}),
           }),
         (note) => target.send({ content: note, allowedMentions: NO_MENTIONS }),
       );
@@ -393,7 +420,7 @@ export async function startDiscord(o: DiscordOptions) {
 
   /** Stop: only the person who asked, or a member who may manage messages. */
   async function onStop(i: ButtonInteraction, requestId: string) {
-    const pending = interactions.get(requestId);
+    const pending = lives.get(requestId);
     const mayManage = i.memberPermissions?.has(PermissionFlagsBits.ManageMessages) === true;
     if (!pending || (pending.user !== i.user.id && !mayManage)) {
       await acknowledge(() =>
@@ -432,35 +459,9 @@ export async function startDiscord(o: DiscordOptions) {
     adapter: { post },
   });
   const progress = subscribeProgress({ redisUrl: o.redisUrl, prefix }, (requestId, p) => {
-    const i = interactions.get(requestId);
     const writing = p.stage === "writing" && p.text !== undefined;
-    // Partial answers show the first message's worth; the final answer continues in follow-ups.
-    const text = writing ? `${splitMessage(p.text ?? "", DISCORD_LIMIT - 2)[0] ?? ""} ▌` : progressText(p);
-    // One edit a second at most, and none while one is still in flight (discord.js would queue
-    // it behind a 429): intermediate text is dropped, each edit carries everything so far.
-    if (!i || !text || i.editing || Date.now() - i.lastEdit < 1000 || i.until < Date.now()) return;
-    i.lastEdit = Date.now();
-    i.editing = partialRest
-      .patch(Routes.webhookMessage(i.appId, i.token), {
-        body: {
-          content: text,
-          allowed_mentions: { parse: [] },
-          ...(writing ? { components: [stopRow(requestId)] } : {}),
-        },
-        auth: false,
-      })
-      .then(
-        () => undefined,
-        (err: unknown) => {
-          // Rate limited: this partial is dropped and the next waits out the bucket's reset.
-          if (err instanceof RateLimitError) i.lastEdit = Date.now() + err.retryAfter;
-          // A dead token: the final answer goes to the channel instead.
-          else if (tokenGone(err)) i.until = 0;
-        },
-      )
-      .finally(() => {
-        i.editing = undefined;
-      });
+    const text = writing ? (p.text ?? "") : progressText(p);
+    if (text) lives.get(requestId)?.live.show(text, writing);
   });
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));

@@ -123,6 +123,7 @@ export async function startSlack(o: SlackOptions) {
       onError: (err) => {
         const e = err as { retryAfter?: number };
         if (slackError(err) === "ratelimited" || e?.retryAfter) budget.pause(r.team, e.retryAfter ?? 30);
+        return undefined;
       },
     });
     lives.set(r.requestId, { live, user: r.user, team: r.team });

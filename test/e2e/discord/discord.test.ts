@@ -142,6 +142,15 @@ async function waitForBotMessageId(channel: string, content: string): Promise<st
   return id ?? "";
 }
 
+const WORKING = "Working on it…";
+/** The bot's replies to a message as they read now: a placeholder that became the answer. */
+const answersTo = (channel: string, messageId: string) =>
+  stand
+    .messagesIn(channel)
+    .filter((m) => (m.message_reference as { message_id?: string } | undefined)?.message_id === messageId);
+const answered = (channel: string, messageId: string) =>
+  answersTo(channel, messageId).filter((m) => m.content !== WORKING);
+
 const sentTo = (channel: string) =>
   stand.requests.filter((r) => r.method === "POST" && r.path === `/channels/${channel}/messages`);
 const webhookEdits = (id: string) =>
@@ -196,14 +205,21 @@ describe("Discord adapter with a real discord.js client", () => {
       attachments: [att],
       mentionBot: true,
     });
-    await waitFor(() => sentTo(CH.mention).length > 0, 20_000, "the answer");
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(sentTo(CH.mention)).toHaveLength(1);
-    const answer = sentTo(CH.mention)[0];
-    expect(answer?.json?.content).toBe("blue");
-    expect((answer?.json?.message_reference as { message_id?: string })?.message_id).toBe(
-      "800000000000000001",
+    await waitFor(
+      () => answered(CH.mention, "800000000000000001").some((m) => m.content === "blue"),
+      20_000,
+      "the answer",
     );
+    await new Promise((r) => setTimeout(r, 1500));
+    // One reply: the placeholder, with its Stop button, became the answer without the button.
+    expect(sentTo(CH.mention)).toHaveLength(1);
+    expect(JSON.stringify(sentTo(CH.mention)[0]?.json?.components)).toContain(
+      "stop:discord:800000000000000001",
+    );
+    const answers = answersTo(CH.mention, "800000000000000001");
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.content).toBe("blue");
+    expect(answers[0]?.components).toEqual([]);
   });
 
   it("/describe is deferred within 3 s and then edited with the answer", async () => {
@@ -289,13 +305,20 @@ describe("Discord adapter with a real discord.js client", () => {
         attachments: [att],
         mentionBot: true,
       });
-      await waitFor(() => sentTo(CH.hostile).length > 0, 20_000, "the answer");
+      await waitFor(
+        () => answered(CH.hostile, "800000000000000006").some((m) => String(m.content).includes("@everyone")),
+        20_000,
+        "the answer",
+      );
     } finally {
       setHostile(false);
     }
-    const sent = sentTo(CH.hostile)[0];
-    expect(String(sent?.json?.content)).toContain("@everyone");
-    expect(sent?.json?.allowed_mentions).toEqual(expect.objectContaining({ parse: [] }));
+    expect(String(answered(CH.hostile, "800000000000000006")[0]?.content)).toContain("@everyone");
+    const sent = stand.requests.filter(
+      (r) => r.path.startsWith(`/channels/${CH.hostile}/messages`) && r.json,
+    );
+    expect(sent.length).toBeGreaterThanOrEqual(2); // the placeholder and the answer drawn into it
+    for (const r of sent) expect(r.json?.allowed_mentions).toEqual(expect.objectContaining({ parse: [] }));
   });
 
   it("a 30 MB attachment and a non-image get friendly errors", async () => {
@@ -342,7 +365,7 @@ describe("Discord adapter with a real discord.js client", () => {
       mentionBot: true,
     });
     await waitFor(
-      () => sentTo(CH.mention).some((r) => r.json?.content === "black"),
+      () => answered(CH.mention, "800000000000000009").some((m) => m.content === "black"),
       20_000,
       "the first answer",
     );
@@ -371,17 +394,11 @@ describe("Discord adapter with a real discord.js client", () => {
     });
     // With no image of its own and no history, the engine would ask for an image; an answer proves the chain was used.
     await waitFor(
-      () =>
-        sentTo(CH.mention).some(
-          (r) => (r.json?.message_reference as { message_id?: string })?.message_id === "800000000000000010",
-        ),
+      () => answered(CH.mention, "800000000000000010").some((m) => (m.components as unknown[]).length === 0),
       20_000,
       "the follow-up answer",
     );
-    const followUp = sentTo(CH.mention).find(
-      (r) => (r.json?.message_reference as { message_id?: string })?.message_id === "800000000000000010",
-    );
-    expect(String(followUp?.json?.content)).not.toMatch(/attach an image/);
+    expect(String(answered(CH.mention, "800000000000000010")[0]?.content)).not.toMatch(/attach an image/);
   });
 
   it("/describe streams: the deferred reply shows growing text at most once a second, then the whole answer", async () => {
@@ -416,6 +433,44 @@ describe("Discord adapter with a real discord.js client", () => {
       const last = edits.find((r) => r.json?.content === final);
       expect(last?.json?.components).toEqual([]);
       expect(edits.filter((r) => r.json?.content === final)).toHaveLength(1);
+    } finally {
+      setOverride(undefined);
+    }
+  });
+
+  it("a mention's answer streams into its reply, at most one edit a second, then the whole answer", async () => {
+    const words = Array.from({ length: 30 }, (_, i) => `m${i + 1}`);
+    setOverride(pacedModel(words, 100));
+    try {
+      const att = stand.attachment("700000000000000043", "red.png", await colourPhoto("red"));
+      messageCreate({
+        id: "800000000000000043",
+        channel: CH.describe,
+        content: `<@${BOT_ID}> describe this`,
+        attachments: [att],
+        mentionBot: true,
+      });
+      const final = words.join(" ");
+      await waitFor(
+        () => answersTo(CH.describe, "800000000000000043").some((m) => m.content === final),
+        20_000,
+        "the whole answer",
+      );
+      const reply = answersTo(CH.describe, "800000000000000043")[0];
+      const edits = stand.requests.filter(
+        (r) => r.method === "PATCH" && r.path === `/channels/${CH.describe}/messages/${reply?.id}`,
+      );
+      const partial = edits.filter((r) => String(r.json?.content ?? "").endsWith("▌"));
+      expect(partial.length).toBeGreaterThanOrEqual(2);
+      const lengths = partial.map((r) => String(r.json?.content).length);
+      expect([...lengths].sort((a, b) => a - b)).toEqual(lengths);
+      for (const [n, r] of partial.entries()) {
+        if (n > 0) expect(r.at - (partial[n - 1]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+        expect(JSON.stringify(r.json?.components)).toContain('"custom_id":"stop:discord:800000000000000043"');
+      }
+      expect(edits.filter((r) => r.json?.content === final)).toHaveLength(1);
+      expect(reply?.components).toEqual([]);
+      expect(answersTo(CH.describe, "800000000000000043")).toHaveLength(1);
     } finally {
       setOverride(undefined);
     }

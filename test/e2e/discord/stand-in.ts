@@ -61,6 +61,8 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
   const requests: Recorded[] = [];
   const cdn = new Map<string, Buffer>();
   const messages = new Map<string, Record<string, unknown>>();
+  const originals = new Map<string, string>(); // interaction token → its reply's message id
+  const byToken = new Map<string, string[]>(); // interaction token → its reply and follow-ups
   const sockets = new Set<WebSocket>();
   let seq = 0;
   let idCounter = 300_000_000_000_000_000n;
@@ -147,9 +149,18 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
         pinned: false,
         type: 0,
         flags: 0,
+        components: (json?.components ?? []) as unknown[],
+        ...(json?.message_reference ? { message_reference: json.message_reference } : {}),
       };
       messages.set(id, m);
       return m;
+    };
+    /** An edit as Discord applies it: the fields sent replace the message's. */
+    const edit = (found: Record<string, unknown>) => {
+      if (typeof json?.content === "string") found.content = json.content;
+      if (Array.isArray(json?.components)) found.components = json.components;
+      found.edited_timestamp = new Date().toISOString();
+      return found;
     };
 
     let m: RegExpExecArray | null;
@@ -165,10 +176,25 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
       if (known) known.acked = true;
       return reply(204);
     }
-    m = /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.exec(path);
-    if (m) return reply(200, message(channels[0] ?? "0"));
-    m = /^\/webhooks\/\d+\/[^/]+$/.exec(path);
-    if (m) return reply(200, message(channels[0] ?? "0"));
+    // An interaction's reply is one message: created by the first edit of @original, then edited.
+    m = /^\/webhooks\/\d+\/([^/]+)\/messages\/(@original|\d+)$/.exec(path);
+    if (m) {
+      const key = m[2] === "@original" ? originals.get(m[1] ?? "") : m[2];
+      const found = key ? messages.get(key) : undefined;
+      if (req.method === "DELETE") return reply(found && messages.delete(key ?? "") ? 204 : 404);
+      if (found) return reply(200, edit(found));
+      if (m[2] !== "@original") return reply(404, { message: "Unknown Message", code: 10008 });
+      const created = message(channels[0] ?? "0");
+      originals.set(m[1] ?? "", created.id);
+      byToken.set(m[1] ?? "", [created.id, ...(byToken.get(m[1] ?? "") ?? [])]);
+      return reply(200, created);
+    }
+    m = /^\/webhooks\/\d+\/([^/]+)$/.exec(path);
+    if (m) {
+      const created = message(channels[0] ?? "0");
+      byToken.set(m[1] ?? "", [...(byToken.get(m[1] ?? "") ?? []), created.id]);
+      return reply(200, created);
+    }
     m = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (m && req.method === "POST") return reply(200, message(m[1] ?? ""));
     m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
@@ -178,10 +204,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     }
     if (m && req.method === "PATCH") {
       const found = messages.get(m[2] ?? "");
-      if (!found) return reply(404, { message: "Unknown Message", code: 10008 });
-      if (typeof json?.content === "string") found.content = json.content;
-      found.edited_timestamp = new Date().toISOString();
-      return reply(200, found);
+      return found ? reply(200, edit(found)) : reply(404, { message: "Unknown Message", code: 10008 });
     }
     if (m && req.method === "DELETE") return reply(messages.delete(m[2] ?? "") ? 204 : 404);
     m = /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\//.exec(path);
@@ -329,6 +352,17 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     dispatch,
     user,
     nextId,
+    /** An interaction's reply and follow-ups as they read now, in order. */
+    interactionMessages(token: string) {
+      return (byToken.get(token) ?? []).flatMap((id) => {
+        const found = messages.get(id);
+        return found ? [found] : [];
+      });
+    },
+    /** The bot's messages in a channel as they read now (edits applied), oldest first. */
+    messagesIn(channel: string) {
+      return [...messages.values()].filter((m) => m.channel_id === channel);
+    },
     /** The id of a message the bot created in a channel with this content. */
     messageIdFor(channel: string, content: string): string | undefined {
       for (const [id, m] of messages) if (m.channel_id === channel && m.content === content) return id;
