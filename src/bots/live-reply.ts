@@ -104,12 +104,17 @@ export class LiveReply<A = never> {
     this.timer.unref();
   }
 
-  /** Draws the complete answer; `attach` goes on the first or last message. Safe to retry. */
-  async finish(text: string, attach?: A, on: "first" | "last" = "last"): Promise<string[]> {
+  /** Ends the stream without drawing an answer (another module draws it): nothing lands after. */
+  async settle(): Promise<void> {
     this.finished = true;
     clearTimeout(this.timer);
     this.pending = undefined;
     await this.inflight;
+  }
+
+  /** Draws the complete answer; `attach` goes on the first or last message. Safe to retry. */
+  async finish(text: string, attach?: A, on: "first" | "last" = "last"): Promise<string[]> {
+    await this.settle();
     const chunks = splitMessage(text, this.o.limit);
     if (!chunks.length) chunks.push("…");
     for (const [n, chunk] of chunks.entries()) {

@@ -347,6 +347,8 @@ export async function startDiscord(o: DiscordOptions) {
     if (postButtons.owns(d)) {
       const i = interactions.get(d.requestId);
       interactions.delete(d.requestId);
+      await lives.get(d.requestId)?.live.settle(); // a status edit in flight must not land on the post
+      lives.delete(d.requestId);
       return postButtons.deliver(d, i && i.until > Date.now() ? i : undefined);
     }
     const files: DiscordFile[] = await Promise.all(

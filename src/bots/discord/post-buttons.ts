@@ -16,6 +16,7 @@ import { postText } from "../../skills/post/summary.js";
 import { type PostClicks, parsePostComponentId, postComponentId } from "../post-clicks.js";
 import { deliveryText } from "../render.js";
 import { splitMessage } from "../text.js";
+import { sendFittingFiles } from "./refusals.js";
 
 /**
  * Discord's side of a post's buttons: the post message carries Regenerate, Shorter, menus for
@@ -218,13 +219,31 @@ export function createDiscordPostButtons(o: {
         ids.push(await postNew(d, d.post, interaction));
       else {
         // The final "ready to post" message, or why a click could not be done, under the post.
+        // It is what people copy: a long caption continues in a second message, never cut.
         const retry = d.command === "approve" && d.status === "error" && d.reply.post;
-        const payload = await body(
-          d,
-          oneMessage(deliveryText(d)),
-          retry ? [retryRow(d.reply.post ?? "")] : [],
-        );
-        ids.push(await send(d.reply.channel ?? d.scope.channelId, d.reply.postMessage, payload));
+        const channel = d.reply.channel ?? d.scope.channelId;
+        const chunks = splitMessage(deliveryText(d), LIMIT);
+        for (const [n, content] of chunks.entries()) {
+          const last = n === chunks.length - 1;
+          const payload = last
+            ? await body(d, content, retry ? [retryRow(d.reply.post ?? "")] : [])
+            : { body: { content, components: [], allowed_mentions: NO_MENTIONS }, files: [] };
+          const replyTo = n === 0 ? d.reply.postMessage : undefined;
+          const sent = await sendFittingFiles(
+            (withFiles) =>
+              send(
+                channel,
+                replyTo,
+                withFiles ? payload : { ...payload, body: { ...payload.body, attachments: [] }, files: [] },
+              ),
+            (note) =>
+              send(channel, undefined, {
+                body: { content: note, components: [], allowed_mentions: NO_MENTIONS },
+                files: [],
+              }),
+          );
+          ids.push(...sent);
+        }
       }
       return { postedAt: Date.now(), messageIds: ids };
     },
