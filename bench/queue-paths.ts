@@ -8,7 +8,7 @@ import type { Engine } from "../src/engine/types.js";
 import { startEngineWorker } from "../src/engine/worker.js";
 import { bullConnection } from "../src/queue/connection.js";
 import { startDeliveryWorker } from "../src/queue/delivery-worker.js";
-import type { DeliveryJob } from "../src/queue/jobs.js";
+import { DELIVERY_JOB_OPTIONS, type DeliveryJob } from "../src/queue/jobs.js";
 import { createProducer } from "../src/queue/producer.js";
 import { testConfig } from "../test/helpers/queue.js";
 
@@ -50,11 +50,42 @@ async function cpuMeter(url: string): Promise<{ stop(jobs: number): Promise<Run[
   };
 }
 
+/** What our jobs ask of BullMQ: a request's options (priority, retries, kept when done) and payload. */
+const defaults = testConfig();
+
+function requestLike(i: number) {
+  const { engine, limits } = defaults;
+  return {
+    data: {
+      requestId: `cli:bench-${i}`,
+      platform: "cli",
+      priority: "interactive",
+      command: "describe",
+      args: {},
+      images: [],
+      history: [],
+      user: { id: `u${i}` },
+      scope: { id: "bench", channelId: "c" },
+      reply: {},
+      createdAt: Date.now(),
+    },
+    opts: {
+      priority: 1,
+      attempts: engine.attempts,
+      backoff: { type: "exponential", delay: 1000 },
+      removeOnComplete: { age: limits.keepCompleted.ageS, count: limits.keepCompleted.count },
+      removeOnFail: { age: limits.keepFailed.ageS, count: limits.keepFailed.count },
+    },
+  };
+}
+
 /**
  * A bare BullMQ loop: add → process. With hops = 2, the first worker adds the job to a second
  * queue, as our engine does with deliveries, which shows what two queue hops cost by themselves.
+ * With `like`, the jobs carry our payloads and job options (priority, retries, finished jobs kept
+ * and trimmed), which separates what those BullMQ features cost from what our code adds.
  */
-export async function bare(url: string, n = N, oneByOne = false, hops = 1): Promise<Run> {
+export async function bare(url: string, n = N, oneByOne = false, hops = 1, like = false): Promise<Run> {
   const prefix = `bench-bare-${Date.now()}`;
   const queues = Array.from(
     { length: hops },
@@ -75,8 +106,9 @@ export async function bare(url: string, n = N, oneByOne = false, hops = 1): Prom
         async (job) => {
           const next = queues[k + 1];
           if (next) {
-            await next.add("job", job.data, { jobId: job.id ?? "", removeOnComplete: true });
-            return "ok";
+            const opts = like ? DELIVERY_JOB_OPTIONS : { removeOnComplete: true };
+            await next.add("job", job.data, { jobId: job.id ?? "", ...opts });
+            return like ? { deliveredTo: "deliveries:cli" } : "ok";
           }
           latencies.push(performance.now() - (sent.get(job.id ?? "") ?? 0));
           if (++done === n) finish();
@@ -94,7 +126,10 @@ export async function bare(url: string, n = N, oneByOne = false, hops = 1): Prom
     const id = `j${i}`;
     const processed = new Promise<void>((r) => resolvers.set(id, r));
     sent.set(id, performance.now());
-    await first.add("job", { i }, { jobId: id, removeOnComplete: true });
+    if (like) {
+      const r = requestLike(i);
+      await first.add("job", r.data, { jobId: id, ...r.opts });
+    } else await first.add("job", { i }, { jobId: id, removeOnComplete: true });
     return processed;
   };
   if (oneByOne) for (let i = 0; i < n; i++) await one(i);
@@ -112,8 +147,10 @@ export async function bare(url: string, n = N, oneByOne = false, hops = 1): Prom
 
 export async function ours(url: string, n = N, oneByOne = false): Promise<Run> {
   const prefix = `bench-ours-${Date.now()}`;
+  // Production lock timings, not the tests' short ones (those renew locks and look for stalled
+  // jobs every second).
   const config = testConfig({
-    engine: { concurrency: CONCURRENCY },
+    engine: { concurrency: CONCURRENCY, lockDurationMs: 30_000, stalledIntervalMs: 30_000 },
     limits: { perScopeRate: 1_000_000, perUserInFlight: 1_000_000 },
   });
   const producer = createProducer({ redisUrl: url, prefix, config });

@@ -86,11 +86,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     const name = deliveryQueueName(platform);
     let q = deliveryQueues.get(name);
     if (!q) {
-      // Only adds: the answers of jobs finishing side by side leave in one write.
-      q = new Queue(bullQueueName(name), {
-        connection: bullConnection(options.redisUrl, "worker", { autoPipelining: true, addsOnly: true }),
-        prefix,
-      });
+      q = new Queue(bullQueueName(name), { connection: bullConnection(options.redisUrl, "worker"), prefix });
       q.on("error", () => undefined); // reconnects by itself; a failed add fails the job, which retries
       deliveryQueues.set(name, q);
     }

@@ -52,8 +52,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): {
   close(): Promise<void>;
 } {
   checkRedisTarget(options.redisUrl, options.prefix);
-  // Claims and done marks of jobs that run side by side leave in one write (never blocks).
-  const connection = workerConnection(options.redisUrl, { autoPipelining: true });
+  const connection = workerConnection(options.redisUrl);
   connection.defineCommand("llavaClaim", { numberOfKeys: 1, lua: CLAIM });
   connection.defineCommand("llavaDone", { numberOfKeys: 2, lua: DONE });
   const scripts = connection as unknown as Scripts;
@@ -83,10 +82,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): {
         throw err;
       }
       // Mark it posted and free the user's in-flight slot (one script), without waiting for the
-      // reply: the script is queued on this connection before the job completes, so they leave in the
-      // same write burst, and the job's completion need not wait a round trip for them. A failed
-      // mark is only logged, as before: the answer is out, and failing the job now would post it
-      // again once the lease lapses (the lease then still keeps a quick retry out).
+      // reply: it is sent before the job completes, and the completion need not wait a round trip
+      // for it. A failed mark is only logged: the answer is out, and failing the job now would post
+      // it again once the lease lapses (the lease still keeps a quick retry out meanwhile).
       void scripts
         .llavaDone(
           key,

@@ -45,12 +45,10 @@ export function slotTtlMs(config: Config): number {
 export function createProducer(options: ProducerOptions): Producer {
   const { config, prefix } = options;
   checkRedisTarget(options.redisUrl, prefix);
-  // Both connections pipeline automatically: under a burst, the admissions and adds of many
-  // requests leave in one write each instead of one write per command.
-  const redis = producerConnection(options.redisUrl, { autoPipelining: true });
+  const redis = producerConnection(options.redisUrl);
   // BullMQ's Queue uses its own connection; it must not fail fast while adding.
   const queue = new Queue<RequestJob>(bullQueueName("requests"), {
-    connection: bullConnection(options.redisUrl, "queue", { autoPipelining: true }),
+    connection: bullConnection(options.redisUrl, "queue"),
     prefix,
   });
   queue.on("error", () => undefined); // outages surface as rejected submits; the connection retries

@@ -168,7 +168,6 @@ export function redisOptions(t: RedisTarget): RedisOptions {
 export interface ConnectionBehaviour {
   maxRetriesPerRequest: number | null;
   connectTimeout?: number;
-  autoPipelining?: boolean;
 }
 
 /** ioredis Cluster options: what every node connection uses. */
@@ -187,7 +186,6 @@ export function clusterOptions(
   const options: NonNullable<ConstructorParameters<typeof Cluster>[1]> = {
     redisOptions,
     clusterRetryStrategy: (times: number) => Math.min(200 * times, 2000),
-    ...(b.autoPipelining ? { enableAutoPipelining: true } : {}),
   };
   // With TLS, connect by the names the nodes announce so certificates match.
   if (tls) options.dnsLookup = (address, callback) => callback(null, address);
