@@ -6,12 +6,14 @@
  * stand-in. Slack: 50 signed app_mention events with a file, posted at once to the real Bolt app
  * in HTTP mode; the ack is Bolt's HTTP response to the event. Both adapters then download, check
  * and store each image and submit it, all concurrently, which is the load the acks must not wait
- * behind. "queued" is when the adapter told the user (edited reply / 👀 reaction), for contrast.
+ * behind. "queued" is when the request's job appeared in Redis (polled), for contrast.
  * Goal: ack p99 under 100 ms (Discord and Slack allow 3 s).
  */
 import { createHmac } from "node:crypto";
+import { Redis } from "ioredis";
 import { startDiscord } from "../src/bots/discord/index.js";
 import { startSlack } from "../src/bots/slack/index.js";
+import { jobIdFor, jobKey } from "../src/queue/names.js";
 import { APP_ID, GUILD_ID, startDiscordStandIn } from "../test/e2e/discord/stand-in.js";
 import { startSlackStandIn } from "../test/e2e/slack/stand-in.js";
 import { colourPhoto } from "../test/helpers/images.js";
@@ -29,18 +31,37 @@ const limits = { perUserInFlight: 100_000, perScopeRate: 1_000_000 };
 
 type Sample = { ack: number; queued: number };
 
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error("bench:ack timed out waiting for the adapter");
     await new Promise((r) => setTimeout(r, 10));
   }
 }
 
-async function discordRounds(redisUrl: string, photo: Buffer): Promise<Sample[]> {
+/** When each request's job first exists in Redis, polled every few milliseconds. */
+function queueWatch(redis: Redis, prefix: string, requestIds: string[]) {
+  const seen = new Map<string, number>();
+  return {
+    seen,
+    async all(): Promise<boolean> {
+      const left = requestIds.filter((id) => !seen.has(id));
+      if (!left.length) return true;
+      const pipeline = redis.pipeline();
+      for (const id of left) pipeline.exists(jobKey(prefix, "requests", jobIdFor(id)));
+      const found = (await pipeline.exec()) ?? [];
+      const now = Date.now();
+      for (const [n, id] of left.entries()) if (found[n]?.[1] === 1) seen.set(id, now);
+      return seen.size === requestIds.length;
+    },
+  };
+}
+
+async function discordRounds(redisUrl: string, db: Redis, photo: Buffer): Promise<Sample[]> {
   const stand = await startDiscordStandIn([CHANNEL]);
+  const prefix = `bench-ack-d-${Date.now()}`;
   const config = testConfig({
-    redis: { prefix: `bench-ack-d-${Date.now()}` },
+    redis: { prefix },
     limits,
     discord: { apiBase: stand.api, cdnOrigins: [stand.base] },
   });
@@ -87,18 +108,19 @@ async function discordRounds(redisUrl: string, photo: Buffer): Promise<Sample[]>
         });
       }
       const acked = (id: string) => stand.requests.find((r) => r.path.startsWith(`/interactions/${id}/`));
-      const queued = (id: string) =>
-        stand.requests.find(
-          (r) =>
-            r.method === "PATCH" &&
-            r.path.includes(`/token-${id}/messages/`) &&
-            /in line|Working on it/.test(String(r.json?.content)),
-        );
-      await until(() => [...sent.keys()].every((id) => acked(id) && queued(id)), 60_000);
+      const queued = queueWatch(
+        db,
+        prefix,
+        [...sent.keys()].map((id) => `discord:${id}`),
+      );
+      await until(async () => (await queued.all()) && [...sent.keys()].every((id) => acked(id)), 60_000);
       // Round 0 warms up connections, scripts and the JIT; it is not counted.
       if (round > 0)
         for (const [id, at] of sent)
-          samples.push({ ack: (acked(id)?.at ?? 0) - at, queued: (queued(id)?.at ?? 0) - at });
+          samples.push({
+            ack: (acked(id)?.at ?? 0) - at,
+            queued: (queued.seen.get(`discord:${id}`) ?? 0) - at,
+          });
     }
   } finally {
     await discord.close();
@@ -107,10 +129,11 @@ async function discordRounds(redisUrl: string, photo: Buffer): Promise<Sample[]>
   return samples;
 }
 
-async function slackRounds(redisUrl: string, photo: Buffer): Promise<Sample[]> {
+async function slackRounds(redisUrl: string, db: Redis, photo: Buffer): Promise<Sample[]> {
   const api = await startSlackStandIn(SLACK_TOKEN);
+  const prefix = `bench-ack-s-${Date.now()}`;
   const config = testConfig({
-    redis: { prefix: `bench-ack-s-${Date.now()}` },
+    redis: { prefix },
     limits,
     slack: { apiUrl: api.apiUrl, fileOrigins: [api.url] },
   });
@@ -123,7 +146,7 @@ async function slackRounds(redisUrl: string, photo: Buffer): Promise<Sample[]> {
   const endpoint = `http://127.0.0.1:${slack.port}/slack/events`;
   const samples: Sample[] = [];
   let n = 0;
-  const post = async (k: number): Promise<{ ts: string; sentAt: number; ack: number }> => {
+  const post = async (k: number): Promise<{ requestId: string; sentAt: number; ack: number }> => {
     const id = `F${++n}`;
     api.files.set(id, photo);
     const ts = `1700000000.${String(n).padStart(6, "0")}`;
@@ -164,16 +187,20 @@ async function slackRounds(redisUrl: string, photo: Buffer): Promise<Sample[]> {
     });
     const ack = Date.now() - sentAt;
     if (res.status !== 200) throw new Error(`Slack event answered ${res.status}`);
-    return { ts, sentAt, ack };
+    return { requestId: `slack:Ev${n}`, sentAt, ack };
   };
   try {
     for (let round = 0; round <= ROUNDS; round++) {
       const events = await Promise.all(Array.from({ length: EVENTS }, (_, k) => post(k)));
-      const reacted = (ts: string) =>
-        api.called("reactions.add").find((c) => c.args.timestamp === ts && c.args.name === "eyes");
-      await until(() => events.every((e) => reacted(e.ts)), 60_000);
+      const queued = queueWatch(
+        db,
+        prefix,
+        events.map((e) => e.requestId),
+      );
+      await until(() => queued.all(), 60_000);
       if (round > 0)
-        for (const e of events) samples.push({ ack: e.ack, queued: (reacted(e.ts)?.at ?? 0) - e.sentAt });
+        for (const e of events)
+          samples.push({ ack: e.ack, queued: (queued.seen.get(e.requestId) ?? 0) - e.sentAt });
     }
   } finally {
     await slack.close();
@@ -189,8 +216,10 @@ try {
     Number(process.env.BENCH_W ?? 640),
     Number(process.env.BENCH_H ?? 480),
   );
-  const discord = await discordRounds(redis.url, photo);
-  const slack = await slackRounds(redis.url, photo);
+  const db = new Redis(redis.url);
+  const discord = await discordRounds(redis.url, db, photo);
+  const slack = await slackRounds(redis.url, db, photo);
+  db.disconnect();
   const row = (name: string, s: Sample[]) => {
     const acks = s.map((x) => x.ack);
     const queued = s.map((x) => x.queued);
