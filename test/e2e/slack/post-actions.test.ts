@@ -1,11 +1,11 @@
-import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSlack } from "../../../src/bots/slack/index.js";
 import { colourPhoto } from "../../helpers/images.js";
 import { startPostEngine } from "../../helpers/post-engine.js";
 import { postModel } from "../../helpers/post-model.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
-import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { dropPrefix, newRedis, uniquePrefix } from "../../helpers/redis.js";
+import { startSlackBot } from "./app.js";
+import { TOKEN } from "./harness.js";
 import { type ApiCall, type StandIn, startSlackStandIn } from "./stand-in.js";
 
 /**
@@ -13,34 +13,19 @@ import { type ApiCall, type StandIn, startSlackStandIn } from "./stand-in.js";
  * signed block_actions payload, a job on the queue, and a chat.update of the same message (or,
  * for Approve, the final message in its thread). The model is scripted.
  */
-const TOKEN = "xoxb-test-token-123";
-const SECRET = "slack-signing-secret-456";
 const APPROVER = "U_APPROVER";
 
 let api: StandIn;
-let slack: Awaited<ReturnType<typeof startSlack>>;
+let bot: Awaited<ReturnType<typeof startSlackBot>>;
 let stack: Awaited<ReturnType<typeof startPostEngine>>;
 let mastodon: typeof stack.mastodon;
-let base: string;
 const model = postModel();
 const prefix = uniquePrefix("slack-post");
 const redis = newRedis();
 let counter = 0;
 
 async function send(form: Record<string, string>) {
-  const body = new URLSearchParams(form).toString();
-  const ts = Math.floor(Date.now() / 1000);
-  const sig = `v0=${createHmac("sha256", SECRET).update(`v0:${ts}:${body}`).digest("hex")}`;
-  const res = await fetch(`${base}/slack/events`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-slack-request-timestamp": String(ts),
-      "x-slack-signature": sig,
-    },
-    body,
-  });
-  expect(res.status).toBe(200);
+  expect((await bot.send(form, { form: true })).status).toBe(200);
 }
 
 type Block = { type: string; text?: { text: string }; elements?: { action_id?: string; text?: string }[] };
@@ -161,17 +146,11 @@ beforeAll(async () => {
   });
   mastodon = stack.mastodon;
   const config = stack.config;
-  slack = await startSlack({
-    config,
-    secrets: { slackBotToken: TOKEN, slackSigningSecret: SECRET },
-    redisUrl: redisUrl(),
-    port: 0,
-  });
-  base = `http://127.0.0.1:${slack.port}`;
+  bot = await startSlackBot(config);
 }, 60_000);
 
 afterAll(async () => {
-  await slack?.close();
+  await bot?.slack.close();
   await stack?.close();
   await api?.close();
   await dropPrefix(redis, prefix);

@@ -1,31 +1,24 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSlack } from "../../../src/bots/slack/index.js";
-import { createEngine } from "../../../src/engine/engine.js";
-import type { ModelPort } from "../../../src/engine/model/port.js";
-import type { Engine } from "../../../src/engine/types.js";
-import { startEngineWorker } from "../../../src/engine/worker.js";
 import { deliveredKey } from "../../../src/queue/names.js";
 import { colourPhoto } from "../../helpers/images.js";
-import { testConfig, waitFor } from "../../helpers/queue.js";
-import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { pacedModel, scriptedModel, tinyOrHostile } from "../../helpers/scripted-model.js";
-import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
-import { mentionEvent, SECRET, sendSigned, slackFile, TOKEN } from "./harness.js";
-import { type StandIn, startSlackStandIn } from "./stand-in.js";
+import { waitFor } from "../../helpers/queue.js";
+import { newRedis, uniquePrefix } from "../../helpers/redis.js";
+import { pacedModel, scriptedModel } from "../../helpers/scripted-model.js";
+import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
+import { mentionEvent, sendSigned, slackFile, TOKEN } from "./harness.js";
+import type { StandIn } from "./stand-in.js";
 import { defaultSlackLimits } from "./stand-in-limits.js";
 
 /**
  * The Slack adapter against a stand-in that refuses what Slack refuses: each refusal is met with
  * one clear outcome for the user, no crash and nothing posted twice.
  */
-let api: StandIn;
-let slack: Awaited<ReturnType<typeof startSlack>>;
-let engine: Engine;
-let worker: ReturnType<typeof startEngineWorker>;
-let base: string;
 const prefix = uniquePrefix("slack-refusals");
 const redis = newRedis();
-let setOverride: (port: ModelPort | undefined) => void = () => {};
+let t: SlackUnderTest;
+let api: StandIn;
+let base: string;
+let setOverride: SlackUnderTest["setOverride"] = () => {};
 
 async function send(payload: unknown, form = false) {
   expect((await sendSigned(base, payload, { form })).status).toBe(200);
@@ -59,24 +52,11 @@ const callsIn = (method: string, channel: string) =>
 const ok = (c: { refused?: string }) => c.refused === undefined;
 
 beforeAll(async () => {
-  api = await startSlackStandIn(TOKEN);
-  api.files.set("FRED", await colourPhoto("red"));
-  const config = testConfig({
-    redis: { prefix },
-    model: { id: await tinyModelDir() },
-    slack: { apiUrl: api.apiUrl, fileOrigins: [api.url] },
+  t = await startSlackUnderTest({
+    prefix,
+    files: { FRED: await colourPhoto("red") },
   });
-  const switchable = tinyOrHostile(await tinyModelPort(), "");
-  setOverride = switchable.setOverride;
-  engine = await createEngine({ config, secrets: {}, model: switchable.model });
-  worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
-  slack = await startSlack({
-    config,
-    secrets: { slackBotToken: TOKEN, slackSigningSecret: SECRET },
-    redisUrl: redisUrl(),
-    port: 0,
-  });
-  base = `http://127.0.0.1:${slack.port}`;
+  ({ api, base, setOverride } = t);
 }, 60_000);
 
 afterEach(() => {
@@ -85,11 +65,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await slack?.close();
-  await worker?.close(500);
-  await engine?.close();
-  await api?.close();
-  await dropPrefix(redis, prefix);
+  await t?.close();
   redis.disconnect();
 });
 

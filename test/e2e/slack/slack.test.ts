@@ -1,39 +1,36 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSlack } from "../../../src/bots/slack/index.js";
-import { createEngine } from "../../../src/engine/engine.js";
-import type { Engine } from "../../../src/engine/types.js";
-import { startEngineWorker } from "../../../src/engine/worker.js";
 import { colourPhoto, fixture } from "../../helpers/images.js";
-import { testConfig, waitFor } from "../../helpers/queue.js";
-import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { tinyOrHostile } from "../../helpers/scripted-model.js";
-import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
-import { mentionEvent, SECRET, type SendOptions, sendSigned, sign, slackFile, TOKEN } from "./harness.js";
-import { type StandIn, startSlackStandIn } from "./stand-in.js";
+import { waitFor } from "../../helpers/queue.js";
+import { uniquePrefix } from "../../helpers/redis.js";
+import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
+import { mentionEvent, type SendOptions, sendSigned, sign, slackFile, TOKEN } from "./harness.js";
+import type { StandIn } from "./stand-in.js";
 
+let t: SlackUnderTest;
 let api: StandIn;
-let slack: Awaited<ReturnType<typeof startSlack>>;
-let engine: Engine;
-let worker: ReturnType<typeof startEngineWorker>;
 let base: string;
 let otherHost: { url: string; hits: number; close(): Promise<void> };
-const prefix = uniquePrefix("slack");
-const redis = newRedis();
 // The tiny model answers colours; one test swaps in a model whose answer tries to ping everyone.
-let setHostile: (on: boolean) => void = () => {};
+let setHostile: SlackUnderTest["setHostile"] = () => {};
 
 const send = (payload: unknown, opts: SendOptions = {}) => sendSigned(base, payload, opts);
 const file = (id: string, name: string, host = api.url) => slackFile(host, id, name);
 const mention = mentionEvent;
 
 beforeAll(async () => {
-  api = await startSlackStandIn(TOKEN);
-  api.files.set("FBLUE", await colourPhoto("blue"));
-  api.files.set("FRED", await colourPhoto("red"));
-  api.files.set("FGREEN", await colourPhoto("green"));
-  api.files.set("FPHOTO", fixture("frisbee.jpg"));
+  t = await startSlackUnderTest({
+    prefix: uniquePrefix("slack"),
+    hostile: "Hey <!channel> and <!here>, look <@U999>!",
+    files: {
+      FBLUE: await colourPhoto("blue"),
+      FRED: await colourPhoto("red"),
+      FGREEN: await colourPhoto("green"),
+      FPHOTO: fixture("frisbee.jpg"),
+    },
+  });
+  ({ api, base, setHostile } = t);
   const other = createServer((_req, res) => {
     otherHost.hits++;
     res.end("x");
@@ -44,36 +41,11 @@ beforeAll(async () => {
     hits: 0,
     close: () => new Promise((r) => other.close(() => r())),
   };
-
-  const dir = await tinyModelDir();
-  const config = testConfig({
-    redis: { prefix },
-    model: { id: dir },
-    slack: { apiUrl: api.apiUrl, fileOrigins: [api.url] },
-  });
-  const tiny = await tinyModelPort();
-  const switchable = tinyOrHostile(tiny, "Hey <!channel> and <!here>, look <@U999>!");
-  setHostile = switchable.setHostile;
-  const model = switchable.model;
-  engine = await createEngine({ config, secrets: {}, model });
-  worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
-  slack = await startSlack({
-    config,
-    secrets: { slackBotToken: TOKEN, slackSigningSecret: SECRET },
-    redisUrl: redisUrl(),
-    port: 0,
-  });
-  base = `http://127.0.0.1:${slack.port}`;
 }, 60_000);
 
 afterAll(async () => {
-  await slack?.close();
-  await worker?.close(500);
-  await engine?.close();
-  await api?.close();
+  await t?.close();
   await otherHost?.close();
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
 });
 
 /** The bot's messages in a thread as they read now (placeholders that became answers included). */

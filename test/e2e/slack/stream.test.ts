@@ -1,55 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSlack } from "../../../src/bots/slack/index.js";
-import { createEngine } from "../../../src/engine/engine.js";
-import type { Engine } from "../../../src/engine/types.js";
-import { startEngineWorker } from "../../../src/engine/worker.js";
 import { colourPhoto } from "../../helpers/images.js";
-import { testConfig, waitFor } from "../../helpers/queue.js";
-import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { pacedModel, scriptedModel, tinyOrHostile } from "../../helpers/scripted-model.js";
-import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
-import { buttonClick, mentionEvent, SECRET, sendSigned, slackFile, TOKEN } from "./harness.js";
-import { type StandIn, startSlackStandIn } from "./stand-in.js";
+import { waitFor } from "../../helpers/queue.js";
+import { uniquePrefix } from "../../helpers/redis.js";
+import { pacedModel, scriptedModel } from "../../helpers/scripted-model.js";
+import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
+import { buttonClick, mentionEvent, sendSigned, slackFile } from "./harness.js";
+import type { StandIn } from "./stand-in.js";
 
 /** Streaming into the placeholder, Stop, and threads as conversations, through the real Bolt app. */
+let t: SlackUnderTest;
 let api: StandIn;
-let slack: Awaited<ReturnType<typeof startSlack>>;
-let engine: Engine;
-let worker: ReturnType<typeof startEngineWorker>;
 let base: string;
-let setOverride: (port: Parameters<ReturnType<typeof tinyOrHostile>["setOverride"]>[0]) => void = () => {};
-const prefix = uniquePrefix("slack-stream");
-const redis = newRedis();
+let setOverride: SlackUnderTest["setOverride"] = () => {};
 
 beforeAll(async () => {
-  api = await startSlackStandIn(TOKEN);
-  api.files.set("FBLUE", await colourPhoto("blue"));
-  const config = testConfig({
-    redis: { prefix },
-    model: { id: await tinyModelDir() },
-    slack: { apiUrl: api.apiUrl, fileOrigins: [api.url], admins: ["UADMIN"] },
+  t = await startSlackUnderTest({
+    prefix: uniquePrefix("slack-stream"),
+    slack: { admins: ["UADMIN"] },
+    files: { FBLUE: await colourPhoto("blue") },
   });
-  const switchable = tinyOrHostile(await tinyModelPort(), "");
-  setOverride = switchable.setOverride;
-  engine = await createEngine({ config, secrets: {}, model: switchable.model });
-  worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
-  slack = await startSlack({
-    config,
-    secrets: { slackBotToken: TOKEN, slackSigningSecret: SECRET },
-    redisUrl: redisUrl(),
-    port: 0,
-  });
-  base = `http://127.0.0.1:${slack.port}`;
+  ({ api, base, setOverride } = t);
 }, 60_000);
 
-afterAll(async () => {
-  await slack?.close();
-  await worker?.close(500);
-  await engine?.close();
-  await api?.close();
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
+afterAll(() => t?.close());
 
 const updatesOf = (ts: string) => api.called("chat.update").filter((c) => c.args.ts === ts);
 const placeholderIn = (channel: string) =>
