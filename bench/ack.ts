@@ -9,12 +9,19 @@
  * behind. "queued" is when the request's job appeared in Redis (polled), for contrast.
  * Goal: ack p99 under 100 ms (Discord and Slack allow 3 s).
  */
-import { createHmac } from "node:crypto";
 import { Redis } from "ioredis";
 import { startDiscord } from "../src/bots/discord/index.js";
 import { startSlack } from "../src/bots/slack/index.js";
 import { jobIdFor, jobKey } from "../src/queue/names.js";
-import { APP_ID, GUILD_ID, startDiscordStandIn } from "../test/e2e/discord/stand-in.js";
+import { slashCommand } from "../test/e2e/discord/payloads.js";
+import { startDiscordStandIn } from "../test/e2e/discord/stand-in.js";
+import {
+  mentionEvent,
+  SECRET as SLACK_SECRET,
+  TOKEN as SLACK_TOKEN,
+  sendSigned,
+  slackFile,
+} from "../test/e2e/slack/harness.js";
 import { startSlackStandIn } from "../test/e2e/slack/stand-in.js";
 import { colourPhoto } from "../test/helpers/images.js";
 import { testConfig } from "../test/helpers/queue.js";
@@ -23,8 +30,6 @@ import { benchRedis, percentile, table } from "./redis.js";
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CHANNEL = "400000000000000001";
-const SLACK_TOKEN = "xoxb-bench";
-const SLACK_SECRET = "bench-signing-secret";
 
 /** Limits out of the way: the bench measures acks, not refusals. */
 const limits = { perUserInFlight: 100_000, perScopeRate: 1_000_000 };
@@ -75,37 +80,17 @@ async function discordRounds(redisUrl: string, db: Redis, photo: Buffer): Promis
         const att = stand.attachment(stand.nextId(), "photo.png", photo);
         const user = stand.user(`5${String(k).padStart(17, "0")}`, `user${k}`);
         sent.set(id, Date.now());
-        stand.dispatch("INTERACTION_CREATE", {
-          id,
-          application_id: APP_ID,
-          type: 2,
-          token: `token-${id}`,
-          version: 1,
-          guild_id: GUILD_ID,
-          channel_id: CHANNEL,
-          channel: { id: CHANNEL, type: 0, guild_id: GUILD_ID, name: "chan" },
-          member: {
-            user,
-            roles: [],
-            permissions: "2248473465835073",
-            joined_at: new Date().toISOString(),
-            deaf: false,
-            mute: false,
-            flags: 0,
-          },
-          app_permissions: "2248473465835073",
-          locale: "en-US",
-          entitlements: [],
-          authorizing_integration_owners: {},
-          context: 0,
-          data: {
-            id: "600000000000000001",
+        stand.dispatch(
+          "INTERACTION_CREATE",
+          slashCommand({
+            id,
+            channel: CHANNEL,
             name: "describe",
-            type: 1,
+            user,
             options: [{ name: "image", type: 11, value: att.id }],
-            resolved: { attachments: { [att.id]: att } },
-          },
-        });
+            attachments: { [att.id]: att },
+          }),
+        );
       }
       const acked = (id: string) => stand.requests.find((r) => r.path.startsWith(`/interactions/${id}/`));
       const queued = queueWatch(
@@ -143,49 +128,21 @@ async function slackRounds(redisUrl: string, db: Redis, photo: Buffer): Promise<
     redisUrl,
     port: 0,
   });
-  const endpoint = `http://127.0.0.1:${slack.port}/slack/events`;
+  const base = `http://127.0.0.1:${slack.port}`;
   const samples: Sample[] = [];
   let n = 0;
   const post = async (k: number): Promise<{ requestId: string; sentAt: number; ack: number }> => {
     const id = `F${++n}`;
     api.files.set(id, photo);
     const ts = `1700000000.${String(n).padStart(6, "0")}`;
-    const body = JSON.stringify({
-      type: "event_callback",
-      team_id: "T1",
-      api_app_id: "A1",
-      event_id: `Ev${n}`,
-      event_time: 1,
-      event: {
-        type: "app_mention",
-        user: `U${k}`,
-        text: "<@UBOT> describe this",
-        ts,
-        channel: "C1",
-        files: [
-          {
-            id,
-            name: "photo.png",
-            mimetype: "image/png",
-            filetype: "png",
-            url_private: `${api.url}/files/${id}`,
-          },
-        ],
-      },
-    });
-    const now = Math.floor(Date.now() / 1000);
-    const sig = `v0=${createHmac("sha256", SLACK_SECRET).update(`v0:${now}:${body}`).digest("hex")}`;
     const sentAt = Date.now();
-    const res = await fetch(endpoint, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-slack-request-timestamp": String(now),
-        "x-slack-signature": sig,
-      },
-      body,
-    });
-    const ack = Date.now() - sentAt;
+    const res = await sendSigned(
+      base,
+      mentionEvent(`Ev${n}`, "C1", ts, [slackFile(api.url, id, "photo.png")], "<@UBOT> describe this", {
+        user: `U${k}`,
+      }),
+    );
+    const ack = res.ms;
     if (res.status !== 200) throw new Error(`Slack event answered ${res.status}`);
     return { requestId: `slack:Ev${n}`, sentAt, ack };
   };

@@ -9,6 +9,7 @@ import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 import { pacedModel, tinyOrHostile } from "../../helpers/scripted-model.js";
 import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
+import { componentClick, slashCommand } from "./payloads.js";
 import { APP_ID, BOT_ID, GUILD_ID, type Recorded, startDiscordStandIn } from "./stand-in.js";
 
 const CH = {
@@ -93,38 +94,7 @@ function interaction(o: {
   attachments?: Record<string, unknown>;
 }) {
   const dispatchedAt = Date.now();
-  stand.dispatch("INTERACTION_CREATE", {
-    id: o.id,
-    application_id: APP_ID,
-    type: 2,
-    token: `token-${o.id}`,
-    version: 1,
-    guild_id: GUILD_ID,
-    channel_id: o.channel,
-    channel: { id: o.channel, type: 0, guild_id: GUILD_ID, name: "chan" },
-    member: {
-      user: human,
-      roles: [],
-      permissions: "2248473465835073",
-      joined_at: new Date().toISOString(),
-      deaf: false,
-      mute: false,
-      flags: 0,
-    },
-    app_permissions: "2248473465835073",
-    locale: "en-US",
-    guild_locale: "en-US",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    context: 0,
-    data: {
-      id: "600000000000000001",
-      name: o.name,
-      type: 1,
-      options: o.options,
-      ...(o.attachments ? { resolved: { attachments: o.attachments } } : {}),
-    },
-  });
+  stand.dispatch("INTERACTION_CREATE", slashCommand(o));
   return dispatchedAt;
 }
 
@@ -497,56 +467,17 @@ describe("Discord adapter with a real discord.js client", () => {
         "first words",
       );
       const click = (id: string, user: typeof human, permissions: string) =>
-        stand.dispatch("INTERACTION_CREATE", {
-          id,
-          application_id: APP_ID,
-          type: 3,
-          token: `token-${id}`,
-          version: 1,
-          guild_id: GUILD_ID,
-          channel_id: CH.describe,
-          channel: { id: CH.describe, type: 0, guild_id: GUILD_ID, name: "chan" },
-          member: {
+        stand.dispatch(
+          "INTERACTION_CREATE",
+          componentClick({
+            id,
+            channel: CH.describe,
+            messageId: "810000000000000042",
+            customId: "stop:discord:900000000000000042",
             user,
-            roles: [],
             permissions,
-            joined_at: new Date().toISOString(),
-            deaf: false,
-            mute: false,
-            flags: 0,
-          },
-          app_permissions: "2248473465835073",
-          locale: "en-US",
-          entitlements: [],
-          authorizing_integration_owners: {},
-          context: 0,
-          message: {
-            id: "810000000000000042",
-            channel_id: CH.describe,
-            author: {
-              id: BOT_ID,
-              username: "llava-bot",
-              discriminator: "0",
-              bot: true,
-              avatar: null,
-              global_name: null,
-            },
-            content: "s1",
-            timestamp: new Date().toISOString(),
-            edited_timestamp: null,
-            tts: false,
-            mention_everyone: false,
-            mentions: [],
-            mention_roles: [],
-            attachments: [],
-            embeds: [],
-            pinned: false,
-            type: 0,
-            flags: 0,
-            components: [],
-          },
-          data: { custom_id: "stop:discord:900000000000000042", component_type: 2 },
-        });
+          }),
+        );
       const bob = { ...human, id: "500000000000000002", username: "bob", global_name: "bob" };
       click("910000000000000001", bob, "1024");
       const callback = (id: string) => stand.requests.find((r) => r.path.startsWith(`/interactions/${id}/`));

@@ -1,4 +1,4 @@
-import { APP_ID, GUILD_ID } from "./stand-in.js";
+import { APP_ID, BOT_ID, GUILD_ID } from "./stand-in.js";
 
 /** Gateway payloads as Discord sends them, for the e2e tests and the benchmarks. */
 
@@ -13,7 +13,42 @@ export const HUMAN = {
 
 export type DiscordUser = typeof HUMAN;
 
-/** INTERACTION_CREATE for a slash command from a guild member with every permission. */
+/** Every permission, as a guild owner has them; "1024" is a plain member's (view channel). */
+export const ALL_PERMISSIONS = "2248473465835073";
+
+/** What every interaction from a guild member carries, slash command or click. */
+export function fromMember(
+  id: string,
+  channel: string,
+  o: { user?: DiscordUser; roles?: string[]; permissions?: string } = {},
+) {
+  return {
+    id,
+    application_id: APP_ID,
+    token: `token-${id}`,
+    version: 1,
+    guild_id: GUILD_ID,
+    channel_id: channel,
+    channel: { id: channel, type: 0, guild_id: GUILD_ID, name: "chan" },
+    member: {
+      user: o.user ?? HUMAN,
+      roles: o.roles ?? [],
+      permissions: o.permissions ?? ALL_PERMISSIONS,
+      joined_at: new Date().toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+    },
+    app_permissions: ALL_PERMISSIONS,
+    locale: "en-US",
+    guild_locale: "en-US",
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: 0,
+  };
+}
+
+/** INTERACTION_CREATE for a slash command. */
 export function slashCommand(o: {
   id: string;
   channel: string;
@@ -23,29 +58,8 @@ export function slashCommand(o: {
   user?: DiscordUser;
 }) {
   return {
-    id: o.id,
-    application_id: APP_ID,
+    ...fromMember(o.id, o.channel, o.user ? { user: o.user } : {}),
     type: 2,
-    token: `token-${o.id}`,
-    version: 1,
-    guild_id: GUILD_ID,
-    channel_id: o.channel,
-    channel: { id: o.channel, type: 0, guild_id: GUILD_ID, name: "chan" },
-    member: {
-      user: o.user ?? HUMAN,
-      roles: [],
-      permissions: "2248473465835073",
-      joined_at: new Date().toISOString(),
-      deaf: false,
-      mute: false,
-      flags: 0,
-    },
-    app_permissions: "2248473465835073",
-    locale: "en-US",
-    guild_locale: "en-US",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    context: 0,
     data: {
       id: "600000000000000001",
       name: o.name,
@@ -53,5 +67,54 @@ export function slashCommand(o: {
       options: o.options,
       ...(o.attachments ? { resolved: { attachments: o.attachments } } : {}),
     },
+  };
+}
+
+/** INTERACTION_CREATE for a click on a component of one of the bot's messages. */
+export function componentClick(o: {
+  id: string;
+  channel: string;
+  messageId: string;
+  customId: string;
+  user?: DiscordUser;
+  roles?: string[];
+  permissions?: string;
+  values?: string[];
+}) {
+  return {
+    ...fromMember(o.id, o.channel, {
+      ...(o.user ? { user: o.user } : {}),
+      ...(o.roles ? { roles: o.roles } : {}),
+      ...(o.permissions ? { permissions: o.permissions } : {}),
+    }),
+    type: 3,
+    message: {
+      id: o.messageId,
+      channel_id: o.channel,
+      author: {
+        id: BOT_ID,
+        username: "llava-bot",
+        discriminator: "0",
+        bot: true,
+        avatar: null,
+        global_name: null,
+      },
+      content: "",
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+      type: 0,
+      flags: 0,
+      components: [],
+    },
+    data: o.values
+      ? { custom_id: o.customId, component_type: 3, values: o.values }
+      : { custom_id: o.customId, component_type: 2 },
   };
 }

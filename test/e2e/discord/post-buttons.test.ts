@@ -5,7 +5,8 @@ import { startPostEngine } from "../../helpers/post-engine.js";
 import { postModel } from "../../helpers/post-model.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { APP_ID, BOT_ID, GUILD_ID, startDiscordStandIn } from "./stand-in.js";
+import { componentClick, type DiscordUser, slashCommand } from "./payloads.js";
+import { APP_ID, GUILD_ID, startDiscordStandIn } from "./stand-in.js";
 
 /**
  * A post's buttons through the real discord.js client: each click is an interaction the stand-in
@@ -31,58 +32,30 @@ const person = (id: string, name: string) => ({
   avatar: null,
   bot: false,
 });
-type DiscordUser = ReturnType<typeof person>;
 const alice = person("500000000000000001", "alice");
 const bob = person("500000000000000002", "bob");
 const carol = person("500000000000000003", "carol"); // holds the approver role
 const APPROVER_ROLE = "700000000000000777";
 
-/** What every interaction from a guild member in CH carries, slash command or click. */
-function fromMember(id: string, user: DiscordUser, roles: string[] = []) {
-  return {
-    id,
-    application_id: APP_ID,
-    token: `token-${id}`,
-    version: 1,
-    guild_id: GUILD_ID,
-    channel_id: CH,
-    channel: { id: CH, type: 0, guild_id: GUILD_ID, name: "chan" },
-    member: {
-      user,
-      roles,
-      permissions: "1024",
-      joined_at: new Date().toISOString(),
-      deaf: false,
-      mute: false,
-      flags: 0,
-    },
-    app_permissions: "2248473465835073",
-    locale: "en-US",
-    entitlements: [],
-    authorizing_integration_owners: {},
-    context: 0,
-  };
-}
-
 /** /post with a photo; resolves with the post message's id and the text it shows. */
 async function slashPost(platform: string): Promise<{ postId: string; messageId: string; content: string }> {
   const id = nextId();
   const att = stand.attachment(nextId(), "red.png", await colourPhoto("red"));
-  stand.dispatch("INTERACTION_CREATE", {
-    ...fromMember(id, alice),
-    type: 2,
-    data: {
-      id: "600000000000000001",
+  stand.dispatch(
+    "INTERACTION_CREATE",
+    slashCommand({
+      id,
+      channel: CH,
       name: "post",
-      type: 1,
+      user: alice,
       options: [
         { name: "image", type: 11, value: att.id },
         { name: "platform", type: 3, value: platform },
         { name: "variants", type: 4, value: 2 },
       ],
-      resolved: { attachments: { [att.id]: att } },
-    },
-  });
+      attachments: { [att.id]: att },
+    }),
+  );
   const withButtons = () =>
     webhookEdits(id).find((r) => JSON.stringify(r.json?.components ?? []).includes(`post:discord:${id}:`));
   await waitFor(() => Boolean(withButtons()), 30_000, "the post with its buttons");
@@ -100,38 +73,10 @@ function click(o: {
   values?: string[];
 }): string {
   const id = nextId();
-  stand.dispatch("INTERACTION_CREATE", {
-    ...fromMember(id, o.user ?? alice, o.roles),
-    type: 3,
-    message: {
-      id: o.messageId,
-      channel_id: CH,
-      author: {
-        id: BOT_ID,
-        username: "llava-bot",
-        discriminator: "0",
-        bot: true,
-        avatar: null,
-        global_name: null,
-      },
-      content: "post",
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      embeds: [],
-      pinned: false,
-      type: 0,
-      flags: 0,
-      components: [],
-    },
-    data: o.values
-      ? { custom_id: o.customId, component_type: 3, values: o.values }
-      : { custom_id: o.customId, component_type: 2 },
-  });
+  stand.dispatch(
+    "INTERACTION_CREATE",
+    componentClick({ id, channel: CH, permissions: "1024", ...o, user: o.user ?? alice }),
+  );
   return id;
 }
 
