@@ -109,6 +109,8 @@ export async function startSlack(o: SlackOptions) {
       blocks: stopBlocks(r.text, r.requestId),
       ...(r.thread ? { thread_ts: r.thread } : {}),
       link_names: false,
+      unfurl_links: false, // the answer drawn here later must not unfold previews of links the model wrote
+      unfurl_media: false,
     });
     const ts = res.ts as string;
     const surface = slackSurface(
