@@ -1,17 +1,19 @@
 /**
  * chat.update is Tier 3: about 50 a minute per workspace, shared by every answer being written
- * there. Partial edits spend what finals do not need: each live answer keeps one edit back for
- * its final text and one for its first words, so a busy workspace shows fewer intermediate
- * edits rather than a final answer waiting out a rate limit. A `ratelimited` answer pauses the
- * workspace's partial edits for Slack's Retry-After.
+ * there. The budget counts the calls of the last minute (a sliding window, so no minute of any
+ * clock Slack keeps sees more than its share). Edits are ranked: a final answer always goes
+ * (every live answer keeps one back for it); an answer's first words may use the rest; later
+ * partial edits and status lines only the first `laterShare` of the window, so a busy workspace
+ * shows fewer intermediate edits rather than new answers waiting a minute for their first words
+ * or a final answer waiting out a rate limit. A `ratelimited` answer pauses partial edits for
+ * Slack's Retry-After.
  */
-export function createEditBudget(perMinute = 50) {
-  const teams = new Map<string, { tokens: number; at: number; pausedUntil: number; live: number }>();
+export function createEditBudget(perMinute = 50, laterShare = 0.6) {
+  const teams = new Map<string, { calls: number[]; pausedUntil: number; live: number }>();
   function team(id: string) {
-    const now = Date.now();
-    const t = teams.get(id) ?? { tokens: perMinute, at: now, pausedUntil: 0, live: 0 };
-    t.tokens = Math.min(perMinute, t.tokens + ((now - t.at) / 60_000) * perMinute);
-    t.at = now;
+    const t = teams.get(id) ?? { calls: [], pausedUntil: 0, live: 0 };
+    const since = Date.now() - 60_000;
+    while (t.calls.length && (t.calls[0] ?? 0) <= since) t.calls.shift();
     teams.set(id, t);
     return t;
   }
@@ -24,14 +26,14 @@ export function createEditBudget(perMinute = 50) {
     /** May a partial edit go out now? `first`: the answer has shown no words yet. */
     partial(id: string, first: boolean): boolean {
       const t = team(id);
-      const reserve = first ? t.live : 2 * t.live;
-      if (Date.now() < t.pausedUntil || t.tokens < 1 + reserve) return false;
-      t.tokens -= 1;
+      const room = first ? perMinute : Math.floor(perMinute * laterShare);
+      if (Date.now() < t.pausedUntil || t.calls.length + 1 + t.live > room) return false;
+      t.calls.push(Date.now());
       return true;
     },
     /** A final edit always goes; it is counted so partials leave room for the next ones. */
     final(id: string) {
-      team(id).tokens -= 1;
+      team(id).calls.push(Date.now());
     },
     pause(id: string, seconds: number) {
       team(id).pausedUntil = Date.now() + seconds * 1000;
