@@ -387,7 +387,10 @@ export async function startDiscord(o: DiscordOptions) {
       }
     }
     const ids: string[] = [];
-    const chunks = splitMessage(deliveryText(d), DISCORD_LIMIT);
+    // A slash command's answer that could not use its interaction (late, expired) says whose it is.
+    const slash = !d.reply.message && !d.reply.placeholder && d.command !== "caption";
+    const whose = slash ? `<@${d.user.id}>, your /${d.command}:\n` : "";
+    const chunks = splitMessage(whose + deliveryText(d), DISCORD_LIMIT);
     const attachments = files.map((f) => ({ attachment: f.data, name: f.name, description: f.description }));
     const channel = await client.channels.fetch(d.reply.channel ?? d.scope.channelId);
     if (!channel?.isTextBased() || !("send" in channel))

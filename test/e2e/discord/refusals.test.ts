@@ -10,7 +10,7 @@ import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 import { pacedModel, tinyOrHostile } from "../../helpers/scripted-model.js";
 import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
-import { slashCommand } from "./payloads.js";
+import { HUMAN, slashCommand } from "./payloads.js";
 import { APP_ID, startDiscordStandIn } from "./stand-in.js";
 import { defaultLimits } from "./stand-in-limits.js";
 
@@ -89,7 +89,9 @@ describe("Discord refusals, through the real discord.js client", () => {
     await describeImage("920000000000000001", CH.late, { lateByMs: 3500 });
     await waitFor(() => sentTo(CH.late).length > 0, 20_000, "the answer in the channel");
     expect(callbacks("920000000000000001").map((r) => r.status)).toEqual([404]);
-    expect(sentTo(CH.late).map(content)).toEqual(["red"]);
+    // It says whose answer it is (as a mention that pings nobody: allowed_mentions is empty).
+    expect(sentTo(CH.late).map(content)).toEqual([`<@${HUMAN.id}>, your /describe:\nred`]);
+    expect(sentTo(CH.late)[0]?.json?.allowed_mentions).toEqual(expect.objectContaining({ parse: [] }));
     // The dead token was never used for an edit or a follow-up.
     expect(webhook("920000000000000001")).toHaveLength(0);
   });
