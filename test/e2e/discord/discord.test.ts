@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDiscord } from "../../../src/bots/discord/index.js";
-import { createEngine } from "../../../src/engine/engine.js";
-import type { ModelPort } from "../../../src/engine/model/port.js";
-import type { Engine } from "../../../src/engine/types.js";
-import { startEngineWorker } from "../../../src/engine/worker.js";
 import { colourPhoto, fixture } from "../../helpers/images.js";
-import { testConfig, waitFor } from "../../helpers/queue.js";
-import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { pacedModel, tinyOrHostile } from "../../helpers/scripted-model.js";
-import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
-import { componentClick, slashCommand } from "./payloads.js";
-import { APP_ID, BOT_ID, GUILD_ID, type Recorded, startDiscordStandIn } from "./stand-in.js";
+import { waitFor } from "../../helpers/queue.js";
+import { uniquePrefix } from "../../helpers/redis.js";
+import { pacedModel } from "../../helpers/scripted-model.js";
+import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
+import { componentClick, HUMAN, slashCommand } from "./payloads.js";
+import { BOT_ID, GUILD_ID, type Recorded } from "./stand-in.js";
 
 const CH = {
   mention: "400000000000000001",
@@ -20,23 +15,12 @@ const CH = {
   hostile: "400000000000000005",
   bad: "400000000000000006",
 };
-let stand: Awaited<ReturnType<typeof startDiscordStandIn>>;
-let discord: Awaited<ReturnType<typeof startDiscord>>;
-let engine: Engine;
-let worker: ReturnType<typeof startEngineWorker>;
-const prefix = uniquePrefix("discord");
-const redis = newRedis();
-let setHostile: (on: boolean) => void = () => {};
-let setOverride: (port: ModelPort | undefined) => void = () => {};
+let t: DiscordUnderTest;
+let stand: DiscordUnderTest["stand"];
+let setHostile: DiscordUnderTest["setHostile"] = () => {};
+let setOverride: DiscordUnderTest["setOverride"] = () => {};
 
-const human = {
-  id: "500000000000000001",
-  username: "alice",
-  discriminator: "0",
-  global_name: "alice",
-  avatar: null,
-  bot: false,
-};
+const human = HUMAN;
 const otherBot = {
   id: "500000000000000009",
   username: "otherbot",
@@ -121,40 +105,21 @@ const answersTo = (channel: string, messageId: string) =>
 const answered = (channel: string, messageId: string) =>
   answersTo(channel, messageId).filter((m) => m.content !== WORKING);
 
-const sentTo = (channel: string) =>
-  stand.requests.filter((r) => r.method === "POST" && r.path === `/channels/${channel}/messages`);
-const webhookEdits = (id: string) =>
-  stand.requests.filter(
-    (r) => r.method === "PATCH" && r.path === `/webhooks/${APP_ID}/token-${id}/messages/@original`,
-  );
+const sentTo = (channel: string) => t.sentTo(channel);
+const webhookEdits = (id: string) => t.webhookEdits(id);
 
 beforeAll(async () => {
-  stand = await startDiscordStandIn(Object.values(CH));
-  const dir = await tinyModelDir();
-  const config = testConfig({
-    redis: { prefix },
-    model: { id: dir },
-    limits: { maxImageBytes: 20 * 1024 * 1024 },
-    discord: { apiBase: stand.api, cdnOrigins: [stand.base], autocaptionChannels: [CH.caption] },
+  t = await startDiscordUnderTest({
+    prefix: uniquePrefix("discord"),
+    channels: Object.values(CH),
+    config: { limits: { maxImageBytes: 20 * 1024 * 1024 } },
+    discord: { autocaptionChannels: [CH.caption] },
+    hostile: "Hey @everyone and @here, <@123456789012345678> look!",
   });
-  const tiny = await tinyModelPort();
-  const switchable = tinyOrHostile(tiny, "Hey @everyone and @here, <@123456789012345678> look!");
-  setHostile = switchable.setHostile;
-  setOverride = switchable.setOverride;
-  const model = switchable.model;
-  engine = await createEngine({ config, secrets: {}, model });
-  worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
-  discord = await startDiscord({ config, secrets: { discordToken: "Bot.test.token" }, redisUrl: redisUrl() });
+  ({ stand, setHostile, setOverride } = t);
 }, 60_000);
 
-afterAll(async () => {
-  await discord?.close();
-  await worker?.close(500);
-  await engine?.close();
-  await stand?.close();
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
+afterAll(() => t?.close());
 
 function everyMessageIsMentionProof(records: Recorded[]) {
   for (const r of records) {

@@ -1,17 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startDiscord } from "../../../src/bots/discord/index.js";
 import { UPLOAD_TOO_LARGE } from "../../../src/bots/discord/refusals.js";
-import { createEngine } from "../../../src/engine/engine.js";
-import type { ModelPort } from "../../../src/engine/model/port.js";
-import type { Engine } from "../../../src/engine/types.js";
-import { startEngineWorker } from "../../../src/engine/worker.js";
 import { colourPhoto, fixture } from "../../helpers/images.js";
-import { testConfig, waitFor } from "../../helpers/queue.js";
-import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { pacedModel, tinyOrHostile } from "../../helpers/scripted-model.js";
-import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
+import { waitFor } from "../../helpers/queue.js";
+import { uniquePrefix } from "../../helpers/redis.js";
+import { pacedModel } from "../../helpers/scripted-model.js";
+import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
 import { HUMAN, slashCommand } from "./payloads.js";
-import { APP_ID, startDiscordStandIn } from "./stand-in.js";
+import { APP_ID } from "./stand-in.js";
 import { defaultLimits } from "./stand-in-limits.js";
 
 /**
@@ -19,13 +14,9 @@ import { defaultLimits } from "./stand-in-limits.js";
  * with one clear outcome for the user, no crash and nothing posted twice.
  */
 const CH = { late: "410000000000000001", twice: "410000000000000002", long: "410000000000000003" };
-let stand: Awaited<ReturnType<typeof startDiscordStandIn>>;
-let discord: Awaited<ReturnType<typeof startDiscord>>;
-let engine: Engine;
-let worker: ReturnType<typeof startEngineWorker>;
-const prefix = uniquePrefix("discord-refusals");
-const redis = newRedis();
-let setOverride: (port: ModelPort | undefined) => void = () => {};
+let t: DiscordUnderTest;
+let stand: DiscordUnderTest["stand"];
+let setOverride: DiscordUnderTest["setOverride"] = () => {};
 
 function slash(o: Parameters<typeof slashCommand>[0], dispatch: { lateByMs?: number } = {}) {
   stand.dispatch("INTERACTION_CREATE", slashCommand(o), dispatch);
@@ -48,26 +39,13 @@ async function describeImage(id: string, channel: string, dispatch: { lateByMs?:
 const callbacks = (id: string) => stand.requests.filter((r) => r.path.startsWith(`/interactions/${id}/`));
 const webhook = (id: string) =>
   stand.requests.filter((r) => r.path.startsWith(`/webhooks/${APP_ID}/token-${id}`));
-const edits = (id: string) =>
-  stand.requests.filter(
-    (r) => r.method === "PATCH" && r.path === `/webhooks/${APP_ID}/token-${id}/messages/@original`,
-  );
-const sentTo = (channel: string) =>
-  stand.requests.filter((r) => r.method === "POST" && r.path === `/channels/${channel}/messages`);
+const edits = (id: string) => t.webhookEdits(id);
+const sentTo = (channel: string) => t.sentTo(channel);
 const content = (r: { json?: Record<string, unknown> }) => String(r.json?.content ?? "");
 
 beforeAll(async () => {
-  stand = await startDiscordStandIn(Object.values(CH));
-  const config = testConfig({
-    redis: { prefix },
-    model: { id: await tinyModelDir() },
-    discord: { apiBase: stand.api, cdnOrigins: [stand.base] },
-  });
-  const switchable = tinyOrHostile(await tinyModelPort(), "");
-  setOverride = switchable.setOverride;
-  engine = await createEngine({ config, secrets: {}, model: switchable.model });
-  worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
-  discord = await startDiscord({ config, secrets: { discordToken: "Bot.test.token" }, redisUrl: redisUrl() });
+  t = await startDiscordUnderTest({ prefix: uniquePrefix("discord-refusals"), channels: Object.values(CH) });
+  ({ stand, setOverride } = t);
 }, 60_000);
 
 afterEach(() => {
@@ -75,14 +53,7 @@ afterEach(() => {
   Object.assign(stand.limits, defaultLimits());
 });
 
-afterAll(async () => {
-  await discord?.close();
-  await worker?.close(500);
-  await engine?.close();
-  await stand?.close();
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
+afterAll(() => t?.close());
 
 describe("Discord refusals, through the real discord.js client", () => {
   it("an interaction acknowledged after 3 s (10062) is answered once in the channel instead", async () => {
