@@ -308,7 +308,8 @@ export async function startDiscord(o: DiscordOptions) {
           await client.rest
             .delete(Routes.channelMessage(message.channelId, placeholder))
             .catch(() => undefined);
-        }
+        } else if (result.position > 1)
+          lives.get(`discord:${message.id}`)?.live.show(`You're #${result.position} in line…`, false);
       } catch (err) {
         const live = lives.get(`discord:${message.id}`)?.live;
         lives.delete(`discord:${message.id}`);

@@ -248,13 +248,9 @@ export async function startSlack(o: SlackOptions) {
       await client.reactions
         .add({ channel: m.channel, timestamp: m.ts, name: "eyes" })
         .catch(() => undefined);
+      // The placeholder says where the request stands; it becomes the answer.
       if (result.position > 1)
-        await client.chat.postEphemeral({
-          channel: m.channel,
-          user: m.user,
-          thread_ts: thread,
-          text: `You're #${result.position} in line.`,
-        });
+        lives.get(m.requestId)?.live.show(`⏳ You're #${result.position} in line…`, false);
     } catch (err) {
       await dropPlaceholder(m.requestId, m.channel, placeholder);
       await fail(m.requestId, err, { channel: m.channel, thread });
