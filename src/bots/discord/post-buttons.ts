@@ -103,10 +103,23 @@ function retryRow(postId: string): Row {
   return { type: ComponentType.ActionRow, components: [button(postId, "retry", "Retry", true)] };
 }
 
-/** One message's worth: a longer post is cut at a boundary and says so. */
-function oneMessage(text: string): string {
-  const parts = splitMessage(text, LIMIT - 2);
-  return parts.length > 1 ? `${parts[0]} …` : (parts[0] ?? "");
+const OVERFLOW_NOTE = "\n… the whole post is in post.txt";
+
+/**
+ * A post message holds 2,000 characters and its buttons must stay on it, so a longer post shows
+ * its start (cut at a boundary) and comes whole as post.txt, which Discord shows inline: nothing
+ * a team would copy is ever cut.
+ */
+export function fitPost(text: string): {
+  content: string;
+  overflow?: { name: string; data: Buffer; description: string };
+} {
+  if ([...text].length <= LIMIT) return { content: text };
+  const start = splitMessage(text, LIMIT - [...OVERFLOW_NOTE].length)[0] ?? "";
+  return {
+    content: `${start}${OVERFLOW_NOTE}`,
+    overflow: { name: "post.txt", data: Buffer.from(text, "utf8"), description: "The whole post" },
+  };
 }
 
 /** Role ids of the clicker, whether discord.js has the member cached or only raw. */
@@ -138,8 +151,9 @@ export function createDiscordPostButtons(o: {
   }
 
   /** A message body with its files, for the REST routes that take both. */
-  async function body(d: DeliveryJob, content: string, components: Row[]) {
-    const f = await files(d);
+  async function body(d: DeliveryJob, text: string, components: Row[]) {
+    const { content, overflow } = fitPost(text);
+    const f = [...(await files(d)), ...(overflow ? [overflow] : [])];
     return {
       body: {
         content,
@@ -171,11 +185,7 @@ export function createDiscordPostButtons(o: {
   /** A new post: its message with the buttons, where the request's answer goes. */
   async function postNew(d: DeliveryJob, post: PostBundle, interaction: Omit<Token, "until"> | undefined) {
     const channel = d.reply.channel ?? d.scope.channelId;
-    const payload = await body(
-      d,
-      oneMessage(postText(post)),
-      postRows(d.requestId, post, o.config.post.languages),
-    );
+    const payload = await body(d, postText(post), postRows(d.requestId, post, o.config.post.languages));
     let id: string;
     if (interaction) {
       const m = (await o.client.rest.patch(Routes.webhookMessage(interaction.appId, interaction.token), {
@@ -191,11 +201,7 @@ export function createDiscordPostButtons(o: {
   /** A refined post replaces the message it came from, buttons and all. */
   async function edit(d: DeliveryJob, post: PostBundle) {
     const postId = d.reply.post ?? d.requestId;
-    const payload = await body(
-      d,
-      oneMessage(postText(post)),
-      postRows(postId, post, o.config.post.languages),
-    );
+    const payload = await body(d, postText(post), postRows(postId, post, o.config.post.languages));
     const token = tokens.get(d.requestId);
     tokens.delete(d.requestId);
     if (token && token.until > Date.now()) {
