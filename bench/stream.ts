@@ -36,9 +36,9 @@ interface Answer {
   partials: number;
 }
 const answers = new Map<string, Answer>();
-const answer = (tag: string) => {
-  let a = answers.get(tag);
-  if (!a) answers.set(tag, (a = { partials: 0 }));
+const answer = (tag: string): Answer => {
+  const a = answers.get(tag) ?? { partials: 0 };
+  answers.set(tag, a);
   return a;
 };
 
