@@ -32,8 +32,6 @@ import { splitMessage } from "../text.js";
 import { slashCommands } from "./commands.js";
 import {
   channelSurface,
-  DISCORD_LIMIT,
-  type DiscordFile,
   interactionSurface,
   ORIGINAL,
   partialBackoff,
@@ -42,22 +40,20 @@ import {
 } from "./live.js";
 import { createDiscordPostButtons } from "./post-buttons.js";
 import { acknowledge, sendFittingFiles, tokenGone } from "./refusals.js";
+import {
+  DISCORD_LIMIT,
+  type DiscordFile,
+  deliveryFiles,
+  memberRoles,
+  NO_MENTIONS,
+  NO_PINGS,
+  TOKEN_LIFETIME_MS,
+} from "./shared.js";
 
 export interface DiscordOptions {
   config: Config;
   secrets: Secrets;
   redisUrl: string;
-}
-
-/** Model output may contain @everyone or <@id>; nothing we send may ever ping anyone. */
-const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
-/** Interaction tokens live 15 minutes; after that the answer goes to the channel as a message. */
-const TOKEN_LIFETIME_MS = 14.5 * 60_000;
-
-/** Role ids of an interaction's member, whether discord.js has it cached or only raw. */
-function memberRoles(member: ChatInputCommandInteraction["member"]): string[] {
-  if (!member) return [];
-  return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
 }
 
 function isImage(a: Attachment): boolean {
@@ -90,7 +86,7 @@ export async function startDiscord(o: DiscordOptions) {
     ...(config.discord.apiBase ? { rest: { api: config.discord.apiBase } } : {}),
   });
   // Interaction tokens stay in this process's memory: never in job data.
-  const interactions = new Map<string, { token: string; appId: string; until: number; user: string }>();
+  const interactions = new Map<string, { token: string; appId: string; until: number }>();
   // Answers being written (slash commands and mentions), drawn in place, and who may stop them.
   const lives = new Map<string, { live: LiveReply<DiscordFile[]>; user: string }>();
   // Partial edits go through their own REST queue that refuses rather than waits on a rate limit:
@@ -202,12 +198,7 @@ export async function startDiscord(o: DiscordOptions) {
       const text = i.options.getString("question") ?? i.options.getString("prompt") ?? "";
       const requestId = `discord:${i.id}`;
       if (ack === "ok") {
-        const token = {
-          token: i.token,
-          appId: i.applicationId,
-          until: Date.now() + TOKEN_LIFETIME_MS,
-          user: i.user.id,
-        };
+        const token = { token: i.token, appId: i.applicationId, until: Date.now() + TOKEN_LIFETIME_MS };
         interactions.set(requestId, token);
         const surface = interactionSurface(client.rest, partialRest, { ...token, requestId });
         lives.set(requestId, { live: liveReply(surface, ORIGINAL, token), user: i.user.id });
@@ -263,7 +254,7 @@ export async function startDiscord(o: DiscordOptions) {
       body: {
         content: "Working on it…",
         message_reference: { message_id: message.id, fail_if_not_exists: false },
-        allowed_mentions: { parse: [], replied_user: false },
+        allowed_mentions: NO_PINGS,
         components: [stopRow(requestId)],
       },
     })) as { id: string };
@@ -352,13 +343,7 @@ export async function startDiscord(o: DiscordOptions) {
       lives.delete(d.requestId);
       return postButtons.deliver(d, i && i.until > Date.now() ? i : undefined);
     }
-    const files: DiscordFile[] = await Promise.all(
-      d.images.map(async (img) => ({
-        data: await producer.blobs.get(img.key),
-        name: img.filename,
-        description: img.altText.slice(0, 1024),
-      })),
-    );
+    const files = await deliveryFiles(producer.blobs, d);
     const interaction = interactions.get(d.requestId);
     interactions.delete(d.requestId);
     const entry = lives.get(d.requestId);
@@ -389,11 +374,11 @@ export async function startDiscord(o: DiscordOptions) {
     }
     const ids: string[] = [];
     // A slash command's answer that could not use its interaction (late, expired) says whose it is.
-    const slash = !d.reply.message && !d.reply.placeholder && d.command !== "caption";
+    const slash = !d.reply.message && !d.reply.placeholder; // captions and mentions reply to a message
     const whose = slash ? `<@${d.user.id}>, your /${d.command}:\n` : "";
     const chunks = splitMessage(whose + deliveryText(d), DISCORD_LIMIT);
     const attachments = files.map((f) => ({ attachment: f.data, name: f.name, description: f.description }));
-    const channel = await client.channels.fetch(d.reply.channel ?? d.scope.channelId);
+    const channel = await client.channels.fetch(channelId);
     if (!channel?.isTextBased() || !("send" in channel))
       throw new Error(`cannot post to channel ${d.reply.channel}`);
     let target = channel;

@@ -1,16 +1,12 @@
 import { ButtonStyle, ComponentType, RateLimitError, type REST, Routes } from "discord.js";
 import type { LiveSurface } from "../live-reply.js";
-import { DiscordRefusal, refusalCode, UPLOAD_TOO_LARGE } from "./refusals.js";
+import { sendFittingFiles } from "./refusals.js";
+import { type DiscordFile, NO_PINGS } from "./shared.js";
 
-export const DISCORD_LIMIT = 2000;
 /** The deferred interaction reply, as webhook routes name it. */
 export const ORIGINAL = "@original";
 /** Component ids carry only the action and the request id; the rest is in this process or Redis. */
 export const STOP_PREFIX = "stop:";
-
-export type DiscordFile = { name: string; data: Buffer; description: string };
-
-const NO_PINGS = { parse: [] as never[], replied_user: false };
 
 export function stopRow(requestId: string) {
   return {
@@ -31,8 +27,6 @@ interface Routing {
   edit(id: string): `/${string}`;
   create(): `/${string}`;
   auth: boolean;
-  /** Extra fields for a created message (a reply reference). */
-  created?: Record<string, unknown>;
 }
 
 /**
@@ -51,21 +45,21 @@ function surface(rest: REST, partial: REST, requestId: string, route: Routing): 
       ? { attachments: files.map((f, id) => ({ id, filename: f.name, description: f.description })) }
       : {}),
   });
+  /** Sends with the files when there are any; refused as too large, without them and a note. */
   const withFiles = async <T>(
     send: (files: DiscordFile[] | undefined) => Promise<T>,
     files?: DiscordFile[],
   ) => {
-    try {
-      return await send(files?.length ? files : undefined);
-    } catch (err) {
-      if (!files?.length || refusalCode(err) !== DiscordRefusal.EntityTooLarge) throw err;
-      const sent = await send(undefined);
-      await rest.post(route.create(), {
-        body: { content: UPLOAD_TOO_LARGE, allowed_mentions: NO_PINGS },
-        auth: route.auth,
-      });
-      return sent;
-    }
+    if (!files?.length) return send(undefined);
+    const [sent] = await sendFittingFiles(
+      (fit) => send(fit ? files : undefined),
+      (note) =>
+        rest.post(route.create(), {
+          body: { content: note, allowed_mentions: NO_PINGS },
+          auth: route.auth,
+        }) as Promise<T>,
+    );
+    return sent as T;
   };
   return {
     async edit(id, text, o) {
@@ -83,7 +77,7 @@ function surface(rest: REST, partial: REST, requestId: string, route: Routing): 
       const sent = (await withFiles(
         (files) =>
           rest.post(route.create(), {
-            body: { ...body(text, o.live, files), ...route.created },
+            body: body(text, o.live, files),
             ...(files ? { files: files.map((f) => ({ name: f.name, data: f.data })) } : {}),
             auth: route.auth,
           }),

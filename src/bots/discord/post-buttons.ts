@@ -17,6 +17,14 @@ import { type PostClicks, parsePostComponentId, postComponentId } from "../post-
 import { deliveryText } from "../render.js";
 import { splitMessage } from "../text.js";
 import { sendFittingFiles } from "./refusals.js";
+import {
+  DISCORD_LIMIT,
+  deliveryFiles,
+  memberRoles,
+  NO_MENTIONS,
+  NO_PINGS,
+  TOKEN_LIFETIME_MS,
+} from "./shared.js";
 
 /**
  * Discord's side of a post's buttons: the post message carries Regenerate, Shorter, menus for
@@ -25,11 +33,6 @@ import { sendFittingFiles } from "./refusals.js";
  * that edits the same message through the click's interaction token, or through the channel
  * when the token is gone (another replica, or past its 15 minutes).
  */
-
-const LIMIT = 2000;
-/** Interaction tokens live 15 minutes. */
-const TOKEN_LIFETIME_MS = 14.5 * 60_000;
-const NO_MENTIONS = { parse: [] as never[] };
 
 type Row = { type: ComponentType.ActionRow; components: unknown[] };
 
@@ -114,19 +117,12 @@ export function fitPost(text: string): {
   content: string;
   overflow?: { name: string; data: Buffer; description: string };
 } {
-  if ([...text].length <= LIMIT) return { content: text };
-  const start = splitMessage(text, LIMIT - [...OVERFLOW_NOTE].length)[0] ?? "";
+  if ([...text].length <= DISCORD_LIMIT) return { content: text };
+  const start = splitMessage(text, DISCORD_LIMIT - [...OVERFLOW_NOTE].length)[0] ?? "";
   return {
     content: `${start}${OVERFLOW_NOTE}`,
     overflow: { name: "post.txt", data: Buffer.from(text, "utf8"), description: "The whole post" },
   };
-}
-
-/** Role ids of the clicker, whether discord.js has the member cached or only raw. */
-function roles(i: ButtonInteraction | StringSelectMenuInteraction): string[] {
-  const member = i.member;
-  if (!member) return [];
-  return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
 }
 
 type Token = { appId: string; token: string; until: number };
@@ -140,25 +136,15 @@ export function createDiscordPostButtons(o: {
   // Click tokens stay in this process's memory, never in job data.
   const tokens = new Map<string, Token>();
 
-  async function files(d: DeliveryJob) {
-    return Promise.all(
-      d.images.map(async (img) => ({
-        name: img.filename,
-        data: await o.blobs.get(img.key),
-        description: img.altText.slice(0, 1024),
-      })),
-    );
-  }
-
   /** A message body with its files, for the REST routes that take both. */
   async function body(d: DeliveryJob, text: string, components: Row[]) {
     const { content, overflow } = fitPost(text);
-    const f = [...(await files(d)), ...(overflow ? [overflow] : [])];
+    const f = [...(await deliveryFiles(o.blobs, d)), ...(overflow ? [overflow] : [])];
     return {
       body: {
         content,
         components,
-        allowed_mentions: NO_MENTIONS,
+        allowed_mentions: NO_PINGS,
         ...(f.length
           ? { attachments: f.map((x, id) => ({ id, filename: x.name, description: x.description })) }
           : {}),
@@ -228,12 +214,12 @@ export function createDiscordPostButtons(o: {
         // It is what people copy: a long caption continues in a second message, never cut.
         const retry = d.command === "approve" && d.status === "error" && d.reply.post;
         const channel = d.reply.channel ?? d.scope.channelId;
-        const chunks = splitMessage(deliveryText(d), LIMIT);
+        const chunks = splitMessage(deliveryText(d), DISCORD_LIMIT);
         for (const [n, content] of chunks.entries()) {
           const last = n === chunks.length - 1;
           const payload = last
             ? await body(d, content, retry ? [retryRow(d.reply.post ?? "")] : [])
-            : { body: { content, components: [], allowed_mentions: NO_MENTIONS }, files: [] };
+            : { body: { content, components: [], allowed_mentions: NO_PINGS }, files: [] };
           const replyTo = n === 0 ? d.reply.postMessage : undefined;
           const sent = await sendFittingFiles(
             (withFiles) =>
@@ -244,7 +230,7 @@ export function createDiscordPostButtons(o: {
               ),
             (note) =>
               send(channel, undefined, {
-                body: { content: note, components: [], allowed_mentions: NO_MENTIONS },
+                body: { content: note, components: [], allowed_mentions: NO_PINGS },
                 files: [],
               }),
           );
@@ -267,7 +253,7 @@ export function createDiscordPostButtons(o: {
         ...(i.isStringSelectMenu() && i.values[0] ? { value: i.values[0] } : {}),
         clickId: i.id,
         user: { id: i.user.id, name: (i.user.globalName ?? i.user.username).slice(0, 100) },
-        approver: roles(i).some((r) => approvers.includes(r)),
+        approver: memberRoles(i.member).some((r) => approvers.includes(r)),
         reply: { channel: i.channelId, ...(i.message?.id ? { postMessage: i.message.id } : {}) },
       });
       if (!outcome.accepted) {
