@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import type { BlobStore } from "../../queue/blobs.js";
-import type { DeliveryJob } from "../../queue/jobs.js";
+import type { DeliveryJob, ResultImage } from "../../queue/jobs.js";
 import { LiveReply } from "../live-reply.js";
 import { deliveryText } from "../render.js";
 import { toMrkdwn } from "./format.js";
@@ -27,18 +27,27 @@ export async function postToSlack(
       { limit: SLACK_CHUNK, minIntervalMs: 0 },
     );
   const ids = await reply.finish(toMrkdwn(deliveryText(d)));
-  const into = thread ?? ids[0];
-  for (const image of d.images) {
-    const bytes = await blobs.get(image.key);
+  await uploadImages(client, blobs, channel, thread ?? ids[0], d.images);
+  return { postedAt: Date.now(), messageIds: ids };
+}
+
+/** Result images go up through the v2 upload flow, with their alt text, into the thread. */
+export async function uploadImages(
+  client: WebClient,
+  blobs: BlobStore,
+  channel: string,
+  thread: string | undefined,
+  images: ResultImage[],
+): Promise<void> {
+  for (const image of images) {
     const file = {
-      file: bytes,
+      file: await blobs.get(image.key),
       filename: image.filename,
       title: image.filename,
       alt_text: image.altText.slice(0, 1000),
     };
     await client.filesUploadV2(
-      into ? { channel_id: channel, thread_ts: into, ...file } : { channel_id: channel, ...file },
+      thread ? { channel_id: channel, thread_ts: thread, ...file } : { channel_id: channel, ...file },
     );
   }
-  return { postedAt: Date.now(), messageIds: ids };
 }

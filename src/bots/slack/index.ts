@@ -18,7 +18,7 @@ import { createEditBudget } from "./budget.js";
 import { postToSlack } from "./deliver.js";
 import { imageFiles, type SlackFile, storeFiles } from "./files.js";
 import { toMrkdwn } from "./format.js";
-import { SLACK_CHUNK, slackSurface, stopBlocks } from "./live.js";
+import { COMMON, SLACK_CHUNK, slackSurface, stopBlocks } from "./live.js";
 import { createSlackPostActions } from "./post-actions.js";
 import { channelRefusal, partialEditsClient, slackError } from "./refusals.js";
 import { type BotIdentity, threadContext } from "./thread.js";
@@ -108,9 +108,7 @@ export async function startSlack(o: SlackOptions) {
       text: r.text,
       blocks: stopBlocks(r.text, r.requestId),
       ...(r.thread ? { thread_ts: r.thread } : {}),
-      link_names: false,
-      unfurl_links: false, // the answer drawn here later must not unfold previews of links the model wrote
-      unfurl_media: false,
+      ...COMMON, // the answer drawn here later must not unfold previews of links the model wrote
     });
     const ts = res.ts as string;
     const surface = slackSurface(
@@ -133,11 +131,16 @@ export async function startSlack(o: SlackOptions) {
     return ts;
   }
 
-  /** A placeholder whose request was refused or had been queued before goes away again. */
-  async function dropPlaceholder(requestId: string, channel: string, ts: string | undefined) {
+  /** The answer is drawn or dropped: its workspace no longer keeps an edit back for it. */
+  function forget(requestId: string) {
     const entry = lives.get(requestId);
     if (entry) budget.live(entry.team, false);
     lives.delete(requestId);
+  }
+
+  /** A placeholder whose request was refused or had been queued before goes away again. */
+  async function dropPlaceholder(requestId: string, channel: string, ts: string | undefined) {
+    forget(requestId);
     if (ts) await client.chat.delete({ channel, ts }).catch(() => undefined);
   }
 
@@ -514,15 +517,13 @@ export async function startSlack(o: SlackOptions) {
           const posted = postActions.owns(d)
             ? await postActions.deliver(d, live)
             : await postToSlack(client, producer.blobs, d, live);
-          if (entry) budget.live(entry.team, false);
-          lives.delete(d.requestId);
+          forget(d.requestId);
           return posted;
         } catch (err) {
           // The channel went away (or the bot was removed) while the answer was written: retrying
           // cannot help and there is nowhere to say so. channelRefusal has logged it.
           if (!channelRefusal(err, d.reply.channel ?? d.scope.channelId)) throw err;
-          if (entry) budget.live(entry.team, false);
-          lives.delete(d.requestId);
+          forget(d.requestId);
           return { postedAt: Date.now(), messageIds: [] };
         }
       },

@@ -4,7 +4,8 @@ import type { LiveSurface } from "../live-reply.js";
 /** A section block holds at most 3,000 characters: live messages, and so every chunk, stay within it. */
 export const SLACK_CHUNK = 3000;
 
-const COMMON = { unfurl_links: false, unfurl_media: false, link_names: false } as const;
+/** Nothing the bot posts pings anyone or unfolds previews of links the model wrote. */
+export const COMMON = { unfurl_links: false, unfurl_media: false, link_names: false } as const;
 
 /** The text with a Stop button under it; the button's value is only the request id. */
 export function stopBlocks(text: string, requestId: string) {

@@ -10,7 +10,9 @@ import { captionCount } from "../../skills/post/summary.js";
 import type { LiveReply } from "../live-reply.js";
 import { type PostAction, type PostClicks, parsePostComponentId, postComponentId } from "../post-clicks.js";
 import { deliveryText } from "../render.js";
+import { uploadImages } from "./deliver.js";
 import { toMrkdwn } from "./format.js";
+import { COMMON } from "./live.js";
 
 /**
  * Slack's side of a post's buttons (Block Kit): a section per caption with its Approve button,
@@ -20,7 +22,6 @@ import { toMrkdwn } from "./format.js";
  */
 
 const SECTION = 2900; // a section's text holds 3,000 characters
-const COMMON = { unfurl_links: false, unfurl_media: false, link_names: false } as const;
 
 const plain = (text: string) => ({ type: "plain_text" as const, text: text.slice(0, 75) });
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -123,19 +124,8 @@ export function createSlackPostActions(o: {
 }) {
   const { client } = o;
 
-  async function upload(channel: string, thread: string | undefined, images: ResultImage[]) {
-    for (const image of images) {
-      const file = {
-        file: await o.blobs.get(image.key),
-        filename: image.filename,
-        title: image.filename,
-        alt_text: image.altText.slice(0, 1000),
-      };
-      await client.filesUploadV2(
-        thread ? { channel_id: channel, thread_ts: thread, ...file } : { channel_id: channel, ...file },
-      );
-    }
-  }
+  const upload = (channel: string, thread: string | undefined, images: ResultImage[]) =>
+    uploadImages(client, o.blobs, channel, thread, images);
 
   async function show(channel: string, ts: string, postId: string, post: PostBundle) {
     await client.chat.update({
@@ -163,7 +153,8 @@ export function createSlackPostActions(o: {
       }
       if (d.command !== "refine" && d.command !== "approve" && d.post) {
         // The placeholder becomes the post: the stream lets go of it first (an edit in flight lands before ours).
-        let ts = live ? (await live.finish(toMrkdwn(header(d.post))))[0] : d.reply.placeholder;
+        await live?.settle();
+        let ts = live?.ids[0] ?? d.reply.placeholder;
         if (ts) await show(channel, ts, postId, d.post);
         else {
           const res = await client.chat.postMessage({
