@@ -56,8 +56,8 @@ export type ClickOutcome =
 
 const refused = (message: string): ClickOutcome => ({ accepted: false, message });
 
-function whoApproved(post: StoredPost): string {
-  return post.approval?.by.name ?? "a teammate";
+function whoApproved(approval: { by: Person }): string {
+  return approval.by.name ?? "a teammate";
 }
 
 /** A menu's value, checked against what the menu offers. */
@@ -115,9 +115,7 @@ export function createPostClicks(o: {
       // Someone approved first; pressing Approve again on a failed publish is a retry.
       if (held.status === "failed" && held.variant === variant)
         return retry({ ...post, approval: held }, click);
-      return refused(
-        `This post is already approved (caption ${held.variant + 1}, by ${held.by.name ?? "a teammate"}).`,
-      );
+      return refused(`This post is already approved (caption ${held.variant + 1}, by ${whoApproved(held)}).`);
     }
     return submit({ ...post, approval: held }, click, "approve", { variant: String(variant) });
   }
@@ -146,7 +144,9 @@ export function createPostClicks(o: {
       const action = [...REFINE_BUTTONS, ...REFINE_MENUS].find((a) => a === click.action);
       if (!action) return refused("That button is not one I know.");
       if (post.approval)
-        return refused(`This post was approved by ${whoApproved(post)}; run /post again for a new one.`);
+        return refused(
+          `This post was approved by ${whoApproved(post.approval)}; run /post again for a new one.`,
+        );
       if (!validValue(action, click.value, o.config)) return refused("That choice is not on the menu.");
       return submit(post, click, "refine", { action, ...(click.value ? { value: click.value } : {}) });
     },

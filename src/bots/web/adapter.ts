@@ -1,6 +1,9 @@
 import type { DeliveryJob, Progress } from "../../queue/jobs.js";
 import type { Adapter } from "../adapter.js";
 
+/** A browser tab's session id, as the page makes it (crypto.randomUUID). */
+export const SESSION = /^[a-zA-Z0-9-]{8,64}$/;
+
 /** One browser tab's stream of events. */
 export type WebEvent =
   | { type: "queued"; requestId: string; position: number }

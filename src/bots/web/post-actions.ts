@@ -5,9 +5,8 @@ import { POST_EXPIRED } from "../../queue/posts.js";
 import { PLATFORM_NAMES, PRESETS, TONES } from "../../skills/post/presets.js";
 import { languageName } from "../../skills/post/prompts.js";
 import type { PostClicks } from "../post-clicks.js";
-import type { WebAdapter } from "./adapter.js";
+import { SESSION, type WebAdapter } from "./adapter.js";
 
-const SESSION = /^[a-zA-Z0-9-]{8,64}$/;
 const WORD = /^[a-z0-9-]{1,40}$/i;
 
 /**

@@ -13,7 +13,7 @@ import type { BlobRef } from "../../queue/jobs.js";
 import type { Producer } from "../../queue/producer.js";
 import { parseMessage } from "../commands.js";
 import type { PostClicks } from "../post-clicks.js";
-import type { WebAdapter } from "./adapter.js";
+import { SESSION, type WebAdapter } from "./adapter.js";
 import { registerPostActions } from "./post-actions.js";
 
 const PUBLIC = new URL("./public/", import.meta.url);
@@ -23,7 +23,6 @@ const STATIC: Record<string, { file: string; type: string }> = {
   "/post-card.js": { file: "post-card.js", type: "text/javascript; charset=utf-8" },
   "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
 };
-const SESSION = /^[a-zA-Z0-9-]{8,64}$/;
 
 export interface WebServerOptions {
   config: Config;
