@@ -144,12 +144,17 @@ export async function startDiscord(o: DiscordOptions) {
     return producer.submit({ ...input, platform: "discord", createdAt: Date.now() });
   }
 
-  /** A plain channel message: where answers go when an interaction token cannot be used. */
-  async function sendToChannel(channelId: string, content: string) {
+  /** A channel the bot can send to. */
+  async function textChannel(channelId: string) {
     const channel = await client.channels.fetch(channelId);
     if (!channel?.isTextBased() || !("send" in channel))
       throw new Error(`cannot post to channel ${channelId}`);
-    return channel.send({ content, allowedMentions: NO_MENTIONS });
+    return channel;
+  }
+
+  /** A plain channel message: where answers go when an interaction token cannot be used. */
+  async function sendToChannel(channelId: string, content: string) {
+    return (await textChannel(channelId)).send({ content, allowedMentions: NO_MENTIONS });
   }
 
   function failure(err: unknown): string {
@@ -378,9 +383,7 @@ export async function startDiscord(o: DiscordOptions) {
     const whose = slash ? `<@${d.user.id}>, your /${d.command}:\n` : "";
     const chunks = splitMessage(whose + deliveryText(d), DISCORD_LIMIT);
     const attachments = files.map((f) => ({ attachment: f.data, name: f.name, description: f.description }));
-    const channel = await client.channels.fetch(channelId);
-    if (!channel?.isTextBased() || !("send" in channel))
-      throw new Error(`cannot post to channel ${d.reply.channel}`);
+    const channel = await textChannel(channelId);
     let target = channel;
     if (d.reply.mode === "thread" && d.reply.message && "messages" in channel) {
       const original = await channel.messages.fetch(d.reply.message).catch(() => undefined);
