@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Cluster, RedisOptions } from "ioredis";
 import { CodedError, ErrorCode } from "../errors.js";
+import { TlsConnector } from "./tls-connector.js";
 
 /**
  * Where Redis is, all in REDIS_URL (a secret: it may hold passwords), in the forms users know:
@@ -161,7 +162,7 @@ export function redisOptions(t: RedisTarget): RedisOptions {
     };
   }
   const first = t.nodes[0] as { host: string; port: number };
-  return { host: first.host, port: first.port, ...auth, ...(tls ? { tls } : {}) };
+  return { host: first.host, port: first.port, ...auth, ...(tls ? { tls, Connector: TlsConnector } : {}) };
 }
 
 /** How our connections behave, whatever the topology. */
@@ -181,7 +182,7 @@ export function clusterOptions(
     ...(b.connectTimeout ? { connectTimeout: b.connectTimeout } : {}),
     ...(t.username ? { username: t.username } : {}),
     ...(t.password ? { password: t.password } : {}),
-    ...(tls ? { tls } : {}),
+    ...(tls ? { tls, Connector: TlsConnector } : {}),
   };
   const options: NonNullable<ConstructorParameters<typeof Cluster>[1]> = {
     redisOptions,

@@ -1,7 +1,9 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer as createTlsServer } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Engine } from "../../../src/engine/types.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
@@ -13,6 +15,7 @@ import {
   type RedisServer,
   startRedisServer,
 } from "../../../src/queue/redis-server.js";
+import { TlsConnector } from "../../../src/queue/tls-connector.js";
 import { recordingAdapter, request, testConfig, waitFor } from "../../helpers/queue.js";
 
 /**
@@ -96,6 +99,34 @@ const tlsReason = !binary
       ? "no openssl to make a certificate"
       : undefined;
 
+/** A self-signed certificate for 127.0.0.1 and localhost, made with openssl in `dir`. */
+function selfSigned(dir: string): { cert: string; key: string } {
+  const cert = join(dir, "cert.pem");
+  const key = join(dir, "key.pem");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=llava-bot test redis",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+    ],
+    { stdio: "ignore" },
+  );
+  return { cert, key };
+}
+
 describe("Redis connections", () => {
   it("a password-protected server: REDIS_URL with the password works end to end, a wrong one fails", async () => {
     const dir = tempDir("auth");
@@ -111,29 +142,7 @@ describe("Redis connections", () => {
     `a TLS server (rediss://) with a self-signed certificate, trusted through ca=${tlsReason ? ` (skipped: ${tlsReason})` : ""}`,
     async () => {
       const dir = tempDir("tls");
-      const cert = join(dir, "cert.pem");
-      const key = join(dir, "key.pem");
-      execFileSync(
-        "openssl",
-        [
-          "req",
-          "-x509",
-          "-newkey",
-          "rsa:2048",
-          "-nodes",
-          "-days",
-          "1",
-          "-subj",
-          "/CN=llava-bot test redis",
-          "-addext",
-          "subjectAltName=IP:127.0.0.1,DNS:localhost",
-          "-keyout",
-          key,
-          "-out",
-          cert,
-        ],
-        { stdio: "ignore" },
-      );
+      const { cert, key } = selfSigned(dir);
       const server = await startRedisServer({
         dir,
         appendOnly: false,
@@ -148,6 +157,29 @@ describe("Redis connections", () => {
       expect(err.message).toMatch(/self[- ]signed|certificate/i);
     },
     60_000,
+  );
+
+  it.skipIf(spawnSync("openssl", ["version"]).status !== 0)(
+    "a TLS socket that fails more than once (our refusal, then the server's alert) does not end the process",
+    async () => {
+      const { cert, key } = selfSigned(tempDir("tls-twice"));
+      const server = createTlsServer({ cert: readFileSync(cert), key: readFileSync(key) });
+      server.on("tlsClientError", () => undefined);
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      cleanups.push(() => new Promise((r) => server.close(r)));
+      const { port } = server.address() as AddressInfo;
+      // No CA given: the self-signed certificate is refused, which ioredis hears once.
+      const connector = new TlsConnector({ host: "127.0.0.1", port, tls: {} });
+      const stream = await connector.connect(() => undefined);
+      await new Promise((r) => stream.once("close", r));
+      expect(connector.firstError?.message).toMatch(/self[- ]signed|certificate/i);
+      // ioredis's own listeners are once() listeners: without the lasting one, this would be thrown.
+      for (let i = 0; i < 2; i++) {
+        expect(() => stream.emit("error", new Error("tlsv1 alert decode error"))).not.toThrow();
+      }
+      connector.disconnect();
+    },
+    20_000,
   );
 
   it.skipIf(!binary)(
