@@ -1,9 +1,11 @@
 import type { Redis } from "ioredis";
 import { CodedError, ErrorCode } from "../errors.js";
+import { batcher } from "./batch.js";
 
 /**
  * Admission of a request, decided inside Redis by one Lua script so that any number of adapter
- * replicas agree, in one round trip:
+ * replicas agree, in one round trip. Requests submitted together share that round trip
+ * (batch.ts): the script takes them in order, as if they had come one by one.
  *
  * 1. Idempotency. The event was seen before when any trace of it exists: the short "pending"
  *    mark this script sets, the request's job, its delivery job, or its delivered mark. Those
@@ -13,37 +15,62 @@ import { CodedError, ErrorCode } from "../errors.js";
  * 2. Limits: per-user in-flight slots (entries carry their own expiry, so a request whose engine
  *    died cannot hold a slot forever) and a per-scope rate window.
  * 3. Position: how many waiting requests of the same or a more urgent priority are ahead, read
- *    before the job is added, so the producer needs no round trip after adding it.
+ *    before the job is added, so the producer needs no round trip after adding it (requests
+ *    admitted earlier in the same call count as waiting).
  *
  * The pending mark is short on purpose: if adding the job then fails (Redis went away), the
  * producer clears it and the slot; should that fail too, a platform retry is admitted once the
  * mark lapses instead of being taken for a duplicate of a request that was never queued.
  */
 const ADMIT = `
-local inflight, rate, prioritized = KEYS[1], KEYS[2], KEYS[3]
-local now, expires, id = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-local userLimit, rateLimit, window, countInflight = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7] == "1"
-local jobId, pendingMs, maxScore = ARGV[8], tonumber(ARGV[9]), ARGV[10]
-if redis.call("EXISTS", unpack(KEYS, 4)) > 0 then
-  local rank = redis.call("ZRANK", prioritized, jobId)
-  return {2, 0, rank and rank + 1 or 0}
-end
-redis.call("ZREMRANGEBYSCORE", inflight, "-inf", now)
-local counted = 0
-if not redis.call("ZSCORE", inflight, id) then
-  if countInflight and redis.call("ZCARD", inflight) >= userLimit then return {0, 1, 0} end
-  local used = tonumber(redis.call("GET", rate) or "0")
-  if used >= rateLimit then return {0, 2, redis.call("TTL", rate)} end
-  redis.call("INCR", rate)
-  if used == 0 then redis.call("EXPIRE", rate, window) end
-  if countInflight then
-    redis.call("ZADD", inflight, expires, id)
-    redis.call("PEXPIREAT", inflight, expires)
+local userLimit, rateLimit, window, pendingMs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local out, admitted = {}, {}
+local k, a = 1, 5
+while a <= #ARGV do
+  local nkeys, now, expires, id = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), ARGV[a + 3]
+  local countInflight, jobId, maxScore = ARGV[a + 4] == "1", ARGV[a + 5], tonumber(ARGV[a + 6])
+  local inflight, rate, prioritized, pending = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
+  local first, last = k + 3, k + nkeys - 1
+  a, k = a + 7, k + nkeys
+  local verdict
+  if redis.call("EXISTS", unpack(KEYS, first, last)) > 0 then
+    local rank = redis.call("ZRANK", prioritized, jobId)
+    verdict = {2, 0, rank and rank + 1 or 0}
+  else
+    redis.call("ZREMRANGEBYSCORE", inflight, "-inf", now)
+    local counted = 0
+    if not redis.call("ZSCORE", inflight, id) then
+      local used = tonumber(redis.call("GET", rate) or "0")
+      if countInflight and redis.call("ZCARD", inflight) >= userLimit then
+        verdict = {0, 1, 0}
+      elseif used >= rateLimit then
+        verdict = {0, 2, redis.call("TTL", rate)}
+      else
+        redis.call("INCR", rate)
+        if used == 0 then redis.call("EXPIRE", rate, window) end
+        if countInflight then
+          redis.call("ZADD", inflight, expires, id)
+          redis.call("PEXPIREAT", inflight, expires)
+        end
+        counted = 1
+      end
+    end
+    if not verdict then
+      redis.call("SET", pending, "pending", "PX", pendingMs)
+      -- Requests admitted earlier in this call are not queued yet but will be ahead of this one.
+      local ahead = 0
+      for _, score in ipairs(admitted) do
+        if score <= maxScore then ahead = ahead + 1 end
+      end
+      admitted[#admitted + 1] = maxScore
+      verdict = {1, counted, redis.call("ZCOUNT", prioritized, 0, maxScore) + ahead + 1}
+    end
   end
-  counted = 1
+  out[#out + 1] = verdict[1]
+  out[#out + 1] = verdict[2]
+  out[#out + 1] = verdict[3]
 end
-redis.call("SET", KEYS[4], "pending", "PX", pendingMs)
-return {1, counted, redis.call("ZCOUNT", prioritized, 0, maxScore) + 1}
+return out
 `;
 
 /** Gives back what ADMIT took, when the job could not be added after all. */
@@ -113,9 +140,12 @@ function keys(o: LimitOptions, s: Pick<LimitSubject, "platform" | "userId" | "sc
 }
 
 type Scripts = {
-  llavaAdmit(...args: (string | number)[]): Promise<[number, number, number]>;
+  llavaAdmit(...args: (string | number)[]): Promise<number[]>;
   llavaUnadmit(...args: (string | number)[]): Promise<unknown>;
 };
+
+/** One request's part of an ADMIT call: its keys, then its arguments. */
+type AdmitItem = { keys: string[]; args: (string | number)[] };
 
 export function createLimits(redis: Redis, options: LimitOptions) {
   // defineCommand sends EVALSHA, and the script body only when Redis does not know it yet.
@@ -125,6 +155,20 @@ export function createLimits(redis: Redis, options: LimitOptions) {
   }
   const scripts = redis as unknown as Scripts;
   const pendingMs = options.pendingMs ?? 60_000;
+  const admitBatch = batcher(async (items: AdmitItem[]) => {
+    const keys = items.flatMap((i) => i.keys);
+    const args = items.flatMap((i) => i.args);
+    const flat = await scripts.llavaAdmit(
+      keys.length,
+      ...keys,
+      options.perUserInFlight,
+      options.perScopeRate,
+      options.perScopeWindowS,
+      pendingMs,
+      ...args,
+    );
+    return items.map((_, i) => flat.slice(3 * i, 3 * i + 3) as [number, number, number]);
+  });
   return {
     /**
      * Admits the request (and tells its place in the queue), reports an earlier copy of it as
@@ -133,25 +177,20 @@ export function createLimits(redis: Redis, options: LimitOptions) {
     async admit(s: LimitSubject, k: AdmitKeys): Promise<Admission> {
       const now = Date.now();
       const lk = keys(options, s, now);
-      // KEYS: inflight, rate, waiting set, then the pending mark and the traces (EXISTS runs over those).
-      const [ok, reason, value] = await scripts.llavaAdmit(
-        4 + k.traces.length,
-        lk.inflight,
-        lk.rate,
-        k.prioritized,
-        k.pending,
-        ...k.traces,
-        now,
-        now + options.slotTtlMs,
-        s.requestId,
-        options.perUserInFlight,
-        options.perScopeRate,
-        options.perScopeWindowS,
-        s.background ? "0" : "1",
-        k.jobId,
-        pendingMs,
-        k.maxScore,
-      );
+      // Keys: inflight, rate, waiting set, then the pending mark and the traces (EXISTS runs over those).
+      const itemKeys = [lk.inflight, lk.rate, k.prioritized, k.pending, ...k.traces];
+      const [ok, reason, value] = await admitBatch.now({
+        keys: itemKeys,
+        args: [
+          itemKeys.length,
+          now,
+          now + options.slotTtlMs,
+          s.requestId,
+          s.background ? "0" : "1",
+          k.jobId,
+          k.maxScore,
+        ],
+      });
       if (ok === 2) return { status: "seen", position: value, counted: false };
       if (ok === 1) return { status: "admitted", position: value, counted: reason === 1, at: now };
       if (reason === 1) {

@@ -64,6 +64,28 @@ describe("admission in one round trip", () => {
     expect(await producer.position(fg2.jobId.replace(/%3A/g, ":"))).toBe(2);
   });
 
+  it("requests submitted in the same turn share one admission call, decided as if one by one", async () => {
+    const { producer } = setup({ perUserInFlight: 2 });
+    const user = { id: "bursty" };
+    const copy = request({ user: { id: "other" } });
+    const outcomes = await Promise.allSettled([
+      producer.submit(request({ user })),
+      producer.submit(copy),
+      producer.submit(request({ user })),
+      producer.submit({ ...copy }), // the platform's retry of the same event, in the same burst
+      producer.submit(request({ user })),
+      producer.submit(request({ priority: "background", command: "caption" })),
+    ]);
+    const [a, first, b, again, c, bg] = outcomes.map((o) => (o.status === "fulfilled" ? o.value : o.reason));
+    // Order within the burst holds: the user's first two are admitted, the third is over the limit.
+    expect([a.position, first.position, b.position]).toEqual([1, 2, 3]);
+    expect(c).toMatchObject({ code: "too_many_in_flight" });
+    expect(first.duplicate).toBe(false);
+    expect(again).toMatchObject({ duplicate: true });
+    // Background waits behind every interactive request admitted before it.
+    expect(bg.position).toBe(4);
+  });
+
   it("an admission whose job could not be added gives back the slot, the rate count and the mark", async () => {
     const prefix = uniquePrefix("unadm");
     const redis = newRedis();
