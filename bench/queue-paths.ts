@@ -28,24 +28,38 @@ const noopEngine: Engine = {
   close: async () => {},
 };
 
-export type Run = { seconds: number; latencies: number[]; cpu: { node: number; redis: number } };
+export type Run = {
+  seconds: number;
+  latencies: number[];
+  cpu: { node: number; redis: number };
+  /** Script calls (EVALSHA/EVAL) per job: BullMQ and we do all hot-path work in scripts, so these are the round trips. */
+  scripts: number;
+};
 
 /** CPU time of this process (producer, engines, delivery workers) and of Redis while a burst runs. */
-async function cpuMeter(url: string): Promise<{ stop(jobs: number): Promise<Run["cpu"]> }> {
+async function cpuMeter(url: string): Promise<{ stop(jobs: number): Promise<Omit<Run, "seconds" | "latencies">> }> {
   const info = new Redis(url);
-  const redisCpu = async () => {
-    const text = await info.info("cpu").catch(() => "");
+  const read = async () => {
+    const text = await info.info("all").catch(() => "");
     const field = (k: string) => Number(new RegExp(`${k}:([0-9.]+)`).exec(text)?.[1] ?? Number.NaN);
-    return field("used_cpu_user") + field("used_cpu_sys");
+    const calls = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(text)?.[1] ?? 0);
+    return {
+      cpu: field("used_cpu_user") + field("used_cpu_sys"),
+      scripts: calls("evalsha") + calls("eval"),
+    };
   };
-  const r0 = await redisCpu();
+  const r0 = await read();
   const c0 = process.cpuUsage();
   return {
     async stop(jobs) {
       const c = process.cpuUsage(c0);
-      const r1 = await redisCpu();
+      const r1 = await read();
       info.disconnect();
-      return { node: (c.user + c.system) / jobs, redis: ((r1 - r0) * 1e6) / jobs };
+      return {
+        cpu: { node: (c.user + c.system) / jobs, redis: ((r1.cpu - r0.cpu) * 1e6) / jobs },
+        // The meter's own INFO calls are not scripts; a shared Redis's other clients would show here.
+        scripts: (r1.scripts - r0.scripts) / jobs,
+      };
     },
   };
 }
@@ -136,13 +150,13 @@ export async function bare(url: string, n = N, oneByOne = false, hops = 1, like 
   else await Promise.all(Array.from({ length: n }, (_, i) => one(i)));
   await all;
   const seconds = (performance.now() - t0) / 1000;
-  const cpu = await meter.stop(n);
+  const { cpu, scripts } = await meter.stop(n);
   for (const w of workers) await w.close();
   for (const q of queues) {
     await q.obliterate({ force: true });
     await q.close();
   }
-  return { seconds, latencies, cpu };
+  return { seconds, latencies, cpu, scripts };
 }
 
 export async function ours(url: string, n = N, oneByOne = false): Promise<Run> {
@@ -199,7 +213,7 @@ export async function ours(url: string, n = N, oneByOne = false): Promise<Run> {
   else await Promise.all(Array.from({ length: n }, (_, i) => one(i)));
   await all;
   const seconds = (performance.now() - t0) / 1000;
-  const cpu = await meter.stop(n);
+  const { cpu, scripts } = await meter.stop(n);
   await engine.close(0);
   await delivery.close();
   await producer.close();
@@ -207,5 +221,5 @@ export async function ours(url: string, n = N, oneByOne = false): Promise<Run> {
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
-  return { seconds, latencies, cpu };
+  return { seconds, latencies, cpu, scripts };
 }

@@ -30,11 +30,13 @@ try {
   // of them alike; each path's median round is reported.
   const rates = PATHS.map(() => [] as number[]);
   const cpu = PATHS.map(() => [] as Run["cpu"][]);
+  const scripts = PATHS.map(() => [] as number[]);
   for (let k = 0; k < ROUNDS; k++)
     for (const [i, p] of PATHS.entries()) {
       const r = await p.run(redis.url, N, false);
       rates[i]?.push(N / r.seconds);
       cpu[i]?.push(r.cpu);
+      scripts[i]?.push(r.scripts);
     }
   const latencies: number[][] = [];
   for (const p of PATHS) latencies.push((await p.run(redis.url, SEQUENTIAL, true)).latencies);
@@ -48,12 +50,21 @@ try {
   );
   console.log(
     table([
-      ["path", "burst jobs/s", "rounds", "CPU µs/job node + redis", "latency p50 ms", "latency p99 ms"],
+      [
+        "path",
+        "burst jobs/s",
+        "rounds",
+        "CPU µs/job node + redis",
+        "Redis scripts/job",
+        "latency p50 ms",
+        "latency p99 ms",
+      ],
       ...PATHS.map((p, i) => [
         p.name,
         rate(i).toFixed(0),
         spread(rates[i] ?? []),
         cpuCell(cpu[i] ?? []),
+        median(scripts[i] ?? []).toFixed(2),
         p50(i).toFixed(2),
         percentile(latencies[i] ?? [], 99).toFixed(2),
       ]),
