@@ -37,7 +37,9 @@ export type Run = {
 };
 
 /** CPU time of this process (producer, engines, delivery workers) and of Redis while a burst runs. */
-async function cpuMeter(url: string): Promise<{ stop(jobs: number): Promise<Omit<Run, "seconds" | "latencies">> }> {
+async function cpuMeter(
+  url: string,
+): Promise<{ stop(jobs: number): Promise<Omit<Run, "seconds" | "latencies">> }> {
   const info = new Redis(url);
   const read = async () => {
     const text = await info.info("all").catch(() => "");
