@@ -11,7 +11,10 @@ afterEach(async () => {
 
 function setup() {
   const prefix = uniquePrefix("bulk");
-  const queue = new Queue<{ n: number }>("things", { connection: bullConnection(redisUrl(), "queue"), prefix });
+  const queue = new Queue<{ n: number }>("things", {
+    connection: bullConnection(redisUrl(), "queue"),
+    prefix,
+  });
   const redis = newRedis();
   cleanups.push(async () => {
     await queue.close();
