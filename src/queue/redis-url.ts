@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Cluster, RedisOptions } from "ioredis";
 import { CodedError, ErrorCode } from "../errors.js";
-import { TlsConnector } from "./tls-connector.js";
+import { SentinelTlsConnector, TlsConnector } from "./tls-connector.js";
 
 /**
  * Where Redis is, all in REDIS_URL (a secret: it may hold passwords), in the forms users know:
@@ -158,7 +158,9 @@ export function redisOptions(t: RedisTarget): RedisOptions {
       name: t.name as string,
       ...auth,
       ...(t.sentinelPassword ? { sentinelPassword: t.sentinelPassword } : {}),
-      ...(tls ? { tls, enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
+      ...(tls
+        ? { tls, enableTLSForSentinelMode: true, sentinelTLS: tls, Connector: SentinelTlsConnector }
+        : {}),
     };
   }
   const first = t.nodes[0] as { host: string; port: number };

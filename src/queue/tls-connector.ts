@@ -1,21 +1,22 @@
 import { createRequire } from "node:module";
-import type { RedisOptions } from "ioredis";
+import { type RedisOptions, SentinelConnector } from "ioredis";
 
 type Standalone = typeof import("ioredis/built/connectors/StandaloneConnector.js").default;
+type Connector = NonNullable<RedisOptions["Connector"]>;
 
-// ioredis does not export its connector from the package root; its CommonJS file is stable.
+// ioredis does not export its standalone connector from the package root; its CommonJS file is stable.
 const require = createRequire(import.meta.url);
 const { default: StandaloneConnector } = require("ioredis/built/connectors/StandaloneConnector.js") as {
   default: Standalone;
 };
 
 /**
- * ioredis's own connector, plus a lasting 'error' listener on each socket. ioredis listens with
+ * ioredis's own connectors, plus a lasting 'error' listener on each socket. ioredis listens with
  * once(), but a TLS socket whose certificate we refused can fail twice (our refusal, then the
  * server's alert): the second error would have no listener and end the process. ioredis has
  * already reported the first one (and retries), so the later ones are dropped here.
  */
-class LastingErrorListener extends StandaloneConnector {
+class StandaloneWithListener extends StandaloneConnector {
   override async connect(...args: Parameters<InstanceType<Standalone>["connect"]>) {
     const stream = await super.connect(...args);
     stream.on("error", () => undefined);
@@ -23,4 +24,14 @@ class LastingErrorListener extends StandaloneConnector {
   }
 }
 
-export const TlsConnector = LastingErrorListener as unknown as NonNullable<RedisOptions["Connector"]>;
+/** The same for a Sentinel-managed master (the sentinels' own clients already ignore errors). */
+class SentinelWithListener extends SentinelConnector {
+  override async connect(...args: Parameters<SentinelConnector["connect"]>) {
+    const stream = await super.connect(...args);
+    stream.on("error", () => undefined);
+    return stream;
+  }
+}
+
+export const TlsConnector = StandaloneWithListener as unknown as Connector;
+export const SentinelTlsConnector = SentinelWithListener as unknown as Connector;

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer as createTlsServer } from "node:tls";
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Engine } from "../../../src/engine/types.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
@@ -15,7 +16,7 @@ import {
   type RedisServer,
   startRedisServer,
 } from "../../../src/queue/redis-server.js";
-import { TlsConnector } from "../../../src/queue/tls-connector.js";
+import { SentinelTlsConnector, TlsConnector } from "../../../src/queue/tls-connector.js";
 import { recordingAdapter, request, testConfig, waitFor } from "../../helpers/queue.js";
 
 /**
@@ -211,6 +212,20 @@ describe("Redis connections", () => {
           }),
       );
       expect(await roundTrip(`redis+sentinel://127.0.0.1:${port}/llavamaster`)).toBe("answer to ping");
+      // The connector rediss+sentinel:// uses finds the master the same way, and keeps its socket's
+      // extra errors (a refused certificate, then the server's alert) from ending the process.
+      const client = new Redis({
+        sentinels: [{ host: "127.0.0.1", port }],
+        name: "llavamaster",
+        Connector: SentinelTlsConnector,
+      });
+      client.on("error", () => undefined); // the first emitted error reaches the client, as ioredis reports it
+      cleanups.push(() => client.quit());
+      expect(await client.ping()).toBe("PONG");
+      const stream = (client as unknown as { connector: { stream: NodeJS.EventEmitter } }).connector.stream;
+      for (let i = 0; i < 3; i++) {
+        expect(() => stream.emit("error", new Error("tlsv1 alert decode error"))).not.toThrow();
+      }
     },
     40_000,
   );
