@@ -124,12 +124,20 @@ export async function startDiscord(o: DiscordOptions) {
     clicks: createPostClicks({ platform: "discord", producer, config, redis }),
   });
 
-  function allowed(guildId: string | null, channelId: string, roles: string[]): boolean {
+  /** Which allowlist keeps this member out here, and why in words for them; undefined when they may ask. */
+  function refusal(
+    guildId: string | null,
+    channelId: string,
+    roles: string[],
+  ): { by: "server" | "channel" | "role"; message: string } | undefined {
     const d = config.discord;
-    if (d.allowedGuilds.length && !(guildId && d.allowedGuilds.includes(guildId))) return false;
-    if (d.allowedChannels.length && !d.allowedChannels.includes(channelId)) return false;
-    if (d.allowedRoles.length && !roles.some((r) => d.allowedRoles.includes(r))) return false;
-    return true;
+    if (d.allowedGuilds.length && !(guildId && d.allowedGuilds.includes(guildId)))
+      return { by: "server", message: "I'm not enabled on this server." };
+    if (d.allowedChannels.length && !d.allowedChannels.includes(channelId))
+      return { by: "channel", message: "I'm not enabled in this channel." };
+    if (d.allowedRoles.length && !roles.some((r) => d.allowedRoles.includes(r)))
+      return { by: "role", message: "Only members with one of the roles allowed to use me can ask me here." };
+    return undefined;
   }
 
   /** The declared attachment size is only a hint; the download enforces the cap while streaming. */
@@ -164,6 +172,18 @@ export async function startDiscord(o: DiscordOptions) {
   }
 
   async function onInteraction(i: ChatInputCommandInteraction) {
+    // A refusal is for the asker's eyes only, and needs no deferral: it is known at once.
+    const refused = refusal(i.guildId, i.channelId, memberRoles(i.member));
+    if (refused) {
+      await acknowledge(() =>
+        i.reply({
+          content: `⚠️ ${refused.message}`,
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: NO_MENTIONS,
+        }),
+      );
+      return;
+    }
     // Acknowledge within Discord's 3 s before anything slow. Too late, the token is dead and the
     // answer goes to the channel; acknowledged elsewhere, that process answers it.
     const ack = await acknowledge(() => i.deferReply());
@@ -173,8 +193,6 @@ export async function startDiscord(o: DiscordOptions) {
         ? i.editReply({ content, allowedMentions: NO_MENTIONS })
         : sendToChannel(i.channelId, content);
     try {
-      if (!allowed(i.guildId, i.channelId, memberRoles(i.member)))
-        throw new CodedError(ErrorCode.NotAllowed, "I'm not enabled in this channel.");
       if (i.commandName === "autocaption") {
         if (!i.memberPermissions?.has(PermissionFlagsBits.ManageChannels))
           throw new CodedError(
@@ -273,7 +291,16 @@ export async function startDiscord(o: DiscordOptions) {
     const me = client.user?.id;
     const mentioned = Boolean(me && message.mentions.users.has(me));
     const roles = message.member ? [...message.member.roles.cache.keys()] : [];
-    if (!allowed(message.guildId, message.channelId, roles)) return;
+    const refused = refusal(message.guildId, message.channelId, roles);
+    if (refused) {
+      // Where the bot is not enabled it stays quiet; in a channel it serves, a member without an
+      // allowed role who asks it by name is told why nothing happens.
+      if (mentioned && refused.by === "role")
+        await message
+          .reply({ content: `⚠️ ${refused.message}`, allowedMentions: NO_MENTIONS })
+          .catch(() => undefined);
+      return;
+    }
     const images = [...message.attachments.values()].filter(isImage);
     if (mentioned || !message.guildId) {
       let placeholder: string | undefined;

@@ -56,9 +56,13 @@ export function slashCommand(o: {
   options: unknown[];
   attachments?: Record<string, unknown>;
   user?: DiscordUser;
+  roles?: string[];
 }) {
   return {
-    ...fromMember(o.id, o.channel, o.user ? { user: o.user } : {}),
+    ...fromMember(o.id, o.channel, {
+      ...(o.user ? { user: o.user } : {}),
+      ...(o.roles ? { roles: o.roles } : {}),
+    }),
     type: 2,
     data: {
       id: "600000000000000001",

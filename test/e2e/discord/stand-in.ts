@@ -24,6 +24,8 @@ import {
 export const BOT_ID = "100000000000000001";
 export const APP_ID = "100000000000000002";
 export const GUILD_ID = "200000000000000001";
+/** A role of the guild besides @everyone, for tests of role allowlists. */
+export const MEMBER_ROLE_ID = "200000000000000002";
 
 export interface Recorded {
   method: string;
@@ -288,6 +290,17 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
                 name: "@everyone",
                 permissions: "2248473465835073",
                 position: 0,
+                color: 0,
+                hoist: false,
+                managed: false,
+                mentionable: false,
+                flags: 0,
+              },
+              {
+                id: MEMBER_ROLE_ID,
+                name: "members",
+                permissions: "1024",
+                position: 1,
                 color: 0,
                 hoist: false,
                 managed: false,

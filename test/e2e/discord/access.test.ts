@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { colourPhoto } from "../../helpers/images.js";
+import { waitFor } from "../../helpers/queue.js";
+import { uniquePrefix } from "../../helpers/redis.js";
+import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
+import { HUMAN, slashCommand } from "./payloads.js";
+import { BOT_ID, GUILD_ID, MEMBER_ROLE_ID } from "./stand-in.js";
+
+/**
+ * Allowlists (discord.allowedChannels, discord.allowedRoles) against the real discord.js client:
+ * who is told no, how (only they see it), and where the bot stays quiet.
+ */
+const CH = { open: "410000000000000001", closed: "410000000000000002" };
+let t: DiscordUnderTest;
+
+beforeAll(async () => {
+  t = await startDiscordUnderTest({
+    prefix: uniquePrefix("discord-access"),
+    channels: Object.values(CH),
+    discord: { allowedChannels: [CH.open], allowedRoles: [MEMBER_ROLE_ID] },
+  });
+}, 60_000);
+
+afterAll(() => t?.close());
+
+function mention(o: { id: string; channel: string; roles: string[] }) {
+  t.stand.dispatch("MESSAGE_CREATE", {
+    id: o.id,
+    channel_id: o.channel,
+    guild_id: GUILD_ID,
+    author: HUMAN,
+    member: { roles: o.roles, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+    content: `<@${BOT_ID}> what is this?`,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [{ id: BOT_ID, username: "llava-bot", discriminator: "0", bot: true, avatar: null }],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    pinned: false,
+    type: 0,
+    flags: 0,
+  });
+}
+
+/** The interaction's callback, once it has come. */
+async function callbackOf(id: string) {
+  const match = (r: { path: string }) => r.path.startsWith(`/interactions/${id}/`);
+  await waitFor(() => t.stand.requests.some(match), 5000, "the interaction's callback");
+  return t.stand.requests.find(match);
+}
+
+async function describeCommand(id: string, channel: string, roles: string[]) {
+  const att = t.stand.attachment(`7100000000000000${id.slice(-2)}`, "green.png", await colourPhoto("green"));
+  t.stand.dispatch(
+    "INTERACTION_CREATE",
+    slashCommand({
+      id,
+      channel,
+      name: "describe",
+      options: [{ name: "image", type: 11, value: att.id }],
+      attachments: { [att.id]: att },
+      roles,
+    }),
+  );
+}
+
+describe("Discord allowlists", () => {
+  it("a member with an allowed role in an allowed channel is answered", async () => {
+    await describeCommand("910000000000000001", CH.open, [MEMBER_ROLE_ID]);
+    expect((await callbackOf("910000000000000001"))?.json?.type).toBe(5);
+    await waitFor(
+      () => t.webhookEdits("910000000000000001").some((r) => r.json?.content === "green"),
+      20_000,
+      "the answer",
+    );
+  });
+
+  it("a member without an allowed role is told why, and only they see it; nothing is queued", async () => {
+    await describeCommand("910000000000000002", CH.open, []);
+    const callback = await callbackOf("910000000000000002");
+    expect(callback?.json?.type).toBe(4);
+    const data = callback?.json?.data as { content?: string; flags?: number };
+    expect(data.content).toMatch(/roles allowed to use me/);
+    expect((data.flags ?? 0) & 64).toBe(64); // ephemeral
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(t.webhookEdits("910000000000000002")).toEqual([]);
+  });
+
+  it("a command in a channel the bot does not serve is refused the same way", async () => {
+    await describeCommand("910000000000000003", CH.closed, [MEMBER_ROLE_ID]);
+    const data = (await callbackOf("910000000000000003"))?.json?.data as { content?: string; flags?: number };
+    expect(data.content).toMatch(/not enabled in this channel/);
+    expect((data.flags ?? 0) & 64).toBe(64);
+  });
+
+  it("mentions: quiet where the bot is not enabled; a reply saying why to a member without the role", async () => {
+    mention({ id: "810000000000000001", channel: CH.closed, roles: [MEMBER_ROLE_ID] });
+    mention({ id: "810000000000000002", channel: CH.open, roles: [] });
+    await waitFor(() => t.sentTo(CH.open).length > 0, 10_000, "the refusal");
+    const replies = t.stand
+      .messagesIn(CH.open)
+      .filter(
+        (m) =>
+          (m.message_reference as { message_id?: string } | undefined)?.message_id === "810000000000000002",
+      );
+    expect(replies.map((m) => m.content)).toEqual([
+      "⚠️ Only members with one of the roles allowed to use me can ask me here.",
+    ]);
+    // Events are handled in order, so the closed channel's mention has been dealt with: silently.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(t.sentTo(CH.closed)).toEqual([]);
+    expect(t.sentTo(CH.open)).toHaveLength(1);
+  });
+});
