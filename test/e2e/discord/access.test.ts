@@ -3,7 +3,7 @@ import { colourPhoto } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
-import { HUMAN, slashCommand } from "./payloads.js";
+import { BOT_USER, HUMAN, messageBody, slashCommand } from "./payloads.js";
 import { BOT_ID, GUILD_ID, MEMBER_ROLE_ID } from "./stand-in.js";
 
 /**
@@ -30,18 +30,10 @@ function mention(o: { id: string; channel: string; roles: string[] }) {
     guild_id: GUILD_ID,
     author: HUMAN,
     member: { roles: o.roles, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
-    content: `<@${BOT_ID}> what is this?`,
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [{ id: BOT_ID, username: "llava-bot", discriminator: "0", bot: true, avatar: null }],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
-    type: 0,
-    flags: 0,
+    ...messageBody({
+      content: `<@${BOT_ID}> what is this?`,
+      mentions: [BOT_USER],
+    }),
   });
 }
 

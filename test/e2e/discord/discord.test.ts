@@ -4,7 +4,7 @@ import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { pacedModel } from "../../helpers/scripted-model.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
-import { componentClick, HUMAN, slashCommand } from "./payloads.js";
+import { BOT_USER, componentClick, HUMAN, messageBody, slashCommand } from "./payloads.js";
 import { BOT_ID, GUILD_ID, type Recorded } from "./stand-in.js";
 
 const CH = {
@@ -44,29 +44,11 @@ function messageCreate(o: {
     guild_id: GUILD_ID,
     author: o.author ?? human,
     member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
-    content: o.content,
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: o.mentionBot
-      ? [
-          {
-            id: BOT_ID,
-            username: "llava-bot",
-            discriminator: "0",
-            bot: true,
-            avatar: null,
-            global_name: null,
-          },
-        ]
-      : [],
-    mention_roles: [],
-    attachments: o.attachments ?? [],
-    embeds: [],
-    pinned: false,
-    type: 0,
-    flags: 0,
+    ...messageBody({
+      content: o.content,
+      mentions: o.mentionBot ? [BOT_USER] : [],
+      attachments: o.attachments ?? [],
+    }),
   });
 }
 
@@ -316,9 +298,7 @@ describe("Discord adapter with a real discord.js client", () => {
       edited_timestamp: null,
       tts: false,
       mention_everyone: false,
-      mentions: [
-        { id: BOT_ID, username: "llava-bot", discriminator: "0", bot: true, avatar: null, global_name: null },
-      ],
+      mentions: [BOT_USER],
       mention_roles: [],
       attachments: [],
       embeds: [],

@@ -13,6 +13,16 @@ export const HUMAN = {
 
 export type DiscordUser = typeof HUMAN;
 
+/** The bot as Discord shows it: the author of its messages, the user a mention names. */
+export const BOT_USER = {
+  id: BOT_ID,
+  username: "llava-bot",
+  discriminator: "0",
+  bot: true,
+  avatar: null,
+  global_name: null,
+};
+
 /** Every permission, as a guild owner has them; "1024" is a plain member's (view channel). */
 export const ALL_PERMISSIONS = "2248473465835073";
 
@@ -95,30 +105,30 @@ export function componentClick(o: {
     message: {
       id: o.messageId,
       channel_id: o.channel,
-      author: {
-        id: BOT_ID,
-        username: "llava-bot",
-        discriminator: "0",
-        bot: true,
-        avatar: null,
-        global_name: null,
-      },
-      content: "",
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      embeds: [],
-      pinned: false,
-      type: 0,
-      flags: 0,
+      author: BOT_USER,
+      ...messageBody({ content: "" }),
       components: [],
     },
     data: o.values
       ? { custom_id: o.customId, component_type: 3, values: o.values }
       : { custom_id: o.customId, component_type: 2 },
+  };
+}
+
+/** The fields every message payload carries, around its content, mentions and attachments. */
+export function messageBody(o: { content: string; mentions?: unknown[]; attachments?: unknown[] }) {
+  return {
+    content: o.content,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: o.mentions ?? [],
+    mention_roles: [],
+    attachments: o.attachments ?? [],
+    embeds: [],
+    pinned: false,
+    type: 0,
+    flags: 0,
   };
 }
