@@ -22,16 +22,11 @@ export function batcher<I, O>(flush: (items: I[]) => Promise<O[]>, maxItems = 20
   let waiting: Waiting[] = [];
   let urgent = false;
   let timer: NodeJS.Timeout | undefined;
-  const inFlight = new Set<Promise<unknown>>();
+  const inFlight = new Set<Promise<void>>();
 
   const send = (part: Waiting[]) => {
-    const sent = flush(part.map((w) => w.item));
-    inFlight.add(sent);
-    sent.then(
-      () => inFlight.delete(sent),
-      () => inFlight.delete(sent),
-    );
-    sent.then(
+    // Settles every caller of the part; never rejects, so drain() can wait on it.
+    const answered: Promise<void> = flush(part.map((w) => w.item)).then(
       (out) => {
         for (const [i, w] of part.entries()) {
           const o = out[i];
@@ -43,6 +38,8 @@ export function batcher<I, O>(flush: (items: I[]) => Promise<O[]>, maxItems = 20
         for (const w of part) w.reject(err);
       },
     );
+    inFlight.add(answered);
+    void answered.then(() => inFlight.delete(answered));
   };
   const run = () => {
     urgent = false;
@@ -71,7 +68,7 @@ export function batcher<I, O>(flush: (items: I[]) => Promise<O[]>, maxItems = 20
     },
     async drain() {
       run();
-      await Promise.allSettled([...inFlight]);
+      await Promise.all([...inFlight]);
     },
   };
 }

@@ -16,20 +16,21 @@ const { default: StandaloneConnector } = require("ioredis/built/connectors/Stand
  * server's alert): the second error would have no listener and end the process. ioredis has
  * already reported the first one (and retries), so the later ones are dropped here.
  */
+function lasting<S extends NodeJS.EventEmitter>(stream: S): S {
+  stream.on("error", () => undefined);
+  return stream;
+}
+
 class StandaloneWithListener extends StandaloneConnector {
   override async connect(...args: Parameters<InstanceType<Standalone>["connect"]>) {
-    const stream = await super.connect(...args);
-    stream.on("error", () => undefined);
-    return stream;
+    return lasting(await super.connect(...args));
   }
 }
 
 /** The same for a Sentinel-managed master (the sentinels' own clients already ignore errors). */
 class SentinelWithListener extends SentinelConnector {
   override async connect(...args: Parameters<SentinelConnector["connect"]>) {
-    const stream = await super.connect(...args);
-    stream.on("error", () => undefined);
-    return stream;
+    return lasting(await super.connect(...args));
   }
 }
 

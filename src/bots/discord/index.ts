@@ -290,8 +290,7 @@ export async function startDiscord(o: DiscordOptions) {
     if (message.author.bot || message.webhookId) return; // never answer bots, ourselves included
     const me = client.user?.id;
     const mentioned = Boolean(me && message.mentions.users.has(me));
-    const roles = message.member ? [...message.member.roles.cache.keys()] : [];
-    const refused = refusal(message.guildId, message.channelId, roles);
+    const refused = refusal(message.guildId, message.channelId, memberRoles(message.member));
     if (refused) {
       // Where the bot is not enabled it stays quiet; in a channel it serves, a member without an
       // allowed role who asks it by name is told why nothing happens.

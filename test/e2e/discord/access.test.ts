@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { colourPhoto } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
-import { BOT_USER, HUMAN, messageBody, slashCommand } from "./payloads.js";
+import { BOT_USER, describePhoto, HUMAN, messageBody } from "./payloads.js";
 import { BOT_ID, GUILD_ID, MEMBER_ROLE_ID } from "./stand-in.js";
 
 /**
@@ -45,17 +44,9 @@ async function callbackOf(id: string) {
 }
 
 async function describeCommand(id: string, channel: string, roles: string[]) {
-  const att = t.stand.attachment(`7100000000000000${id.slice(-2)}`, "green.png", await colourPhoto("green"));
   t.stand.dispatch(
     "INTERACTION_CREATE",
-    slashCommand({
-      id,
-      channel,
-      name: "describe",
-      options: [{ name: "image", type: 11, value: att.id }],
-      attachments: { [att.id]: att },
-      roles,
-    }),
+    await describePhoto(t.stand, { id, channel, colour: "green", roles }),
   );
 }
 

@@ -4,7 +4,7 @@ import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { pacedModel } from "../../helpers/scripted-model.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
-import { BOT_USER, componentClick, HUMAN, messageBody, slashCommand } from "./payloads.js";
+import { BOT_USER, componentClick, describePhoto, HUMAN, messageBody, slashCommand } from "./payloads.js";
 import { BOT_ID, GUILD_ID, type Recorded } from "./stand-in.js";
 
 const CH = {
@@ -320,14 +320,10 @@ describe("Discord adapter with a real discord.js client", () => {
     const words = Array.from({ length: 40 }, (_, i) => `w${i + 1}`);
     setOverride(pacedModel(words, 100));
     try {
-      const att = stand.attachment("700000000000000041", "red.png", await colourPhoto("red"));
-      interaction({
-        id: "900000000000000041",
-        channel: CH.describe,
-        name: "describe",
-        options: [{ name: "image", type: 11, value: att.id }],
-        attachments: { [att.id]: att },
-      });
+      stand.dispatch(
+        "INTERACTION_CREATE",
+        await describePhoto(stand, { id: "900000000000000041", channel: CH.describe, colour: "red" }),
+      );
       const final = words.join(" ");
       await waitFor(
         () => webhookEdits("900000000000000041").some((r) => r.json?.content === final),
@@ -398,14 +394,10 @@ describe("Discord adapter with a real discord.js client", () => {
     );
     setOverride(paced);
     try {
-      const att = stand.attachment("700000000000000042", "red.png", await colourPhoto("red"));
-      interaction({
-        id: "900000000000000042",
-        channel: CH.describe,
-        name: "describe",
-        options: [{ name: "image", type: 11, value: att.id }],
-        attachments: { [att.id]: att },
-      });
+      stand.dispatch(
+        "INTERACTION_CREATE",
+        await describePhoto(stand, { id: "900000000000000042", channel: CH.describe, colour: "red" }),
+      );
       await waitFor(
         () => webhookEdits("900000000000000042").some((r) => String(r.json?.content ?? "").startsWith("s1")),
         20_000,

@@ -1,4 +1,5 @@
-import { APP_ID, BOT_ID, GUILD_ID } from "./stand-in.js";
+import { colourPhoto, type SWATCHES } from "../../helpers/images.js";
+import { APP_ID, BOT_ID, GUILD_ID, type startDiscordStandIn } from "./stand-in.js";
 
 /** Gateway payloads as Discord sends them, for the e2e tests and the benchmarks. */
 
@@ -82,6 +83,25 @@ export function slashCommand(o: {
       ...(o.attachments ? { resolved: { attachments: o.attachments } } : {}),
     },
   };
+}
+
+/**
+ * INTERACTION_CREATE for /describe of a photo of one colour, served by the stand-in's CDN under an
+ * attachment id made from the interaction's.
+ */
+export async function describePhoto(
+  stand: Pick<Awaited<ReturnType<typeof startDiscordStandIn>>, "attachment">,
+  o: { id: string; channel: string; colour: keyof typeof SWATCHES; roles?: string[] },
+) {
+  const att = stand.attachment(`7${o.id.slice(1)}`, `${o.colour}.png`, await colourPhoto(o.colour));
+  return slashCommand({
+    id: o.id,
+    channel: o.channel,
+    name: "describe",
+    options: [{ name: "image", type: 11, value: att.id }],
+    attachments: { [att.id]: att },
+    ...(o.roles ? { roles: o.roles } : {}),
+  });
 }
 
 /** INTERACTION_CREATE for a click on a component of one of the bot's messages. */

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { UPLOAD_TOO_LARGE } from "../../../src/bots/discord/refusals.js";
-import { colourPhoto, fixture } from "../../helpers/images.js";
+import { fixture } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { pacedModel } from "../../helpers/scripted-model.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
-import { HUMAN, slashCommand } from "./payloads.js";
+import { describePhoto, HUMAN, slashCommand } from "./payloads.js";
 import { APP_ID } from "./stand-in.js";
 import { defaultLimits } from "./stand-in-limits.js";
 
@@ -23,17 +23,7 @@ function slash(o: Parameters<typeof slashCommand>[0], dispatch: { lateByMs?: num
 }
 
 async function describeImage(id: string, channel: string, dispatch: { lateByMs?: number } = {}) {
-  const att = stand.attachment(`7100000000000000${id.slice(-2)}`, "red.png", await colourPhoto("red"));
-  slash(
-    {
-      id,
-      channel,
-      name: "describe",
-      options: [{ name: "image", type: 11, value: att.id }],
-      attachments: { [att.id]: att },
-    },
-    dispatch,
-  );
+  stand.dispatch("INTERACTION_CREATE", await describePhoto(stand, { id, channel, colour: "red" }), dispatch);
 }
 
 const callbacks = (id: string) => stand.requests.filter((r) => r.path.startsWith(`/interactions/${id}/`));
