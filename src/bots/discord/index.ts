@@ -173,11 +173,15 @@ export async function startDiscord(o: DiscordOptions) {
 
   async function onInteraction(i: ChatInputCommandInteraction) {
     // A refusal is for the asker's eyes only, and needs no deferral: it is known at once.
-    const refused = refusal(i.guildId, i.channelId, memberRoles(i.member));
+    const refused =
+      refusal(i.guildId, i.channelId, memberRoles(i.member))?.message ??
+      (i.commandName === "autocaption" && !i.memberPermissions?.has(PermissionFlagsBits.ManageChannels)
+        ? "You need the Manage Channels permission to switch auto-captions."
+        : undefined);
     if (refused) {
       await acknowledge(() =>
         i.reply({
-          content: `⚠️ ${refused.message}`,
+          content: `⚠️ ${refused}`,
           flags: MessageFlags.Ephemeral,
           allowedMentions: NO_MENTIONS,
         }),
@@ -194,11 +198,6 @@ export async function startDiscord(o: DiscordOptions) {
         : sendToChannel(i.channelId, content);
     try {
       if (i.commandName === "autocaption") {
-        if (!i.memberPermissions?.has(PermissionFlagsBits.ManageChannels))
-          throw new CodedError(
-            ErrorCode.NotAllowed,
-            "You need the Manage Channels permission to switch auto-captions.",
-          );
         const on = i.options.getString("mode", true) === "on";
         if (on) await autocaption.add(i.channelId);
         else await autocaption.remove(i.channelId);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
-import { BOT_USER, describePhoto, HUMAN, messageBody } from "./payloads.js";
+import { BOT_USER, describePhoto, HUMAN, messageBody, slashCommand } from "./payloads.js";
 import { BOT_ID, GUILD_ID, MEMBER_ROLE_ID } from "./stand-in.js";
 
 /**
@@ -77,6 +77,24 @@ describe("Discord allowlists", () => {
     const data = (await callbackOf("910000000000000003"))?.json?.data as { content?: string; flags?: number };
     expect(data.content).toMatch(/not enabled in this channel/);
     expect((data.flags ?? 0) & 64).toBe(64);
+  });
+
+  it("/autocaption from a member who may not manage the channel is refused before anything changes", async () => {
+    t.stand.dispatch(
+      "INTERACTION_CREATE",
+      slashCommand({
+        id: "910000000000000004",
+        channel: CH.open,
+        name: "autocaption",
+        options: [{ name: "mode", type: 3, value: "on" }],
+        roles: [MEMBER_ROLE_ID],
+        permissions: "1024", // view channel only
+      }),
+    );
+    const data = (await callbackOf("910000000000000004"))?.json?.data as { content?: string; flags?: number };
+    expect(data.content).toBe("⚠️ You need the Manage Channels permission to switch auto-captions.");
+    expect((data.flags ?? 0) & 64).toBe(64);
+    expect(t.webhookEdits("910000000000000004")).toEqual([]);
   });
 
   it("mentions: quiet where the bot is not enabled; a reply saying why to a member without the role", async () => {

@@ -68,12 +68,10 @@ export function slashCommand(o: {
   attachments?: Record<string, unknown>;
   user?: DiscordUser;
   roles?: string[];
+  permissions?: string;
 }) {
   return {
-    ...fromMember(o.id, o.channel, {
-      ...(o.user ? { user: o.user } : {}),
-      ...(o.roles ? { roles: o.roles } : {}),
-    }),
+    ...fromMember(o.id, o.channel, o),
     type: 2,
     data: {
       id: "600000000000000001",
@@ -116,11 +114,7 @@ export function componentClick(o: {
   values?: string[];
 }) {
   return {
-    ...fromMember(o.id, o.channel, {
-      ...(o.user ? { user: o.user } : {}),
-      ...(o.roles ? { roles: o.roles } : {}),
-      ...(o.permissions ? { permissions: o.permissions } : {}),
-    }),
+    ...fromMember(o.id, o.channel, o),
     type: 3,
     message: {
       id: o.messageId,
