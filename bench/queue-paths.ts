@@ -6,7 +6,6 @@ import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { Engine } from "../src/engine/types.js";
 import { startEngineWorker } from "../src/engine/worker.js";
-import { bullConnection } from "../src/queue/connection.js";
 import { startDeliveryWorker } from "../src/queue/delivery-worker.js";
 import { DELIVERY_JOB_OPTIONS, type DeliveryJob } from "../src/queue/jobs.js";
 import { createProducer } from "../src/queue/producer.js";
@@ -95,6 +94,12 @@ function requestLike(i: number) {
   };
 }
 
+/** Plain ioredis options, as a BullMQ user would pass them: the bare paths get none of our connection code. */
+function plain(url: string, maxRetriesPerRequest: number | null = 1) {
+  const { hostname, port } = new URL(url);
+  return { host: hostname, port: Number(port), maxRetriesPerRequest };
+}
+
 /**
  * A bare BullMQ loop: add → process. With hops = 2, the first worker adds the job to a second
  * queue, as our engine does with deliveries, which shows what two queue hops cost by themselves.
@@ -105,7 +110,7 @@ export async function bare(url: string, n = N, oneByOne = false, hops = 1, like 
   const prefix = `bench-bare-${Date.now()}`;
   const queues = Array.from(
     { length: hops },
-    (_, k) => new Queue(`bare${k}`, { connection: bullConnection(url, "queue"), prefix }),
+    (_, k) => new Queue(`bare${k}`, { connection: plain(url), prefix }),
   );
   const sent = new Map<string, number>();
   const resolvers = new Map<string, () => void>();
@@ -131,7 +136,7 @@ export async function bare(url: string, n = N, oneByOne = false, hops = 1, like 
           resolvers.get(job.id ?? "")?.();
           return "ok";
         },
-        { connection: bullConnection(url, "worker"), prefix, concurrency: CONCURRENCY },
+        { connection: plain(url, null), prefix, concurrency: CONCURRENCY },
       ),
   );
   await Promise.all(workers.map((w) => w.waitUntilReady()));
