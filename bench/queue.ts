@@ -13,7 +13,7 @@
 import { bare, CONCURRENCY, N, ours, type Run, SEQUENTIAL } from "./queue-paths.js";
 import { benchRedis, median, percentile, table } from "./redis.js";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 type Path = { name: string; run: (url: string, n: number, oneByOne: boolean) => Promise<Run> };
 const PATHS: Path[] = [
