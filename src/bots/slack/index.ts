@@ -351,13 +351,18 @@ export async function startSlack(o: SlackOptions) {
     user: string;
     channel: string;
     team?: string;
-    file: SlackFile;
-    fileTs: string;
+    /** The image it works on, with its message's ts; none for /generate from a prompt. */
+    source?: { file: SlackFile; ts: string };
     threadTs?: string;
     label: string;
   }) {
-    const images = await storeFiles([r.file], { config, token: token as string, producer });
-    const intro = `⏳ ${r.label} on *${toMrkdwn(r.file.name ?? "your image")}* (${ago(r.fileTs)})…`;
+    const { source } = r;
+    const images = source
+      ? await storeFiles([source.file], { config, token: token as string, producer })
+      : [];
+    const intro = source
+      ? `⏳ ${r.label} on *${toMrkdwn(source.file.name ?? "your image")}* (${ago(source.ts)})…`
+      : `⏳ ${r.label}…`;
     const ts = await openPlaceholder({
       requestId: r.requestId,
       channel: r.channel,
@@ -399,13 +404,23 @@ export async function startSlack(o: SlackOptions) {
         if (name === "generate" && (config.imagegen.backend === "none" || !config.imagegen.url))
           throw new CodedError(ErrorCode.BackendMissing, "Image generation is not set up on this bot.");
         const parsed = parseMessage(`/${name} ${command.text ?? ""}`);
-        const found = await latestImage(command.channel_id, command.user_id);
-        if (!found && name !== "generate")
-          throw new CodedError(
-            ErrorCode.NoImage,
-            `I couldn't find a recent image from you in this channel. Upload one here, then run /${name} again.`,
-          );
-        if (!found) throw new CodedError(ErrorCode.BadRequest, "Use /generate with a prompt.");
+        // /generate makes a new image from its prompt (as on Discord); the others work on the
+        // user's latest image, since a slash command carries no file.
+        let source: { file: SlackFile; ts: string } | undefined;
+        if (name === "generate") {
+          if (!parsed.text.trim())
+            throw new CodedError(
+              ErrorCode.BadRequest,
+              "Tell me what to make, e.g. `/generate a lighthouse at dusk, watercolour`.",
+            );
+        } else {
+          source = await latestImage(command.channel_id, command.user_id);
+          if (!source)
+            throw new CodedError(
+              ErrorCode.NoImage,
+              `I couldn't find a recent image from you in this channel. Upload one here, then run /${name} again.`,
+            );
+        }
         await runOnFile({
           requestId: `slack:cmd:${command.trigger_id}`,
           command: parsed.command,
@@ -414,8 +429,7 @@ export async function startSlack(o: SlackOptions) {
           user: command.user_id,
           channel: command.channel_id,
           team: command.team_id,
-          file: found.file,
-          fileTs: found.ts,
+          ...(source ? { source } : {}),
           label: `/${name}`,
         });
       } catch (err) {
@@ -468,8 +482,7 @@ export async function startSlack(o: SlackOptions) {
           user: s.user.id,
           channel: s.channel.id,
           ...(s.team ? { team: s.team.id } : {}),
-          file,
-          fileTs: s.message.ts,
+          source: { file, ts: s.message.ts },
           threadTs: s.message.thread_ts ?? s.message.ts,
           label,
         });

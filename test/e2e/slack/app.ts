@@ -32,6 +32,7 @@ export async function startSlackBot(config: Config) {
 export async function startSlackUnderTest(o: {
   prefix: string;
   slack?: Record<string, unknown>;
+  imagegen?: Record<string, unknown>;
   hostile?: string;
   files?: Record<string, Buffer>;
 }) {
@@ -41,6 +42,7 @@ export async function startSlackUnderTest(o: {
     redis: { prefix: o.prefix },
     model: { id: await tinyModelDir() },
     slack: { apiUrl: api.apiUrl, fileOrigins: [api.url], ...o.slack },
+    ...(o.imagegen ? { imagegen: o.imagegen } : {}),
   });
   const switchable = tinyOrHostile(await tinyModelPort(), o.hostile ?? "");
   const engine = await createEngine({ config, secrets: {}, model: switchable.model });

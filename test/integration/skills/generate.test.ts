@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import type { ModelPort } from "../../../src/engine/model/port.js";
 import { generate } from "../../../src/skills/generate/index.js";
+import { startA1111 } from "../../helpers/a1111.js";
 import { asModelImage, fixture } from "../../helpers/images.js";
 import { testConfig } from "../../helpers/queue.js";
 
@@ -99,17 +100,11 @@ async function comfyui() {
   return { url: await listen(server), seen };
 }
 
-/** An Automatic1111 stand-in. */
+/** The A1111 stand-in, closed after the test. */
 async function a1111() {
-  const seen: { path: string; body: Record<string, unknown> }[] = [];
-  const output = (await png("#c03030")).toString("base64");
-  const server = createServer(async (req, res) => {
-    const body = JSON.parse((await readBody(req)).toString() || "{}") as Record<string, unknown>;
-    seen.push({ path: req.url ?? "", body });
-    res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ images: [output], parameters: {}, info: "{}" }));
-  });
-  return { url: await listen(server), seen };
+  const server = await startA1111();
+  closers.push(server.close);
+  return server;
 }
 
 const ctx = (
