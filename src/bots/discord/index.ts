@@ -172,6 +172,8 @@ export async function startDiscord(o: DiscordOptions) {
   }
 
   async function onInteraction(i: ChatInputCommandInteraction) {
+    // The token's 15 minutes run from now, not from when the attachment has been downloaded.
+    const received = Date.now();
     // A refusal is for the asker's eyes only, and needs no deferral: it is known at once.
     const refused =
       refusal(i.guildId, i.channelId, memberRoles(i.member))?.message ??
@@ -199,6 +201,10 @@ export async function startDiscord(o: DiscordOptions) {
     try {
       if (i.commandName === "autocaption") {
         const on = i.options.getString("mode", true) === "on";
+        if (!on && config.discord.autocaptionChannels.includes(i.channelId))
+          return void (await say(
+            "Auto-captions are on for this channel in the bot's configuration (discord.autocaptionChannels), so they can't be switched off here. Ask whoever runs the bot to remove the channel there.",
+          ));
         if (on) await autocaption.add(i.channelId);
         else await autocaption.remove(i.channelId);
         await say(
@@ -220,7 +226,7 @@ export async function startDiscord(o: DiscordOptions) {
       const text = i.options.getString("question") ?? i.options.getString("prompt") ?? "";
       const requestId = `discord:${i.id}`;
       if (ack === "ok") {
-        const token = { token: i.token, appId: i.applicationId, until: Date.now() + TOKEN_LIFETIME_MS };
+        const token = { token: i.token, appId: i.applicationId, until: received + TOKEN_LIFETIME_MS };
         interactions.set(requestId, token);
         const surface = interactionSurface(client.rest, partialRest, { ...token, requestId });
         lives.set(requestId, { live: liveReply(surface, ORIGINAL, token), user: i.user.id });
@@ -350,12 +356,14 @@ export async function startDiscord(o: DiscordOptions) {
     )
       return;
     try {
-      const refs = await store(images);
+      // One caption per message, of its first image: the others are not fetched, so a message
+      // with more images than a request may carry (or an unreadable later one) is still captioned.
+      const refs = await store(images.slice(0, 1));
       await submit({
         requestId: `discord:caption:${message.id}`, // one caption per message, however often the event repeats
         priority: "background",
         command: "caption",
-        images: refs.slice(0, 1),
+        images: refs,
         user: { id: message.author.id },
         scope: { id: message.guildId ?? "dm", channelId: message.channelId, messageId: message.id },
         reply: { channel: message.channelId, message: message.id, mode: config.discord.autocaptionIn },

@@ -16,7 +16,7 @@ import { postText } from "../../skills/post/summary.js";
 import { type PostClicks, parsePostComponentId, postComponentId } from "../post-clicks.js";
 import { deliveryText } from "../render.js";
 import { splitMessage } from "../text.js";
-import { sendFittingFiles } from "./refusals.js";
+import { DiscordRefusal, refusalCode, sendFittingFiles } from "./refusals.js";
 import {
   DISCORD_LIMIT,
   deliveryFiles,
@@ -168,6 +168,25 @@ export function createDiscordPostButtons(o: {
     return m.id;
   }
 
+  /**
+   * A mention's "working on it" reply becomes the post, buttons and all, so no placeholder with a
+   * Stop button is left behind; if someone deleted it meanwhile, the post is a new reply.
+   */
+  async function replace(
+    channelId: string,
+    placeholder: string,
+    replyTo: string | undefined,
+    payload: Awaited<ReturnType<typeof body>>,
+  ) {
+    try {
+      await o.client.rest.patch(Routes.channelMessage(channelId, placeholder), payload);
+      return placeholder;
+    } catch (err) {
+      if (refusalCode(err) !== DiscordRefusal.UnknownMessage) throw err;
+      return send(channelId, replyTo, payload);
+    }
+  }
+
   /** A new post: its message with the buttons, where the request's answer goes. */
   async function postNew(d: DeliveryJob, post: PostBundle, interaction: Omit<Token, "until"> | undefined) {
     const channel = d.reply.channel ?? d.scope.channelId;
@@ -179,7 +198,8 @@ export function createDiscordPostButtons(o: {
         auth: false,
       })) as { id: string };
       id = m.id;
-    } else id = await send(channel, d.reply.message, payload);
+    } else if (d.reply.placeholder) id = await replace(channel, d.reply.placeholder, d.reply.message, payload);
+    else id = await send(channel, d.reply.message, payload);
     await o.clicks.locate(d.requestId, { channel, postMessage: id });
     return id;
   }

@@ -7,6 +7,10 @@ export const DiscordRefusal = {
   UnknownInteraction: 10062,
   /** The token's webhook is gone: the interaction was never acknowledged, or has expired. */
   UnknownWebhook: 10015,
+  /** A message we would edit was deleted (e.g. someone removed the bot's placeholder). */
+  UnknownMessage: 10008,
+  /** What Discord answers (HTTP 401) once an interaction token is past its 15 minutes. */
+  InvalidWebhookToken: 50027,
   /** Another process (a second adapter, a replayed event) acknowledged it first. */
   AlreadyAcknowledged: 40060,
   /** Files over the upload limit of the server (10 MiB unboosted). */
@@ -22,7 +26,11 @@ export function refusalCode(err: unknown): number | undefined {
 /** True when the interaction token can no longer be used: answers go to the channel instead. */
 export function tokenGone(err: unknown): boolean {
   const code = refusalCode(err);
-  return code === DiscordRefusal.UnknownInteraction || code === DiscordRefusal.UnknownWebhook;
+  return (
+    code === DiscordRefusal.UnknownInteraction ||
+    code === DiscordRefusal.UnknownWebhook ||
+    code === DiscordRefusal.InvalidWebhookToken
+  );
 }
 
 export const UPLOAD_TOO_LARGE =

@@ -438,19 +438,36 @@ export async function startSlack(o: SlackOptions) {
     });
   }
 
-  app.command("/autocaption", async ({ command, ack }) => {
+  app.command("/autocaption", async ({ command, ack, respond }) => {
     await ack();
+    const channel = command.channel_id;
     const on = /^\s*on\s*$/i.test(command.text ?? "");
     const off = /^\s*off\s*$/i.test(command.text ?? "");
-    const say = (text: string) =>
-      client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text });
+    // Said for the admin's eyes only. Where Slack refuses the bot the channel, the command's
+    // response URL still reaches them, with why: captions need the bot to see the uploads.
+    const say = async (text: string) => {
+      try {
+        await client.chat.postEphemeral({ channel, user: command.user_id, text });
+      } catch (err) {
+        const refused = channelRefusal(err, channel);
+        if (!refused) throw err;
+        await respond({
+          response_type: "ephemeral",
+          text: on ? `${text}\n⚠️ ${refused}` : text,
+        });
+      }
+    };
     if (!on && !off) return void (await say("Use `/autocaption on` or `/autocaption off`."));
     const info = await client.users.info({ user: command.user_id }).catch(() => undefined);
     const u = info?.user as { is_admin?: boolean; is_owner?: boolean } | undefined;
     if (!(u?.is_admin || u?.is_owner || config.slack.admins.includes(command.user_id)))
       return void (await say("Only workspace admins can switch auto-captions."));
-    if (on) await autocaption.add(command.channel_id);
-    else await autocaption.remove(command.channel_id);
+    if (off && config.slack.autocaptionChannels.includes(channel))
+      return void (await say(
+        "Auto-captions are on for this channel in the bot's configuration (slack.autocaptionChannels), so they can't be switched off here. Ask whoever runs the bot to remove the channel there.",
+      ));
+    if (on) await autocaption.add(channel);
+    else await autocaption.remove(channel);
     await say(
       on
         ? "Auto-captions are on: every image posted here gets a caption and alt-text suggestion in its thread."

@@ -4,7 +4,15 @@ import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { pacedModel } from "../../helpers/scripted-model.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
-import { BOT_USER, componentClick, describePhoto, HUMAN, messageBody, slashCommand } from "./payloads.js";
+import {
+  ALL_PERMISSIONS,
+  BOT_USER,
+  componentClick,
+  describePhoto,
+  HUMAN,
+  messageBody,
+  slashCommand,
+} from "./payloads.js";
 import { BOT_ID, GUILD_ID, type Recorded } from "./stand-in.js";
 
 const CH = {
@@ -21,6 +29,8 @@ let setHostile: DiscordUnderTest["setHostile"] = () => {};
 let setOverride: DiscordUnderTest["setOverride"] = () => {};
 
 const human = HUMAN;
+/** A member's permissions with Manage Channels, which switching auto-captions needs. */
+const MANAGES_CHANNELS = String(BigInt(ALL_PERMISSIONS) | 16n);
 const otherBot = {
   id: "500000000000000009",
   username: "otherbot",
@@ -209,6 +219,42 @@ describe("Discord adapter with a real discord.js client", () => {
     expect((sentTo(CH.caption)[0]?.json?.message_reference as { message_id?: string })?.message_id).toBe(
       "800000000000000004",
     );
+  });
+
+  it("a message with more photos than one request may carry is still captioned, from its first photo", async () => {
+    const colours = ["blue", "red", "red", "red", "red", "red"];
+    const atts = await Promise.all(
+      colours.map(async (c, n) =>
+        stand.attachment(`70000000000000011${n}`, `${c}-${n}.png`, await colourPhoto(c)),
+      ),
+    );
+    messageCreate({ id: "800000000000000011", channel: CH.caption, content: "", attachments: atts });
+    const caption = () =>
+      sentTo(CH.caption).find(
+        (r) =>
+          (r.json?.message_reference as { message_id?: string } | undefined)?.message_id ===
+          "800000000000000011",
+      );
+    await waitFor(() => caption() !== undefined, 20_000, "the caption");
+    expect(String(caption()?.json?.content)).toMatch(/blue/);
+  });
+
+  it("/autocaption off in a channel the configuration captions says so instead of pretending", async () => {
+    const id = "810000000000000021";
+    stand.dispatch(
+      "INTERACTION_CREATE",
+      slashCommand({
+        id,
+        channel: CH.caption,
+        name: "autocaption",
+        options: [{ name: "mode", type: 3, value: "off" }],
+        permissions: MANAGES_CHANNELS,
+      }),
+    );
+    await waitFor(() => webhookEdits(id).length > 0, 10_000, "the answer");
+    const said = String(webhookEdits(id).at(-1)?.json?.content);
+    expect(said).toMatch(/configuration \(discord\.autocaptionChannels\)/);
+    expect(said).not.toMatch(/are off/);
   });
 
   it("model output containing @everyone pings nobody", async () => {

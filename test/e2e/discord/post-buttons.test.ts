@@ -5,8 +5,8 @@ import { startPostEngine } from "../../helpers/post-engine.js";
 import { postModel } from "../../helpers/post-model.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { componentClick, type DiscordUser, slashCommand } from "./payloads.js";
-import { APP_ID, GUILD_ID, startDiscordStandIn } from "./stand-in.js";
+import { BOT_USER, componentClick, type DiscordUser, HUMAN, messageBody, slashCommand } from "./payloads.js";
+import { APP_ID, BOT_ID, GUILD_ID, startDiscordStandIn } from "./stand-in.js";
 
 /**
  * A post's buttons through the real discord.js client: each click is an interaction the stand-in
@@ -177,6 +177,44 @@ describe("a post's buttons on Discord", () => {
     expect(german).toMatch(/Alt text: \[German\] /);
 
     expect(model.visionCalls).toBe(vision);
+  });
+
+  it("a post asked for by mention is drawn into the bot's 'working on it' reply: no placeholder or Stop button is left", async () => {
+    const messageId = nextId();
+    const att = stand.attachment(nextId(), "red.png", await colourPhoto("red"));
+    stand.dispatch("MESSAGE_CREATE", {
+      id: messageId,
+      channel_id: CH,
+      guild_id: GUILD_ID,
+      author: HUMAN,
+      member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+      ...messageBody({
+        content: `<@${BOT_ID}> /post instagram`,
+        mentions: [BOT_USER],
+        attachments: [att],
+      }),
+    });
+    const replies = () =>
+      stand
+        .messagesIn(CH)
+        .filter(
+          (m) => (m.message_reference as { message_id?: string } | undefined)?.message_id === messageId,
+        );
+    const hasButtons = (m: Record<string, unknown>) =>
+      JSON.stringify(m.components ?? []).includes(`post:discord:${messageId}:`);
+    await waitFor(() => replies().some(hasButtons), 30_000, "the post with its buttons");
+    await new Promise((r) => setTimeout(r, 1000)); // any late status edit would land by now
+    const [only, ...more] = replies();
+    expect(more).toHaveLength(0);
+    expect(only && hasButtons(only)).toBe(true);
+    expect(String(only?.content)).not.toMatch(/Working on it/);
+    expect(JSON.stringify(only?.components)).not.toContain("stop:");
+    // The post's image went with the edit of the placeholder.
+    const drawn = stand.requests.find(
+      (r) =>
+        r.method === "PATCH" && r.path === `/channels/${CH}/messages/${only?.id}` && hasButtons(r.json ?? {}),
+    );
+    expect(drawn?.files.length).toBeGreaterThan(0);
   });
 
   it("a platform change sends the image prepared again with the edit", async () => {

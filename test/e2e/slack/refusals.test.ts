@@ -44,6 +44,21 @@ function slash(channel: string, trigger: string) {
   );
 }
 
+function autocaptionCommand(text: "on" | "off", channel: string, trigger: string) {
+  return send(
+    {
+      command: "/autocaption",
+      text,
+      user_id: "UADMIN",
+      channel_id: channel,
+      team_id: "T1",
+      trigger_id: trigger,
+      response_url: `${api.url}/respond/${trigger}`,
+    },
+    true,
+  );
+}
+
 /** The bot's messages in a channel as they read now, oldest first. */
 const shown = (channel: string) =>
   [...api.posted.values()].filter((m) => m.channel === channel).sort((a, b) => Number(a.ts) - Number(b.ts));
@@ -55,6 +70,7 @@ beforeAll(async () => {
   t = await startSlackUnderTest({
     prefix,
     files: { FRED: await colourPhoto("red") },
+    slack: { autocaptionChannels: ["CCONF"] },
   });
   ({ api, base, setOverride } = t);
 }, 60_000);
@@ -115,6 +131,32 @@ describe("Slack refusals, through the real Bolt app", () => {
       true,
     );
     expect(shown("CPUBLIC")).toHaveLength(0);
+  });
+
+  it("/autocaption on where the bot is not a member is saved, and the admin is told to invite it (response_url)", async () => {
+    api.users.set("UADMIN", { is_admin: true });
+    api.limits.notIn.add("CNOTYET");
+    await autocaptionCommand("on", "CNOTYET", "trig-ac-notin");
+    await waitFor(
+      () => api.responses.some((r) => r.path === "/respond/trig-ac-notin"),
+      10_000,
+      "the response",
+    );
+    const said = api.responses.filter((r) => r.path === "/respond/trig-ac-notin");
+    expect(said).toHaveLength(1);
+    expect(said[0]?.body.response_type).toBe("ephemeral");
+    expect(String(said[0]?.body.text)).toMatch(/^Auto-captions are on[\s\S]*\/invite @llava-bot/);
+    expect(await redis.sismember(`${prefix}:setting:slack:autocaption`, "CNOTYET")).toBe(1);
+  });
+
+  it("/autocaption off in a channel the configuration captions says so instead of pretending", async () => {
+    api.users.set("UADMIN", { is_admin: true });
+    await autocaptionCommand("off", "CCONF", "trig-ac-conf");
+    const told = () => callsIn("chat.postEphemeral", "CCONF");
+    await waitFor(() => told().length > 0, 10_000, "the answer");
+    expect(told()).toHaveLength(1);
+    expect(String(told()[0]?.args.text)).toMatch(/configuration \(slack\.autocaptionChannels\)/);
+    expect(String(told()[0]?.args.text)).not.toMatch(/are off/);
   });
 
   it("a slash command in a private channel the bot cannot see (channel_not_found) says so once", async () => {
