@@ -159,6 +159,23 @@ export async function startSlack(o: SlackOptions) {
   }
 
   /**
+   * `slack.allowedChannels` (empty: everywhere). Outside it the bot stays quiet on mentions,
+   * messages and uploads; a slash command or shortcut, which only its user sees, is told why.
+   */
+  const served = (channel: string) =>
+    !config.slack.allowedChannels.length || config.slack.allowedChannels.includes(channel);
+  async function refuseUnserved(
+    channel: string,
+    respond: (r: { response_type: "ephemeral"; text: string }) => Promise<unknown>,
+  ) {
+    if (served(channel)) return false;
+    await respond({ response_type: "ephemeral", text: "⚠️ I'm not enabled in this channel." }).catch(
+      () => undefined,
+    );
+    return true;
+  }
+
+  /**
    * A user-facing failure told once per event, even when Slack retries it. A channel Slack will
    * not let the bot use can only be answered through the command's response_url (when there is
    * one); otherwise the log says why and nothing more is tried.
@@ -261,11 +278,13 @@ export async function startSlack(o: SlackOptions) {
   }
 
   app.event("app_mention", async ({ event, body, context }) => {
-    const e = event as typeof event & { files?: SlackFile[]; thread_ts?: string };
+    const e = event as typeof event & { files?: SlackFile[]; thread_ts?: string; bot_id?: string };
+    // Other bots and workflows that mention us get no answer, as with messages.
+    if (e.bot_id || !e.user || !served(e.channel)) return;
     await onMessage({
       requestId: `slack:${(body as { event_id?: string }).event_id ?? e.ts}`,
       text: e.text ?? "",
-      user: e.user ?? "unknown",
+      user: e.user,
       channel: e.channel,
       ts: e.ts,
       ...(e.thread_ts ? { threadTs: e.thread_ts } : {}),
@@ -288,6 +307,7 @@ export async function startSlack(o: SlackOptions) {
       files?: SlackFile[];
     };
     if (m.bot_id || m.subtype === "bot_message" || !m.user) return; // never answer bots, ourselves included
+    if (!served(m.channel)) return;
     const eventId = (body as { event_id?: string }).event_id ?? m.ts;
     if (m.channel_type === "im") {
       await onMessage({
@@ -394,6 +414,7 @@ export async function startSlack(o: SlackOptions) {
   for (const name of SLASH) {
     app.command(`/${name}`, async ({ command, ack, respond }) => {
       await ack(); // within Slack's 3 s, before any download or queueing
+      if (await refuseUnserved(command.channel_id, respond)) return;
       const where = {
         channel: command.channel_id,
         user: command.user_id,
@@ -440,6 +461,7 @@ export async function startSlack(o: SlackOptions) {
 
   app.command("/autocaption", async ({ command, ack, respond }) => {
     await ack();
+    if (await refuseUnserved(command.channel_id, respond)) return;
     const channel = command.channel_id;
     const on = /^\s*on\s*$/i.test(command.text ?? "");
     const off = /^\s*off\s*$/i.test(command.text ?? "");
@@ -488,6 +510,7 @@ export async function startSlack(o: SlackOptions) {
         team?: { id: string };
         message: { ts: string; thread_ts?: string; files?: SlackFile[] };
       };
+      if (await refuseUnserved(s.channel.id, respond)) return;
       const file = imageFiles(s.message.files)[0];
       try {
         if (!file) throw new CodedError(ErrorCode.NoImage, "That message has no image.");

@@ -222,7 +222,7 @@ describe("Discord adapter with a real discord.js client", () => {
   });
 
   it("a message with more photos than one request may carry is still captioned, from its first photo", async () => {
-    const colours = ["blue", "red", "red", "red", "red", "red"];
+    const colours = ["blue", "red", "red", "red", "red", "red"] as const;
     const atts = await Promise.all(
       colours.map(async (c, n) =>
         stand.attachment(`70000000000000011${n}`, `${c}-${n}.png`, await colourPhoto(c)),
