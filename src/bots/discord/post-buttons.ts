@@ -198,7 +198,8 @@ export function createDiscordPostButtons(o: {
         auth: false,
       })) as { id: string };
       id = m.id;
-    } else if (d.reply.placeholder) id = await replace(channel, d.reply.placeholder, d.reply.message, payload);
+    } else if (d.reply.placeholder)
+      id = await replace(channel, d.reply.placeholder, d.reply.message, payload);
     else id = await send(channel, d.reply.message, payload);
     await o.clicks.locate(d.requestId, { channel, postMessage: id });
     return id;
