@@ -49,6 +49,9 @@ export type BlobRef = z.infer<typeof blobRefSchema>;
 
 const argValue = z.union([z.string().max(2000), z.number(), z.boolean()]);
 
+/** The most a request's text may hold (the model's context is the real bound; this keeps jobs small). */
+export const MAX_TEXT_CHARS = 8000;
+
 export const requestJobSchema = z.object({
   /** `${platform}:${event id}`; also the BullMQ job id, so a repeated event makes no second job. */
   requestId: z.string().min(3).max(200),
@@ -59,7 +62,7 @@ export const requestJobSchema = z.object({
   /** Command options (platform, tone, look, aspect...); each skill validates its own. */
   args: z.record(z.string(), argValue).default({}),
   /** The user's words: the question, the free-form message, the generate prompt. */
-  text: z.string().max(8000).default(""),
+  text: z.string().max(MAX_TEXT_CHARS).default(""),
   images: z.array(blobRefSchema).max(10).default([]),
   /** Earlier turns of a reply chain, oldest first, bounded by the adapter. */
   history: z

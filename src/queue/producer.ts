@@ -1,8 +1,15 @@
 import { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
+import { CodedError, ErrorCode } from "../errors.js";
 import { type BlobStore, createBlobStore } from "./blobs.js";
 import { bullConnection, checkRedisTarget, producerConnection, ready } from "./connection.js";
-import { deliveryQueueName, type RequestInput, type RequestJob, requestJobSchema } from "./jobs.js";
+import {
+  deliveryQueueName,
+  MAX_TEXT_CHARS,
+  type RequestInput,
+  type RequestJob,
+  requestJobSchema,
+} from "./jobs.js";
 import { type Admission, createLimits, type Limits } from "./limits.js";
 import { bullQueueName, deliveredKey, jobIdFor, jobKey, priorityScoreBound, seenKey } from "./names.js";
 
@@ -82,6 +89,13 @@ export function createProducer(options: ProducerOptions): Producer {
      * builds an ioredis Pipeline per call, and bench:queue measured it slower even in bursts.
      */
     async submit(input) {
+      // Slack allows 40,000 characters in a message: say what fits instead of failing as a bug.
+      const chars = input.text?.length ?? 0;
+      if (chars > MAX_TEXT_CHARS)
+        throw new CodedError(
+          ErrorCode.BadRequest,
+          `That message is ${chars.toLocaleString("en-US")} characters long; I can take up to ${MAX_TEXT_CHARS.toLocaleString("en-US")}. Please send a shorter one, or just the part you want me to look at.`,
+        );
       const data = requestJobSchema.parse(input);
       await ready(redis);
       const jobId = jobIdFor(data.requestId);

@@ -98,6 +98,17 @@ describe("Slack adapter on a real Bolt app", () => {
     expect(String(threaded("C2", "1700000002.000100")[0]?.text)).toMatch(/attach an image/);
   });
 
+  it("a mention longer than a request may hold is told the limit, in its thread, with no error id", async () => {
+    const long = `<@UBOT> please read this: ${"word ".repeat(1800)}`;
+    await send(mention("EvLongText", "C2L", "1700000002.000200", [file("FBLUE", "blue.png")], long));
+    await waitFor(() => threaded("C2L", "1700000002.000200").length > 0, 20_000, "the answer");
+    await new Promise((r) => setTimeout(r, 500));
+    const said = threaded("C2L", "1700000002.000200");
+    expect(said).toHaveLength(1);
+    expect(String(said[0]?.text)).toMatch(/characters long; I can take up to 8,000/);
+    expect(String(said[0]?.text)).not.toMatch(/error id/);
+  });
+
   it("/describe acks within 3 s, uses the user's latest image and updates the placeholder", async () => {
     api.history.set("C3", [
       { user: "U2", ts: String(Date.now() / 1000 - 60), files: [file("FRED", "red.png")] },
