@@ -199,7 +199,12 @@ export async function startSlack(o: SlackOptions) {
     const text = `⚠️ ${userMessage(err, errorId)}`;
     try {
       if (where.ephemeral && where.user)
-        await client.chat.postEphemeral({ channel: where.channel, user: where.user, text: toMrkdwn(text) });
+        await client.chat.postEphemeral({
+          channel: where.channel,
+          user: where.user,
+          text: toMrkdwn(text),
+          ...(where.thread ? { thread_ts: where.thread } : {}),
+        });
       else await tell(where.channel, where.thread, text);
     } catch (told) {
       const instead = channelRefusal(told, where.channel);
@@ -529,6 +534,7 @@ export async function startSlack(o: SlackOptions) {
       } catch (err) {
         await fail(`sc:${s.trigger_id}`, err, {
           channel: s.channel.id,
+          ...(s.message.thread_ts ? { thread: s.message.thread_ts } : {}),
           user: s.user.id,
           ephemeral: true,
           respond: (text) => respond({ response_type: "ephemeral", text }),
@@ -544,12 +550,15 @@ export async function startSlack(o: SlackOptions) {
     const who = body.user.id;
     const ph = lives.get(requestId);
     const channel = (body as { channel?: { id?: string } }).channel?.id ?? "";
+    // Said where the button was clicked: answers to mentions sit in threads.
+    const thread = (body as { container?: { thread_ts?: string } }).container?.thread_ts;
     if (!ph || (ph.user !== who && !config.slack.admins.includes(who))) {
       await web.chat
         .postEphemeral({
           channel,
           user: who,
           text: ph ? "Only the person who asked can stop this." : "That answer is already finished.",
+          ...(thread ? { thread_ts: thread } : {}),
         })
         .catch(() => undefined);
       return;

@@ -72,7 +72,10 @@ export function buttonClick(o: {
   messageTs: string;
   actionId: string;
   value: string;
+  /** The thread the clicked message is in, which Slack sends with the container. */
+  threadTs?: string;
 }) {
+  const thread = o.threadTs ? { thread_ts: o.threadTs } : {};
   return {
     payload: JSON.stringify({
       type: "block_actions",
@@ -82,8 +85,8 @@ export function buttonClick(o: {
       token: "verification",
       trigger_id: `trig-${o.actionId}-${o.user}-${Date.now()}`,
       channel: { id: o.channel },
-      container: { type: "message", message_ts: o.messageTs, channel_id: o.channel },
-      message: { ts: o.messageTs, text: "" },
+      container: { type: "message", message_ts: o.messageTs, channel_id: o.channel, ...thread },
+      message: { ts: o.messageTs, text: "", ...thread },
       response_url: "http://127.0.0.1:1/respond",
       actions: [
         {

@@ -82,7 +82,14 @@ describe("Slack answers stream into the placeholder", () => {
       const click = (user: string) =>
         sendSigned(
           base,
-          buttonClick({ user, channel: "CS2", messageTs: ts, actionId: "stop", value: "slack:EvStop" }),
+          buttonClick({
+            user,
+            channel: "CS2",
+            messageTs: ts,
+            threadTs: "1700000102.000100",
+            actionId: "stop",
+            value: "slack:EvStop",
+          }),
           { form: true },
         );
       expect((await click("U2")).status).toBe(200);
@@ -93,6 +100,7 @@ describe("Slack answers stream into the placeholder", () => {
       );
       const refusal = api.called("chat.postEphemeral").find((c) => c.args.user === "U2");
       expect(refusal?.args.text).toBe("Only the person who asked can stop this.");
+      expect(refusal?.args.thread_ts).toBe("1700000102.000100"); // shown in the thread, where the button is
       expect(paced.aborts).toBe(0);
 
       await click("U1");
