@@ -124,6 +124,17 @@ export async function startDiscord(o: DiscordOptions) {
     clicks: createPostClicks({ platform: "discord", producer, config, redis }),
   });
 
+  /**
+   * The channel a message or command belongs to for the allowlists: a thread counts as its parent
+   * channel (the bot's own caption threads included). Auto-captions stay with the channel itself.
+   */
+  function homeChannel(
+    channel: { isThread(): boolean; parentId?: string | null } | null | undefined,
+    channelId: string,
+  ): string {
+    return channel?.isThread() ? (channel.parentId ?? channelId) : channelId;
+  }
+
   /** Which allowlist keeps this member out here, and why in words for them; undefined when they may ask. */
   function refusal(
     guildId: string | null,
@@ -176,7 +187,7 @@ export async function startDiscord(o: DiscordOptions) {
     const received = Date.now();
     // A refusal is for the asker's eyes only, and needs no deferral: it is known at once.
     const refused =
-      refusal(i.guildId, i.channelId, memberRoles(i.member))?.message ??
+      refusal(i.guildId, homeChannel(i.channel, i.channelId), memberRoles(i.member))?.message ??
       (i.commandName === "autocaption" && !i.memberPermissions?.has(PermissionFlagsBits.ManageChannels)
         ? "You need the Manage Channels permission to switch auto-captions."
         : undefined);
@@ -295,7 +306,8 @@ export async function startDiscord(o: DiscordOptions) {
     if (message.author.bot || message.webhookId) return; // never answer bots, ourselves included
     const me = client.user?.id;
     const mentioned = Boolean(me && message.mentions.users.has(me));
-    const refused = refusal(message.guildId, message.channelId, memberRoles(message.member));
+    const home = homeChannel(message.channel, message.channelId);
+    const refused = refusal(message.guildId, home, memberRoles(message.member));
     if (refused) {
       // Where the bot is not enabled it stays quiet; in a channel it serves, a member without an
       // allowed role who asks it by name is told why nothing happens.

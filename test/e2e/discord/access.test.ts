@@ -97,6 +97,38 @@ describe("Discord allowlists", () => {
     expect(t.webhookEdits("910000000000000004")).toEqual([]);
   });
 
+  it("a thread counts as its channel: a mention in a thread of an allowed channel is answered", async () => {
+    const thread = "410000000000000009";
+    t.stand.dispatch("THREAD_CREATE", {
+      id: thread,
+      guild_id: GUILD_ID,
+      parent_id: CH.open,
+      type: 11,
+      name: "a thread",
+      owner_id: HUMAN.id,
+      message_count: 0,
+      member_count: 1,
+      rate_limit_per_user: 0,
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: 1440,
+        archive_timestamp: new Date().toISOString(),
+        locked: false,
+      },
+      newly_created: true,
+    });
+    await waitFor(
+      () => t.discord.client.channels.cache.has(thread),
+      5000,
+      "the thread in discord.js's cache",
+    );
+    mention({ id: "810000000000000009", channel: thread, roles: [MEMBER_ROLE_ID] });
+    await waitFor(() => t.sentTo(thread).length > 0, 10_000, "the answer in the thread");
+    expect(t.sentTo(thread)[0]?.json?.message_reference).toEqual(
+      expect.objectContaining({ message_id: "810000000000000009" }),
+    );
+  });
+
   it("mentions: quiet where the bot is not enabled; a reply saying why to a member without the role", async () => {
     mention({ id: "810000000000000001", channel: CH.closed, roles: [MEMBER_ROLE_ID] });
     mention({ id: "810000000000000002", channel: CH.open, roles: [] });
