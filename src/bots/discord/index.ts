@@ -22,6 +22,7 @@ import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import type { BlobRef, CommandName, DeliveryJob, RequestInput } from "../../queue/jobs.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
+import { captionedByConfig, NOT_ENABLED_HERE } from "../access.js";
 import { parseMessage } from "../commands.js";
 import { intakeImages } from "../intake.js";
 import { LiveReply, type LiveSurface } from "../live-reply.js";
@@ -145,7 +146,7 @@ export async function startDiscord(o: DiscordOptions) {
     if (d.allowedGuilds.length && !(guildId && d.allowedGuilds.includes(guildId)))
       return { by: "server", message: "I'm not enabled on this server." };
     if (d.allowedChannels.length && !d.allowedChannels.includes(channelId))
-      return { by: "channel", message: "I'm not enabled in this channel." };
+      return { by: "channel", message: NOT_ENABLED_HERE };
     if (d.allowedRoles.length && !roles.some((r) => d.allowedRoles.includes(r)))
       return { by: "role", message: "Only members with one of the roles allowed to use me can ask me here." };
     return undefined;
@@ -213,9 +214,7 @@ export async function startDiscord(o: DiscordOptions) {
       if (i.commandName === "autocaption") {
         const on = i.options.getString("mode", true) === "on";
         if (!on && config.discord.autocaptionChannels.includes(i.channelId))
-          return void (await say(
-            "Auto-captions are on for this channel in the bot's configuration (discord.autocaptionChannels), so they can't be switched off here. Ask whoever runs the bot to remove the channel there.",
-          ));
+          return void (await say(captionedByConfig("discord.autocaptionChannels")));
         if (on) await autocaption.add(i.channelId);
         else await autocaption.remove(i.channelId);
         await say(

@@ -10,6 +10,7 @@ import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import type { CommandName, RequestInput } from "../../queue/jobs.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
+import { captionedByConfig, NOT_ENABLED_HERE } from "../access.js";
 import { parseMessage } from "../commands.js";
 import { LiveReply } from "../live-reply.js";
 import { createPostClicks } from "../post-clicks.js";
@@ -158,6 +159,11 @@ export async function startSlack(o: SlackOptions) {
     });
   }
 
+  /** Posts for one person's eyes, in the thread when there is one. */
+  async function whisper(channel: string, user: string, text: string, thread?: string): Promise<void> {
+    await client.chat.postEphemeral({ channel, user, text, ...(thread ? { thread_ts: thread } : {}) });
+  }
+
   /**
    * `slack.allowedChannels` (empty: everywhere). Outside it the bot stays quiet on mentions,
    * messages and uploads; a slash command or shortcut, which only its user sees, is told why.
@@ -169,9 +175,7 @@ export async function startSlack(o: SlackOptions) {
     respond: (r: { response_type: "ephemeral"; text: string }) => Promise<unknown>,
   ) {
     if (served(channel)) return false;
-    await respond({ response_type: "ephemeral", text: "⚠️ I'm not enabled in this channel." }).catch(
-      () => undefined,
-    );
+    await respond({ response_type: "ephemeral", text: `⚠️ ${NOT_ENABLED_HERE}` }).catch(() => undefined);
     return true;
   }
 
@@ -199,12 +203,7 @@ export async function startSlack(o: SlackOptions) {
     const text = `⚠️ ${userMessage(err, errorId)}`;
     try {
       if (where.ephemeral && where.user)
-        await client.chat.postEphemeral({
-          channel: where.channel,
-          user: where.user,
-          text: toMrkdwn(text),
-          ...(where.thread ? { thread_ts: where.thread } : {}),
-        });
+        await whisper(where.channel, where.user, toMrkdwn(text), where.thread);
       else await tell(where.channel, where.thread, text);
     } catch (told) {
       const instead = channelRefusal(told, where.channel);
@@ -472,27 +471,19 @@ export async function startSlack(o: SlackOptions) {
     const off = /^\s*off\s*$/i.test(command.text ?? "");
     // Said for the admin's eyes only. Where Slack refuses the bot the channel, the command's
     // response URL still reaches them, with why: captions need the bot to see the uploads.
-    const say = async (text: string) => {
-      try {
-        await client.chat.postEphemeral({ channel, user: command.user_id, text });
-      } catch (err) {
+    const say = (text: string) =>
+      whisper(channel, command.user_id, text).catch(async (err: unknown) => {
         const refused = channelRefusal(err, channel);
         if (!refused) throw err;
-        await respond({
-          response_type: "ephemeral",
-          text: on ? `${text}\n⚠️ ${refused}` : text,
-        });
-      }
-    };
+        await respond({ response_type: "ephemeral", text: on ? `${text}\n⚠️ ${refused}` : text });
+      });
     if (!on && !off) return void (await say("Use `/autocaption on` or `/autocaption off`."));
     const info = await client.users.info({ user: command.user_id }).catch(() => undefined);
     const u = info?.user as { is_admin?: boolean; is_owner?: boolean } | undefined;
     if (!(u?.is_admin || u?.is_owner || config.slack.admins.includes(command.user_id)))
       return void (await say("Only workspace admins can switch auto-captions."));
     if (off && config.slack.autocaptionChannels.includes(channel))
-      return void (await say(
-        "Auto-captions are on for this channel in the bot's configuration (slack.autocaptionChannels), so they can't be switched off here. Ask whoever runs the bot to remove the channel there.",
-      ));
+      return void (await say(captionedByConfig("slack.autocaptionChannels")));
     if (on) await autocaption.add(channel);
     else await autocaption.remove(channel);
     await say(
@@ -544,7 +535,7 @@ export async function startSlack(o: SlackOptions) {
   }
 
   // Stop: only the person who asked, or a Slack admin listed in config.
-  app.action("stop", async ({ ack, body, action, client: web }) => {
+  app.action("stop", async ({ ack, body, action }) => {
     await ack();
     const requestId = (action as { value?: string }).value ?? "";
     const who = body.user.id;
@@ -553,14 +544,8 @@ export async function startSlack(o: SlackOptions) {
     // Said where the button was clicked: answers to mentions sit in threads.
     const thread = (body as { container?: { thread_ts?: string } }).container?.thread_ts;
     if (!ph || (ph.user !== who && !config.slack.admins.includes(who))) {
-      await web.chat
-        .postEphemeral({
-          channel,
-          user: who,
-          text: ph ? "Only the person who asked can stop this." : "That answer is already finished.",
-          ...(thread ? { thread_ts: thread } : {}),
-        })
-        .catch(() => undefined);
+      const text = ph ? "Only the person who asked can stop this." : "That answer is already finished.";
+      await whisper(channel, who, text, thread).catch(() => undefined);
       return;
     }
     await cancelRequest({ redisUrl: o.redisUrl, prefix, redis }, requestId);
