@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
-import { BOT_USER, describePhoto, HUMAN, messageBody, slashCommand } from "./payloads.js";
+import { describePhoto, HUMAN, memberMessage, slashCommand } from "./payloads.js";
 import { BOT_ID, GUILD_ID, MEMBER_ROLE_ID } from "./stand-in.js";
 
 /**
@@ -23,17 +23,10 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 function mention(o: { id: string; channel: string; roles: string[] }) {
-  t.stand.dispatch("MESSAGE_CREATE", {
-    id: o.id,
-    channel_id: o.channel,
-    guild_id: GUILD_ID,
-    author: HUMAN,
-    member: { roles: o.roles, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
-    ...messageBody({
-      content: `<@${BOT_ID}> what is this?`,
-      mentions: [BOT_USER],
-    }),
-  });
+  t.stand.dispatch(
+    "MESSAGE_CREATE",
+    memberMessage({ ...o, content: `<@${BOT_ID}> what is this?`, mentionBot: true }),
+  );
 }
 
 /** The interaction's callback, once it has come. */

@@ -10,7 +10,7 @@ import {
   componentClick,
   describePhoto,
   HUMAN,
-  messageBody,
+  memberMessage,
   slashCommand,
 } from "./payloads.js";
 import { BOT_ID, GUILD_ID, type Recorded } from "./stand-in.js";
@@ -40,26 +40,8 @@ const otherBot = {
   bot: true,
 };
 
-function messageCreate(o: {
-  id: string;
-  channel: string;
-  content: string;
-  attachments?: unknown[];
-  author?: typeof human;
-  mentionBot?: boolean;
-}) {
-  stand.dispatch("MESSAGE_CREATE", {
-    id: o.id,
-    channel_id: o.channel,
-    guild_id: GUILD_ID,
-    author: o.author ?? human,
-    member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
-    ...messageBody({
-      content: o.content,
-      mentions: o.mentionBot ? [BOT_USER] : [],
-      attachments: o.attachments ?? [],
-    }),
-  });
+function messageCreate(o: Parameters<typeof memberMessage>[0]) {
+  stand.dispatch("MESSAGE_CREATE", memberMessage(o));
 }
 
 function interaction(o: {

@@ -146,3 +146,27 @@ export function messageBody(o: { content: string; mentions?: unknown[]; attachme
     flags: 0,
   };
 }
+
+/** MESSAGE_CREATE for a guild member's message; `mentionBot` names the bot in its mentions. */
+export function memberMessage(o: {
+  id: string;
+  channel: string;
+  content: string;
+  attachments?: unknown[];
+  author?: DiscordUser;
+  roles?: string[];
+  mentionBot?: boolean;
+}) {
+  return {
+    id: o.id,
+    channel_id: o.channel,
+    guild_id: GUILD_ID,
+    author: o.author ?? HUMAN,
+    member: { roles: o.roles ?? [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+    ...messageBody({
+      content: o.content,
+      mentions: o.mentionBot ? [BOT_USER] : [],
+      attachments: o.attachments ?? [],
+    }),
+  };
+}

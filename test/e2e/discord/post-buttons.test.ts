@@ -5,7 +5,7 @@ import { startPostEngine } from "../../helpers/post-engine.js";
 import { postModel } from "../../helpers/post-model.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { BOT_USER, componentClick, type DiscordUser, HUMAN, messageBody, slashCommand } from "./payloads.js";
+import { componentClick, type DiscordUser, memberMessage, slashCommand } from "./payloads.js";
 import { APP_ID, BOT_ID, GUILD_ID, startDiscordStandIn } from "./stand-in.js";
 
 /**
@@ -182,18 +182,16 @@ describe("a post's buttons on Discord", () => {
   it("a post asked for by mention is drawn into the bot's 'working on it' reply: no placeholder or Stop button is left", async () => {
     const messageId = nextId();
     const att = stand.attachment(nextId(), "red.png", await colourPhoto("red"));
-    stand.dispatch("MESSAGE_CREATE", {
-      id: messageId,
-      channel_id: CH,
-      guild_id: GUILD_ID,
-      author: HUMAN,
-      member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
-      ...messageBody({
+    stand.dispatch(
+      "MESSAGE_CREATE",
+      memberMessage({
+        id: messageId,
+        channel: CH,
         content: `<@${BOT_ID}> /post instagram`,
-        mentions: [BOT_USER],
         attachments: [att],
+        mentionBot: true,
       }),
-    });
+    );
     const replies = () =>
       stand
         .messagesIn(CH)

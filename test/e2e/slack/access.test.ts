@@ -3,7 +3,7 @@ import { colourPhoto } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
-import { mentionEvent, slackFile } from "./harness.js";
+import { mentionEvent, slackFile, slashCommand } from "./harness.js";
 
 /**
  * `slack.allowedChannels`: the bot answers only there. Elsewhere mentions get nothing, and a slash
@@ -40,15 +40,13 @@ describe("Slack allowed channels", () => {
   it("a slash command elsewhere is told, for its user only, that the bot is not enabled there", async () => {
     t.api.history.set("COTHER", [{ user: "U2", ts: String(Date.now() / 1000 - 5), files: photo() }]);
     await t.send(
-      {
+      slashCommand({
         command: "/describe",
-        text: "",
-        user_id: "U2",
-        channel_id: "COTHER",
-        team_id: "T1",
-        trigger_id: "trig-access",
-        response_url: `${t.api.url}/respond/trig-access`,
-      },
+        user: "U2",
+        channel: "COTHER",
+        trigger: "trig-access",
+        standIn: t.api.url,
+      }),
       { form: true },
     );
     await waitFor(

@@ -5,7 +5,7 @@ import { colourPhoto } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
-import { slackFile } from "./harness.js";
+import { slackFile, slashCommand } from "./harness.js";
 
 // /generate on Slack makes an image from its prompt, as on Discord: it must not need (or use)
 // an image the user shared earlier, and an empty prompt gets told what to type.
@@ -27,18 +27,7 @@ afterAll(async () => {
 });
 
 const slash = (o: { text: string; user: string; channel: string; trigger: string }) =>
-  t.send(
-    {
-      command: "/generate",
-      text: o.text,
-      user_id: o.user,
-      channel_id: o.channel,
-      team_id: "T1",
-      trigger_id: o.trigger,
-      response_url: `${t.api.url}/respond/${o.trigger}`,
-    },
-    { form: true },
-  );
+  t.send(slashCommand({ command: "/generate", ...o, standIn: t.api.url }), { form: true });
 
 describe("Slack /generate", () => {
   it("makes an image from the prompt and uploads it, in a channel where the user shared no image", async () => {

@@ -65,6 +65,29 @@ export function mentionEvent(
   };
 }
 
+/**
+ * A slash command as Slack posts it (send it with `{ form: true }`); its response_url is the
+ * stand-in's `/respond/<trigger>`, so a test can find what was said through it.
+ */
+export function slashCommand(o: {
+  command: string;
+  text?: string;
+  user: string;
+  channel: string;
+  trigger: string;
+  standIn: string;
+}) {
+  return {
+    command: o.command,
+    text: o.text ?? "",
+    user_id: o.user,
+    channel_id: o.channel,
+    team_id: "T1",
+    trigger_id: o.trigger,
+    response_url: `${o.standIn}/respond/${o.trigger}`,
+  };
+}
+
 /** A click on a Block Kit button, as Slack posts it (form-encoded `payload`). */
 export function buttonClick(o: {
   user: string;

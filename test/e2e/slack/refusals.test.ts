@@ -5,7 +5,7 @@ import { waitFor } from "../../helpers/queue.js";
 import { newRedis, uniquePrefix } from "../../helpers/redis.js";
 import { pacedModel, scriptedModel } from "../../helpers/scripted-model.js";
 import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
-import { mentionEvent, sendSigned, slackFile, TOKEN } from "./harness.js";
+import { mentionEvent, sendSigned, slackFile, slashCommand, TOKEN } from "./harness.js";
 import type { StandIn } from "./stand-in.js";
 import { defaultSlackLimits } from "./stand-in-limits.js";
 
@@ -30,31 +30,12 @@ const mention = (eventId: string, channel: string, ts: string) =>
 
 function slash(channel: string, trigger: string) {
   api.history.set(channel, [{ user: "U2", ts: String(Date.now() / 1000 - 5), files: [file("FRED")] }]);
-  return send(
-    {
-      command: "/describe",
-      text: "",
-      user_id: "U2",
-      channel_id: channel,
-      team_id: "T1",
-      trigger_id: trigger,
-      response_url: `${api.url}/respond/${trigger}`,
-    },
-    true,
-  );
+  return send(slashCommand({ command: "/describe", user: "U2", channel, trigger, standIn: api.url }), true);
 }
 
 function autocaptionCommand(text: "on" | "off", channel: string, trigger: string) {
   return send(
-    {
-      command: "/autocaption",
-      text,
-      user_id: "UADMIN",
-      channel_id: channel,
-      team_id: "T1",
-      trigger_id: trigger,
-      response_url: `${api.url}/respond/${trigger}`,
-    },
+    slashCommand({ command: "/autocaption", text, user: "UADMIN", channel, trigger, standIn: api.url }),
     true,
   );
 }
