@@ -4,10 +4,10 @@
  */
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
+import { DELIVERY_JOB_OPTIONS, type DeliveryJob } from "../src/core/jobs.js";
 import type { Engine } from "../src/engine/types.js";
 import { startEngineWorker } from "../src/engine/worker.js";
 import { startDeliveryWorker } from "../src/queue/delivery-worker.js";
-import { DELIVERY_JOB_OPTIONS, type DeliveryJob } from "../src/queue/jobs.js";
 import { createProducer } from "../src/queue/producer.js";
 import { testConfig } from "../test/helpers/queue.js";
 

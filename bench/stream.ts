@@ -10,8 +10,8 @@
 import { startDiscord } from "../src/bots/discord/index.js";
 import { startSlack } from "../src/bots/slack/index.js";
 import { startWeb } from "../src/bots/web/index.js";
+import type { GenerateRequest, GenerateResult, ModelPort } from "../src/core/model-port.js";
 import { createEngine } from "../src/engine/engine.js";
-import type { GenerateRequest, GenerateResult, ModelPort } from "../src/engine/model/port.js";
 import { startEngineWorker } from "../src/engine/worker.js";
 import { slashCommand } from "../test/e2e/discord/payloads.js";
 import { startDiscordStandIn } from "../test/e2e/discord/stand-in.js";

@@ -1,6 +1,6 @@
-import type { CommandName } from "../queue/jobs.js";
+import type { CommandName } from "../core/jobs.js";
+import { PLATFORM_NAMES, TONES } from "../core/post-state.js";
 import { LOOK_NAMES } from "../skills/edit/looks.js";
-import { PLATFORM_NAMES, TONES } from "../skills/post/presets.js";
 
 export interface ParsedMessage {
   command: CommandName;

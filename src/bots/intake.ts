@@ -1,7 +1,7 @@
 import type { Config } from "../config/schema.js";
+import type { BlobRef } from "../core/jobs.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { loadImage } from "../images/load.js";
-import type { BlobRef } from "../queue/jobs.js";
 import type { Producer } from "../queue/producer.js";
 import { download } from "./download.js";
 import { intakeGate } from "./gate.js";

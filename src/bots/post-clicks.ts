@@ -1,11 +1,11 @@
 import type { Redis } from "ioredis";
 import type { Config } from "../config/schema.js";
+import type { Platform } from "../core/jobs.js";
+import { PLATFORM_NAMES, TONES } from "../core/post-state.js";
 import { isCodedError, newErrorId, userMessage } from "../errors.js";
 import { logger } from "../log.js";
-import type { Platform } from "../queue/jobs.js";
 import { createPostStore, type Person, POST_EXPIRED, type StoredPost } from "../queue/posts.js";
 import type { Producer } from "../queue/producer.js";
-import { PLATFORM_NAMES, TONES } from "../skills/post/presets.js";
 
 /**
  * What every adapter does with a click on a post, whatever the platform: component ids are

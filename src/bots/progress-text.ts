@@ -1,4 +1,4 @@
-import type { Progress } from "../queue/jobs.js";
+import type { Progress } from "../core/jobs.js";
 
 const STAGES: Partial<Record<Progress["stage"], string>> = {
   "loading model": "Loading the model…",

@@ -1,4 +1,4 @@
-import type { DeliveryJob } from "../queue/jobs.js";
+import type { DeliveryJob } from "../core/jobs.js";
 
 /** The words of an answer, platform-neutral (light Markdown); each adapter formats and splits them. */
 export function deliveryText(d: DeliveryJob): string {

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import type { Config } from "../config/schema.js";
 import type { Secrets } from "../config/secrets.js";
+import { type PostBundle, postBundleSchema } from "../core/jobs.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import {
   createPublisher,
@@ -13,7 +14,6 @@ import {
   publishOnce,
   TARGET_LABEL,
 } from "../publish/index.js";
-import { type PostBundle, postBundleSchema } from "../queue/jobs.js";
 import { LOOK_NAMES } from "../skills/edit/index.js";
 import { writePostBundle } from "../skills/post/bundle.js";
 import { PLATFORM_NAMES, TONES } from "../skills/post/index.js";

@@ -1,4 +1,4 @@
-import type { LoadProgress } from "../engine/model/port.js";
+import type { LoadProgress } from "../core/model-port.js";
 
 const MiB = 1024 * 1024;
 

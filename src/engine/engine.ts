@@ -1,12 +1,12 @@
 import type { Config } from "../config/schema.js";
 import type { Secrets } from "../config/secrets.js";
+import { type PostBundle, postBundleSchema } from "../core/jobs.js";
+import type { GenerateRequest, ModelPort } from "../core/model-port.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import { type PostBundle, postBundleSchema } from "../queue/jobs.js";
 import { getSkill, skills } from "../skills/index.js";
 import { closeOcr } from "../skills/ocr/pool.js";
 import type { Skill, SkillContext, SkillResult } from "../skills/skill.js";
 import { createModel } from "./model/index.js";
-import type { GenerateRequest, ModelPort } from "./model/port.js";
 import { createModelLoader, describeStatus, type ModelLoader } from "./model/status.js";
 import { plan } from "./planner.js";
 import { route } from "./router.js";

@@ -1,7 +1,7 @@
+import type { ChatMessage, ModelImage, ModelPort } from "../core/model-port.js";
 import { isCodedError } from "../errors.js";
 import { logger } from "../log.js";
 import type { Skill, SkillImage, SkillResult } from "../skills/skill.js";
-import type { ChatMessage, ModelImage, ModelPort } from "./model/port.js";
 import { parseTurn } from "./planner/parse.js";
 
 /**

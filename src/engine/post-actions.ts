@@ -2,11 +2,12 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Config } from "../config/schema.js";
 import type { Secrets } from "../config/secrets.js";
+import type { DeliveryBody, PostBundle, Progress, RequestJob, ResultImage } from "../core/jobs.js";
+import type { ModelPort } from "../core/model-port.js";
+import { PLATFORM_NAMES, type PlatformName, TONES } from "../core/post-state.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import type { BlobStore } from "../queue/blobs.js";
-import type { DeliveryBody, PostBundle, Progress, RequestJob, ResultImage } from "../queue/jobs.js";
 import { createPostStore, POST_EXPIRED, type PostStore, type StoredPost } from "../queue/posts.js";
-import { PLATFORM_NAMES, type PlatformName, TONES } from "../skills/post/presets.js";
 import {
   postStateFrom,
   prepareRefinedImage,
@@ -15,7 +16,6 @@ import {
   textModel,
 } from "../skills/post/refine.js";
 import { postText } from "../skills/post/summary.js";
-import type { ModelPort } from "./model/port.js";
 import { publishApproval } from "./post-publish.js";
 
 /**

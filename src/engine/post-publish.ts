@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Config } from "../config/schema.js";
 import type { Secrets } from "../config/secrets.js";
+import type { PostBundle } from "../core/jobs.js";
 import { isCodedError } from "../errors.js";
 import {
   configuredTargets,
@@ -13,7 +14,6 @@ import {
   TARGET_LABEL,
 } from "../publish/index.js";
 import type { BlobStore } from "../queue/blobs.js";
-import type { PostBundle } from "../queue/jobs.js";
 import type { Approval, PostRecord } from "../queue/posts.js";
 
 export type ApprovalOutcome =

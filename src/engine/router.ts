@@ -1,4 +1,4 @@
-import type { CommandName } from "../queue/jobs.js";
+import type { CommandName } from "../core/jobs.js";
 import type { SkillName } from "../skills/index.js";
 
 /**

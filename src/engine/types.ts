@@ -1,6 +1,6 @@
-import type { CommandName, PostBundle, Progress } from "../queue/jobs.js";
+import type { CommandName, PostBundle, Progress } from "../core/jobs.js";
+import type { ModelImage, ModelPort } from "../core/model-port.js";
 import type { SkillImage } from "../skills/skill.js";
-import type { ModelImage, ModelPort } from "./model/port.js";
 import type { ModelLoader } from "./model/status.js";
 
 /** What the engine runs: a request with its images already loaded (the worker or the CLI fetches blobs). */

@@ -1,12 +1,6 @@
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Config } from "../config/schema.js";
 import type { Secrets } from "../config/secrets.js";
-import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../errors.js";
-import { loadImage } from "../images/load.js";
-import { logger } from "../log.js";
-import { createBlobStore } from "../queue/blobs.js";
-import { STOPPED, stoppedBody, subscribeCancels } from "../queue/cancel.js";
-import { bullConnection, checkEvictionPolicy, workerConnection } from "../queue/connection.js";
 import {
   DELIVERY_JOB_OPTIONS,
   type DeliveryBody,
@@ -17,7 +11,13 @@ import {
   type RequestJob,
   type ResultImage,
   requestJobSchema,
-} from "../queue/jobs.js";
+} from "../core/jobs.js";
+import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../errors.js";
+import { loadImage } from "../images/load.js";
+import { logger } from "../log.js";
+import { createBlobStore } from "../queue/blobs.js";
+import { STOPPED, stoppedBody, subscribeCancels } from "../queue/cancel.js";
+import { bullConnection, checkEvictionPolicy, workerConnection } from "../queue/connection.js";
 import { bullQueueName, jobIdFor } from "../queue/names.js";
 import { describeStatus } from "./model/status.js";
 import { createPostActions } from "./post-actions.js";

@@ -1,5 +1,5 @@
 import sharp, { type Metadata } from "sharp";
-import type { ModelImage } from "../engine/model/port.js";
+import type { ModelImage } from "../core/model-port.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { type Sniffed, sniff } from "./sniff.js";
 

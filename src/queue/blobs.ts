@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
+import type { BlobRef } from "../core/jobs.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import type { BlobRef } from "./jobs.js";
 
 /**
  * Image bytes live here, once, with a TTL; jobs carry only the keys. Keys are content hashes, so

@@ -1,13 +1,13 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { bullConnection, workerConnection } from "./connection.js";
 import {
   DELIVERY_JOB_OPTIONS,
   type DeliveryBody,
   deliveryFor,
   deliveryQueueName,
   type RequestJob,
-} from "./jobs.js";
+} from "../core/jobs.js";
+import { bullConnection, workerConnection } from "./connection.js";
 import { bullQueueName, jobIdFor } from "./names.js";
 
 /**

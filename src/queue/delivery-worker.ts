@@ -1,16 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { DelayedError, Worker } from "bullmq";
-import type { Adapter } from "../bots/adapter.js";
-import { logger } from "../log.js";
-import { batcher } from "./batch.js";
-import { bullConnection, checkRedisTarget, workerConnection } from "./connection.js";
+import type { Adapter } from "../core/adapter.js";
 import {
   type DeliveryJob,
   type DeliveryReceipt,
   deliveryJobSchema,
   deliveryQueueName,
   type Platform,
-} from "./jobs.js";
+} from "../core/jobs.js";
+import { logger } from "../log.js";
+import { batcher } from "./batch.js";
+import { bullConnection, checkRedisTarget, workerConnection } from "./connection.js";
 import { inflightKey } from "./limits.js";
 import { bullQueueName, deliveredKey } from "./names.js";
 

@@ -1,4 +1,4 @@
-import type { DeliveryQueueName } from "./jobs.js";
+import type { DeliveryQueueName } from "../core/jobs.js";
 
 /**
  * BullMQ forbids ':' in queue names and custom job ids, which our typed names and request ids

@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { PostState } from "../skills/post/refine.js";
+import { PLATFORMS, postBundleSchema, requestJobSchema, resultImageSchema } from "../core/jobs.js";
+import type { PostState } from "../core/post-state.js";
 import { blobRedisKey } from "./blobs.js";
-import { PLATFORMS, postBundleSchema, requestJobSchema, resultImageSchema } from "./jobs.js";
 
 /**
  * A delivered post's state, so a click can refine or approve it: component ids carry only the

@@ -1,15 +1,15 @@
 import { Queue } from "bullmq";
 import type { Config } from "../config/schema.js";
-import { CodedError, ErrorCode } from "../errors.js";
-import { type BlobStore, createBlobStore } from "./blobs.js";
-import { bullConnection, checkRedisTarget, producerConnection, ready } from "./connection.js";
 import {
   deliveryQueueName,
   MAX_TEXT_CHARS,
   type RequestInput,
   type RequestJob,
   requestJobSchema,
-} from "./jobs.js";
+} from "../core/jobs.js";
+import { CodedError, ErrorCode } from "../errors.js";
+import { type BlobStore, createBlobStore } from "./blobs.js";
+import { bullConnection, checkRedisTarget, producerConnection, ready } from "./connection.js";
 import { type Admission, createLimits, type Limits } from "./limits.js";
 import { bullQueueName, deliveredKey, jobIdFor, jobKey, priorityScoreBound, seenKey } from "./names.js";
 

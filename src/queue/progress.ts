@@ -1,6 +1,6 @@
 import { QueueEvents } from "bullmq";
+import { type Progress, progressSchema } from "../core/jobs.js";
 import { bullConnection } from "./connection.js";
-import { type Progress, progressSchema } from "./jobs.js";
 import { bullQueueName, requestIdFor } from "./names.js";
 
 /** Progress stages of requests as engines report them, so adapters can edit their "working on it" message. */

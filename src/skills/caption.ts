@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PROMPTS } from "../engine/prompts.js";
+import { PROMPTS } from "../core/prompts.js";
 import { askModel } from "./model-turn.js";
 import type { Skill } from "./skill.js";
 

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Config } from "../config/schema.js";
-import type { ModelImage, ModelPort } from "../engine/model/port.js";
+import type { ModelImage, ModelPort } from "../core/model-port.js";
 
 /** An image a skill produced: bytes here, the worker stores them as a blob. */
 export interface SkillImage {

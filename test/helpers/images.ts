@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
-import type { ModelImage } from "../../src/engine/model/port.js";
+import type { ModelImage } from "../../src/core/model-port.js";
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../fixtures/images");
 

@@ -1,6 +1,6 @@
 import type { Config } from "../../src/config/schema.js";
+import type { ModelPort } from "../../src/core/model-port.js";
 import { createEngine } from "../../src/engine/engine.js";
-import type { ModelPort } from "../../src/engine/model/port.js";
 import { startEngineWorker } from "../../src/engine/worker.js";
 import { fakeMastodon } from "../integration/publish/fake-services.js";
 import { redisUrl } from "./redis.js";

@@ -1,4 +1,4 @@
-import type { GenerateRequest, GenerateResult, ModelPort } from "../../src/engine/model/port.js";
+import type { GenerateRequest, GenerateResult, ModelPort } from "../../src/core/model-port.js";
 
 /**
  * A model that answers the post skill's and refine.ts's prompts as a capable model would: a

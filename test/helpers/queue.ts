@@ -1,6 +1,6 @@
 import { deepMerge, loadConfig, parseConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
-import type { DeliveryJob, RequestInput } from "../../src/queue/jobs.js";
+import type { DeliveryJob, RequestInput } from "../../src/core/jobs.js";
 
 /** Default config with test overrides (short locks so stalled jobs move quickly). */
 export function testConfig(overrides: Record<string, unknown> = {}): Config {

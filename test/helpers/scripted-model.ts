@@ -1,4 +1,4 @@
-import type { GenerateRequest, GenerateResult, ModelPort } from "../../src/engine/model/port.js";
+import type { GenerateRequest, GenerateResult, ModelPort } from "../../src/core/model-port.js";
 
 /** A ModelPort that replays recorded model turns in order and keeps what it was asked. */
 export function scriptedModel(turns: string[]): ModelPort & { requests: GenerateRequest[] } {

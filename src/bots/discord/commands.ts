@@ -1,6 +1,6 @@
 import { PermissionFlagsBits, SlashCommandBuilder } from "discord.js";
+import { PLATFORM_NAMES, TONES } from "../../core/post-state.js";
 import { LOOK_NAMES } from "../../skills/edit/looks.js";
-import { PLATFORM_NAMES, TONES } from "../../skills/post/presets.js";
 
 const choices = (names: readonly string[]) => names.slice(0, 25).map((n) => ({ name: n, value: n }));
 

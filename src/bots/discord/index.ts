@@ -14,12 +14,12 @@ import {
 } from "discord.js";
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
+import type { BlobRef, CommandName, DeliveryJob, RequestInput } from "../../core/jobs.js";
 import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../../errors.js";
 import { logger } from "../../log.js";
 import { cancelRequest } from "../../queue/cancel.js";
 import { workerConnection } from "../../queue/connection.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
-import type { BlobRef, CommandName, DeliveryJob, RequestInput } from "../../queue/jobs.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
 import { captionedByConfig, NOT_ENABLED_HERE } from "../access.js";

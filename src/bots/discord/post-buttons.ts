@@ -8,9 +8,10 @@ import {
   type StringSelectMenuInteraction,
 } from "discord.js";
 import type { Config } from "../../config/schema.js";
+import type { DeliveryJob, PostBundle } from "../../core/jobs.js";
+import { PLATFORM_NAMES, type PlatformName, TONES } from "../../core/post-state.js";
 import type { BlobStore } from "../../queue/blobs.js";
-import type { DeliveryJob, PostBundle } from "../../queue/jobs.js";
-import { PLATFORM_NAMES, type PlatformName, PRESETS, TONES } from "../../skills/post/presets.js";
+import { PRESETS } from "../../skills/post/presets.js";
 import { languageName } from "../../skills/post/prompts.js";
 import { postText } from "../../skills/post/summary.js";
 import { type PostClicks, parsePostComponentId, postComponentId } from "../post-clicks.js";

@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction } from "discord.js";
+import type { DeliveryJob } from "../../core/jobs.js";
 import type { BlobStore } from "../../queue/blobs.js";
-import type { DeliveryJob } from "../../queue/jobs.js";
 
 /** What one Discord message holds. */
 export const DISCORD_LIMIT = 2000;

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
+import type { DeliveryJob, ResultImage } from "../../core/jobs.js";
 import type { BlobStore } from "../../queue/blobs.js";
-import type { DeliveryJob, ResultImage } from "../../queue/jobs.js";
 import { LiveReply } from "../live-reply.js";
 import { deliveryText } from "../render.js";
 import { toMrkdwn } from "./format.js";

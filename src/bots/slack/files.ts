@@ -1,6 +1,6 @@
 import type { Config } from "../../config/schema.js";
+import type { BlobRef } from "../../core/jobs.js";
 import { CodedError, ErrorCode } from "../../errors.js";
-import type { BlobRef } from "../../queue/jobs.js";
 import type { Producer } from "../../queue/producer.js";
 import { intakeImages } from "../intake.js";
 

@@ -1,10 +1,11 @@
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Config } from "../../config/schema.js";
+import type { DeliveryJob, PostBundle, ResultImage } from "../../core/jobs.js";
+import { PLATFORM_NAMES, type PlatformName, TONES } from "../../core/post-state.js";
 import { logger } from "../../log.js";
 import type { BlobStore } from "../../queue/blobs.js";
-import type { DeliveryJob, PostBundle, ResultImage } from "../../queue/jobs.js";
-import { PLATFORM_NAMES, type PlatformName, PRESETS, TONES } from "../../skills/post/presets.js";
+import { PRESETS } from "../../skills/post/presets.js";
 import { languageName } from "../../skills/post/prompts.js";
 import { captionCount } from "../../skills/post/summary.js";
 import type { LiveReply } from "../live-reply.js";

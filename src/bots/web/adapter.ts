@@ -1,5 +1,5 @@
-import type { DeliveryJob, Progress } from "../../queue/jobs.js";
-import type { Adapter } from "../adapter.js";
+import type { Adapter } from "../../core/adapter.js";
+import type { DeliveryJob, Progress } from "../../core/jobs.js";
 
 /** A browser tab's session id, as the page makes it (crypto.randomUUID). */
 export const SESSION = /^[a-zA-Z0-9-]{8,64}$/;

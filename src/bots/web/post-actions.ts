@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../../config/schema.js";
+import { PLATFORM_NAMES, TONES } from "../../core/post-state.js";
 import { POST_EXPIRED } from "../../queue/posts.js";
-import { PLATFORM_NAMES, PRESETS, TONES } from "../../skills/post/presets.js";
+import { PRESETS } from "../../skills/post/presets.js";
 import { languageName } from "../../skills/post/prompts.js";
 import type { PostClicks } from "../post-clicks.js";
 import { SESSION, type WebAdapter } from "./adapter.js";

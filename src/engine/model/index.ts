@@ -1,6 +1,6 @@
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
-import type { ModelPort } from "./port.js";
+import type { ModelPort } from "../../core/model-port.js";
 import { createTransformersModel } from "./transformers.js";
 
 /** The model port the configuration asks for. */

@@ -1,6 +1,12 @@
+import type {
+  ChatMessage,
+  GenerateRequest,
+  GenerateResult,
+  ModelImage,
+  ModelPort,
+} from "../../core/model-port.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { logger } from "../../log.js";
-import type { ChatMessage, GenerateRequest, GenerateResult, ModelImage, ModelPort } from "./port.js";
 
 /**
  * Any OpenAI-compatible chat-completions server with image input: vLLM, SGLang, llama.cpp's server

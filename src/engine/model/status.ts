@@ -1,4 +1,4 @@
-import type { LoadProgress, ModelPort } from "./port.js";
+import type { LoadProgress, ModelPort } from "../../core/model-port.js";
 
 export type ModelState = "idle" | "downloading" | "loading" | "ready" | "failed";
 

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "./port.js";
+import type { ChatMessage } from "../../core/model-port.js";
 
 /**
  * Conversation formats for models whose tokenizer ships no chat template. Where a template

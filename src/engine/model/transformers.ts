@@ -11,10 +11,6 @@ import {
   TextStreamer,
 } from "@huggingface/transformers";
 import sharp from "sharp";
-import { CodedError, ErrorCode } from "../../errors.js";
-import { downloadTracker, type HubProgress } from "./download-progress.js";
-import { isSupportedModelType, unsupportedModel } from "./families.js";
-import { expandImageTokens, featureCounter } from "./image-tokens.js";
 import type {
   ChatMessage,
   GenerateRequest,
@@ -22,7 +18,11 @@ import type {
   LoadProgress,
   ModelImage,
   ModelPort,
-} from "./port.js";
+} from "../../core/model-port.js";
+import { CodedError, ErrorCode } from "../../errors.js";
+import { downloadTracker, type HubProgress } from "./download-progress.js";
+import { isSupportedModelType, unsupportedModel } from "./families.js";
+import { expandImageTokens, featureCounter } from "./image-tokens.js";
 import { hubOffline, type ModelSource, modelHint, resolveSource } from "./source.js";
 import {
   familyFor,

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { PostBundle } from "../../queue/jobs.js";
+import type { PostBundle } from "../../core/jobs.js";
 import type { SkillImage } from "../skill.js";
 
 /** post.json plus the prepared image, in one folder, ready to publish by hand or by script. */

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { PROMPTS } from "../../engine/prompts.js";
+import type { PostBundle } from "../../core/jobs.js";
+import { PLATFORM_NAMES, TONES } from "../../core/post-state.js";
+import { PROMPTS } from "../../core/prompts.js";
 import { CodedError, ErrorCode } from "../../errors.js";
-import type { PostBundle } from "../../queue/jobs.js";
 import { LOOK_NAMES } from "../edit/index.js";
 import { recognise } from "../ocr/index.js";
 import type { Skill, SkillContext } from "../skill.js";
@@ -9,12 +10,13 @@ import { collectCaptions } from "./captions.js";
 import { composePost } from "./compose.js";
 import { hashtagsFrom, parseHashtags } from "./hashtags.js";
 import { preparePostImage } from "./image.js";
-import { PLATFORM_NAMES, PRESETS, TONES } from "./presets.js";
+import { PRESETS } from "./presets.js";
 import { ALT_PROMPT, type CaptionBrief, captionPrompt, oneCaptionPrompt } from "./prompts.js";
 import { captionCount, postText } from "./summary.js";
 import { trimToLimit } from "./trim.js";
 
-export { PLATFORM_NAMES, PRESETS, TONES } from "./presets.js";
+export { PLATFORM_NAMES, TONES } from "../../core/post-state.js";
+export { PRESETS } from "./presets.js";
 
 const params = z.object({
   platform: z.enum(PLATFORM_NAMES as [string, ...string[]]).default("instagram"),

@@ -1,3 +1,5 @@
+import type { PlatformName } from "../../core/post-state.js";
+
 /**
  * Platform presets as data. Limits as published by each platform (checked 2026):
  * - Instagram: caption 2,200 characters, ~125 shown before "more", at most 30 hashtags; feed photos
@@ -144,10 +146,4 @@ export const PRESETS = {
     maxBytes: 8_000_000,
     counting: "mastodon",
   },
-} as const satisfies Record<string, Preset>;
-
-export type PlatformName = keyof typeof PRESETS;
-export const PLATFORM_NAMES = Object.keys(PRESETS) as PlatformName[];
-
-export const TONES = ["casual", "professional", "playful", "inspirational", "witty", "minimal"] as const;
-export type Tone = (typeof TONES)[number];
+} as const satisfies Record<PlatformName, Preset>;

@@ -1,4 +1,5 @@
-import type { Preset, Tone } from "./presets.js";
+import type { Tone } from "../../core/post-state.js";
+import type { Preset } from "./presets.js";
 
 const TONE_HINT: Record<Tone, string> = {
   casual: "relaxed and friendly, like talking to a friend",

@@ -1,6 +1,13 @@
-import type { ModelPort } from "../../engine/model/port.js";
+import type { PostBundle } from "../../core/jobs.js";
+import type { ModelPort } from "../../core/model-port.js";
+import {
+  PLATFORM_NAMES,
+  type PlatformName,
+  type PostState,
+  TONES,
+  type Tone,
+} from "../../core/post-state.js";
 import { CodedError, ErrorCode } from "../../errors.js";
-import type { PostBundle } from "../../queue/jobs.js";
 import {
   captionSimilarity,
   cleanCaption,
@@ -12,7 +19,7 @@ import { composePost } from "./compose.js";
 import { countFor } from "./count.js";
 import { hashtagsFrom, parseHashtags } from "./hashtags.js";
 import { preparePostImage } from "./image.js";
-import { PLATFORM_NAMES, type PlatformName, PRESETS, TONES, type Tone } from "./presets.js";
+import { PRESETS } from "./presets.js";
 import {
   type CaptionBrief,
   captionPrompt,
@@ -37,29 +44,6 @@ export type RefineAction =
   | { kind: "translate"; lang: string };
 
 export const REFINE_KINDS = ["regenerate", "shorter", "tone", "platform", "translate"] as const;
-
-/** What an adapter keeps for a post (in Redis, with the blob TTL) so a click can refine it. */
-export interface PostState {
-  /** Blob key of the original photo, for preparing the image again. */
-  imageKey: string;
-  platform: PlatformName;
-  tone: Tone;
-  lang: string;
-  /** Captions asked for. */
-  requested: number;
-  /** The model's description of the photo, from the first (and only) vision pass. */
-  description: string;
-  ocr?: string;
-  altText: string;
-  /** The captions without their hashtags. */
-  captions: string[];
-  /** Hashtags in order of preference, before each platform's cut. */
-  hashtags: string[];
-  look?: string;
-  watermark?: string;
-  /** Why there are fewer captions than requested, after the last step. */
-  shortfall?: string;
-}
 
 export interface Refined {
   state: PostState;

@@ -1,5 +1,6 @@
-import type { PostBundle } from "../../queue/jobs.js";
-import { type PlatformName, PRESETS } from "./presets.js";
+import type { PostBundle } from "../../core/jobs.js";
+import type { PlatformName } from "../../core/post-state.js";
+import { PRESETS } from "./presets.js";
 
 /** "3 captions", or "2 captions of 3 asked for" when the model wrote fewer. */
 export function captionCount(b: Pick<PostBundle, "variants" | "requested" | "shortfall">): string {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { Progress } from "../../../src/core/jobs.js";
+import type { LoadProgress, ModelPort } from "../../../src/core/model-port.js";
 import { createEngine } from "../../../src/engine/engine.js";
-import type { LoadProgress, ModelPort } from "../../../src/engine/model/port.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
 import { startDeliveryWorker } from "../../../src/queue/delivery-worker.js";
-import type { Progress } from "../../../src/queue/jobs.js";
 import { createProducer } from "../../../src/queue/producer.js";
 import { subscribeProgress } from "../../../src/queue/progress.js";
 import { colourPhoto, fixture } from "../../helpers/images.js";

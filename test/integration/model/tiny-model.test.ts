@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ModelPort } from "../../../src/engine/model/port.js";
+import type { ModelPort } from "../../../src/core/model-port.js";
 import { FAMILIES } from "../../../src/engine/model/tiny/index.js";
 import { COLOURS } from "../../../src/engine/model/tiny/vocab.js";
 import { createTransformersModel } from "../../../src/engine/model/transformers.js";

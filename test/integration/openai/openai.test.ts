@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import type { ModelImage } from "../../../src/core/model-port.js";
 import { createOpenAIModel } from "../../../src/engine/model/openai.js";
-import type { ModelImage } from "../../../src/engine/model/port.js";
 import { asModelImage, colourPhoto } from "../../helpers/images.js";
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
-import type { ModelPort } from "../../../src/engine/model/port.js";
+import type { ModelPort } from "../../../src/core/model-port.js";
 import { generate } from "../../../src/skills/generate/index.js";
 import { startA1111 } from "../../helpers/a1111.js";
 import { asModelImage, fixture } from "../../helpers/images.js";

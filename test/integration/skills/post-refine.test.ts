@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
-import type { GenerateRequest, ModelPort } from "../../../src/engine/model/port.js";
-import { postBundleSchema } from "../../../src/queue/jobs.js";
+import { postBundleSchema } from "../../../src/core/jobs.js";
+import type { GenerateRequest, ModelPort } from "../../../src/core/model-port.js";
 import { closeOcr } from "../../../src/skills/ocr/pool.js";
 import { cleanCaption } from "../../../src/skills/post/captions.js";
 import { post } from "../../../src/skills/post/index.js";

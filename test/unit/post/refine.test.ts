@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { PostBundle } from "../../../src/queue/jobs.js";
+import type { PostBundle } from "../../../src/core/jobs.js";
+import type { PostState } from "../../../src/core/post-state.js";
 import { countFor } from "../../../src/skills/post/count.js";
 import { PRESETS } from "../../../src/skills/post/presets.js";
 import {
   bundleFrom,
   captionOf,
   nextSettings,
-  type PostState,
   postStateFrom,
   refinePost,
   textModel,

@@ -1,4 +1,4 @@
-import type { DeliveryJob, DeliveryReceipt, Platform, Progress, RequestInput } from "../queue/jobs.js";
+import type { DeliveryJob, DeliveryReceipt, Platform, Progress, RequestInput } from "./jobs.js";
 
 /**
  * The port every platform adapter implements: receive events → submit requests, and
