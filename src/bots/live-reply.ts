@@ -26,6 +26,11 @@ export interface LiveOptions {
    * A number returned holds further partial edits back that many ms (the platform's retry-after).
    */
   onError?: (err: unknown) => number | undefined;
+  /**
+   * Told each message the reply opens as soon as it exists, so a retry by any process continues
+   * in the same messages instead of posting a part again (the conversation's record in Redis).
+   */
+  opened?: (index: number, id: string) => Promise<void>;
 }
 
 const CURSOR = " ▌";
@@ -55,10 +60,11 @@ export class LiveReply<A = never> {
 
   constructor(
     private readonly surface: LiveSurface<A>,
-    first: string | undefined,
+    /** The message (or messages, when resumed) the reply is drawn into. */
+    first: string | readonly string[] | undefined,
     private readonly o: LiveOptions,
   ) {
-    this.ids = first ? [first] : [];
+    this.ids = typeof first === "string" ? [first] : [...(first ?? [])];
   }
 
   /**
@@ -122,11 +128,16 @@ export class LiveReply<A = never> {
       const o = { live: false, ...(attach !== undefined && n === target ? { attach } : {}) };
       const id = this.ids[n];
       if (id) await this.surface.edit(id, chunk, o);
-      else this.ids[n] = await this.surface.append(chunk, o);
+      else await this.opened(n, await this.surface.append(chunk, o));
       this.shown[n] = chunk;
     }
     for (const extra of this.ids.splice(chunks.length)) await this.surface.remove?.(extra);
     return [...this.ids];
+  }
+
+  private async opened(n: number, id: string): Promise<void> {
+    this.ids[n] = id;
+    await this.o.opened?.(n, id);
   }
 
   private async draw(text: string, writing: boolean): Promise<void> {
@@ -137,7 +148,7 @@ export class LiveReply<A = never> {
       if (this.shown[n] === body) continue;
       const id = this.ids[n];
       if (id) await this.surface.edit(id, body, { live: open });
-      else this.ids[n] = await this.surface.append(body, { live: open });
+      else await this.opened(n, await this.surface.append(body, { live: open }));
       this.shown[n] = body;
       this.edits++;
     }

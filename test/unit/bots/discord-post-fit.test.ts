@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitPost } from "../../../src/bots/discord/post-buttons.js";
+import { fitPost } from "../../../src/bots/discord/render.js";
 
 describe("a Discord post message that would pass 2,000 characters", () => {
   it("stays as it is when it fits", () => {

@@ -1,0 +1,125 @@
+import type { Attachment, Message } from "discord.js";
+import { logger } from "../../log.js";
+import { parseMessage } from "../commands.js";
+import { homeChannel, refusal } from "./access.js";
+import type { DiscordContext } from "./context.js";
+import { memberRoles, NO_MENTIONS } from "./shared.js";
+
+function isImage(a: Attachment): boolean {
+  return (
+    (a.contentType ?? "").startsWith("image/") || /\.(jpe?g|png|gif|webp|heic|heif|avif|tiff?)$/i.test(a.name)
+  );
+}
+
+const WORKING = "Working on it…";
+
+/**
+ * Messages: a mention (or a DM) with photos and its reply chain becomes a request answered in a
+ * reply with Stop; an image posted where auto-captions are on gets a caption, in the background.
+ */
+export function createMessageHandler(x: DiscordContext) {
+  const { client, config, flow, producer } = x;
+  const autocaption = producer.setting("discord:autocaption");
+
+  /** Earlier turns of a reply chain, oldest first: the bot's answers and the user's words. */
+  async function history(message: Message): Promise<{ role: "user" | "assistant"; content: string }[]> {
+    const turns: { role: "user" | "assistant"; content: string }[] = [];
+    let current: Message | undefined = message;
+    for (let depth = 0; depth < config.discord.historyDepth && current?.reference?.messageId; depth++) {
+      current = await current.fetchReference().catch(() => undefined);
+      if (!current) break;
+      const content = current.content
+        .replace(/<@!?\d+>/g, "")
+        .trim()
+        .slice(0, 4000);
+      if (content)
+        turns.unshift({ role: current.author.id === client.user?.id ? "assistant" : "user", content });
+    }
+    return turns;
+  }
+
+  async function ask(message: Message, images: Attachment[]) {
+    const requestId = `discord:${message.id}`;
+    try {
+      const parsed = parseMessage(message.content.replace(/<@!?\d+>/g, "").trim());
+      const turns = await history(message);
+      const refs = await x.store(images);
+      const place = { channel: message.channelId, replyTo: message.id };
+      const opened = await flow.open({ requestId, place, asker: message.author.id, text: WORKING });
+      if (!opened) return; // a repeat of an event still being handled
+      const result = await x.submit({
+        requestId,
+        priority: "interactive",
+        command: parsed.command,
+        args: parsed.args,
+        text: parsed.text,
+        images: refs,
+        history: turns,
+        user: { id: message.author.id, name: message.author.username.slice(0, 100) },
+        scope: {
+          id: message.guildId ?? `dm:${message.author.id}`,
+          channelId: message.channelId,
+          messageId: message.id,
+        },
+        reply: place,
+      });
+      if (result.duplicate) await flow.drop(requestId);
+      else if (result.position > 1) flow.show(requestId, `You're #${result.position} in line…`);
+    } catch (err) {
+      // The reply says what went wrong; without one, a reply to the message does (once).
+      const said = x.failure(err);
+      if (!(await flow.fail(requestId, said)) && (await producer.once(`discord:fail:${message.id}`)))
+        await message.reply({ content: said, allowedMentions: NO_MENTIONS });
+    }
+  }
+
+  async function caption(message: Message, images: Attachment[]) {
+    if (
+      !(
+        config.discord.autocaptionChannels.includes(message.channelId) ||
+        (await autocaption.has(message.channelId))
+      )
+    )
+      return;
+    try {
+      // One caption per message, of its first image: the others are not fetched, so a message
+      // with more images than a request may carry (or an unreadable later one) is still captioned.
+      const refs = await x.store(images.slice(0, 1));
+      await x.submit({
+        requestId: `discord:caption:${message.id}`, // one caption per message, however often the event repeats
+        priority: "background",
+        command: "caption",
+        images: refs,
+        user: { id: message.author.id },
+        scope: { id: message.guildId ?? "dm", channelId: message.channelId, messageId: message.id },
+        reply: { channel: message.channelId, replyTo: message.id, mode: config.discord.autocaptionIn },
+      });
+    } catch (err) {
+      logger().info({ err: (err as Error).message, message: message.id }, "auto-caption skipped a message");
+    }
+  }
+
+  return async function onMessage(message: Message) {
+    if (message.author.bot || message.webhookId) return; // never answer bots, ourselves included
+    const me = client.user?.id;
+    const mentioned = Boolean(me && message.mentions.users.has(me));
+    const refused = refusal(
+      config,
+      message.guildId,
+      homeChannel(message.channel, message.channelId),
+      memberRoles(message.member),
+    );
+    if (refused) {
+      // Where the bot is not enabled it stays quiet; in a channel it serves, a member without an
+      // allowed role who asks it by name is told why nothing happens.
+      if (mentioned && refused.by === "role")
+        await message
+          .reply({ content: `⚠️ ${refused.message}`, allowedMentions: NO_MENTIONS })
+          .catch(() => undefined);
+      return;
+    }
+    const images = [...message.attachments.values()].filter(isImage);
+    if (mentioned || !message.guildId) return ask(message, images);
+    if (images.length) await caption(message, images);
+  };
+}

@@ -1,0 +1,106 @@
+import { ButtonStyle, ComponentType } from "discord.js";
+import type { Card, CardButton, CardSelect, OutFile, Outgoing } from "../../core/surface.js";
+import { splitMessage } from "../text.js";
+import { DISCORD_LIMIT, NO_PINGS } from "./shared.js";
+
+/**
+ * Discord's rendering of what the flow says: words as `content`, a card as component rows (the
+ * words of a card are the message's content), Stop as a button row, files with their alt text.
+ */
+
+/** Component ids carry only the action and the request id; the rest is in Redis. */
+export const STOP_PREFIX = "stop:";
+
+type Row = { type: ComponentType.ActionRow; components: unknown[] };
+
+function button(b: CardButton, label = b.label) {
+  return {
+    type: ComponentType.Button,
+    style: b.primary ? ButtonStyle.Success : ButtonStyle.Secondary,
+    label,
+    custom_id: b.id,
+  };
+}
+
+function select(s: CardSelect): Row {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.StringSelect,
+        custom_id: s.id,
+        placeholder: s.placeholder,
+        options: s.options.slice(0, 25).map((o) => ({ value: o.value, label: o.label.slice(0, 100) })),
+      },
+    ],
+  };
+}
+
+export function stopRow(requestId: string): Row {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        label: "Stop",
+        custom_id: `${STOP_PREFIX}${requestId}`,
+      },
+    ],
+  };
+}
+
+/**
+ * Five rows, Discord's most: the card's buttons, one row per menu, and the sections' buttons
+ * (Approve 1, Approve 2…) together in the last.
+ */
+export function cardRows(card: Card): Row[] {
+  const buttons = card.actions.filter((a): a is CardButton => a.type === "button");
+  const rows: Row[] = [];
+  if (buttons.length) rows.push({ type: ComponentType.ActionRow, components: buttons.map((b) => button(b)) });
+  for (const a of card.actions) if (a.type === "select") rows.push(select(a));
+  const own = card.sections.flatMap((s, n) =>
+    s.button ? [button(s.button, `${s.button.label} ${n + 1}`)] : [],
+  );
+  if (own.length) rows.push({ type: ComponentType.ActionRow, components: own.slice(0, 5) });
+  return rows.slice(0, 5);
+}
+
+const OVERFLOW_NOTE = "\n… the whole post is in post.txt";
+
+/**
+ * A card's message holds 2,000 characters and its buttons must stay on it, so longer words show
+ * their start (cut at a boundary) and come whole as post.txt, which Discord shows inline: nothing
+ * a team would copy is ever cut.
+ */
+export function fitPost(text: string): { content: string; overflow?: OutFile } {
+  if ([...text].length <= DISCORD_LIMIT) return { content: text };
+  const start = splitMessage(text, DISCORD_LIMIT - [...OVERFLOW_NOTE].length)[0] ?? "";
+  return {
+    content: `${start}${OVERFLOW_NOTE}`,
+    overflow: { name: "post.txt", data: Buffer.from(text, "utf8"), description: "The whole post" },
+  };
+}
+
+/** A message body for Discord's REST routes, and the files to upload with it. */
+export function render(out: Outgoing, withFiles = true): { body: Record<string, unknown>; files: OutFile[] } {
+  const fitted = out.card ? fitPost(out.text) : { content: out.text };
+  const files = [...(withFiles ? (out.files ?? []) : []), ...(fitted.overflow ? [fitted.overflow] : [])];
+  return {
+    body: {
+      content: fitted.content,
+      allowed_mentions: NO_PINGS,
+      components: out.card ? cardRows(out.card) : out.stop ? [stopRow(out.stop)] : [],
+      ...(files.length || (out.files?.length && !withFiles)
+        ? {
+            attachments: files.map((f, id) => ({
+              id,
+              filename: f.name,
+              description: f.description.slice(0, 1024),
+            })),
+          }
+        : {}),
+    },
+    files,
+  };
+}

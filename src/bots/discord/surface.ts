@@ -1,0 +1,153 @@
+import { type Client, RateLimitError, type REST, Routes } from "discord.js";
+import type { Outgoing, Place, Surface } from "../../core/surface.js";
+import { SurfaceError } from "../../core/surface.js";
+import type { Conversations } from "../../queue/conversations.js";
+import { DiscordRefusal, refusalCode, tokenGone, UPLOAD_TOO_LARGE } from "./refusals.js";
+import { render } from "./render.js";
+import { DISCORD_LIMIT, NO_PINGS } from "./shared.js";
+
+/** The deferred interaction reply, as webhook routes name it. */
+export const ORIGINAL = "@original";
+
+/** How a message is created and edited: an interaction's webhook, or a channel with the bot's token. */
+interface Routing {
+  edit(id: string): `/${string}`;
+  create(): `/${string}`;
+  auth: boolean;
+}
+
+/**
+ * Discord's side of the flow. A place with `interaction` is a slash command's (or click's) own
+ * reply, reached through its token, read from Redis, so any replica can finish it; once the token
+ * is gone, the flow is told (reply-gone) and answers in the channel. Partial edits go through
+ * `partial`, a REST queue that refuses instead of waiting on a 429. An upload Discord refuses as
+ * too large (40005) goes without its files and a note says why: no answer is lost to its picture.
+ */
+export function discordSurface(o: { client: Client; partial: REST; conversations: Conversations }): Surface {
+  const rest = o.client.rest;
+
+  async function routing(place: Place): Promise<Routing> {
+    if (!place.interaction)
+      return {
+        edit: (id) => Routes.channelMessage(place.channel, id),
+        create: () => Routes.channelMessages(place.channel),
+        auth: true,
+      };
+    const secret = await o.conversations.secret(place.interaction);
+    const appId = secret?.value.appId;
+    const token = secret?.value.token;
+    if (!appId || !token) throw new SurfaceError("reply-gone", "the interaction token has run out");
+    return {
+      edit: (id) =>
+        id === ORIGINAL ? Routes.webhookMessage(appId, token) : Routes.webhookMessage(appId, token, id),
+      create: () => Routes.webhook(appId, token),
+      auth: false,
+    };
+  }
+
+  /** Runs a request, turning Discord's refusals the flow can act on into SurfaceErrors. */
+  async function call<T>(place: Place, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      if (place.interaction && tokenGone(err)) {
+        await o.conversations.dropSecret(place.interaction);
+        throw new SurfaceError("reply-gone", "Discord no longer knows the interaction token");
+      }
+      if (refusalCode(err) === DiscordRefusal.UnknownMessage)
+        throw new SurfaceError("message-gone", "the message was deleted");
+      throw err;
+    }
+  }
+
+  /** Sends with the files; refused as too large, sends the words alone and says why. */
+  async function fitting<T>(r: Routing, out: Outgoing, send: (withFiles: boolean) => Promise<T>): Promise<T> {
+    try {
+      return await send(true);
+    } catch (err) {
+      if (!out.files?.length || refusalCode(err) !== DiscordRefusal.EntityTooLarge) throw err;
+      const sent = await send(false);
+      await rest.post(r.create(), {
+        body: { content: UPLOAD_TOO_LARGE, allowed_mentions: NO_PINGS },
+        auth: r.auth,
+      });
+      return sent;
+    }
+  }
+
+  const payload = (out: Outgoing, withFiles: boolean) => {
+    const { body, files } = render(out, withFiles);
+    return { body, ...(files.length ? { files: files.map((f) => ({ name: f.name, data: f.data })) } : {}) };
+  };
+
+  return {
+    platform: "discord",
+    limit: DISCORD_LIMIT,
+    format: (text) => text,
+    mention: (user) => `<@${user}>`,
+
+    async post(place, out) {
+      const r = await routing(place);
+      const reply =
+        place.replyTo && !place.interaction
+          ? { message_reference: { message_id: place.replyTo, fail_if_not_exists: false } }
+          : {};
+      const sent = await call(place, () =>
+        fitting(r, out, async (withFiles) => {
+          const p = payload(out, withFiles);
+          return (await rest.post(r.create(), { ...p, body: { ...p.body, ...reply }, auth: r.auth })) as {
+            id: string;
+          };
+        }),
+      );
+      return sent.id;
+    },
+
+    async edit(place, id, out, x) {
+      const r = await routing(place);
+      const via = x.partial ? o.partial : rest;
+      const sent = await call(place, () =>
+        fitting(
+          r,
+          out,
+          async (withFiles) =>
+            (await via.patch(r.edit(id), { ...payload(out, withFiles), auth: r.auth })) as
+              | { id?: string }
+              | undefined,
+        ),
+      );
+      return sent?.id ?? id;
+    },
+
+    async remove(place, id) {
+      const r = await routing(place);
+      await rest.delete(r.edit(id), { auth: r.auth });
+    },
+
+    async ephemeral(place, user, text) {
+      // Outside an interaction Discord has no private message in a channel; say it to them by name.
+      const r = await routing({ channel: place.channel });
+      await rest.post(r.create(), {
+        body: { content: `<@${user}> ${text}`, allowed_mentions: NO_PINGS },
+        auth: true,
+      });
+    },
+
+    async resolve(place, reply) {
+      // An auto-caption may go into a thread on the photo's message, opened on first use.
+      if (reply.mode !== "thread" || !place.replyTo) return place;
+      const channel = await o.client.channels.fetch(place.channel).catch(() => null);
+      if (!channel || !("messages" in channel)) return place;
+      const original = await channel.messages.fetch(place.replyTo).catch(() => undefined);
+      const thread = original?.hasThread
+        ? original.thread
+        : await original?.startThread({ name: "Caption" }).catch(() => undefined);
+      return thread ? { channel: thread.id } : place;
+    },
+  };
+}
+
+/** How long a partial edit refused with a 429 says to wait (ms), else undefined. */
+export function partialBackoff(err: unknown): number | undefined {
+  return err instanceof RateLimitError ? err.retryAfter : undefined;
+}

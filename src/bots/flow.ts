@@ -1,0 +1,230 @@
+import type { Redis } from "ioredis";
+import type { Config } from "../config/schema.js";
+import type { DeliveryJob, Platform, Progress } from "../core/jobs.js";
+import { isSurfaceError, type Place, type Surface } from "../core/surface.js";
+import { cancelRequest } from "../queue/cancel.js";
+import { type Conversation, type Conversations, createConversations } from "../queue/conversations.js";
+import type { Producer } from "../queue/producer.js";
+import { type Attach, drawOn, resultFiles } from "./draw.js";
+import { type LiveOptions, LiveReply } from "./live-reply.js";
+import { createPostClicks } from "./post-clicks.js";
+import { createPostDelivery, ownsPost } from "./post-delivery.js";
+import { progressText } from "./progress-text.js";
+import { deliveryText } from "./render.js";
+
+/**
+ * The one conversation flow every chat platform shares: a reply opened with Stop, drawn live as
+ * the engine writes, finished once by whichever replica takes the delivery, and stopped only by
+ * the person who asked (or someone the platform lets stop anything). What it needs later lives in
+ * Redis (queue/conversations.ts), never in this process: a restart or a second replica resumes it.
+ * Platforms bring a Surface (how to post, edit, remove and whisper) and their events.
+ */
+
+export interface FlowOptions {
+  platform: Platform;
+  surface: Surface;
+  config: Config;
+  producer: Producer;
+  redis: Redis;
+  redisUrl: string;
+  /** The conversations' state in Redis (the surface may read it too, e.g. for Discord's tokens). */
+  conversations?: Conversations;
+  /** How a status line reads on this platform (Slack prefixes an hourglass). */
+  status?: (text: string) => string;
+  /** Pacing of a conversation's partial edits (Discord: a 429's wait; Slack: the workspace's budget). */
+  pacing?: (c: Conversation) => Pick<LiveOptions, "mayEdit" | "onError"> & { done?(): void };
+}
+
+export const STOP_REFUSED = "Only the person who asked can stop this.";
+export const ALREADY_FINISHED = "That answer is already finished.";
+
+export function createFlow(o: FlowOptions) {
+  const { surface, producer } = o;
+  const conversations = o.conversations ?? createConversations(o.redis, o.config.redis.prefix, o.platform);
+  const clicks = createPostClicks({ platform: o.platform, producer, config: o.config, redis: o.redis });
+  // Answers this process is drawing while they are written; the rest of their state is in Redis.
+  const lives = new Map<string, { live: LiveReply<Attach>; done?: () => void }>();
+  const status = o.status ?? ((t: string) => t);
+
+  function liveFor(c: Conversation): LiveReply<Attach> {
+    const held = lives.get(c.requestId);
+    if (held) return held.live;
+    const pace = o.pacing?.(c);
+    const live = new LiveReply<Attach>(drawOn(surface, c.place, c.requestId, c.messages.length), c.messages, {
+      limit: surface.limit,
+      minIntervalMs: 1000,
+      ...(pace?.mayEdit ? { mayEdit: pace.mayEdit } : {}),
+      ...(pace?.onError ? { onError: pace.onError } : {}),
+      opened: (n, id) => conversations.posted(c.requestId, n, id),
+    });
+    lives.set(c.requestId, { live, ...(pace?.done ? { done: pace.done } : {}) });
+    return live;
+  }
+
+  function forget(requestId: string): void {
+    lives.get(requestId)?.done?.();
+    lives.delete(requestId);
+  }
+
+  const postDelivery = createPostDelivery({
+    surface,
+    clicks,
+    conversations,
+    config: o.config,
+    blobs: producer.blobs,
+  });
+
+  /** The final answer in words (and files), into the reply drawn so far, or new messages. */
+  async function deliverAnswer(d: DeliveryJob, c: Conversation | undefined): Promise<string[]> {
+    const files = await resultFiles(producer.blobs, d);
+    const attach: Attach | undefined = files.length ? { files } : undefined;
+    if (c && (c.messages.length || c.place.interaction)) {
+      try {
+        const ids = await liveFor(c).finish(
+          surface.format(deliveryText(d)),
+          attach,
+          c.place.interaction ? "first" : "last",
+        );
+        await conversations.setMessages(d.requestId, ids);
+        return ids;
+      } catch (err) {
+        // The command's own reply can no longer be used (its token ran out): the channel gets it.
+        if (!(isSurfaceError(err) && err.code === "reply-gone" && c.place.interaction)) throw err;
+        forget(d.requestId);
+        await conversations.dropSecret(c.place.interaction);
+      }
+    }
+    // No reply drawn (an auto-caption), or it could not be used: new messages, continued on a retry.
+    const { interaction: _gone, ...place } = c?.place ?? placeOf(d);
+    const whose = d.reply.slash ? `${surface.mention(d.user.id)}, your /${d.command}:\n` : "";
+    const fallback: Conversation = {
+      requestId: `${d.requestId}:answer`,
+      platform: o.platform,
+      asker: d.user.id,
+      place: (await surface.resolve?.(place, d.reply)) ?? place,
+      messages: [],
+      finished: false,
+    };
+    await conversations.open(fallback);
+    const resumed = (await conversations.get(fallback.requestId)) ?? fallback;
+    const live = new LiveReply<Attach>(
+      drawOn(surface, resumed.place, d.requestId, resumed.messages.length),
+      resumed.messages,
+      {
+        limit: surface.limit,
+        minIntervalMs: 0,
+        opened: (n, id) => conversations.posted(fallback.requestId, n, id),
+      },
+    );
+    return live.finish(surface.format(whose + deliveryText(d)), attach);
+  }
+
+  return {
+    conversations,
+    clicks,
+
+    /**
+     * Opens a request's reply: a status line with Stop, posted (or drawn into `first`, a reply the
+     * platform already holds, such as a deferred slash command's). A repeat of the same event
+     * while the first copy is handled gets undefined; the claim is short, so a repeat after a
+     * crash still gets through.
+     */
+    async open(r: { requestId: string; place: Place; asker: string; text: string; first?: string }) {
+      if (!(await producer.once(`${o.platform}:ph:${r.requestId}`, 120))) return undefined;
+      const id = r.first ?? (await surface.post(r.place, { text: status(r.text), stop: r.requestId }));
+      const c: Conversation = {
+        requestId: r.requestId,
+        platform: o.platform,
+        asker: r.asker,
+        place: r.place,
+        messages: [id],
+        finished: false,
+      };
+      await conversations.open(c);
+      const live = liveFor(c);
+      if (r.first && r.text) live.show(status(r.text), false);
+      return id;
+    },
+
+    /** A status line in the reply (the queue position), if it is drawn here and has no words yet. */
+    show(requestId: string, text: string): void {
+      lives.get(requestId)?.live.show(status(text), false);
+    },
+
+    /** An engine's progress: status lines, and the answer so far while it is written. */
+    progress(requestId: string, p: Progress): void {
+      const held = lives.get(requestId);
+      if (!held) return;
+      const writing = p.stage === "writing" && p.text !== undefined;
+      const line = writing ? surface.format(p.text ?? "") : progressText(p);
+      if (line) held.live.show(writing ? line : status(line), writing);
+    },
+
+    /** A reply whose request was refused, or was queued before: it goes away again. */
+    async drop(requestId: string): Promise<void> {
+      const c = await conversations.get(requestId);
+      forget(requestId);
+      await conversations.finish(requestId);
+      for (const id of c?.messages ?? []) await surface.remove(c?.place as Place, id).catch(() => undefined);
+    },
+
+    /** The reply says what went wrong instead of answering (the request never reached the queue). */
+    async fail(requestId: string, message: string): Promise<boolean> {
+      const c = await conversations.get(requestId);
+      if (!c) return false;
+      await liveFor(c).finish(message);
+      forget(requestId);
+      await conversations.finish(requestId);
+      return true;
+    },
+
+    /** Posts one finished request; the delivery worker calls it at least once, it posts once. */
+    async deliver(d: DeliveryJob): Promise<{ postedAt: number; messageIds: string[] }> {
+      const c = await conversations.get(d.requestId);
+      let ids: string[];
+      if (ownsPost(d)) {
+        await lives.get(d.requestId)?.live.settle(); // an edit in flight must not land on the post
+        ids = await postDelivery.deliver(d, c);
+      } else ids = await deliverAnswer(d, c);
+      forget(d.requestId);
+      await conversations.finish(d.requestId);
+      return { postedAt: Date.now(), messageIds: ids.filter((id) => !id.startsWith("@")) };
+    },
+
+    /**
+     * Who may stop a request: the asker, or whoever the platform lets stop anything
+     * (`mayStopAny`). Read from Redis, so a click through any replica is judged alike. Undefined
+     * when this clicker may stop it; otherwise the sentence saying why not.
+     */
+    async whyNotStop(requestId: string, clicker: string, mayStopAny: boolean): Promise<string | undefined> {
+      const c = await conversations.get(requestId);
+      if (!c || c.finished) return ALREADY_FINISHED;
+      if (c.asker !== clicker && !mayStopAny) return STOP_REFUSED;
+      return undefined;
+    },
+
+    /** Stops it: out of the queue, or the engine running it aborts; the answer still comes once. */
+    stop(requestId: string) {
+      return cancelRequest(
+        { redisUrl: o.redisUrl, prefix: o.config.redis.prefix, redis: o.redis },
+        requestId,
+      );
+    },
+
+    close(): void {
+      for (const id of [...lives.keys()]) forget(id);
+    },
+  };
+}
+
+/** Where a delivery goes when no conversation was opened for it: its request's routing. */
+function placeOf(d: DeliveryJob): Place {
+  const r = d.reply;
+  return {
+    channel: r.channel ?? d.scope.channelId,
+    ...(r.thread ? { thread: r.thread } : {}),
+    ...(r.replyTo ? { replyTo: r.replyTo } : {}),
+  };
+}
+
+export type Flow = ReturnType<typeof createFlow>;

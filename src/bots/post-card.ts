@@ -1,0 +1,68 @@
+import type { PostBundle } from "../core/jobs.js";
+import { PLATFORM_NAMES, type PlatformName, TONES } from "../core/post-state.js";
+import type { Card, CardButton } from "../core/surface.js";
+import { PRESETS } from "../skills/post/presets.js";
+import { languageName } from "../skills/post/prompts.js";
+import { captionCount } from "../skills/post/summary.js";
+import { type PostAction, postComponentId } from "./post-clicks.js";
+
+/**
+ * A post's card, described once for every platform: a title, a section per caption with its
+ * Approve button, the shortfall and the alt text as small print, and the refinements (Regenerate,
+ * Shorter, menus for tone, platform and language). Each surface renders it its own way: Discord
+ * components, Slack blocks, the playground's JSON.
+ */
+
+/** Approve buttons a card carries at most (Discord's row holds five). */
+const MAX_APPROVE = 5;
+
+function button(postId: string, action: PostAction, label: string, primary = false): CardButton {
+  return { type: "button", id: postComponentId(postId, action), label, ...(primary ? { primary } : {}) };
+}
+
+function label(platform: string): string {
+  return PRESETS[platform as PlatformName]?.label ?? platform;
+}
+
+export function postTitle(post: PostBundle): string {
+  return `${label(post.platform)} post, ${captionCount(post)} (limit ${post.limit})`;
+}
+
+export function postCard(postId: string, post: PostBundle, languages: readonly string[]): Card {
+  return {
+    title: postTitle(post),
+    sections: post.variants.map((v, n) => ({
+      text: `*${n + 1}.* ${v.text}`,
+      footer: `${v.chars} / ${post.limit}`,
+      ...(n < MAX_APPROVE ? { button: button(postId, `approve-${n + 1}`, "Approve", true) } : {}),
+    })),
+    notes: [...(post.shortfall ? [post.shortfall] : []), `*Alt text:* ${post.altText}`],
+    actions: [
+      button(postId, "regenerate", "Regenerate"),
+      button(postId, "shorter", "Shorter"),
+      {
+        type: "select",
+        id: postComponentId(postId, "tone"),
+        placeholder: `Tone: ${post.tone ?? "casual"}`,
+        options: TONES.map((t) => ({ value: t, label: t })),
+      },
+      {
+        type: "select",
+        id: postComponentId(postId, "platform"),
+        placeholder: `Platform: ${label(post.platform)}`,
+        options: PLATFORM_NAMES.map((p) => ({ value: p, label: PRESETS[p].label })),
+      },
+      {
+        type: "select",
+        id: postComponentId(postId, "translate"),
+        placeholder: "Translate…",
+        options: languages.map((l) => ({ value: l, label: languageName(l) })),
+      },
+    ],
+  };
+}
+
+/** Under a publish that failed: the reason, and Retry. */
+export function retryCard(postId: string): Card {
+  return { title: "", sections: [], notes: [], actions: [button(postId, "retry", "Retry", true)] };
+}

@@ -1,0 +1,116 @@
+import type { Config } from "../config/schema.js";
+import type { DeliveryJob } from "../core/jobs.js";
+import { isSurfaceError, type Outgoing, type Place, type Surface } from "../core/surface.js";
+import type { BlobStore } from "../queue/blobs.js";
+import type { Conversation, Conversations } from "../queue/conversations.js";
+import { postText } from "../skills/post/summary.js";
+import { type Attach, drawOn, resultFiles } from "./draw.js";
+import { LiveReply } from "./live-reply.js";
+import { postCard, retryCard } from "./post-card.js";
+import type { PostClicks } from "./post-clicks.js";
+import { deliveryText } from "./render.js";
+
+/** Deliveries that are posts with a card, their refinements and approvals. */
+export function ownsPost(d: DeliveryJob): boolean {
+  return d.command === "refine" || d.command === "approve" || (d.status === "ok" && d.post !== undefined);
+}
+
+/**
+ * How a post reaches the chat, on every platform alike: a new post becomes the card (drawn into
+ * the request's reply, so no Stop button is left behind), a refinement redraws the card in place,
+ * and an approval (or why a click failed) is a message under the post.
+ */
+export function createPostDelivery(o: {
+  surface: Surface;
+  clicks: PostClicks;
+  conversations: Conversations;
+  config: Config;
+  blobs: BlobStore;
+}) {
+  const { surface } = o;
+
+  /** Edits `id` in `place`; a reply that is gone (token, or deleted) falls back to `instead`. */
+  async function redraw(place: Place, id: string, out: Outgoing, instead: () => Promise<string>) {
+    try {
+      return (await surface.edit(place, id, out, { partial: false })) ?? id;
+    } catch (err) {
+      if (!isSurfaceError(err)) throw err;
+      return instead();
+    }
+  }
+
+  /** Where the post's own message is, from its location as recorded when it was first posted. */
+  function postPlace(d: DeliveryJob): Place {
+    return {
+      channel: d.reply.channel ?? d.scope.channelId,
+      ...(d.reply.thread ? { thread: d.reply.thread } : {}),
+    };
+  }
+
+  return {
+    async deliver(d: DeliveryJob, c: Conversation | undefined): Promise<string[]> {
+      const post = d.post;
+      const attached = await resultFiles(o.blobs, d);
+      const withFiles = attached.length ? { files: attached } : {};
+      if (d.command === "refine" && d.status === "ok" && post) {
+        const postId = d.reply.post ?? d.requestId;
+        const out = {
+          text: postText(post),
+          card: postCard(postId, post, o.config.post.languages),
+          ...withFiles,
+        };
+        const place = postPlace(d);
+        const at = d.reply.postMessage ?? "";
+        // Through the click's own reply while it lasts (Discord's token), else the post's message.
+        if (c?.messages[0])
+          return [await redraw(c.place, c.messages[0], out, () => redraw(place, at, out, async () => at))];
+        return [await redraw(place, at, out, async () => at)];
+      }
+      if (d.command !== "refine" && d.command !== "approve" && post) {
+        const out = {
+          text: postText(post),
+          card: postCard(d.requestId, post, o.config.post.languages),
+          ...withFiles,
+        };
+        const place: Place = c?.place ?? {
+          ...postPlace(d),
+          ...(d.reply.replyTo ? { replyTo: d.reply.replyTo } : {}),
+        };
+        const { interaction: _token, ...plain } = place;
+        const first = c?.messages[0];
+        const id = first
+          ? await redraw(place, first, out, () => surface.post(plain, out))
+          : await surface.post(plain, out);
+        const thread = plain.thread ?? (surface.platform === "slack" ? id : undefined);
+        await o.clicks.locate(d.requestId, {
+          channel: plain.channel,
+          postMessage: id,
+          ...(thread ? { thread } : {}),
+        });
+        return [id];
+      }
+      // The final "ready to post" message, or why a click could not be done, under the post: what
+      // people copy, so a long caption continues in a second message, never cut.
+      const retry = d.command === "approve" && d.status === "error" && d.reply.post;
+      const place: Place = {
+        ...postPlace(d),
+        ...(d.reply.postMessage ? { replyTo: d.reply.postMessage } : {}),
+      };
+      const key = `${d.requestId}:answer`;
+      await o.conversations.open({ requestId: key, asker: d.user.id, place, messages: [] });
+      const resumed = await o.conversations.get(key);
+      const messages = resumed?.messages ?? [];
+      const live = new LiveReply<Attach>(drawOn(surface, place, d.requestId, messages.length), messages, {
+        limit: surface.limit,
+        minIntervalMs: 0,
+        opened: (n, id) => o.conversations.posted(key, n, id),
+      });
+      return live.finish(surface.format(deliveryText(d)), {
+        ...withFiles,
+        ...(retry ? { card: retryCard(d.reply.post ?? "") } : {}),
+      });
+    },
+  };
+}
+
+export type PostDelivery = ReturnType<typeof createPostDelivery>;

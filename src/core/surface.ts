@@ -1,0 +1,102 @@
+import { z } from "zod";
+import type { Platform } from "./jobs.js";
+
+/**
+ * The port every chat platform implements for the one conversation flow (src/bots/flow.ts): a
+ * handful of message operations and a card renderer. The flow decides what to say and when; a
+ * surface only knows how its platform says it. Places are plain strings, so they serialize into
+ * Redis and any replica can resume a conversation another one started.
+ */
+
+export const placeSchema = z.object({
+  channel: z.string().min(1),
+  /** Slack: the thread's ts. (Discord threads are channels of their own.) */
+  thread: z.string().optional(),
+  /** The message the first answer replies to. */
+  replyTo: z.string().optional(),
+  /**
+   * The request whose reply secret (a Discord interaction token, kept in Redis with its expiry,
+   * never here) reaches the command's own reply.
+   */
+  interaction: z.string().optional(),
+});
+export type Place = z.infer<typeof placeSchema>;
+
+/** A file that goes with a message, with its alt text. */
+export interface OutFile {
+  name: string;
+  data: Buffer;
+  description: string;
+}
+
+export interface CardButton {
+  type: "button";
+  /** The component id: `post:<postId>:<action>` (it carries nothing else). */
+  id: string;
+  label: string;
+  primary?: boolean;
+}
+
+export interface CardSelect {
+  type: "select";
+  id: string;
+  placeholder: string;
+  options: { value: string; label: string }[];
+}
+
+/** A card described once and rendered per platform (Discord components, Slack blocks, the playground's JSON). */
+export interface Card {
+  title: string;
+  /** One section per item (a caption), each with its own button. */
+  sections: { text: string; footer?: string; button?: CardButton }[];
+  /** Small print under the sections (why there are fewer captions, the alt text). */
+  notes: string[];
+  actions: (CardButton | CardSelect)[];
+}
+
+export interface Outgoing {
+  /** Light Markdown, already split to the platform's limit by the flow. */
+  text: string;
+  /** The request a Stop button under the message stops. */
+  stop?: string;
+  card?: Card;
+  files?: OutFile[];
+}
+
+export interface Surface {
+  readonly platform: Platform;
+  /** Characters one message holds. */
+  readonly limit: number;
+  /** Light Markdown in the platform's own markup, with nothing in it that can ping anyone. */
+  format(text: string): string;
+  /** Posts a message; its id. `place.replyTo` is used for the first message of an answer only. */
+  post(place: Place, out: Outgoing): Promise<string>;
+  /** `partial`: a stream's intermediate edit, which may be dropped rather than wait on a rate limit. */
+  edit(place: Place, id: string, out: Outgoing, o: { partial: boolean }): Promise<string | undefined>;
+  remove(place: Place, id: string): Promise<void>;
+  /** One sentence for one person's eyes. */
+  ephemeral(place: Place, user: string, text: string): Promise<void>;
+  /** How an answer names the person it is for (never a ping: mentions are off everywhere). */
+  mention(user: string): string;
+  /**
+   * Where a new answer goes, from the request's routing: Discord opens a caption's thread when
+   * `reply.mode` asks for one. Without it, the place as it is.
+   */
+  resolve?(place: Place, reply: Record<string, string>): Promise<Place>;
+}
+
+/** Why a surface could not do what the flow asked, when the flow can do something about it. */
+export class SurfaceError extends Error {
+  constructor(
+    /** reply-gone: the command's own reply can no longer be used (its token ran out); message-gone: someone deleted it. */
+    readonly code: "reply-gone" | "message-gone",
+    message: string,
+  ) {
+    super(message);
+    this.name = "SurfaceError";
+  }
+}
+
+export function isSurfaceError(err: unknown): err is SurfaceError {
+  return err instanceof SurfaceError;
+}
