@@ -32,7 +32,12 @@ export interface FlowOptions {
   /** How a status line reads on this platform (Slack prefixes an hourglass). */
   status?: (text: string) => string;
   /** Pacing of a conversation's partial edits (Discord: a 429's wait; Slack: the workspace's budget). */
-  pacing?: (c: Conversation) => Pick<LiveOptions, "mayEdit" | "onError"> & { done?(): void };
+  pacing?: (c: Conversation) => Pick<LiveOptions, "mayEdit" | "onError"> & {
+    /** The final answer is about to be drawn. */
+    final?(): void;
+    /** The answer is drawn or dropped. */
+    done?(): void;
+  };
 }
 
 export const STOP_REFUSED = "Only the person who asked can stop this.";
@@ -43,7 +48,7 @@ export function createFlow(o: FlowOptions) {
   const conversations = o.conversations ?? createConversations(o.redis, o.config.redis.prefix, o.platform);
   const clicks = createPostClicks({ platform: o.platform, producer, config: o.config, redis: o.redis });
   // Answers this process is drawing while they are written; the rest of their state is in Redis.
-  const lives = new Map<string, { live: LiveReply<Attach>; done?: () => void }>();
+  const lives = new Map<string, { live: LiveReply<Attach>; final?: () => void; done?: () => void }>();
   const status = o.status ?? ((t: string) => t);
 
   function liveFor(c: Conversation): LiveReply<Attach> {
@@ -57,7 +62,11 @@ export function createFlow(o: FlowOptions) {
       ...(pace?.onError ? { onError: pace.onError } : {}),
       opened: (n, id) => conversations.posted(c.requestId, n, id),
     });
-    lives.set(c.requestId, { live, ...(pace?.done ? { done: pace.done } : {}) });
+    lives.set(c.requestId, {
+      live,
+      ...(pace?.final ? { final: pace.final } : {}),
+      ...(pace?.done ? { done: pace.done } : {}),
+    });
     return live;
   }
 
@@ -129,14 +138,22 @@ export function createFlow(o: FlowOptions) {
      * while the first copy is handled gets undefined; the claim is short, so a repeat after a
      * crash still gets through.
      */
-    async open(r: { requestId: string; place: Place; asker: string; text: string; first?: string }) {
+    async open(r: {
+      requestId: string;
+      place: Place;
+      asker: string;
+      text: string;
+      first?: string;
+      scope?: string;
+    }) {
       if (!(await producer.once(`${o.platform}:ph:${r.requestId}`, 120))) return undefined;
       const id = r.first ?? (await surface.post(r.place, { text: status(r.text), stop: r.requestId }));
       const c: Conversation = {
         requestId: r.requestId,
         platform: o.platform,
         asker: r.asker,
-        place: r.place,
+        place: surface.follow?.(r.place, id) ?? r.place,
+        ...(r.scope ? { scope: r.scope } : {}),
         messages: [id],
         finished: false,
       };
@@ -181,11 +198,19 @@ export function createFlow(o: FlowOptions) {
     /** Posts one finished request; the delivery worker calls it at least once, it posts once. */
     async deliver(d: DeliveryJob): Promise<{ postedAt: number; messageIds: string[] }> {
       const c = await conversations.get(d.requestId);
-      let ids: string[];
-      if (ownsPost(d)) {
-        await lives.get(d.requestId)?.live.settle(); // an edit in flight must not land on the post
-        ids = await postDelivery.deliver(d, c);
-      } else ids = await deliverAnswer(d, c);
+      const held = lives.get(d.requestId);
+      held?.final?.();
+      let ids: string[] = [];
+      try {
+        if (ownsPost(d)) {
+          await held?.live.settle(); // an edit in flight must not land on the post
+          ids = await postDelivery.deliver(d, c);
+        } else ids = await deliverAnswer(d, c);
+      } catch (err) {
+        // The channel went away (or the bot was removed) while the answer was written: retrying
+        // cannot help and there is nowhere to say so; the surface has logged it.
+        if (!(isSurfaceError(err) && err.code === "place-gone")) throw err;
+      }
       forget(d.requestId);
       await conversations.finish(d.requestId);
       return { postedAt: Date.now(), messageIds: ids.filter((id) => !id.startsWith("@")) };

@@ -78,15 +78,21 @@ export function createPostDelivery(o: {
         };
         const { interaction: _token, ...plain } = place;
         const first = c?.messages[0];
+        // Located before it is drawn: a click on the card (possible as soon as it shows, before
+        // its image is up) finds where the post is.
+        const locate = (id: string) => {
+          const thread = (surface.follow?.(plain, id) ?? plain).thread;
+          return o.clicks.locate(d.requestId, {
+            channel: plain.channel,
+            postMessage: id,
+            ...(thread ? { thread } : {}),
+          });
+        };
+        if (first && !first.startsWith("@")) await locate(first);
         const id = first
           ? await redraw(place, first, out, () => surface.post(plain, out))
           : await surface.post(plain, out);
-        const thread = plain.thread ?? (surface.platform === "slack" ? id : undefined);
-        await o.clicks.locate(d.requestId, {
-          channel: plain.channel,
-          postMessage: id,
-          ...(thread ? { thread } : {}),
-        });
+        if (id !== first) await locate(id);
         return [id];
       }
       // The final "ready to post" message, or why a click could not be done, under the post: what

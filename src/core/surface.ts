@@ -83,16 +83,23 @@ export interface Surface {
    * `reply.mode` asks for one. Without it, the place as it is.
    */
   resolve?(place: Place, reply: Record<string, string>): Promise<Place>;
+  /** Where the rest of an answer goes once its first message exists (Slack: that message's thread). */
+  follow?(place: Place, first: string): Place;
 }
 
 /** Why a surface could not do what the flow asked, when the flow can do something about it. */
 export class SurfaceError extends Error {
   constructor(
-    /** reply-gone: the command's own reply can no longer be used (its token ran out); message-gone: someone deleted it. */
-    readonly code: "reply-gone" | "message-gone",
+    /**
+     * reply-gone: the command's own reply can no longer be used (its token ran out);
+     * message-gone: someone deleted it; place-gone: the platform will not let the bot post there.
+     */
+    readonly code: "reply-gone" | "message-gone" | "place-gone",
     message: string,
+    /** The platform's own error, for logs and for the platform's code that reads it. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = "SurfaceError";
   }
 }

@@ -19,6 +19,8 @@ export const conversationSchema = z.object({
   /** The person who asked: they may stop it. */
   asker: z.string().min(1),
   place: placeSchema,
+  /** The workspace or server, where a platform paces edits per workspace (Slack). */
+  scope: z.string().optional(),
   /** Messages the reply spans, in order (the placeholder first), as posted so far. */
   messages: z.array(z.string()).default([]),
   /** The answer is out: Stop says so instead of stopping. */

@@ -52,10 +52,10 @@ export function discordSurface(o: { client: Client; partial: REST; conversations
     } catch (err) {
       if (place.interaction && tokenGone(err)) {
         await o.conversations.dropSecret(place.interaction);
-        throw new SurfaceError("reply-gone", "Discord no longer knows the interaction token");
+        throw new SurfaceError("reply-gone", "Discord no longer knows the interaction token", err);
       }
       if (refusalCode(err) === DiscordRefusal.UnknownMessage)
-        throw new SurfaceError("message-gone", "the message was deleted");
+        throw new SurfaceError("message-gone", "the message was deleted", err);
       throw err;
     }
   }

@@ -4,7 +4,9 @@ import { logger } from "../../log.js";
 
 /** The Web API error code of a refused call (`not_in_channel`, `ratelimited`…), if it was one. */
 export function slackError(err: unknown): string | undefined {
-  const data = (err as { data?: { error?: unknown } } | undefined)?.data;
+  // Read through the flow's SurfaceError to the Web API error it wraps.
+  const e = err as { data?: { error?: unknown }; cause?: { data?: { error?: unknown } } } | undefined;
+  const data = e?.data ?? e?.cause?.data;
   return typeof data?.error === "string" ? data.error : undefined;
 }
 

@@ -1,0 +1,157 @@
+import type { App } from "@slack/bolt";
+import { logger } from "../../log.js";
+import { parseMessage } from "../commands.js";
+import type { SlackContext } from "./context.js";
+import { imageFiles, type SlackFile } from "./files.js";
+import { type BotIdentity, threadContext } from "./thread.js";
+
+interface Asked {
+  requestId: string;
+  text: string;
+  user: string;
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  files?: SlackFile[];
+  team?: string;
+  me: BotIdentity;
+}
+
+/**
+ * Mentions and DMs (images from the message, or from the thread it continues; the words as a
+ * command or a free-form question), answered in the thread with Stop; and images posted where
+ * auto-captions are on, captioned in their thread in the background.
+ */
+export function registerMessages(app: App, x: SlackContext) {
+  const { client, config, flow, producer } = x;
+  const autocaption = producer.setting("slack:autocaption");
+
+  async function ask(m: Asked) {
+    const thread = m.threadTs ?? m.ts;
+    const team = m.team ?? "slack";
+    try {
+      const context = m.threadTs
+        ? await threadContext(client, {
+            channel: m.channel,
+            threadTs: m.threadTs,
+            beforeTs: m.ts,
+            depth: config.slack.historyDepth,
+            me: m.me,
+          })
+        : { history: [], files: [] };
+      const own = imageFiles(m.files);
+      const images = await x.store(own.length ? own : context.files);
+      const parsed = parseMessage(m.text.replace(/<@[A-Z0-9]+>/g, "").trim());
+      const place = { channel: m.channel, thread };
+      const opened = await flow.open({
+        requestId: m.requestId,
+        place,
+        asker: m.user,
+        scope: team,
+        text: "Working on it…",
+      });
+      if (!opened) return; // a repeat of an event still being handled
+      const result = await x.submit({
+        requestId: m.requestId,
+        priority: "interactive",
+        command: parsed.command,
+        args: parsed.args,
+        text: parsed.text,
+        images,
+        history: context.history,
+        user: { id: m.user },
+        scope: { id: team, channelId: m.channel, threadId: thread, messageId: m.ts },
+        reply: place,
+      });
+      if (result.duplicate) return void (await flow.drop(m.requestId));
+      await client.reactions
+        .add({ channel: m.channel, timestamp: m.ts, name: "eyes" })
+        .catch(() => undefined);
+      // The reply says where the request stands; it becomes the answer.
+      if (result.position > 1) flow.show(m.requestId, `You're #${result.position} in line…`);
+    } catch (err) {
+      await flow.drop(m.requestId).catch(() => undefined);
+      await x.fail(m.requestId, err, { channel: m.channel, thread });
+    }
+  }
+
+  async function caption(
+    m: { user: string; channel: string; ts: string; thread_ts?: string; files?: SlackFile[] },
+    team?: string,
+  ) {
+    const images = imageFiles(m.files);
+    if (!images.length) return;
+    if (!(config.slack.autocaptionChannels.includes(m.channel) || (await autocaption.has(m.channel)))) return;
+    for (const file of images) {
+      try {
+        const [ref] = await x.store([file]);
+        if (!ref) continue;
+        await x.submit({
+          requestId: `slack:file:${file.id}`, // once per file, however often Slack retries the event
+          priority: "background",
+          command: "caption",
+          images: [ref],
+          user: { id: m.user },
+          scope: { id: team ?? "slack", channelId: m.channel, messageId: m.ts },
+          reply: { channel: m.channel, thread: m.thread_ts ?? m.ts },
+        });
+      } catch (err) {
+        logger().info({ err: (err as Error).message, file: file.id }, "auto-caption skipped a file");
+      }
+    }
+  }
+
+  const teamOf = (body: unknown) => (body as { team_id?: string }).team_id;
+  const eventId = (body: unknown) => (body as { event_id?: string }).event_id;
+
+  app.event("app_mention", async ({ event, body, context }) => {
+    const e = event as typeof event & { files?: SlackFile[]; thread_ts?: string; bot_id?: string };
+    // Other bots and workflows that mention us get no answer, as with messages.
+    if (e.bot_id || !e.user || !x.served(e.channel)) return;
+    const team = teamOf(body);
+    await ask({
+      requestId: `slack:${eventId(body) ?? e.ts}`,
+      text: e.text ?? "",
+      user: e.user,
+      channel: e.channel,
+      ts: e.ts,
+      ...(e.thread_ts ? { threadTs: e.thread_ts } : {}),
+      ...(e.files ? { files: e.files } : {}),
+      ...(team ? { team } : {}),
+      me: { botUserId: context.botUserId, botId: context.botId },
+    });
+  });
+
+  app.message(async ({ message, body, context }) => {
+    const m = message as {
+      subtype?: string;
+      bot_id?: string;
+      user?: string;
+      text?: string;
+      channel: string;
+      channel_type?: string;
+      ts: string;
+      thread_ts?: string;
+      files?: SlackFile[];
+    };
+    if (m.bot_id || m.subtype === "bot_message" || !m.user) return; // never answer bots, ourselves included
+    if (!x.served(m.channel)) return;
+    const team = teamOf(body);
+    if (m.channel_type === "im") {
+      await ask({
+        requestId: `slack:${eventId(body) ?? m.ts}`,
+        text: m.text ?? "",
+        user: m.user,
+        channel: m.channel,
+        ts: m.ts,
+        ...(m.thread_ts ? { threadTs: m.thread_ts } : {}),
+        ...(m.files ? { files: m.files } : {}),
+        ...(team ? { team } : {}),
+        me: { botUserId: context.botUserId, botId: context.botId },
+      });
+      return;
+    }
+    if (context.botUserId && m.text?.includes(`<@${context.botUserId}>`)) return; // app_mention answers it
+    await caption({ ...m, user: m.user }, team);
+  });
+}

@@ -1,0 +1,89 @@
+import type { WebClient } from "@slack/web-api";
+import { type OutFile, type Place, type Surface, SurfaceError } from "../../core/surface.js";
+import { toMrkdwn } from "./format.js";
+import { channelRefusal, slackError } from "./refusals.js";
+import { COMMON, render, SLACK_CHUNK } from "./render.js";
+
+/**
+ * Slack's side of the flow: messages are chat.postMessage into the place's thread, edits are
+ * chat.update (an empty block list drops the Stop button once a message is final), and files go
+ * up through the v2 upload flow with their alt text, into the thread. Partial edits may go
+ * through `partial`, a client that gives up on `ratelimited` instead of retrying. A channel Slack
+ * will not let the bot use (removed, archived) is place-gone: retrying cannot help.
+ */
+export function slackSurface(o: { client: WebClient; partial: WebClient }): Surface {
+  const { client } = o;
+
+  async function call<T>(place: Place, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      if (channelRefusal(err, place.channel))
+        throw new SurfaceError("place-gone", "Slack refuses the bot this channel", err);
+      if (slackError(err) === "message_not_found")
+        throw new SurfaceError("message-gone", "the message was deleted", err);
+      throw err;
+    }
+  }
+
+  async function upload(place: Place, thread: string, files: OutFile[] | undefined) {
+    for (const f of files ?? [])
+      await client.filesUploadV2({
+        channel_id: place.channel,
+        thread_ts: thread,
+        file: f.data,
+        filename: f.name,
+        title: f.name,
+        alt_text: f.description.slice(0, 1000),
+      });
+  }
+
+  return {
+    platform: "slack",
+    limit: SLACK_CHUNK,
+    format: toMrkdwn,
+    mention: (user) => `<@${user}>`,
+    // Answers continue in the thread of their first message.
+    follow: (place, first) => (place.thread ? place : { ...place, thread: first }),
+
+    async post(place, out) {
+      const res = await call(place, () =>
+        client.chat.postMessage({
+          channel: place.channel,
+          ...render(out),
+          ...(place.thread ? { thread_ts: place.thread } : {}),
+          ...COMMON,
+        } as Parameters<WebClient["chat"]["postMessage"]>[0]),
+      );
+      const ts = res.ts as string;
+      await upload(place, place.thread ?? ts, out.files);
+      return ts;
+    },
+
+    async edit(place, ts, out, x) {
+      await call(place, () =>
+        (x.partial ? o.partial : client).chat.update({
+          channel: place.channel,
+          ts,
+          ...render(out),
+          link_names: false,
+        } as Parameters<WebClient["chat"]["update"]>[0]),
+      );
+      await upload(place, place.thread ?? ts, out.files);
+      return ts;
+    },
+
+    async remove(place, ts) {
+      await client.chat.delete({ channel: place.channel, ts });
+    },
+
+    async ephemeral(place, user, text) {
+      await client.chat.postEphemeral({
+        channel: place.channel,
+        user,
+        text,
+        ...(place.thread ? { thread_ts: place.thread } : {}),
+      });
+    },
+  };
+}
