@@ -148,7 +148,12 @@ export function createPostClicks(o: {
           `This post was approved by ${whoApproved(post.approval)}; run /post again for a new one.`,
         );
       if (!validValue(action, click.value, o.config)) return refused("That choice is not on the menu.");
-      return submit(post, click, "refine", { action, ...(click.value ? { value: click.value } : {}) });
+      // The version the clicker saw: a change computed from an older one is not applied.
+      return submit(post, click, "refine", {
+        action,
+        version: String(post.record.version),
+        ...(click.value ? { value: click.value } : {}),
+      });
     },
     /** Notes where the adapter posted a post's message, so edits and replies find it. */
     locate: (postId: string, ids: Record<string, string>) => posts.locate(postId, ids),

@@ -62,9 +62,15 @@ export function createPostDelivery(o: {
         const place = postPlace(d);
         const at = d.reply.postMessage ?? "";
         // Through the click's own reply while it lasts (Discord's token), else the post's message.
-        if (c?.messages[0])
-          return [await redraw(c.place, c.messages[0], out, () => redraw(place, at, out, async () => at))];
-        return [await redraw(place, at, out, async () => at)];
+        const id = c?.messages[0]
+          ? await redraw(c.place, c.messages[0], out, () => redraw(place, at, out, async () => at))
+          : await redraw(place, at, out, async () => at);
+        // Their change was not applied (someone else's landed first): only they are told why.
+        if (d.notice)
+          await surface
+            .ephemeral(c?.place ?? place, d.user.id, surface.format(d.notice))
+            .catch(() => surface.ephemeral(place, d.user.id, surface.format(d.notice ?? "")));
+        return [id];
       }
       if (d.command !== "refine" && d.command !== "approve" && post) {
         const out = {

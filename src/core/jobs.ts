@@ -140,6 +140,8 @@ export const deliveryJobSchema = z.object({
     .optional(),
   /** Planner thoughts/actions, only when engine.debug is on. */
   debug: z.string().optional(),
+  /** A sentence for the person the delivery answers only (why their change was not made). */
+  notice: z.string().max(500).optional(),
   finishedAt: z.number().int(),
 });
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;

@@ -59,6 +59,8 @@ function refineAction(args: RequestJob["args"]): RefineAction {
   return { kind: a.action };
 }
 
+export const CHANGED_MEANWHILE = "Someone else changed this post; here is the latest.";
+
 const LABEL: Record<RefineAction["kind"], string> = {
   regenerate: "writing new captions",
   shorter: "making the captions shorter",
@@ -76,6 +78,17 @@ export function createPostActions(o: PostActionsOptions) {
     return found;
   }
 
+  /** The post as it is now, for a clicker whose change came from an older version of it. */
+  function latest(found: StoredPost): DeliveryBody {
+    return {
+      status: "ok",
+      text: postText(found.record.bundle),
+      images: [],
+      post: found.record.bundle,
+      notice: CHANGED_MEANWHILE,
+    };
+  }
+
   async function refine(
     found: StoredPost,
     request: RequestJob,
@@ -86,6 +99,9 @@ export function createPostActions(o: PostActionsOptions) {
     if (found.approval)
       throw new CodedError(ErrorCode.BadRequest, "This post is approved; run /post again for a new one.");
     const action = refineAction(request.args);
+    // A click on a card someone else has changed since is not applied over their change.
+    const clicked = request.args.version === undefined ? record.version : Number(request.args.version);
+    if (clicked !== record.version) return latest(found);
     report("running", `post: ${LABEL[action.kind]}`);
     const refined = await refinePost(record.state, action, {
       ask: textModel(o.model),
@@ -112,10 +128,15 @@ export function createPostActions(o: PostActionsOptions) {
       image = { ...image, altText: bundle.altText };
       imageChanged = true;
     }
-    await posts.save(
-      { ...record, state: refined.state, bundle, ...(image ? { image } : {}), version: record.version + 1 },
-      found.location,
-    );
+    const next = {
+      ...record,
+      state: refined.state,
+      bundle,
+      ...(image ? { image } : {}),
+      version: record.version + 1,
+    };
+    // Another engine may have refined it meanwhile: the first to land wins, the other is told.
+    if (!(await posts.replace(next, record.version))) return latest(await load(request));
     // The image travels only when it changed; otherwise the message keeps the one it has.
     return {
       status: "ok",

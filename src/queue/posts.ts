@@ -56,6 +56,11 @@ export interface PostStore {
   /** Writes the post; it lives as long as the original photo's blob (at least a minute). */
   save(record: PostRecord, reply: PostLocation): Promise<void>;
   get(postId: string): Promise<StoredPost | undefined>;
+  /**
+   * Writes a refined post only if it is still at `version` (what the refinement was computed
+   * from); false when someone else's refinement landed first, or the post expired.
+   */
+  replace(record: PostRecord, version: number): Promise<boolean>;
   /** Adds the message ids an adapter posted it under; nothing when the post has expired. */
   locate(postId: string, ids: PostLocation): Promise<void>;
   /**
@@ -71,6 +76,14 @@ export interface PostStore {
 const SET_IF_EXISTS = `
 if redis.call("EXISTS", KEYS[1]) == 0 then return 0 end
 redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
+return 1
+`;
+/** Compare-and-set on the record's version: 1 written, 0 changed meanwhile or gone. */
+const REPLACE = `
+local current = redis.call("HGET", KEYS[1], "record")
+if not current then return 0 end
+if cjson.decode(current).version ~= tonumber(ARGV[2]) then return 0 end
+redis.call("HSET", KEYS[1], "record", ARGV[1])
 return 1
 `;
 /** "" when the post is gone, the approval that holds otherwise (written now if there was none). */
@@ -105,6 +118,9 @@ export function createPostStore(redis: Redis, prefix: string): PostStore {
         .hsetnx(key(record.postId), "reply", JSON.stringify(reply))
         .pexpire(key(record.postId), Math.max(60_000, ttl))
         .exec();
+    },
+    async replace(record, version) {
+      return (await redis.eval(REPLACE, 1, key(record.postId), JSON.stringify(record), version)) === 1;
     },
     async get(postId) {
       const fields = await redis.hgetall(key(postId));

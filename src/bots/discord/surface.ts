@@ -125,11 +125,20 @@ export function discordSurface(o: { client: Client; partial: REST; conversations
     },
 
     async ephemeral(place, user, text) {
-      // Outside an interaction Discord has no private message in a channel; say it to them by name.
-      const r = await routing({ channel: place.channel });
-      await rest.post(r.create(), {
+      // Through a click's own token, a follow-up only the clicker sees; elsewhere Discord has no
+      // private message in a channel, so it is said to them by name.
+      if (place.interaction) {
+        const r = await routing(place).catch(() => undefined);
+        if (r) {
+          await rest.post(r.create(), {
+            body: { content: text, flags: 64, allowed_mentions: NO_PINGS },
+            auth: false,
+          });
+          return;
+        }
+      }
+      await rest.post(Routes.channelMessages(place.channel), {
         body: { content: `<@${user}> ${text}`, allowed_mentions: NO_PINGS },
-        auth: true,
       });
     },
 

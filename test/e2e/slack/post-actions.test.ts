@@ -232,6 +232,26 @@ describe("a post's Block Kit actions on Slack", () => {
     expect(ephemerals(post.channel)).toHaveLength(0);
   });
 
+  it("two refinements race: the first wins, the other clicker is told and sees the latest", async () => {
+    const post = await slashPost("instagram");
+    const before = updatesOf(post.channel, post.ts).length;
+    // Both click the card as it first showed (version 0), before either change is made.
+    await click({ ...post, action: "shorter", user: "U1" });
+    await click({ ...post, action: "tone", value: "witty", user: "U2" });
+    await waitFor(() => ephemerals(post.channel).length > 0, 30_000, "the second clicker told");
+    await waitFor(() => updatesOf(post.channel, post.ts).length >= before + 2, 30_000, "both redraws");
+    expect(ephemerals(post.channel).map((c) => [c.args.user, c.args.text])).toEqual([
+      ["U2", "Someone else changed this post; here is the latest."],
+    ]);
+    const [won, latest] = updatesOf(post.channel, post.ts).slice(before);
+    // The shorter captions stand; the witty rewrite of the old ones was not applied over them.
+    expect(captions(latest)).toEqual(captions(won));
+    expect(captions(won).join("").length).toBeLessThan(captions(post.first).join("").length);
+    expect(JSON.stringify(latest?.args.blocks)).not.toContain("Tone: witty");
+    const record = JSON.parse((await redis.hget(`${prefix}:post:${post.postId}`, "record")) ?? "{}");
+    expect(record.version).toBe(1);
+  });
+
   it("a click after the post expired gets a clear ephemeral message", async () => {
     await click({ postId: "slack:cmd:gone", channel: "CGONE", ts: "1.1", action: "shorter" });
     await waitFor(() => ephemerals("CGONE").length > 0, 10_000, "the expiry message");

@@ -50,7 +50,7 @@ function stageText(stage, detail) {
   return stage;
 }
 
-function _copyButton(text) {
+function copyButton(text) {
   const b = el("button", { type: "button", class: "copy", text: "Copy" });
   b.addEventListener("click", async () => {
     await navigator.clipboard?.writeText(text).catch(() => {});

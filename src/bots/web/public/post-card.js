@@ -91,7 +91,7 @@ async function drawPost(card, post) {
 }
 
 /** A new post's card. */
-function _postCard(d) {
+function postCard(d) {
   const card = {
     postId: d.requestId,
     root: el("div", { class: "post" }),
@@ -106,7 +106,7 @@ function _postCard(d) {
 }
 
 /** A refinement redraws its card; an approval adds the final message (or the failure and Retry). */
-function _onPostDelivery(d) {
+function onPostDelivery(d) {
   const card = postCards.get(d.reply?.post);
   if (!card) return false;
   card.root.classList.remove("busy");
