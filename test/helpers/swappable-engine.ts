@@ -41,3 +41,14 @@ export function wholeAnswer(text: string): ModelPort {
     generate: async () => ({ text, promptTokens: 10, completionTokens: 10, finishReason: "stop" }),
   };
 }
+
+/**
+ * A long answer in `parts` paragraphs of `words` words each ("Part 1. p1w1 p1w2 …"), sized so
+ * that each paragraph is one message of a platform's split.
+ */
+export function longAnswer(words: number, parts = 3): { parts: string[]; text: string } {
+  const list = Array.from({ length: parts }, (_, k) =>
+    [`Part ${k + 1}.`, ...Array.from({ length: words }, (_, i) => `p${k + 1}w${i + 1}`)].join(" "),
+  );
+  return { parts: list, text: list.join("\n\n") };
+}

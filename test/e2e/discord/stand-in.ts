@@ -242,7 +242,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
      * outage, before anything else looks at them (the request is recorded with status 500).
      * discord.js retries a 5xx itself (3 times by default), so 4 refusals reach the caller.
      */
-    refuse: (when: (r: Recorded) => boolean, times = 1) => faults.add(when, times),
+    refuse: (when: (r: Recorded) => boolean, times = 1) => faults.add(when, times, undefined),
     user,
     nextId,
     /** An interaction's reply and follow-ups as they read now, in order. */
