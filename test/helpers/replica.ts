@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { Config } from "../../src/config/schema.js";
 import type { ReplicaSpec } from "./replica-main.js";
 
-export interface Replica {
+interface Replica {
   child: ChildProcess;
   /** Slack's HTTP port (0 for Discord). */
   port: number;
