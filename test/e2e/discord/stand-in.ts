@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type WebSocket, WebSocketServer } from "ws";
+import { faultRules } from "../../helpers/faults.js";
+import { gatewayUser, startGateway } from "./stand-in-gateway.js";
 import {
   alreadyAcknowledged,
   contentTooLong,
@@ -12,10 +13,11 @@ import {
   unknownInteraction,
   unknownWebhook,
 } from "./stand-in-limits.js";
+import { type Recorded, recordRequest } from "./stand-in-record.js";
 
 /**
- * A local Discord stand-in: REST under /api/v10, a gateway WebSocket (HELLO, IDENTIFY → READY,
- * GUILD_CREATE, heartbeats), interaction callbacks and webhooks, message creation with file
+ * A local Discord stand-in: REST under /api/v10, a gateway WebSocket for one or several clients
+ * (stand-in-gateway.ts), interaction callbacks and webhooks, message creation with file
  * uploads, and a CDN. Every REST request is recorded with its parsed body, files and the status
  * it got. It refuses what Discord refuses (see stand-in-limits.ts): late or repeated interaction
  * callbacks, webhooks of unacknowledged interactions, content over 2,000 characters, uploads over
@@ -27,32 +29,9 @@ export const GUILD_ID = "200000000000000001";
 /** A role of the guild besides @everyone, for tests of role allowlists. */
 export const MEMBER_ROLE_ID = "200000000000000002";
 
-export interface Recorded {
-  method: string;
-  path: string;
-  query: string;
-  at: number;
-  json?: Record<string, unknown>;
-  files: { field: string; name: string; bytes: Buffer }[];
-  auth: string | undefined;
-  /** The status the stand-in answered with. */
-  status?: number;
-}
+export type { Recorded } from "./stand-in-record.js";
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
-const user = (id: string, name: string, bot = false) => ({
-  id,
-  username: name,
-  discriminator: "0",
-  global_name: name,
-  avatar: null,
-  bot,
-});
+const user = gatewayUser;
 
 export async function startDiscordStandIn(channels: string[], options: Partial<DiscordLimits> = {}) {
   /** Mutable, so one test can tighten a limit for its own requests. */
@@ -65,15 +44,13 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
   const messages = new Map<string, Record<string, unknown>>();
   const originals = new Map<string, string>(); // interaction token → its reply's message id
   const byToken = new Map<string, string[]>(); // interaction token → its reply and follow-ups
-  const sockets = new Set<WebSocket>();
-  let seq = 0;
+  const faults = faultRules<Recorded>();
   let idCounter = 300_000_000_000_000_000n;
   const nextId = () => String(idCounter++);
   let base = "";
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
-    const raw = await readBody(req);
     let record: Recorded | undefined;
     const reply = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
       if (record) record.status = status;
@@ -92,29 +69,9 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     if (!url.pathname.startsWith("/api/v10/")) return reply(404);
     // discord.js writes @original as %40original in some routes; Discord reads both.
     const path = decodeURIComponent(url.pathname.slice("/api/v10".length));
-    record = {
-      method: req.method ?? "GET",
-      path,
-      query: url.search,
-      at: Date.now(),
-      files: [],
-      auth: req.headers.authorization,
-    };
-    const type = req.headers["content-type"] ?? "";
-    if (type.includes("multipart/form-data")) {
-      const form = await new Request("http://x", {
-        method: "POST",
-        headers: { "content-type": type },
-        body: new Uint8Array(raw),
-      }).formData();
-      for (const [field, value] of form.entries()) {
-        if (typeof value === "string") {
-          if (field === "payload_json") record.json = JSON.parse(value) as Record<string, unknown>;
-        } else record.files.push({ field, name: value.name, bytes: Buffer.from(await value.arrayBuffer()) });
-      }
-    } else if (raw.length && type.includes("json"))
-      record.json = JSON.parse(raw.toString()) as Record<string, unknown>;
+    record = await recordRequest(req, path, url.search);
     requests.push(record);
+    if (faults.take(record)) return reply(500, { message: "500: Internal Server Error", code: 0 });
     const refused = refusal(record);
     if (refused) return reply(refused.status, refused.body, refused.headers);
     let limitHeaders: Record<string, string> = {};
@@ -168,7 +125,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     let m: RegExpExecArray | null;
     if (path === "/gateway/bot")
       return reply(200, {
-        url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/gateway`,
+        url: gateway.url(),
         shards: 1,
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
       });
@@ -244,114 +201,27 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     return contentTooLong(r.json, limits.maxContent);
   }
 
-  const wss = new WebSocketServer({ server, path: "/gateway" });
-  const send = (ws: WebSocket, payload: unknown) => ws.send(JSON.stringify(payload));
+  const gateway = startGateway(server, {
+    channels,
+    guildId: GUILD_ID,
+    memberRoleId: MEMBER_ROLE_ID,
+    appId: APP_ID,
+    me: user(BOT_ID, "llava-bot", true),
+  });
   /**
-   * Sends a gateway event. An interaction's 3 s starts now, or `lateByMs` earlier (a slow
-   * gateway or a busy bot): the callback is then already late.
+   * Sends a gateway event, to every connected client or only to session `to` (the n-th client to
+   * identify, from 0: one adapter replica of several). An interaction's 3 s starts now, or
+   * `lateByMs` earlier (a slow gateway or a busy bot): the callback is then already late.
    */
-  function dispatch(t: string, d: unknown, o: { lateByMs?: number } = {}) {
+  function dispatch(t: string, d: unknown, o: { lateByMs?: number; to?: number } = {}) {
     if (t === "INTERACTION_CREATE") {
       const i = d as { id: string; token: string };
       // A replayed event keeps the first one's clock and acknowledgement.
       if (!interactions.has(i.id))
         interactions.set(i.id, { at: Date.now() - (o.lateByMs ?? 0), token: i.token });
     }
-    seq++;
-    for (const ws of sockets) send(ws, { op: 0, t, s: seq, d });
+    return gateway.dispatch(t, d, o.to);
   }
-  const identified: Promise<void> = new Promise((resolveIdentified) => {
-    wss.on("connection", (ws) => {
-      sockets.add(ws);
-      ws.on("close", () => sockets.delete(ws));
-      send(ws, { op: 10, d: { heartbeat_interval: 30_000 } });
-      ws.on("message", (data) => {
-        const p = JSON.parse(String(data)) as { op: number; d: unknown };
-        if (p.op === 1) send(ws, { op: 11 });
-        if (p.op === 2) {
-          dispatch("READY", {
-            v: 10,
-            user: user(BOT_ID, "llava-bot", true),
-            guilds: [{ id: GUILD_ID, unavailable: true }],
-            session_id: "session-1",
-            resume_gateway_url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/gateway`,
-            application: { id: APP_ID, flags: 0 },
-            shard: [0, 1],
-          });
-          dispatch("GUILD_CREATE", {
-            id: GUILD_ID,
-            name: "Test guild",
-            icon: null,
-            owner_id: "1",
-            afk_timeout: 300,
-            roles: [
-              {
-                id: GUILD_ID,
-                name: "@everyone",
-                permissions: "2248473465835073",
-                position: 0,
-                color: 0,
-                hoist: false,
-                managed: false,
-                mentionable: false,
-                flags: 0,
-              },
-              {
-                id: MEMBER_ROLE_ID,
-                name: "members",
-                permissions: "1024",
-                position: 1,
-                color: 0,
-                hoist: false,
-                managed: false,
-                mentionable: false,
-                flags: 0,
-              },
-            ],
-            channels: channels.map((id, position) => ({
-              id,
-              type: 0,
-              name: `chan-${id}`,
-              guild_id: GUILD_ID,
-              position,
-              permission_overwrites: [],
-            })),
-            members: [
-              {
-                user: user(BOT_ID, "llava-bot", true),
-                roles: [],
-                joined_at: new Date().toISOString(),
-                deaf: false,
-                mute: false,
-                flags: 0,
-              },
-            ],
-            emojis: [],
-            stickers: [],
-            features: [],
-            member_count: 3,
-            large: false,
-            unavailable: false,
-            presences: [],
-            voice_states: [],
-            threads: [],
-            stage_instances: [],
-            guild_scheduled_events: [],
-            joined_at: new Date().toISOString(),
-            premium_tier: 0,
-            system_channel_flags: 0,
-            preferred_locale: "en-US",
-            nsfw_level: 0,
-            mfa_level: 0,
-            verification_level: 0,
-            explicit_content_filter: 0,
-            default_message_notifications: 0,
-          });
-          resolveIdentified();
-        }
-      });
-    });
-  });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -361,8 +231,18 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     limits,
     requests,
     cdn,
-    identified,
+    identified: gateway.identified,
+    /** Resolves once `count` clients (adapter replicas) have identified. */
+    identifiedBy: gateway.identifiedBy,
+    /** Clients identified so far (closed ones included): the next one's `to` is this number. */
+    sessions: gateway.sessionCount,
     dispatch,
+    /**
+     * Answers the next `times` REST requests matching `when` with a 500, as Discord does in an
+     * outage, before anything else looks at them (the request is recorded with status 500).
+     * discord.js retries a 5xx itself (3 times by default), so 4 refusals reach the caller.
+     */
+    refuse: (when: (r: Recorded) => boolean, times = 1) => faults.add(when, times, undefined),
     user,
     nextId,
     /** An interaction's reply and follow-ups as they read now, in order. */
@@ -399,8 +279,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
       };
     },
     async close() {
-      for (const ws of sockets) ws.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
+      await gateway.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

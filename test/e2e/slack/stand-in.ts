@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { defaultSlackLimits, SIGN_IN_PAGE, type SlackLimits, slackRefuser } from "./stand-in-limits.js";
+import { type Fault, faultRules } from "../../helpers/faults.js";
+import {
+  defaultSlackLimits,
+  SIGN_IN_PAGE,
+  type SlackLimits,
+  type SlackRefusal,
+  slackRefuser,
+} from "./stand-in-limits.js";
 
 /**
  * A local stand-in for Slack's Web API and file host. It records every call (method, arguments,
@@ -45,6 +52,16 @@ export interface StandIn {
   refused: (ApiCall & { error: string })[];
   /** What was posted to slash commands' response_url. */
   responses: { path: string; body: Record<string, unknown> }[];
+  /**
+   * Refuses the next `times` Web API calls matching `when`: by default with HTTP 500, which the
+   * WebClient retries by itself (10 times over about 30 minutes); `{ status: 200, error:
+   * "internal_error" }` is Slack's own "try again later", which it does not retry.
+   */
+  refuse(
+    when: (c: ApiCall) => boolean,
+    times?: number,
+    answer?: Partial<SlackRefusal>,
+  ): Fault<ApiCall, SlackRefusal>;
   close(): Promise<void>;
   called(method: string): ApiCall[];
 }
@@ -73,6 +90,7 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
   const limits = defaultSlackLimits(options);
   const refuse = slackRefuser(limits);
   const refused: (ApiCall & { error: string })[] = [];
+  const faults = faultRules<ApiCall, SlackRefusal>();
   const responses: { path: string; body: Record<string, unknown> }[] = [];
   const calls: ApiCall[] = [];
   const uploads: { id: string; bytes: Buffer }[] = [];
@@ -124,7 +142,7 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
     const call: ApiCall = { method, args, auth, at: Date.now() };
     calls.push(call);
     if (auth !== `Bearer ${token}`) return json({ ok: false, error: "invalid_auth" });
-    const no = refuse(method, args, "T1");
+    const no = faults.take(call)?.answer ?? refuse(method, args, "T1");
     if (no) {
       call.refused = no.error;
       refused.push({ ...call, error: no.error });
@@ -207,6 +225,8 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
     refused,
     responses,
     called: (m) => calls.filter((c) => c.method === m),
+    refuse: (when, times = 1, answer = {}) =>
+      faults.add(when, times, { status: 500, error: "internal_error", ...answer }),
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
