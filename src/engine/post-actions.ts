@@ -188,5 +188,3 @@ export function createPostActions(o: PostActionsOptions) {
     },
   };
 }
-
-export type PostActions = ReturnType<typeof createPostActions>;

@@ -17,7 +17,7 @@ export interface ApiCall {
   refused?: string;
 }
 
-export interface SlackMessage {
+interface SlackMessage {
   ts: string;
   text?: string;
   user?: string;
