@@ -31,6 +31,8 @@ COPY bin ./bin
 COPY config ./config
 COPY assets ./assets
 COPY src ./src
+# make-test-model's generator (no dependencies): an image can be smoke-tested offline with it.
+COPY tools ./tools
 RUN mkdir -p /models /data && chown node:node /models /data
 USER node
 # /models: downloaded model weights (kept across restarts and shared by engines on one host).

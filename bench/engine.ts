@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { AutoModelForImageTextToText, AutoProcessor, RawImage } from "@huggingface/transformers";
 import sharp from "sharp";
 import { createEngine } from "../src/engine/engine.js";
-import { makeTestModel } from "../src/engine/model/tiny/index.js";
 import { createTransformersModel, toRawImage } from "../src/engine/model/transformers.js";
 import { loadImage } from "../src/images/load.js";
 import { testConfig } from "../test/helpers/queue.js";
+import { makeTestModel } from "../tools/tiny-model/index.js";
 import { median, table } from "./redis.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);

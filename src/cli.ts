@@ -40,14 +40,17 @@ const USAGE = `usage: llava-bot <command> [options]
   models pull ID [--dtype D]             download a hub model into the cache, with progress
   make-test-model <dir> [--family F]     writes a tiny offline test model (llava|onevision|llava-qwen2)
 
-Run llava-bot <command> --help for a command's options.`;
+Run llava-bot <command> --help for a command's options. With --stack-trace anywhere on the line, a
+command that fails also prints the stack trace of what went wrong.`;
+
+const STACK_TRACE = "--stack-trace";
 
 function isCommand(name: string): name is CommandName {
   return Object.hasOwn(COMMANDS, name);
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = argv.filter((a) => a !== STACK_TRACE);
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(`${USAGE}\n`);
     return name ? 0 : 2;
@@ -60,27 +63,27 @@ async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
-/** One clear line for anything that goes wrong; the stack only with LLAVA_BOT_DEBUG=1. */
-function report(err: unknown): number {
+/** One clear line for anything that goes wrong; the stack only with --stack-trace. */
+function report(err: unknown, stackTrace: boolean): number {
   if (isCodedError(err)) {
     process.stderr.write(`llava-bot: ${err.message}\n`);
-    if (process.env.LLAVA_BOT_DEBUG && err.cause)
-      process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
+    if (stackTrace && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
     return err instanceof CodedError && err.userFacing ? 1 : 3;
   }
   const id = newErrorId();
   process.stderr.write(
-    `llava-bot: unexpected error (error id ${id}): ${(err as Error)?.message ?? String(err)}. Set LLAVA_BOT_DEBUG=1 for details.\n`,
+    `llava-bot: unexpected error (error id ${id}): ${(err as Error)?.message ?? String(err)}. Run it again with ${STACK_TRACE} for details.\n`,
   );
-  if (process.env.LLAVA_BOT_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ""}\n`);
+  if (stackTrace) process.stderr.write(`${(err as Error)?.stack ?? ""}\n`);
   return 3;
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.exitCode = report(err);
+    process.exitCode = report(err, argv.includes(STACK_TRACE));
   },
 );

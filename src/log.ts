@@ -1,4 +1,4 @@
-import { type Logger, pino } from "pino";
+import { type LevelWithSilent, type Logger, pino } from "pino";
 
 /** Field names whose values are never written to the log. */
 const REDACT = [
@@ -16,17 +16,16 @@ const REDACT = [
 ];
 
 let root: Logger | undefined;
-
-export function createLogger(level = process.env.LOG_LEVEL ?? "info"): Logger {
-  // Logs go to stderr so CLI answers on stdout stay clean.
-  return pino({ level, redact: { paths: REDACT, censor: "[redacted]" } }, pino.destination(2));
-}
+// ops.logLevel sets it (src/cli/args.ts, once configuration is read); "info" until then.
+let level: LevelWithSilent = "info";
 
 export function logger(): Logger {
-  root ??= createLogger();
+  // Logs go to stderr so CLI answers on stdout stay clean.
+  root ??= pino({ level, redact: { paths: REDACT, censor: "[redacted]" } }, pino.destination(2));
   return root;
 }
 
-export function setLogger(next: Logger): void {
-  root = next;
+export function setLogLevel(next: LevelWithSilent): void {
+  level = next;
+  if (root) root.level = next;
 }

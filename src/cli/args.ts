@@ -3,6 +3,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { type LoadedImage, loadImage } from "../images/load.js";
+import { setLogLevel } from "../log.js";
 import { checkRedisTarget } from "../queue/connection.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -24,15 +25,17 @@ export function parse<O extends Options>(argv: string[], options: O) {
   }
 }
 
-/** Configuration with CLI flags as the last layer. */
+/** Configuration with CLI flags as the last layer; its ops.logLevel sets the logger's level. */
 export function configFromFlags(values: {
   model?: string | undefined;
   config?: string | undefined;
 }): LoadedConfig {
-  return loadConfig({
+  const loaded = loadConfig({
     ...(values.config ? { file: values.config } : {}),
     ...(values.model ? { overrides: { model: { id: values.model } } } : {}),
   });
+  setLogLevel(loaded.config.ops.logLevel);
+  return loaded;
 }
 
 export async function readImage(path: string, config: LoadedConfig["config"]): Promise<LoadedImage> {

@@ -1,9 +1,16 @@
 import { resolve } from "node:path";
-import { FAMILIES, makeTestModel, type TestFamily } from "../engine/model/tiny/index.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { parse } from "./args.js";
 
-const HELP = `usage: llava-bot make-test-model <dir> [--family ${FAMILIES.join("|")}]
+/**
+ * The generator is test tooling and lives outside the product (tools/tiny-model). This dynamic
+ * import is the only way src/ reaches it (scripts/check-layers.ts allows nothing else), so the
+ * engine and every other command neither load nor depend on it.
+ */
+const loadGenerator = () => import("../../tools/tiny-model/index.js");
+
+function help(families: readonly string[]): string {
+  return `usage: llava-bot make-test-model <dir> [--family ${families.join("|")}]
 
 Writes a tiny model (ONNX, runs offline on transformers.js) that answers the dominant colour of an
 image: red, green, blue, white or black. Its files have the shape of the family's public
@@ -12,9 +19,6 @@ checkpoints, so the real loading path runs:
   onevision    LLaVA-OneVision: SigLIP, LlavaOnevisionProcessor, Qwen2 tokenizer, ChatML
   llava-qwen2  nanoLLaVA: SigLIP, Qwen2 tokenizer, no processor class of its own
 Tests use them in place of real weights.`;
-
-function isFamily(value: string): value is TestFamily {
-  return (FAMILIES as readonly string[]).includes(value);
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -22,8 +26,9 @@ export async function run(argv: string[]): Promise<number> {
     family: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
+  const { FAMILIES, isFamily, makeTestModel } = await loadGenerator();
   if (values.help) {
-    process.stdout.write(`${HELP}\n`);
+    process.stdout.write(`${help(FAMILIES)}\n`);
     return 0;
   }
   const [dir, ...extra] = positionals;

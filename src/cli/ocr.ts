@@ -18,7 +18,7 @@ export async function run(argv: string[]): Promise<number> {
   // OCR wants full resolution: small print is lost when shrunk to the model's input size.
   const image = await readImage(path, { ...config, model: { ...config.model, maxImageEdge: 8192 } });
   try {
-    const result = await recognise(image.bytes);
+    const result = await recognise(image.bytes, config.engine.ocrWorkers);
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${result.text}\n`);
   } finally {
     await closeOcr();

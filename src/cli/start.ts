@@ -44,7 +44,11 @@ export async function run(argv: string[]): Promise<number> {
       line("redis", `using REDIS_URL (${describeRedisUrl(redisUrl)})`);
     } else {
       const dir = resolve(join(config.redis.stateDir, "redis"));
-      const server: RedisServer = await startRedisServer({ dir, appendOnly: true });
+      const server: RedisServer = await startRedisServer({
+        dir,
+        appendOnly: true,
+        binary: config.redis.serverBin,
+      });
       stops.push(() => server.stop());
       redisUrl = server.url;
       line("redis", `private redis-server on 127.0.0.1:${server.port} (pid ${server.pid}), data in ${dir}`);

@@ -90,7 +90,7 @@ function envTree(env: NodeJS.ProcessEnv): Tree {
 }
 
 /** One line per problem, naming the key and what is allowed. */
-export function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const key = issue.path.join(".") || "(root)";
@@ -117,6 +117,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       throw new CodedError(ErrorCode.ConfigInvalid, `Config file ${file} does not exist.`);
     data = deepMerge(data, readYaml(file));
   }
+  // LOG_LEVEL, the name most tools read, is ops.logLevel; LLAVA_BOT__OPS__LOG_LEVEL wins over it.
+  if (env.LOG_LEVEL) data = deepMerge(data, { ops: { logLevel: env.LOG_LEVEL } });
   data = deepMerge(data, envTree(env));
   if (options.overrides) data = deepMerge(data, options.overrides);
   return { config: parseConfig(data), secrets: loadSecrets(env) };

@@ -1,8 +1,8 @@
-import { loadConfig } from "./load.js";
+import { configKeys } from "./schema.js";
 import { secretEnvNames } from "./secrets.js";
 
-/** Every configuration key with its default, flattened; the README's reference is generated from this. */
-export function configRows(): [key: string, value: string][] {
+/** Every configuration key with the schema's default, flattened; the README's reference is generated from this. */
+function configRows(): [key: string, value: string][] {
   const rows: [string, string][] = [];
   const walk = (node: unknown, path: string[]) => {
     if (node && typeof node === "object" && !Array.isArray(node)) {
@@ -11,7 +11,7 @@ export function configRows(): [key: string, value: string][] {
     }
     rows.push([path.join("."), node === undefined ? "(unset)" : JSON.stringify(node)]);
   };
-  walk(loadConfig({ env: {} }).config, []);
+  walk(configKeys.parse({}), []);
   return rows;
 }
 

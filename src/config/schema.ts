@@ -12,26 +12,33 @@ import { slackSection } from "./sections/slack.js";
 import { webSection } from "./sections/web.js";
 
 /** engine.concurrency when it is "auto": enough to keep a batching server's batch full, or one. */
-export const AUTO_CONCURRENCY = { openai: 16, transformers: 1 } as const;
+const AUTO_CONCURRENCY = { openai: 16, transformers: 1 } as const;
+
+/**
+ * Every key with its default, as written (engine.concurrency stays "auto"): the one source of
+ * defaults, which config/default.yaml and the README's reference repeat and a test holds them to.
+ */
+export const configKeys = z.strictObject({
+  redis: redisSection,
+  model: modelSection,
+  engine: engineSection,
+  limits: limitsSection,
+  imagegen: imagegenSection,
+  discord: discordSection,
+  slack: slackSection,
+  web: webSection,
+  ops: opsSection,
+  post: postSection,
+  publish: publishSection,
+});
 
 /** The whole non-secret configuration: config/default.yaml, an optional user file, then environment overrides. */
-export const configSchema = z
-  .strictObject({
-    redis: redisSection,
-    model: modelSection,
-    engine: engineSection,
-    limits: limitsSection,
-    imagegen: imagegenSection,
-    discord: discordSection,
-    slack: slackSection,
-    web: webSection,
-    ops: opsSection,
-    post: postSection,
-    publish: publishSection,
-  })
-  .transform((c) => ({
-    ...c,
-    engine: { ...c.engine, concurrency: c.engine.concurrency ?? AUTO_CONCURRENCY[c.model.backend] },
-  }));
+export const configSchema = configKeys.transform((c) => ({
+  ...c,
+  engine: {
+    ...c.engine,
+    concurrency: c.engine.concurrency === "auto" ? AUTO_CONCURRENCY[c.model.backend] : c.engine.concurrency,
+  },
+}));
 
 export type Config = z.infer<typeof configSchema>;

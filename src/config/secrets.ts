@@ -46,8 +46,3 @@ export function loadSecrets(env: NodeJS.ProcessEnv = process.env): Secrets {
   }
   return out;
 }
-
-/** Values to scrub from any text that may reach a log or a user. */
-export function secretValues(secrets: Secrets): string[] {
-  return Object.values(secrets).filter((v): v is string => typeof v === "string" && v.length >= 6);
-}

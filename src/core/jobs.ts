@@ -13,7 +13,7 @@ export type Platform = (typeof PLATFORMS)[number];
  * `approve` are clicks on a delivered post (args.post names it; its state is in Redis, see posts.ts):
  * refine rewrites its captions from the stored description, approve freezes one and publishes it.
  */
-export const COMMANDS = [
+const COMMANDS = [
   "describe",
   "ask",
   "ocr",
@@ -27,16 +27,9 @@ export const COMMANDS = [
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-export const PROGRESS_STAGES = [
-  "queued",
-  "loading model",
-  "thinking",
-  "writing",
-  "running",
-  "uploading",
-] as const;
+const PROGRESS_STAGES = ["queued", "loading model", "thinking", "writing", "running", "uploading"] as const;
 
-export const blobRefSchema = z.object({
+const blobRefSchema = z.object({
   key: z.string().min(1).max(200),
   mime: z.enum(["image/png", "image/jpeg", "image/webp", "image/gif"]),
   width: z.number().int().positive(),
@@ -185,7 +178,7 @@ export const progressSchema = z.object({
 });
 export type Progress = z.infer<typeof progressSchema>;
 
-export const deliveryReceiptSchema = z.object({
+const deliveryReceiptSchema = z.object({
   postedAt: z.number().int(),
   /** Platform message ids of what was posted. */
   messageIds: z.array(z.string()),
@@ -199,15 +192,3 @@ export type DeliveryQueueName = `deliveries:${Platform}`;
 export function deliveryQueueName(platform: Platform): DeliveryQueueName {
   return `deliveries:${platform}`;
 }
-
-/** Queue name → payload schema and result type. */
-export type QueueMap = {
-  requests: { data: RequestJob; input: RequestInput; result: { deliveredTo: DeliveryQueueName } };
-} & {
-  [Name in DeliveryQueueName]: { data: DeliveryJob; input: DeliveryInput; result: DeliveryReceipt };
-};
-
-export const QUEUE_SCHEMAS = {
-  requests: requestJobSchema,
-  deliveries: deliveryJobSchema,
-} as const;

@@ -19,7 +19,7 @@ export interface ChatMessage {
   imageCount?: number;
 }
 
-export type LoadStage = "download" | "load" | "ready";
+type LoadStage = "download" | "load" | "ready";
 
 export interface LoadProgress {
   stage: LoadStage;

@@ -74,7 +74,7 @@ function waitingModel(model: ModelPort, loader: ModelLoader, hooks: EngineHooks)
 }
 
 /** Whether a request will call the model: free-form chat and every skill but the model-free ones. */
-export function needsModel(request: Pick<EngineRequest, "command" | "text" | "args">): boolean {
+function needsModel(request: Pick<EngineRequest, "command" | "text" | "args">): boolean {
   const r = route(request.command, request.text, request.args);
   // Refining a post asks the model (text only); approving it does not.
   if (r.kind === "post-action") return r.action === "refine";

@@ -33,7 +33,7 @@ export interface PlannerOutput {
   trace: string[];
 }
 
-export function toolPrompt(tools: Record<string, Skill>): string {
+function toolPrompt(tools: Record<string, Skill>): string {
   const lines = Object.values(tools).map((t) => `- ${t.name}: ${t.description}`);
   if (lines.length === 0) return "Answer the user's question about the image directly.";
   return [

@@ -209,5 +209,3 @@ export function createPostActions(o: PostActionsOptions) {
     },
   };
 }
-
-export type PostActions = ReturnType<typeof createPostActions>;

@@ -16,7 +16,7 @@ export interface LoadedImage extends ModelImage {
   original: { width: number; height: number };
 }
 
-export const SUPPORTED_FORMATS = "JPEG, PNG, WebP, GIF (first frame), AVIF or TIFF";
+const SUPPORTED_FORMATS = "JPEG, PNG, WebP, GIF (first frame), AVIF or TIFF";
 
 function mb(bytes: number): string {
   return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
@@ -35,7 +35,7 @@ function unsupported(format: Sniffed): CodedError {
 }
 
 /** Checks size and format before any decoding, so a hostile file costs nothing. */
-export function checkBytes(bytes: Buffer, limits: Pick<ImageLimits, "maxBytes">): Sniffed {
+function checkBytes(bytes: Buffer, limits: Pick<ImageLimits, "maxBytes">): Sniffed {
   if (bytes.length > limits.maxBytes)
     throw new CodedError(
       ErrorCode.ImageTooLarge,

@@ -1,16 +1,13 @@
-import type { Redis } from "ioredis";
 import type { Config } from "../config/schema.js";
 import type { Secrets } from "../config/secrets.js";
 import { blueskyPublisher } from "./bluesky.js";
 import { notConfigured } from "./errors.js";
 import { mastodonPublisher } from "./mastodon.js";
 import { PUBLISH_TARGETS, type Publisher, type PublishTarget } from "./port.js";
-import { type PublishStore, redisPublishStore } from "./store.js";
 
-export { isPublishError, PublishError } from "./errors.js";
 export { publishOnce } from "./once.js";
 export * from "./port.js";
-export { filePublishStore, type PublishStore, redisPublishStore } from "./store.js";
+export { filePublishStore, redisPublishStore } from "./store.js";
 
 /** What is missing before a target can publish, or undefined when it is ready. */
 function missing(target: PublishTarget, config: Config, secrets: Secrets): string | undefined {
@@ -52,9 +49,4 @@ export function createPublisher(target: PublishTarget, config: Config, secrets: 
     timeoutMs,
     appUrl: bluesky.appUrl,
   });
-}
-
-/** The deployment's approval records: under the Redis prefix, kept for publish.keyTtlS. */
-export function publishStoreFor(redis: Redis, config: Config): PublishStore {
-  return redisPublishStore(redis, config.redis.prefix, config.publish.keyTtlS);
 }

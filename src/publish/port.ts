@@ -41,7 +41,7 @@ export interface Approval {
  */
 export type Checkpoint = Record<string, string>;
 
-export interface PublishStep {
+interface PublishStep {
   approval: Approval;
   /** What an earlier, interrupted attempt got done. */
   checkpoint: Checkpoint;

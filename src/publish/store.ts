@@ -9,7 +9,7 @@ import type { Checkpoint, Published } from "./port.js";
  * checkpoint, and the result once posted. Redis for the bot (every engine agrees); a JSON file
  * for the command line.
  */
-export interface PublishRecord {
+interface PublishRecord {
   checkpoint: Checkpoint;
   result?: Omit<Published, "duplicate">;
 }

@@ -18,7 +18,7 @@ import { bullQueueName, jobIdFor } from "./names.js";
  */
 export const STOPPED = "Stopped.";
 
-export function cancelChannel(prefix: string): string {
+function cancelChannel(prefix: string): string {
   return `${prefix}:cancel`;
 }
 

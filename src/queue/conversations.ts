@@ -13,7 +13,7 @@ import { placeSchema } from "../core/surface.js";
 /** How long a conversation's record outlives its start: longer than any answer takes. */
 const CONVERSATION_TTL_S = 24 * 3600;
 
-export const conversationSchema = z.object({
+const conversationSchema = z.object({
   requestId: z.string().min(1),
   platform: z.string(),
   /** The person who asked: they may stop it. */

@@ -16,7 +16,7 @@ export const POST_EXPIRED = "This post has expired; run /post again.";
 const personSchema = z.object({ id: z.string().min(1), name: z.string().max(100).optional() });
 export type Person = z.infer<typeof personSchema>;
 
-export const postRecordSchema = z.object({
+const postRecordSchema = z.object({
   postId: z.string().min(1),
   platform: z.enum(PLATFORMS),
   requester: personSchema,
@@ -31,7 +31,7 @@ export const postRecordSchema = z.object({
 });
 export type PostRecord = z.infer<typeof postRecordSchema>;
 
-export const approvalSchema = z.object({
+const approvalSchema = z.object({
   /** 0-based index into the bundle's variants. */
   variant: z.number().int().nonnegative(),
   by: personSchema,
@@ -44,7 +44,7 @@ export const approvalSchema = z.object({
 export type Approval = z.infer<typeof approvalSchema>;
 
 /** Where the post's message is: the request's reply routing, plus the ids its adapter added. */
-export type PostLocation = Record<string, string>;
+type PostLocation = Record<string, string>;
 
 export interface StoredPost {
   record: PostRecord;

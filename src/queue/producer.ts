@@ -19,7 +19,7 @@ export interface ProducerOptions {
   config: Config;
 }
 
-export interface SubmitResult {
+interface SubmitResult {
   jobId: string;
   /** 1-based place among waiting requests; 0 when it is already running or done. */
   position: number;
@@ -45,7 +45,7 @@ export interface Producer {
   close(): Promise<void>;
 }
 
-export function slotTtlMs(config: Config): number {
+function slotTtlMs(config: Config): number {
   return config.engine.jobTimeoutMs * (config.engine.attempts + 1) + 10 * 60_000;
 }
 

@@ -16,6 +16,7 @@ export interface RedisServerOptions {
   port?: number;
   /** AOF persistence so a restart loses no job (default true). */
   appendOnly?: boolean;
+  /** The redis-server program (redis.serverBin); "redis-server" on PATH when not given. */
   binary?: string;
   /** Require this password (AUTH); the URL then carries it. */
   password?: string;
@@ -25,7 +26,7 @@ export interface RedisServerOptions {
   extraArgs?: string[];
 }
 
-export function findRedisServer(binary = process.env.REDIS_SERVER_BIN ?? "redis-server"): string | undefined {
+export function findRedisServer(binary = "redis-server"): string | undefined {
   const probe = spawnSync(binary, ["--version"], { stdio: "ignore" });
   return probe.error || probe.status !== 0 ? undefined : binary;
 }
@@ -63,9 +64,11 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
 export async function startRedisServer(options: RedisServerOptions): Promise<RedisServer> {
   const binary = findRedisServer(options.binary);
   if (!binary) {
+    const named =
+      options.binary && options.binary !== "redis-server" ? ` at ${options.binary} (redis.serverBin)` : "";
     throw new CodedError(
       ErrorCode.RedisMissing,
-      "No redis-server found. Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to an existing Redis.",
+      `No redis-server found${named}. Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to an existing Redis.`,
     );
   }
   mkdirSync(options.dir, { recursive: true });

@@ -4,7 +4,7 @@ import { askModel } from "./model-turn.js";
 import type { Skill } from "./skill.js";
 
 /** Splits "caption\nAlt text: ..." leniently; a model that gives one line gets it used for both. */
-export function splitCaption(raw: string): { caption: string; altText: string } {
+function splitCaption(raw: string): { caption: string; altText: string } {
   const text = raw.trim();
   const match = /\n?\s*alt[ -]?text\s*:\s*/i.exec(text);
   if (!match) return { caption: text, altText: text };

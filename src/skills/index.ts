@@ -12,10 +12,6 @@ export const skills = Object.freeze({ describe, ask, caption, ocr, edit, generat
 
 export type SkillName = keyof typeof skills;
 
-export function isSkillName(name: string): name is SkillName {
-  return Object.hasOwn(skills, name);
-}
-
 export function getSkill(name: SkillName): Skill {
   return skills[name] as unknown as Skill;
 }

@@ -3,12 +3,12 @@ import { resolve } from "node:path";
 
 const BIN = resolve("bin/llava-bot.js");
 
-/** Runs the real `llava-bot` CLI in a child process, with the stack-trace switch off. */
+/** Runs the real `llava-bot` CLI in a child process. */
 export function runCli(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: "utf8",
     timeout: 60_000,
-    env: { ...process.env, LLAVA_BOT_DEBUG: "", ...env },
+    env: { ...process.env, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

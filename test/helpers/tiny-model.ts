@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { makeTestModel, type TestFamily, TINY_MODEL_VERSION } from "../../src/engine/model/tiny/index.js";
+import { makeTestModel, type TestFamily, TINY_MODEL_VERSION } from "../../tools/tiny-model/index.js";
 
 const CACHE = resolve(dirname(fileURLToPath(import.meta.url)), "../fixtures/.cache");
 

@@ -27,4 +27,22 @@ describe("layers (DESIGN.md)", () => {
       { file: join("stray", "s.ts"), imports: "(no layer: add it to LAYERS)", from: 0, to: 0 },
     ]);
   });
+
+  it("lets only the cli layer reach tools/, and only with a dynamic import", () => {
+    const root = mkdtempSync(join(tmpdir(), "layers-"));
+    const src = join(root, "src");
+    for (const dir of ["cli", "engine"]) mkdirSync(join(src, dir), { recursive: true });
+    const tool = '"../../tools/tiny-model/index.js"';
+    writeFileSync(join(src, "cli", "make.ts"), `export const load = () => import(${tool});\n`);
+    writeFileSync(join(src, "cli", "eager.ts"), `import { make } from ${tool};\n`);
+    writeFileSync(join(src, "engine", "e.ts"), `export const load = () => import(${tool});\n`);
+    writeFileSync(join(src, "engine", "out.ts"), 'import { x } from "../../test/helpers/x.js";\n');
+    const found = upwardImports(src);
+    const tools = join("..", "tools", "tiny-model", "index.js");
+    expect(found).toEqual([
+      { file: join("cli", "eager.ts"), imports: tools, from: 7, to: -1 },
+      { file: join("engine", "e.ts"), imports: tools, from: 5, to: -1 },
+      { file: join("engine", "out.ts"), imports: join("..", "test", "helpers", "x.js"), from: 5, to: -1 },
+    ]);
+  });
 });

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { configReferenceMarkdown } from "../../src/config/reference.js";
 
 const readme = readFileSync("README.md", "utf8");
 const ci = readFileSync(".ci/run", "utf8");
@@ -14,6 +13,7 @@ function npmCommands(text: string): string[] {
     .filter((l) => /^npm /.test(l));
 }
 
+// The configuration table is checked with the schema and config/default.yaml in config.test.ts.
 describe("README", () => {
   it("shows the two quick-start commands, and .ci/run uses exactly those", () => {
     const commands = npmCommands(readme);
@@ -23,9 +23,5 @@ describe("README", () => {
     expect(ciLines).toContain("npm test");
     // .ci/run installs exactly as a new user does: no other install command sneaks in.
     expect(ciLines.filter((l) => /^npm (i|install|ci)\b/.test(l))).toEqual(["npm ci"]);
-  });
-
-  it("has a configuration reference that matches the schema's keys and defaults", () => {
-    expect(readme).toContain(configReferenceMarkdown());
   });
 });

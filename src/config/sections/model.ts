@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** A small LLaVA-OneVision (Qwen2 0.5B) exported to ONNX for transformers.js; about 1 GB with quantised weights. */
-export const DEFAULT_MODEL_ID = "onnx-community/llava-onevision-qwen2-0.5b-ov-hf";
+const DEFAULT_MODEL_ID = "onnx-community/llava-onevision-qwen2-0.5b-ov-hf";
 
 export const modelSection = z
   .object({

@@ -9,5 +9,7 @@ export const redisSection = z
     prefix: z.string().min(1).default("llava-bot"),
     /** When no REDIS_URL is set, `llava-bot start` runs its own redis-server with data here. */
     stateDir: z.string().default(".state"),
+    /** The redis-server program that private Redis runs (a name on PATH, or a path). */
+    serverBin: z.string().min(1).default("redis-server"),
   })
   .prefault({});

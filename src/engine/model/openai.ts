@@ -28,7 +28,7 @@ function dataUrl(image: ModelImage): string {
 }
 
 /** Each turn's images go before its text, in the order the request lists them. */
-export function toOpenAIMessages(
+function toOpenAIMessages(
   messages: ChatMessage[],
   images: ModelImage[],
 ): { role: string; content: string | Part[] }[] {

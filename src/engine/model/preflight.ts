@@ -30,7 +30,7 @@ export interface ModelReport {
 const dtypeSuffix = (dtype: string) => Object.entries(SUFFIX_DTYPE).find(([, d]) => d === dtype)?.[0] ?? "";
 
 /** The ONNX file and dtype transformers.js will ask for, per part: as configured, else the repo's default, else fp32. */
-export function plannedFiles(
+function plannedFiles(
   dtype: Dtype,
   source: ModelSource,
   config: Record<string, unknown>,

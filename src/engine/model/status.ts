@@ -1,6 +1,6 @@
 import type { LoadProgress, ModelPort } from "../../core/model-port.js";
 
-export type ModelState = "idle" | "downloading" | "loading" | "ready" | "failed";
+type ModelState = "idle" | "downloading" | "loading" | "ready" | "failed";
 
 export interface ModelStatus {
   state: ModelState;

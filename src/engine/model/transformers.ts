@@ -229,7 +229,7 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
       if (options.device === "cuda" && /cuda|provider/i.test(String((cause as Error)?.message))) {
         throw new CodedError(
           ErrorCode.ModelNotFound,
-          "The CUDA execution provider is not available. Install onnxruntime-node's CUDA build (npm ci --onnxruntime-node-install=cuda12) or set model.device: cpu.",
+          "The CUDA execution provider is not available. Install onnxruntime-node's CUDA build (ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install, as the README's GPU section says) or set model.device: cpu.",
           { cause },
         );
       }

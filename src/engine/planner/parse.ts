@@ -4,7 +4,7 @@
  *   plain JSON:  {"tool": "ocr", "params": {...}}  or  {"answer": "..."}
  * Anything else is a plain answer. Parsing never throws.
  */
-export interface ToolCall {
+interface ToolCall {
   name: string;
   params: Record<string, unknown>;
 }

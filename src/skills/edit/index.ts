@@ -6,7 +6,7 @@ import { applyEdits, type EditOp } from "./ops.js";
 import { parseEdits } from "./parse.js";
 
 export { LOOK_NAMES } from "./looks.js";
-export { applyEdits, cropSize, type EditOp, parseAspect } from "./ops.js";
+export { applyEdits, type EditOp, parseAspect } from "./ops.js";
 export { parseEdits } from "./parse.js";
 
 const params = z.object({

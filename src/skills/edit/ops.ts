@@ -4,7 +4,7 @@ import { z } from "zod";
 import { LOOK_NAMES, LOOKS } from "./looks.js";
 
 /** Edit operations, applied in order. Every one is a real pixel operation on the user's photo. */
-export const editOpSchema = z.discriminatedUnion("op", [
+const editOpSchema = z.discriminatedUnion("op", [
   z.object({
     op: z.literal("crop"),
     aspect: z.string().regex(/^\d+(\.\d+)?:\d+(\.\d+)?$/),
@@ -25,7 +25,7 @@ export const editOpSchema = z.discriminatedUnion("op", [
 export type EditOp = z.input<typeof editOpSchema>;
 type Op = z.output<typeof editOpSchema>;
 
-export const FONT_FILE = fileURLToPath(new URL("../../../assets/fonts/DejaVuSans-Bold.ttf", import.meta.url));
+const FONT_FILE = fileURLToPath(new URL("../../../assets/fonts/DejaVuSans-Bold.ttf", import.meta.url));
 
 export interface EditedImage {
   bytes: Buffer;
@@ -42,7 +42,7 @@ export function parseAspect(aspect: string): number {
 }
 
 /** The largest window of the given aspect ratio that fits inside width × height. */
-export function cropSize(width: number, height: number, ratio: number): { width: number; height: number } {
+function cropSize(width: number, height: number, ratio: number): { width: number; height: number } {
   if (width / height > ratio) return { width: Math.max(1, Math.round(height * ratio)), height };
   return { width, height: Math.max(1, Math.round(width / ratio)) };
 }
@@ -134,7 +134,7 @@ async function applyOne(
   }
 }
 
-export function describeOp(op: Op): string {
+function describeOp(op: Op): string {
   switch (op.op) {
     case "crop":
       return `crop ${op.aspect}`;

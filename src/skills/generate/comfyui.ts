@@ -53,7 +53,7 @@ function img2imgWorkflow(): Workflow {
 }
 
 /** Replaces placeholders; a value that is exactly one placeholder keeps its type (numbers stay numbers). */
-export function fillWorkflow(node: unknown, values: Record<string, string | number>): unknown {
+function fillWorkflow(node: unknown, values: Record<string, string | number>): unknown {
   if (typeof node === "string") {
     const whole = /^\{\{(\w+)\}\}$/.exec(node);
     if (whole?.[1] && whole[1] in values) return values[whole[1]];

@@ -13,10 +13,7 @@ export const NOT_CONFIGURED =
   "Image generation is not set up on this bot. An operator can configure imagegen.backend (comfyui, a1111 or openai) and imagegen.url.";
 
 /** The configured image-generation backend, or undefined when there is none. */
-export function imageBackend(
-  config: Config,
-  apiKey = loadSecrets().imagegenApiKey,
-): ImageBackend | undefined {
+function imageBackend(config: Config, apiKey = loadSecrets().imagegenApiKey): ImageBackend | undefined {
   const g = config.imagegen;
   if (g.backend === "none" || !g.url) return undefined;
   const options = {

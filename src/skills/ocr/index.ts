@@ -3,7 +3,7 @@ import { CodedError, ErrorCode } from "../../errors.js";
 import type { Skill } from "../skill.js";
 import { ocrScheduler } from "./pool.js";
 
-export interface OcrLine {
+interface OcrLine {
   text: string;
   confidence: number;
   /** x0, y0, x1, y1 in pixels of the image as the model saw it */
@@ -21,8 +21,8 @@ interface Block {
   }[];
 }
 
-export async function recognise(image: Buffer): Promise<OcrResult> {
-  const scheduler = await ocrScheduler();
+export async function recognise(image: Buffer, workers: number): Promise<OcrResult> {
+  const scheduler = await ocrScheduler(workers);
   const { data } = (await scheduler.addJob(
     "recognize",
     image,
@@ -52,7 +52,7 @@ export const ocr = {
     const image = ctx.images[0];
     if (!image) throw new CodedError(ErrorCode.NoImage, "Please attach an image with text to read.");
     ctx.progress?.("reading text");
-    const result = await recognise(image.bytes);
+    const result = await recognise(image.bytes, ctx.config.engine.ocrWorkers);
     const text = result.text || "I could not find any readable text in that image.";
     // The model only needs the words; boxes stay in `data` for callers that draw them.
     const summary = result.text

@@ -11,10 +11,6 @@ const eng = require("@tesseract.js-data/eng") as { langPath: string; gzip: boole
 
 let scheduler: Promise<Scheduler> | undefined;
 
-export function ocrPoolSize(): number {
-  return Math.max(1, Math.min(4, Number(process.env.LLAVA_BOT_OCR_WORKERS) || 1));
-}
-
 async function start(size: number): Promise<Scheduler> {
   const s = createScheduler();
   for (let i = 0; i < size; i++) {
@@ -28,8 +24,9 @@ async function start(size: number): Promise<Scheduler> {
   return s;
 }
 
-export function ocrScheduler(): Promise<Scheduler> {
-  scheduler ??= start(ocrPoolSize()).catch((err: unknown) => {
+/** The pool, started with `workers` (engine.ocrWorkers) by whichever call comes first. */
+export function ocrScheduler(workers = 1): Promise<Scheduler> {
+  scheduler ??= start(workers).catch((err: unknown) => {
     scheduler = undefined;
     throw err;
   });

@@ -42,7 +42,7 @@ export function usableCaption(text: string): boolean {
 }
 
 /** Lower case, no accents, punctuation, emoji or extra spaces: what two captions are compared on. */
-export function normaliseCaption(text: string): string {
+function normaliseCaption(text: string): string {
   return text
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
@@ -80,7 +80,7 @@ export function captionSimilarity(a: string, b: string): number {
 }
 
 /** Captions this similar are the same caption reworded (a changed word or two, punctuation, emoji). */
-export const NEAR_DUPLICATE = 0.85;
+const NEAR_DUPLICATE = 0.85;
 
 export function isNearDuplicate(candidate: string, others: readonly string[]): boolean {
   return others.some((o) => captionSimilarity(candidate, o) >= NEAR_DUPLICATE);

@@ -8,7 +8,7 @@ const STOP = new Set(
   ),
 );
 
-export function toHashtag(words: string): string | undefined {
+function toHashtag(words: string): string | undefined {
   const parts = words
     .normalize("NFKC")
     .split(/[^\p{L}\p{N}]+/u)

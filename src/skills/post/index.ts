@@ -16,7 +16,6 @@ import { captionCount, postText } from "./summary.js";
 import { trimToLimit } from "./trim.js";
 
 export { PLATFORM_NAMES, TONES } from "../../core/post-state.js";
-export { PRESETS } from "./presets.js";
 
 const params = z.object({
   platform: z.enum(PLATFORM_NAMES as [string, ...string[]]).default("instagram"),
@@ -31,7 +30,6 @@ const params = z.object({
   /** What the user asked in their own words, when the post came from a mention. */
   request: z.string().max(1000).optional(),
 });
-export type PostParams = z.infer<typeof params>;
 
 async function modelText(
   ctx: SkillContext,
@@ -50,14 +48,14 @@ async function modelText(
 }
 
 /** Temperature for the n-th extra ask: sampled, a little warmer each time the model repeats itself. */
-export function extraAskTemperature(base: number, attempt: number): number {
+function extraAskTemperature(base: number, attempt: number): number {
   return Math.min(1.5, base + 0.1 * attempt);
 }
 
 /** Text in the photo, when OCR reads it confidently; never fails the post. */
-async function photoText(bytes: Buffer): Promise<string> {
+async function photoText(bytes: Buffer, ocrWorkers: number): Promise<string> {
   try {
-    const result = await recognise(bytes);
+    const result = await recognise(bytes, ocrWorkers);
     return result.lines
       .filter((l) => l.confidence >= 75 && l.text.split(/\s+/).length >= 2)
       .map((l) => l.text)
@@ -85,7 +83,7 @@ export const post = {
     const description = (await modelText(ctx, PROMPTS.describe, 200)) || "a photo";
     const altRaw = await modelText(ctx, ALT_PROMPT, 160);
     ctx.progress?.("reading text in the photo");
-    const ocr = await photoText(image.bytes);
+    const ocr = await photoText(image.bytes, ctx.config.engine.ocrWorkers);
     ctx.progress?.("writing captions");
     const brief: CaptionBrief = {
       preset,

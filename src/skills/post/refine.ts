@@ -43,8 +43,6 @@ export type RefineAction =
   | { kind: "platform"; platform: PlatformName }
   | { kind: "translate"; lang: string };
 
-export const REFINE_KINDS = ["regenerate", "shorter", "tone", "platform", "translate"] as const;
-
 export interface Refined {
   state: PostState;
   bundle: PostBundle;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
-import { COLOURS } from "../../../src/engine/model/tiny/vocab.js";
+import { COLOURS } from "../../../tools/tiny-model/vocab.js";
 import { cli } from "../../helpers/cli.js";
 import { colourPhoto, FIXTURES, fixture } from "../../helpers/images.js";
 
@@ -88,5 +88,18 @@ describe("llava-bot CLI with the tiny model", () => {
       expectOneCleanLine(r.stderr);
       expect(r.stderr).toMatch(pattern);
     }
+  });
+
+  it("--stack-trace adds the stack of what went wrong under that line", () => {
+    // A folder given as the config file: the line names it, the cause is the read that failed.
+    const args = ["ask", join(FIXTURES, "frisbee.jpg"), "q", "--config", dir];
+    const plain = cli(...args);
+    expect(plain.code).not.toBe(0);
+    expectOneCleanLine(plain.stderr);
+    expect(plain.stderr).toContain(`Cannot read config file ${dir}.`);
+    const traced = cli(...args, "--stack-trace");
+    expect(traced.code).toBe(plain.code);
+    expect(traced.stderr.startsWith(plain.stderr)).toBe(true);
+    expect(traced.stderr).toMatch(/EISDIR[^\n]*\n\s+at /);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { COLOURS } from "../../../src/engine/model/tiny/vocab.js";
+import { COLOURS } from "../../../tools/tiny-model/vocab.js";
 import { cli } from "../../helpers/cli.js";
 import { colourPhoto, FIXTURES } from "../../helpers/images.js";
 

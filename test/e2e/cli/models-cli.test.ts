@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FAMILIES } from "../../../src/engine/model/tiny/index.js";
+import { FAMILIES } from "../../../tools/tiny-model/index.js";
 import { runCli } from "../../helpers/cli.js";
 import { tinyModelDir } from "../../helpers/tiny-model.js";
 

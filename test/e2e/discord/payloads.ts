@@ -28,7 +28,7 @@ export const BOT_USER = {
 export const ALL_PERMISSIONS = "2248473465835073";
 
 /** What every interaction from a guild member carries, slash command or click. */
-export function fromMember(
+function fromMember(
   id: string,
   channel: string,
   o: { user?: DiscordUser; roles?: string[]; permissions?: string } = {},
@@ -130,7 +130,7 @@ export function componentClick(o: {
 }
 
 /** The fields every message payload carries, around its content, mentions and attachments. */
-export function messageBody(o: { content: string; mentions?: unknown[]; attachments?: unknown[] }) {
+function messageBody(o: { content: string; mentions?: unknown[]; attachments?: unknown[] }) {
   return {
     content: o.content,
     timestamp: new Date().toISOString(),

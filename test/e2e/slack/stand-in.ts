@@ -24,7 +24,7 @@ export interface ApiCall {
   refused?: string;
 }
 
-export interface SlackMessage {
+interface SlackMessage {
   ts: string;
   text?: string;
   user?: string;

@@ -1,9 +1,9 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelPort } from "../../../src/core/model-port.js";
-import { FAMILIES } from "../../../src/engine/model/tiny/index.js";
-import { COLOURS } from "../../../src/engine/model/tiny/vocab.js";
 import { createTransformersModel } from "../../../src/engine/model/transformers.js";
+import { FAMILIES } from "../../../tools/tiny-model/index.js";
+import { COLOURS } from "../../../tools/tiny-model/vocab.js";
 import { asModelImage, colourPhoto, fixture } from "../../helpers/images.js";
 import { tinyModelPort } from "../../helpers/tiny-model.js";
 

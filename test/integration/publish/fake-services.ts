@@ -202,7 +202,7 @@ export async function fakeMastodon(o: { token: string; maxBytes?: number }) {
 const B32 = "abcdefghijklmnopqrstuvwxyz234567";
 
 /** A CIDv1 (sha2-256) in base32, as a PDS makes them: raw codec for blobs, dag-cbor for records. */
-export function cidFor(bytes: Buffer, codec: "raw" | "dag-cbor"): string {
+function cidFor(bytes: Buffer, codec: "raw" | "dag-cbor"): string {
   const digest = createHash("sha256").update(bytes).digest();
   const all = Buffer.concat([Buffer.from([0x01, codec === "raw" ? 0x55 : 0x71, 0x12, 0x20]), digest]);
   let bits = 0;
@@ -226,7 +226,7 @@ function jwt(sub: string): string {
   return `${b64({ alg: "HS256", typ: "at+jwt" })}.${b64({ scope: "com.atproto.appPass", sub, iat: now, exp: now + 7200 })}.${randomBytes(16).toString("base64url")}`;
 }
 
-export interface BlueskyBlob {
+interface BlueskyBlob {
   cid: string;
   bytes: Buffer;
   mime: string;

@@ -7,7 +7,7 @@ describe("ocr (tesseract.js, offline traineddata)", () => {
   afterAll(closeOcr);
 
   it("reads the tesseract.js test page", async () => {
-    const result = await recognise(fixture("ocr-testocr.png"));
+    const result = await recognise(fixture("ocr-testocr.png"), 1);
     // Lines wrap where the page wraps them; the sentence is there once whitespace is folded.
     expect(result.text.replace(/\s+/g, " ")).toContain("The quick brown dog jumped over the lazy fox");
     expect(result.text).toContain("This is a lot of 12 point text");
@@ -20,14 +20,22 @@ describe("ocr (tesseract.js, offline traineddata)", () => {
   });
 
   it("reads a one-word image", async () => {
-    const result = await recognise(fixture("ocr-simple.png"));
+    const result = await recognise(fixture("ocr-simple.png"), 1);
     expect(result.text).toContain("Tesseract.js");
   });
 
   it("reuses one worker pool across calls", async () => {
     const first = await ocrScheduler();
-    await recognise(fixture("ocr-simple.png"));
+    await recognise(fixture("ocr-simple.png"), 1);
     expect(await ocrScheduler()).toBe(first);
-    expect(first.getNumWorkers()).toBeGreaterThanOrEqual(1);
+    expect(first.getNumWorkers()).toBe(1);
+  });
+
+  it("starts as many workers as engine.ocrWorkers asks for", async () => {
+    await closeOcr();
+    const pool = await ocrScheduler(2);
+    expect(pool.getNumWorkers()).toBe(2);
+    const result = await recognise(fixture("ocr-simple.png"), 2);
+    expect(result.text).toContain("Tesseract.js");
   });
 });

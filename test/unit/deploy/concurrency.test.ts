@@ -19,5 +19,8 @@ describe("engine.concurrency", () => {
     expect(() => loadConfig({ env: { LLAVA_BOT__ENGINE__CONCURRENCY: "0" } })).toThrow(
       /engine\.concurrency: .*1/,
     );
+    expect(() => loadConfig({ env: { LLAVA_BOT__ENGINE__CONCURRENCY: "many" } })).toThrow(
+      /engine\.concurrency: expected a number from 1 to 64, or "auto"/,
+    );
   });
 });

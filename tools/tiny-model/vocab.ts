@@ -63,7 +63,7 @@ export const VOCAB: readonly string[] = [
   ...WORDS,
 ];
 
-export function tokenId(token: string): number {
+function tokenId(token: string): number {
   const id = VOCAB.indexOf(token);
   if (id < 0) throw new Error(`token ${token} is not in the tiny vocabulary`);
   return id;

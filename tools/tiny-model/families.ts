@@ -19,6 +19,10 @@ import { SPECIAL, type TinyVocab, wordVocab } from "./vocab.js";
 export const FAMILIES = ["llava", "onevision", "llava-qwen2"] as const;
 export type TestFamily = (typeof FAMILIES)[number];
 
+export function isFamily(value: string): value is TestFamily {
+  return (FAMILIES as readonly string[]).includes(value);
+}
+
 export interface FamilyModel {
   vocab: TinyVocab;
   vision: VisionSpec;

@@ -4,7 +4,7 @@ import { familyModel, type TestFamily } from "./families.js";
 import { decoder, embedTokens, visionEncoder } from "./graphs.js";
 import { encodeModel } from "./onnx.js";
 
-export { FAMILIES, type TestFamily } from "./families.js";
+export { FAMILIES, isFamily, type TestFamily } from "./families.js";
 
 /** Bumped whenever the generated models change, so cached copies are rebuilt. */
 export const TINY_MODEL_VERSION = 2;

@@ -13,7 +13,7 @@ export const QWEN_SPECIAL = {
 } as const;
 
 /** GPT-2's printable stand-in for each byte, which byte-level BPE vocabularies are written in. */
-export function byteSymbols(): string[] {
+function byteSymbols(): string[] {
   const printable = (b: number) => (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
   const out: string[] = [];
   let extra = 0;

@@ -17,7 +17,7 @@ export const DataType = { FLOAT: 1, INT64: 7 } as const;
 type DType = (typeof DataType)[keyof typeof DataType];
 
 /** A dimension is a fixed size or a symbolic name such as "batch_size". */
-export type Dim = number | string;
+type Dim = number | string;
 
 export interface Tensor {
   name: string;
@@ -27,7 +27,7 @@ export interface Tensor {
   values: number[];
 }
 
-export function tensor(t: Tensor): Field[] {
+function tensor(t: Tensor): Field[] {
   const raw =
     t.type === DataType.FLOAT
       ? Buffer.from(Float32Array.from(t.values).buffer)
@@ -40,7 +40,7 @@ export function tensor(t: Tensor): Field[] {
   ];
 }
 
-export type Attr =
+type Attr =
   | { name: string; int: number }
   | { name: string; ints: number[] }
   | { name: string; float: number }
@@ -54,7 +54,7 @@ function attribute(a: Attr): Field[] {
   return [head, messageField(5, tensor(a.tensor)), intField(20, 4)];
 }
 
-export interface Node {
+interface Node {
   op: string;
   inputs: string[];
   outputs: string[];
@@ -71,7 +71,7 @@ function node(n: Node, index: number): Field[] {
   ];
 }
 
-export interface ValueInfo {
+interface ValueInfo {
   name: string;
   type: DType;
   shape: Dim[];
