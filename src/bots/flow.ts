@@ -40,8 +40,8 @@ export interface FlowOptions {
   };
 }
 
-export const STOP_REFUSED = "Only the person who asked can stop this.";
-export const ALREADY_FINISHED = "That answer is already finished.";
+const STOP_REFUSED = "Only the person who asked can stop this.";
+const ALREADY_FINISHED = "That answer is already finished.";
 
 export function createFlow(o: FlowOptions) {
   const { surface, producer } = o;

@@ -24,7 +24,7 @@ function label(platform: string): string {
   return PRESETS[platform as PlatformName]?.label ?? platform;
 }
 
-export function postTitle(post: PostBundle): string {
+function postTitle(post: PostBundle): string {
   return `${label(post.platform)} post, ${captionCount(post)} (limit ${post.limit})`;
 }
 

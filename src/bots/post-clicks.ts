@@ -16,8 +16,8 @@ import type { Producer } from "../queue/producer.js";
 
 export const POST_COMPONENT_PREFIX = "post:";
 
-export const REFINE_BUTTONS = ["regenerate", "shorter"] as const;
-export const REFINE_MENUS = ["tone", "platform", "translate"] as const;
+const REFINE_BUTTONS = ["regenerate", "shorter"] as const;
+const REFINE_MENUS = ["tone", "platform", "translate"] as const;
 type RefineName = (typeof REFINE_BUTTONS)[number] | (typeof REFINE_MENUS)[number];
 
 /** `approve-2` approves the second caption; `retry` publishes a failed approval again. */

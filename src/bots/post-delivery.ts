@@ -124,5 +124,3 @@ export function createPostDelivery(o: {
     },
   };
 }
-
-export type PostDelivery = ReturnType<typeof createPostDelivery>;

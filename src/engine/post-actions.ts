@@ -59,7 +59,7 @@ function refineAction(args: RequestJob["args"]): RefineAction {
   return { kind: a.action };
 }
 
-export const CHANGED_MEANWHILE = "Someone else changed this post; here is the latest.";
+const CHANGED_MEANWHILE = "Someone else changed this post; here is the latest.";
 
 const LABEL: Record<RefineAction["kind"], string> = {
   regenerate: "writing new captions",

@@ -37,27 +37,6 @@ export const UPLOAD_TOO_LARGE =
   "⚠️ The image was too large for Discord to accept in this server, so it is not attached.";
 
 /**
- * Sends with files, and when Discord refuses them as too large sends the words alone, then says
- * why the image is missing: the answer is never lost to the size of its picture.
- */
-export async function sendFittingFiles<T>(
-  send: (withFiles: boolean) => Promise<T>,
-  tell: (text: string) => Promise<T>,
-): Promise<T[]> {
-  try {
-    return [await send(true)];
-  } catch (err) {
-    if (refusalCode(err) !== DiscordRefusal.EntityTooLarge) throw err;
-    logger().warn(
-      { err: (err as Error).message },
-      "discord refused an upload as too large; sending text only",
-    );
-    const sent = await send(false);
-    return [sent, await tell(UPLOAD_TOO_LARGE)];
-  }
-}
-
-/**
  * Acknowledges an interaction: "ok"; "late" when Discord says it is unknown (past its 3 s, the
  * token is dead: answer in the channel); "taken" when another process acknowledged it first
  * (it answers; this one stays silent, so nobody gets two answers).

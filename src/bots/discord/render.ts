@@ -36,7 +36,7 @@ function select(s: CardSelect): Row {
   };
 }
 
-export function stopRow(requestId: string): Row {
+function stopRow(requestId: string): Row {
   return {
     type: ComponentType.ActionRow,
     components: [
@@ -54,7 +54,7 @@ export function stopRow(requestId: string): Row {
  * Five rows, Discord's most: the card's buttons, one row per menu, and the sections' buttons
  * (Approve 1, Approve 2…) together in the last.
  */
-export function cardRows(card: Card): Row[] {
+function cardRows(card: Card): Row[] {
   const buttons = card.actions.filter((a): a is CardButton => a.type === "button");
   const rows: Row[] = [];
   if (buttons.length) rows.push({ type: ComponentType.ActionRow, components: buttons.map((b) => button(b)) });

@@ -47,5 +47,3 @@ export function createEditBudget(perMinute = 50, laterShare = 0.6, burst = 10) {
     },
   };
 }
-
-export type EditBudget = ReturnType<typeof createEditBudget>;

@@ -19,7 +19,7 @@ const plain = (text: string) => ({ type: "plain_text" as const, text: text.slice
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The text with a Stop button under it; the button's value is only the request id. */
-export function stopBlocks(text: string, requestId: string) {
+function stopBlocks(text: string, requestId: string) {
   return [
     { type: "section", text: { type: "mrkdwn", text } },
     {
@@ -48,7 +48,7 @@ function select(s: CardSelect) {
 }
 
 /** A card as blocks; `text` (already mrkdwn) leads a card that has no title of its own (Retry). */
-export function cardBlocks(card: Card, text: string) {
+function cardBlocks(card: Card, text: string) {
   return [
     {
       type: "section",
