@@ -1,11 +1,8 @@
-import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Config } from "../config/schema.js";
 import type { Secrets } from "../config/secrets.js";
 import {
-  DELIVERY_JOB_OPTIONS,
-  type DeliveryBody,
   type DeliveryQueueName,
-  deliveryFor,
   deliveryQueueName,
   type Progress,
   type RequestJob,
@@ -18,8 +15,9 @@ import { logger } from "../log.js";
 import { createBlobStore } from "../queue/blobs.js";
 import { STOPPED, stoppedBody, subscribeCancels } from "../queue/cancel.js";
 import { bullConnection, checkEvictionPolicy, workerConnection } from "../queue/connection.js";
-import { bullQueueName, jobIdFor } from "../queue/names.js";
+import { bullQueueName } from "../queue/names.js";
 import { describeStatus } from "./model/status.js";
+import { createOutbox } from "./outbox.js";
 import { createPostActions } from "./post-actions.js";
 import { throttle } from "./stream.js";
 
@@ -71,7 +69,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     blobs,
     model: engine.model,
   });
-  const deliveryQueues = new Map<DeliveryQueueName, Queue>();
+  const outbox = createOutbox(options.redisUrl, prefix);
   const running = new Map<string, AbortController>();
   // A stop from the requester aborts generation; the job then answers with what it had so far.
   const stopped = new Set<string>();
@@ -81,29 +79,6 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     stopped.add(requestId);
     controller.abort(new CodedError(ErrorCode.Aborted, STOPPED));
   });
-
-  function deliveries(platform: RequestJob["platform"]): Queue {
-    const name = deliveryQueueName(platform);
-    let q = deliveryQueues.get(name);
-    if (!q) {
-      q = new Queue(bullQueueName(name), { connection: bullConnection(options.redisUrl, "worker"), prefix });
-      q.on("error", () => undefined); // reconnects by itself; a failed add fails the job, which retries
-      deliveryQueues.set(name, q);
-    }
-    return q;
-  }
-
-  async function deliver(request: RequestJob, body: DeliveryBody) {
-    // The delivery's job id is the request's: a request re-run after a crash cannot enqueue a second one.
-    await deliveries(request.platform).add("delivery", deliveryFor(request, body), {
-      jobId: jobIdFor(request.requestId),
-      ...DELIVERY_JOB_OPTIONS,
-    });
-  }
-
-  async function alreadyDelivered(request: RequestJob): Promise<boolean> {
-    return (await deliveries(request.platform).getJob(jobIdFor(request.requestId))) !== undefined;
-  }
 
   /**
    * A request that needs the model while it is still loading goes back to the queue for a moment
@@ -137,7 +112,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     const deliveredTo = deliveryQueueName(request.platform);
     // Only a job that ran before (a crash, a stall, a retry) can have delivered already.
     if ((job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0) {
-      if (await alreadyDelivered(request)) return { deliveredTo };
+      if (await outbox.has(request)) return { deliveredTo };
     }
     await waitForModel(job, request, token);
     const started = performance.now();
@@ -167,7 +142,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     try {
       if (postActions.handles(request.command)) {
         // A click on a post: its stored state instead of images, and no skill.
-        await deliver(request, await postActions.run(request, controller.signal, report));
+        await outbox.deliver(request, await postActions.run(request, controller.signal, report));
         options.onJobDone?.({ command: request.command, ms: performance.now() - started, outcome: "ok" });
         return { deliveredTo };
       }
@@ -202,7 +177,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
       );
       partial?.cancel();
       if (stopped.has(request.requestId)) {
-        await deliver(request, stoppedBody(soFar));
+        await outbox.deliver(request, stoppedBody(soFar));
         return { deliveredTo };
       }
       if (controller.signal.aborted)
@@ -219,7 +194,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
         results.push({ ...ref, altText: image.altText, filename: image.filename });
       }
       if (output.post) await postActions.remember(request, output.post, results);
-      await deliver(request, {
+      await outbox.deliver(request, {
         status: "ok",
         text: output.text,
         images: results,
@@ -230,14 +205,17 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
       return { deliveredTo };
     } catch (err) {
       if (stopped.has(request.requestId)) {
-        await deliver(request, stoppedBody(soFar));
+        await outbox.deliver(request, stoppedBody(soFar));
         return { deliveredTo };
       }
       const reason =
         controller.signal.aborted && isCodedError(controller.signal.reason) ? controller.signal.reason : err;
       const ms = performance.now() - started;
       if (isCodedError(reason) && reason.userFacing) {
-        await deliver(request, { status: "error", error: { code: reason.code, message: reason.message } });
+        await outbox.deliver(request, {
+          status: "error",
+          error: { code: reason.code, message: reason.message },
+        });
         options.onJobDone?.({ command: request.command, ms, outcome: "user_error" });
         return { deliveredTo };
       }
@@ -254,7 +232,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
       }
       const errorId = newErrorId();
       logger().error({ err: reason, errorId, requestId: request.requestId }, "request failed for good");
-      await deliver(request, {
+      await outbox.deliver(request, {
         status: "error",
         error: {
           code: isCodedError(reason) ? reason.code : ErrorCode.Internal,
@@ -296,7 +274,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
       }, graceMs);
       await closing;
       clearTimeout(timer);
-      await Promise.all([...deliveryQueues.values()].map((q) => q.close()));
+      await outbox.close();
       cancels.close();
       redis.disconnect();
     },

@@ -2,16 +2,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AutoConfig, AutoProcessor, AutoTokenizer, env } from "@huggingface/transformers";
 import { isSupportedModelType, SUPPORTED_MODEL_TYPES, unsupportedModel } from "./families.js";
+import { describeSource, FILES, localDtypes, notFound, SUFFIX_DTYPE, templateFile } from "./folder.js";
 import { hubOffline, type ModelSource, resolveSource } from "./source.js";
-import {
-  type Dtype,
-  describeSource,
-  FILES,
-  localDtypes,
-  notFound,
-  SUFFIX_DTYPE,
-  templateFile,
-} from "./transformers.js";
+import type { Dtype } from "./transformers.js";
 
 /** What `llava-bot models check` finds out about a model before anything runs on it. */
 export interface ModelReport {

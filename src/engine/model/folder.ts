@@ -1,0 +1,64 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CodedError, ErrorCode } from "../../errors.js";
+import { type ModelSource, modelHint } from "./source.js";
+
+/**
+ * What a model's source holds, read without loading it: which ONNX weights a local folder has
+ * (the most precise per file), its own chat template, and the sentence for a source that cannot
+ * be loaded.
+ */
+
+export const FILES = ["vision_encoder", "embed_tokens", "decoder_model_merged"] as const;
+const SUFFIX_PREFERENCE = ["", "_fp16", "_q4f16", "_q4", "_quantized", "_int8", "_uint8", "_bnb4"] as const;
+export const SUFFIX_DTYPE: Record<string, string> = {
+  "": "fp32",
+  _fp16: "fp16",
+  _q4f16: "q4f16",
+  _q4: "q4",
+  _quantized: "q8",
+  _int8: "int8",
+  _uint8: "uint8",
+  _bnb4: "bnb4",
+};
+
+/** For a local folder with dtype `auto`, pick per file the most precise weights that are present. */
+export function localDtypes(folder: string): Record<string, string> | undefined {
+  const dir = join(folder, "onnx");
+  if (!existsSync(dir)) return undefined;
+  const present = new Set(readdirSync(dir));
+  const out: Record<string, string> = {};
+  for (const file of FILES) {
+    const suffix = SUFFIX_PREFERENCE.find((s) => present.has(`${file}${s}.onnx`));
+    if (suffix !== undefined) out[file] = SUFFIX_DTYPE[suffix] ?? "fp32";
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+export function describeSource(source: ModelSource): string {
+  return source.kind === "folder" ? `folder ${source.path}` : `hub model "${source.id}"`;
+}
+
+export function notFound(source: ModelSource, cause: unknown): CodedError {
+  const reason = (cause as Error)?.message ?? String(cause);
+  const offline =
+    /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|allowRemoteModels|local_files_only|not found/i.test(
+      reason,
+    );
+  const what =
+    source.kind === "folder"
+      ? `Cannot load the model from ${describeSource(source)}: ${existsSync(source.path) ? "it is not a complete transformers.js model folder (config.json, processor files, onnx/*.onnx)" : "no such folder"}.`
+      : `Cannot load ${describeSource(source)}${offline ? " (is this host offline, or is the id misspelled?)" : ""}.`;
+  return new CodedError(ErrorCode.ModelNotFound, `${what} ${modelHint()}`, { cause });
+}
+
+/** A chat template the repository keeps in its own file (recent llava-hf repositories do). */
+export function templateFile(source: ModelSource): string | undefined {
+  if (source.kind !== "folder") return undefined;
+  const jinja = join(source.path, "chat_template.jinja");
+  if (existsSync(jinja)) return readFileSync(jinja, "utf8");
+  const json = join(source.path, "chat_template.json");
+  if (!existsSync(json)) return undefined;
+  const parsed = JSON.parse(readFileSync(json, "utf8")) as { chat_template?: unknown };
+  return typeof parsed.chat_template === "string" ? parsed.chat_template : undefined;
+}
