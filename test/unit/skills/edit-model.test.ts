@@ -169,7 +169,9 @@ describe("the edit skill's model fallback", () => {
 describe("the edit skill with an image-generation backend", () => {
   let a1111: Awaited<ReturnType<typeof startA1111>>;
   const withBackend = () =>
-    testConfig({ imagegen: { backend: "a1111", url: a1111.url, timeoutMs: 10_000, width: 512, height: 512 } });
+    testConfig({
+      imagegen: { backend: "a1111", url: a1111.url, timeoutMs: 10_000, width: 512, height: 512 },
+    });
 
   beforeAll(async () => {
     a1111 = await startA1111("#20c040");
