@@ -4,7 +4,7 @@ export type Amount =
   | { kind: "number"; value: number };
 
 /** What "a bit", nothing, and "much" mean for each kind of operation. */
-export const SCALES = {
+const SCALES = {
   /** brightness, contrast, saturation, warmth, tint: percent */
   percent: { small: 10, normal: 20, large: 40 },
   /** sharpen, vignette: strength 1–100 */

@@ -7,7 +7,7 @@ export function parseAspect(aspect: string): number {
 }
 
 /** The largest window of the given aspect ratio that fits inside width × height. */
-export function cropSize(width: number, height: number, ratio: number): { width: number; height: number } {
+function cropSize(width: number, height: number, ratio: number): { width: number; height: number } {
   if (width / height > ratio) return { width: Math.max(1, Math.round(height * ratio)), height };
   return { width, height: Math.max(1, Math.round(width / ratio)) };
 }
@@ -16,7 +16,7 @@ export function cropSize(width: number, height: number, ratio: number): { width:
  * How much of a w × h photo turned by `degrees` can be kept at the same aspect ratio with no
  * empty corner: the kept window, turned back, must fit inside the original photo.
  */
-export function straightenScale(width: number, height: number, degrees: number): number {
+function straightenScale(width: number, height: number, degrees: number): number {
   const a = (Math.abs(degrees) * Math.PI) / 180;
   const cos = Math.cos(a);
   const sin = Math.sin(a);

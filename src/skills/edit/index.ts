@@ -11,7 +11,7 @@ import { type EditPlan, planEdits } from "./plan.js";
 
 export { EDIT_HELP } from "./help.js";
 export { LOOK_NAMES } from "./looks.js";
-export { applyEdits, cropSize, type EditOp, parseAspect } from "./ops.js";
+export { applyEdits, type EditOp, parseAspect } from "./ops.js";
 export { parseEdits, readEdits } from "./parse.js";
 
 const params = z.object({
@@ -28,7 +28,7 @@ const params = z.object({
 type Params = z.infer<typeof params>;
 
 /** Structured options (slash-command fields, CLI flags), after the typed edits, in a fixed order. */
-export function opsFromOptions(p: Omit<Params, "edits">): EditOp[] {
+function opsFromOptions(p: Omit<Params, "edits">): EditOp[] {
   const ops: EditOp[] = [];
   if (p.look) ops.push({ op: "look", name: p.look });
   if (p.enhance) ops.push({ op: "enhance" });

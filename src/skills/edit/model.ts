@@ -47,7 +47,7 @@ export interface ModelReading {
   unknown?: string;
 }
 
-export function fallbackPrompt(request: string): string {
+function fallbackPrompt(request: string): string {
   return [
     PROMPTS.editFallback,
     "Operations, applied in the order you list them:",

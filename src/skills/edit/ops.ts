@@ -6,9 +6,8 @@ import { textOverlay, vignetteOverlay } from "./overlay.js";
 import { type EditOp, editOpSchema, type Op } from "./schema.js";
 import { applyTone, grayscale, sepia, sharpen } from "./tone.js";
 
-export { cropSize, parseAspect } from "./geometry.js";
-export { FONT_FILE } from "./overlay.js";
-export { type EditOp, editOpSchema } from "./schema.js";
+export { parseAspect } from "./geometry.js";
+export type { EditOp } from "./schema.js";
 
 export interface EditedImage {
   bytes: Buffer;

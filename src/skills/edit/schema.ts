@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LOOK_NAMES } from "./looks.js";
 
-export const ASPECT_PATTERN = /^\d+(\.\d+)?:\d+(\.\d+)?$/;
+const ASPECT_PATTERN = /^\d+(\.\d+)?:\d+(\.\d+)?$/;
 
 /** A change in percent: -100 (all the way down) to 100 (double, or as strong as it goes). */
 const percent = (fallback: number) =>
