@@ -32,7 +32,7 @@ const USAGE = `usage: llava-bot <command> [options]
   describe <image> [--model ID|PATH] [--json]
   ask <image> "<question>" [--model ID|PATH] [--json]
   ocr <image> [--json]
-  edit <image> [--look NAME] [--aspect W:H] [...] -o <file>
+  edit <image> ["warmer and square"] [--look NAME] [...] -o <file>
   generate "<prompt>" -o <file>
   post <image> --platform NAME [--tone T] [--variants N] [--look L] [--lang L] -o <dir>
   post <image> --publish mastodon|bluesky [--pick N]   pick a caption and publish it, prints the URL
