@@ -222,10 +222,7 @@ export function createFlow(o: FlowOptions) {
      * when this clicker may stop it; otherwise the sentence saying why not.
      */
     async whyNotStop(requestId: string, clicker: string, mayStopAny: boolean): Promise<string | undefined> {
-      const c = await conversations.get(requestId);
-      if (!c || c.finished) return ALREADY_FINISHED;
-      if (c.asker !== clicker && !mayStopAny) return STOP_REFUSED;
-      return undefined;
+      return stopRefusal(await conversations.get(requestId), clicker, mayStopAny);
     },
 
     /** Stops it: out of the queue, or the engine running it aborts; the answer still comes once. */
@@ -240,6 +237,17 @@ export function createFlow(o: FlowOptions) {
       for (const id of [...lives.keys()]) forget(id);
     },
   };
+}
+
+/** Why this clicker may not stop this conversation (undefined: they may); the same on every platform. */
+export function stopRefusal(
+  c: Conversation | undefined,
+  clicker: string,
+  mayStopAny: boolean,
+): string | undefined {
+  if (!c || c.finished) return ALREADY_FINISHED;
+  if (c.asker !== clicker && !mayStopAny) return STOP_REFUSED;
+  return undefined;
 }
 
 /** Where a delivery goes when no conversation was opened for it: its request's routing. */

@@ -33,10 +33,14 @@ export function postCard(postId: string, post: PostBundle, languages: readonly s
     title: postTitle(post),
     sections: post.variants.map((v, n) => ({
       text: `*${n + 1}.* ${v.text}`,
+      copy: v.text,
       footer: `${v.chars} / ${post.limit}`,
       ...(n < MAX_APPROVE ? { button: button(postId, `approve-${n + 1}`, "Approve", true) } : {}),
     })),
-    notes: [...(post.shortfall ? [post.shortfall] : []), `*Alt text:* ${post.altText}`],
+    notes: [
+      ...(post.shortfall ? [{ text: post.shortfall }] : []),
+      { text: `*Alt text:* ${post.altText}`, copy: post.altText },
+    ],
     actions: [
       button(postId, "regenerate", "Regenerate"),
       button(postId, "shorter", "Shorter"),

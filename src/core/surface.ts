@@ -47,10 +47,10 @@ export interface CardSelect {
 /** A card described once and rendered per platform (Discord components, Slack blocks, the playground's JSON). */
 export interface Card {
   title: string;
-  /** One section per item (a caption), each with its own button. */
-  sections: { text: string; footer?: string; button?: CardButton }[];
+  /** One section per item (a caption), each with its own button; `copy`: the words people copy from it. */
+  sections: { text: string; footer?: string; button?: CardButton; copy?: string }[];
   /** Small print under the sections (why there are fewer captions, the alt text). */
-  notes: string[];
+  notes: { text: string; copy?: string }[];
   actions: (CardButton | CardSelect)[];
 }
 

@@ -47,7 +47,11 @@ export function slashCommands(options: { generate: boolean }) {
           .addChoices(...choices(LOOK_NAMES)),
       )
       .addStringOption((o) => o.setName("aspect").setDescription("Crop to an aspect ratio, e.g. 4:5"))
-      .addStringOption((o) => o.setName("edits").setDescription('What to change, in your words, e.g. "make it warmer and crop it square"')),
+      .addStringOption((o) =>
+        o
+          .setName("edits")
+          .setDescription('What to change, in your words, e.g. "make it warmer and crop it square"'),
+      ),
     new SlashCommandBuilder()
       .setName("autocaption")
       .setDescription("Caption every image posted in this channel")

@@ -64,7 +64,7 @@ function cardBlocks(card: Card, text: string) {
     })),
     ...card.notes.map((n) => ({
       type: "context",
-      elements: [{ type: "mrkdwn", text: cut(toMrkdwn(n), SECTION) }],
+      elements: [{ type: "mrkdwn", text: cut(toMrkdwn(n.text), SECTION) }],
     })),
     ...(card.actions.length
       ? [

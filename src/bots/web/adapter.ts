@@ -1,5 +1,6 @@
 import type { Adapter } from "../../core/adapter.js";
 import type { DeliveryJob, Progress } from "../../core/jobs.js";
+import type { Card } from "../../core/surface.js";
 
 /** A browser tab's session id, as the page makes it (crypto.randomUUID). */
 export const SESSION = /^[a-zA-Z0-9-]{8,64}$/;
@@ -8,7 +9,7 @@ export const SESSION = /^[a-zA-Z0-9-]{8,64}$/;
 export type WebEvent =
   | { type: "queued"; requestId: string; position: number }
   | { type: "progress"; requestId: string; stage: string; detail?: string; text?: string }
-  | { type: "delivery"; delivery: DeliveryJob };
+  | { type: "delivery"; delivery: DeliveryJob & { card?: Card } };
 
 type Listener = (event: WebEvent) => void;
 
@@ -19,14 +20,12 @@ const KEEP_PER_SESSION = 50;
  * queue like on any platform, and go to the browser session that asked, over Server-Sent Events.
  * Recent events are kept so a reconnecting tab catches up.
  */
-export function createWebAdapter(): Adapter & {
+export function createWebAdapter(o: { cardFor?: (d: DeliveryJob) => Card | undefined } = {}): Adapter & {
   subscribe(session: string, listener: Listener): () => void;
   emit(session: string, event: WebEvent): void;
   history(session: string): WebEvent[];
   /** Remembers which session a request belongs to, so progress (which carries only the id) finds it. */
   track(requestId: string, session: string): void;
-  /** The session that asked for a request, while it is open. */
-  owner(requestId: string): string | undefined;
   progress(requestId: string, progress: Progress): void;
 } {
   const listeners = new Map<string, Set<Listener>>();
@@ -56,7 +55,9 @@ export function createWebAdapter(): Adapter & {
     async post(delivery) {
       const session = delivery.reply.session;
       owners.delete(delivery.requestId);
-      if (session) emit(session, { type: "delivery", delivery });
+      // A post comes with its card, described once for every platform (bots/post-card.ts).
+      const card = o.cardFor?.(delivery);
+      if (session) emit(session, { type: "delivery", delivery: card ? { ...delivery, card } : delivery });
       return { postedAt: Date.now(), messageIds: [delivery.requestId] };
     },
     async showProgress(request, progress: Progress) {
@@ -82,7 +83,6 @@ export function createWebAdapter(): Adapter & {
     track(requestId, session) {
       owners.set(requestId, session);
     },
-    owner: (requestId) => owners.get(requestId),
     progress(requestId, progress) {
       const session = owners.get(requestId);
       if (session)

@@ -2,9 +2,12 @@ import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { cancelRequest } from "../../queue/cancel.js";
 import { workerConnection } from "../../queue/connection.js";
+import { createConversations } from "../../queue/conversations.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
+import { stopRefusal } from "../flow.js";
+import { postCard } from "../post-card.js";
 import { createPostClicks } from "../post-clicks.js";
 import { createWebAdapter } from "./adapter.js";
 import { startWebServer } from "./server.js";
@@ -22,17 +25,45 @@ export interface WebOptions {
 export async function startWeb(o: WebOptions): Promise<{ url: string; close(): Promise<void> }> {
   const prefix = o.config.redis.prefix;
   const producer = createProducer({ redisUrl: o.redisUrl, prefix, config: o.config });
-  const adapter = createWebAdapter();
-  const delivery = startDeliveryWorker({ redisUrl: o.redisUrl, prefix, platform: "web", adapter });
+  const adapter = createWebAdapter({
+    cardFor: (d) =>
+      d.status === "ok" && d.post
+        ? postCard(
+            d.command === "refine" ? (d.reply.post ?? d.requestId) : d.requestId,
+            d.post,
+            o.config.post.languages,
+          )
+        : undefined,
+  });
+  const redis = workerConnection(o.redisUrl);
+  // Who asked is kept in Redis, as on every platform: a tab's Stop is judged alike by any replica.
+  const conversations = createConversations(redis, prefix, "web");
+  const delivery = startDeliveryWorker({
+    redisUrl: o.redisUrl,
+    prefix,
+    platform: "web",
+    adapter: {
+      async post(d) {
+        const posted = await adapter.post(d);
+        await conversations.finish(d.requestId);
+        return posted;
+      },
+    },
+  });
   const progress = subscribeProgress({ redisUrl: o.redisUrl, prefix }, (requestId, p) =>
     adapter.progress(requestId, p),
   );
-  const redis = workerConnection(o.redisUrl);
   const server = await startWebServer({
     config: o.config,
     producer,
     adapter,
-    stop: (requestId) => cancelRequest({ redisUrl: o.redisUrl, prefix, redis }, requestId),
+    async stop(requestId, session) {
+      const refused = stopRefusal(await conversations.get(requestId), session, false);
+      if (!refused) await cancelRequest({ redisUrl: o.redisUrl, prefix, redis }, requestId);
+      return refused;
+    },
+    opened: (requestId, session) =>
+      conversations.open({ requestId, asker: session, place: { channel: session }, messages: [] }),
     clicks: createPostClicks({ platform: "web", producer, config: o.config, redis }),
     host: o.config.web.host,
     port: o.config.web.port,

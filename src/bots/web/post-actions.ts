@@ -1,17 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../../config/schema.js";
-import { PLATFORM_NAMES, TONES } from "../../core/post-state.js";
 import { POST_EXPIRED } from "../../queue/posts.js";
-import { PRESETS } from "../../skills/post/presets.js";
-import { languageName } from "../../skills/post/prompts.js";
 import type { PostClicks } from "../post-clicks.js";
 import { SESSION, type WebAdapter } from "./adapter.js";
 
 const WORD = /^[a-z0-9-]{1,40}$/i;
 
 /**
- * The playground's side of a post's buttons: the page asks what the menus offer, and each click is
+ * The playground's side of a post's buttons (the card arrives with the post, described once): each click is
  * POST /api/posts/:id/actions with the action and a menu's value. Like on Discord and Slack it
  * becomes a job on the queue; the answer arrives over the tab's event stream and redraws the post
  * card in place. The browser session is the person: only the tab that asked may approve.
@@ -20,12 +17,6 @@ export function registerPostActions(
   app: FastifyInstance,
   o: { config: Config; clicks: PostClicks; adapter: WebAdapter },
 ): void {
-  app.get("/api/post-options", async () => ({
-    tones: TONES,
-    platforms: PLATFORM_NAMES.map((value) => ({ value, label: PRESETS[value].label })),
-    languages: o.config.post.languages.map((value) => ({ value, label: languageName(value) })),
-  }));
-
   app.post<{ Params: { id: string }; Body: { action?: unknown; value?: unknown } }>(
     "/api/posts/:id/actions",
     async (req, reply) => {

@@ -31,8 +31,13 @@ export interface WebServerOptions {
   password?: string;
   host: string;
   port: number;
-  /** Stops a request (removes it from the queue, or aborts its generation). */
-  stop?: (requestId: string) => Promise<unknown>;
+  /**
+   * Stops a request for the session that asks (out of the queue, or its generation aborted);
+   * the sentence saying why not when that session may not.
+   */
+  stop?: (requestId: string, session: string) => Promise<string | undefined>;
+  /** Records who asked, in Redis, before the request is queued (Stop reads it there). */
+  opened?: (requestId: string, session: string) => Promise<void>;
   /** A post's buttons (refine, approve); without it the page shows none. */
   clicks?: PostClicks;
 }
@@ -95,10 +100,11 @@ export async function startWebServer(o: WebServerOptions) {
   app.post<{ Params: { id: string } }>("/api/requests/:id/stop", async (req, reply) => {
     const session = String(req.headers["x-session"] ?? "");
     // Only the tab that asked may stop a request.
-    if (!SESSION.test(session) || adapter.owner(req.params.id) !== session)
+    if (!SESSION.test(session))
       return reply.code(403).send({ error: "Only the person who asked can stop this." });
     try {
-      await o.stop?.(req.params.id);
+      const refused = await o.stop?.(req.params.id, session);
+      if (refused) return reply.code(403).send({ error: refused });
       return { ok: true };
     } catch (err) {
       return fail(reply, err);
@@ -146,6 +152,7 @@ export async function startWebServer(o: WebServerOptions) {
           "Add a photo first (drop it on the page or pick one), then send your message.",
         );
       const requestId = `web:${randomUUID()}`;
+      await o.opened?.(requestId, session);
       const result = await producer.submit({
         requestId,
         platform: "web",

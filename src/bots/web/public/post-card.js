@@ -1,11 +1,14 @@
-// A post as the playground shows it: the captions (each with Approve), the alt text, the prepared
-// image and buttons to refine it. A click goes to /api/posts/:id/actions and becomes a job on the
-// queue; its answer arrives over the event stream and redraws the same card. Model output is
-// only ever set as textContent. Uses el, copyButton and session from app.js.
+// A post as the playground shows it: the card the server describes once for every platform
+// (src/bots/post-card.ts: a title, a section per caption with Approve, notes, the refinements),
+// drawn here with copy buttons and the prepared image. A click goes to /api/posts/:id/actions and
+// becomes a job on the queue; its answer arrives over the event stream and redraws the same card.
+// Model output is only ever set as textContent. Uses el, copyButton and session from app.js.
 const postCards = new Map();
-const postOptions = fetch("/api/post-options")
-  .then((r) => (r.ok ? r.json() : null))
-  .catch(() => null);
+
+/** The action a card component stands for: its id is post:<postId>:<action>. */
+const actionOf = (id) => id.slice(id.lastIndexOf(":") + 1);
+/** The card's light Markdown as plain words (emphasis marks dropped). */
+const plainText = (text) => text.replace(/\*([^*\n]+)\*/g, "$1");
 
 function postButton(label, onClick, cls = "") {
   const b = el("button", { type: "button", class: `post-action ${cls}`.trim(), text: label });
@@ -48,43 +51,37 @@ function postImage(img) {
   ]);
 }
 
-async function drawPost(card, post) {
-  const n = post.variants.length;
+function drawPost(card, shown) {
   const list = el("ol", { class: "variants" });
-  for (const [i, v] of post.variants.entries()) {
+  for (const section of shown.sections) {
+    const b = section.button;
     list.append(
       el("li", {}, [
-        el("p", { text: v.text }, [el("small", { text: `${v.chars} / ${post.limit}` })]),
-        copyButton(v.text),
-        postButton("Approve", () => postAct(card, `approve-${i + 1}`), "approve"),
+        el("p", { text: section.copy ?? plainText(section.text) }, [
+          ...(section.footer ? [el("small", { text: section.footer })] : []),
+        ]),
+        ...(section.copy ? [copyButton(section.copy)] : []),
+        ...(b ? [postButton(b.label, () => postAct(card, actionOf(b.id)), b.primary ? "approve" : "")] : []),
       ]),
     );
   }
-  const opts = (await postOptions) || { tones: [], platforms: [], languages: [] };
-  const controls = el("div", { class: "post-controls" }, [
-    postButton("Regenerate", () => postAct(card, "regenerate")),
-    postButton("Shorter", () => postAct(card, "shorter")),
-    postSelect(
-      `Tone: ${post.tone || "casual"}`,
-      opts.tones.map((t) => ({ value: t, label: t })),
-      (v) => postAct(card, "tone", v),
+  const controls = el(
+    "div",
+    { class: "post-controls" },
+    shown.actions.map((a) =>
+      a.type === "button"
+        ? postButton(a.label, () => postAct(card, actionOf(a.id)))
+        : postSelect(a.placeholder, a.options, (v) => postAct(card, actionOf(a.id), v)),
     ),
-    postSelect(`Platform: ${post.platform}`, opts.platforms, (v) => postAct(card, "platform", v)),
-    postSelect("Translate…", opts.languages, (v) => postAct(card, "translate", v)),
-  ]);
+  );
   card.content.replaceChildren(
-    el("div", {
-      class: "answer",
-      text: `${n} caption${n === 1 ? "" : "s"} for ${post.platform} (limit ${post.limit}):`,
-    }),
+    el("div", { class: "answer", text: `${shown.title}:` }),
     list,
-    ...(post.shortfall ? [el("div", { class: "answer muted", text: post.shortfall })] : []),
-    el("div", { class: "answer" }, [
-      el("strong", { text: "Alt text: " }),
-      document.createTextNode(post.altText),
-      " ",
-      copyButton(post.altText),
-    ]),
+    ...shown.notes.map((n) =>
+      el("div", { class: n.copy ? "answer" : "answer muted", text: plainText(n.text) }, [
+        ...(n.copy ? [" ", copyButton(n.copy)] : []),
+      ]),
+    ),
     ...(card.image ? [el("div", { class: "images" }, [postImage(card.image)])] : []),
     controls,
   );
@@ -101,7 +98,7 @@ function postCard(d) {
   };
   card.root.append(card.content, card.note);
   postCards.set(card.postId, card);
-  void drawPost(card, d.post);
+  drawPost(card, d.card);
   return card.root;
 }
 
@@ -111,11 +108,12 @@ function onPostDelivery(d) {
   if (!card) return false;
   card.root.classList.remove("busy");
   if (d.command === "refine") {
-    if (d.status !== "ok" || !d.post) postNote(card, d.error?.message || "That did not work.", true);
+    if (d.status !== "ok" || !d.card) postNote(card, d.error?.message || "That did not work.", true);
     else {
       if (d.images?.[0]) card.image = d.images[0];
-      postNote(card, "");
-      void drawPost(card, d.post);
+      // A change someone else made first is shown, and why this click's was not.
+      postNote(card, d.notice || "");
+      drawPost(card, d.card);
     }
     return true;
   }
