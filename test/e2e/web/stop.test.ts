@@ -86,7 +86,7 @@ describe("stopping with the playground open", () => {
 
     // The page says so once, and has stopped its EventSource rather than reconnect in a loop.
     await page.getByText(STOPPED).waitFor({ timeout: 10_000 });
-    expect(await page.locator("#error").innerText()).toBe(STOPPED);
+    expect(await page.locator("#error").textContent()).toBe(STOPPED);
     expect(await page.evaluate("events.readyState === EventSource.CLOSED")).toBe(true);
 
     expect(() => process.kill(redisPid, 0)).toThrow(/ESRCH/);
