@@ -25,10 +25,11 @@ import {
 import { startSlackStandIn } from "../test/e2e/slack/stand-in.js";
 import { colourPhoto } from "../test/helpers/images.js";
 import { testConfig } from "../test/helpers/queue.js";
+import { size } from "./quick.js";
 import { benchRedis, percentile, table } from "./redis.js";
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 50);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const EVENTS = size("BENCH_EVENTS", 50, 5);
+const ROUNDS = size("BENCH_ROUNDS", 3, 1);
 const CHANNEL = "400000000000000001";
 
 /** Limits out of the way: the bench measures acks, not refusals. */
@@ -212,4 +213,3 @@ try {
 } finally {
   await redis.stop();
 }
-process.exit(0);

@@ -174,5 +174,5 @@ if (process.argv[1]?.endsWith("batching-server.ts")) {
       nl = buffer.indexOf("\n");
     }
   });
-  process.stdin.on("end", () => void server.close().then(() => process.exit(0)));
+  process.stdin.on("end", () => void server.close());
 }

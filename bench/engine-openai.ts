@@ -19,21 +19,22 @@ import { loadImage } from "../src/images/load.js";
 import { startDeliveryWorker } from "../src/queue/delivery-worker.js";
 import { createProducer } from "../src/queue/producer.js";
 import type { BatchingServerOptions } from "./batching-server.js";
+import { QUICK, size } from "./quick.js";
 import { benchRedis, table } from "./redis.js";
 
 const SERVER: BatchingServerOptions = {
-  stepMs: Number(process.env.BENCH_STEP_MS ?? 20),
-  maxBatch: Number(process.env.BENCH_MAX_BATCH ?? 32),
-  tokens: Number(process.env.BENCH_TOKENS ?? 64),
+  stepMs: size("BENCH_STEP_MS", 20, 5),
+  maxBatch: size("BENCH_MAX_BATCH", 32, 4),
+  tokens: size("BENCH_TOKENS", 64, 8),
 };
 const CLIENTS = SERVER.maxBatch;
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 256);
+const REQUESTS = size("BENCH_REQUESTS", 256, 8);
 /**
  * Engine processes per llava-bot run, one run each: 2 × 16 puts exactly the server's max batch
  * in flight; 3 × 16 leaves some requests waiting at the server, as the README's sizing advises,
  * so a finished sequence's slot is refilled at the next step.
  */
-const ENGINE_SETUPS = (process.env.BENCH_ENGINES ?? "2,3").split(",").map(Number);
+const ENGINE_SETUPS = (process.env.BENCH_ENGINES ?? (QUICK ? "1" : "2,3")).split(",").map(Number);
 /** Unset: the default for the openai backend (engine.concurrency auto = 16). */
 const ENGINE_CONCURRENCY = process.env.BENCH_ENGINE_CONCURRENCY;
 const MODEL = "bench-llava";
@@ -43,7 +44,7 @@ async function startServer(): Promise<{
   url: string;
   stats(): Promise<{ steps: number; served: number; peakBatch: number; meanBatch: number }>;
   reset(): Promise<void>;
-  stop(): void;
+  stop(): Promise<void>;
 }> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -75,7 +76,13 @@ async function startServer(): Promise<{
     reset: async () => {
       await ask("reset");
     },
-    stop: () => child.stdin?.end(),
+    /** Its stdin closing is its cue to close its server and end. */
+    stop: () =>
+      new Promise<void>((r) => {
+        if (child.exitCode !== null) return r();
+        child.once("exit", () => r());
+        child.stdin?.end();
+      }),
   };
 }
 
@@ -282,7 +289,6 @@ try {
     `\nthroughput ratio through llava-bot against ${CLIENTS} direct clients: ${ratios.join("; ")} (goal ≥ 0.9x). loop p99: event-loop delay in the llava-bot process while engines ran.`,
   );
 } finally {
-  server.stop();
+  await server.stop();
   await redis.stop();
 }
-process.exit(0);

@@ -10,11 +10,12 @@ import { startEngineWorker } from "../src/engine/worker.js";
 import { startDeliveryWorker } from "../src/queue/delivery-worker.js";
 import { createProducer } from "../src/queue/producer.js";
 import { testConfig } from "../test/helpers/queue.js";
+import { size } from "./quick.js";
 
-export const N = Number(process.env.BENCH_JOBS ?? 2000);
-export const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+export const N = size("BENCH_JOBS", 2000, 50);
+export const CONCURRENCY = size("BENCH_CONCURRENCY", 16, 4);
 /** Latency is measured one job at a time, so it shows the path's cost rather than queueing in a burst. */
-export const SEQUENTIAL = 200;
+export const SEQUENTIAL = size("BENCH_SEQUENTIAL", 200, 10);
 
 const noopEngine: Engine = {
   model: {

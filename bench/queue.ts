@@ -11,9 +11,11 @@
  * one BullMQ job costs, which no two-hop path can come near.
  */
 import { bare, CONCURRENCY, N, ours, type Run, SEQUENTIAL } from "./queue-paths.js";
+import { size } from "./quick.js";
 import { benchRedis, median, percentile, table } from "./redis.js";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = size("BENCH_ROUNDS", 5, 1);
+const WARM_UP = Math.min(N, 200);
 
 type Path = { name: string; run: (url: string, n: number, oneByOne: boolean) => Promise<Run> };
 const PATHS: Path[] = [
@@ -25,7 +27,7 @@ const PATHS: Path[] = [
 
 const redis = await benchRedis();
 try {
-  for (const p of PATHS) await p.run(redis.url, 200, false); // warm-up: connections, scripts, JIT
+  for (const p of PATHS) await p.run(redis.url, WARM_UP, false); // warm-up: connections, scripts, JIT
   // Rounds alternate between the paths so that a busy neighbour on a shared machine slows all
   // of them alike; each path's median round is reported.
   const rates = PATHS.map(() => [] as number[]);
@@ -77,4 +79,3 @@ try {
 } finally {
   await redis.stop();
 }
-process.exit(0);

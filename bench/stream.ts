@@ -19,12 +19,13 @@ import { mentionEvent, SECRET, sendSigned, slackFile, TOKEN } from "../test/e2e/
 import { startSlackStandIn } from "../test/e2e/slack/stand-in.js";
 import { colourPhoto } from "../test/helpers/images.js";
 import { testConfig } from "../test/helpers/queue.js";
+import { size } from "./quick.js";
 import { benchRedis, percentile, table } from "./redis.js";
 
-const TOKENS_PER_S = Number(process.env.BENCH_TOKENS_PER_S ?? 20);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const ANSWERS = Number(process.env.BENCH_ANSWERS ?? 5); // per adapter per round, all at once
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const TOKENS_PER_S = size("BENCH_TOKENS_PER_S", 20, 20);
+const SECONDS = size("BENCH_SECONDS", 10, 1);
+const ANSWERS = size("BENCH_ANSWERS", 5, 1); // per adapter per round, all at once
+const ROUNDS = size("BENCH_ROUNDS", 2, 1);
 const CHANNEL = "400000000000000001";
 const GOAL_MS = 1200;
 
@@ -269,10 +270,4 @@ async function main() {
   await redis.stop();
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+await main();

@@ -80,24 +80,6 @@ export function portFlag(value: string): number {
 }
 
 /**
- * Resolves on Ctrl-C or SIGTERM. Call it before starting anything, so a stop during start-up still
- * cleans up; a second Ctrl-C quits at once, should a clean stop hang.
- */
-export function stopSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const first = () => {
-      process.off("SIGINT", first);
-      process.off("SIGTERM", first);
-      process.once("SIGINT", () => process.exit(130));
-      process.once("SIGTERM", () => process.exit(143));
-      resolve();
-    };
-    process.on("SIGINT", first);
-    process.on("SIGTERM", first);
-  });
-}
-
-/**
  * REDIS_URL for commands that join an existing deployment, or one line on what to do instead;
  * also one line when it cannot be read or (Redis Cluster) the key prefix is not a {hash tag}.
  */

@@ -1,6 +1,7 @@
 import { startDiscord } from "../bots/discord/index.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import { COMMON_OPTIONS, configFromFlags, parse, requireRedisUrl, stopSignal, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, requireRedisUrl, usage } from "./args.js";
+import { shutdownSteps, stopSignal } from "./shutdown.js";
 
 const HELP = `usage: llava-bot discord            run the Discord adapter (REDIS_URL, DISCORD_TOKEN)
        llava-bot discord register [--guild ID]   register the slash commands (globally, or in one guild at once)
@@ -32,7 +33,9 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   process.stdout.write(`discord  connected as ${discord.client.user?.tag ?? "bot"}\n`);
+  const stops = shutdownSteps();
+  stops.add("discord", () => discord.close());
   await stopRequested;
-  await discord.close();
+  await stops.stopAll(config.engine.shutdownGraceMs);
   return 0;
 }

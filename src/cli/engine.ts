@@ -7,8 +7,9 @@ import { startEngineWorker } from "../engine/worker.js";
 import { logger } from "../log.js";
 import { bullConnection } from "../queue/connection.js";
 import { bullQueueName } from "../queue/names.js";
-import { COMMON_OPTIONS, configFromFlags, parse, requireRedisUrl, stopSignal, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, requireRedisUrl, usage } from "./args.js";
 import { loadProgress } from "./progress.js";
+import { shutdownSteps, stopSignal } from "./shutdown.js";
 
 const HELP = `usage: llava-bot engine [--model ID|PATH]
 
@@ -74,11 +75,13 @@ export async function run(argv: string[]): Promise<number> {
     (err: unknown) => logger().error({ err }, "model failed to load"),
   );
 
+  const stops = shutdownSteps();
+  stops.add("engine", () => engine.close());
+  stops.add("queues", () => Promise.all(bullQueues.map((q) => q.close())));
+  stops.add("ops server", async () => ops?.close());
+  stops.add("engine worker", (workMs) => worker.close(workMs));
   await stopRequested;
   logger().info("engine stopping: no new jobs; finishing the running ones");
-  await worker.close();
-  await ops?.close();
-  await Promise.all(bullQueues.map((q) => q.close()));
-  await engine.close();
+  await stops.stopAll(config.engine.shutdownGraceMs);
   return 0;
 }

@@ -1,5 +1,6 @@
 import { startSlack } from "../bots/slack/index.js";
-import { COMMON_OPTIONS, configFromFlags, parse, requireRedisUrl, stopSignal, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, requireRedisUrl, usage } from "./args.js";
+import { shutdownSteps, stopSignal } from "./shutdown.js";
 
 const HELP = `usage: llava-bot slack
 
@@ -17,7 +18,9 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(
     `slack    ${slack.mode === "socket" ? "Socket Mode" : `Events API on port ${slack.port} (/slack/events)`}\n`,
   );
+  const stops = shutdownSteps();
+  stops.add("slack", () => slack.close());
   await stopRequested;
-  await slack.close();
+  await stops.stopAll(config.engine.shutdownGraceMs);
   return 0;
 }

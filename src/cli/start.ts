@@ -5,18 +5,19 @@ import { startWeb } from "../bots/web/index.js";
 import { createEngine } from "../engine/engine.js";
 import { statusAsProgress } from "../engine/model/status.js";
 import { startEngineWorker } from "../engine/worker.js";
-import { logger } from "../log.js";
 import { checkRedisTarget } from "../queue/connection.js";
 import { type RedisServer, startRedisServer } from "../queue/redis-server.js";
 import { describeRedisUrl } from "../queue/redis-url.js";
-import { COMMON_OPTIONS, configFromFlags, parse, portFlag, stopSignal, usage } from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, portFlag, usage } from "./args.js";
 import { loadProgress } from "./progress.js";
+import { shutdownSteps, stopSignal } from "./shutdown.js";
 
 const HELP = `usage: llava-bot start [--model ID|PATH] [--port N]
 
 Runs everything on this machine: Redis (REDIS_URL, or a private redis-server with its data in
 redis.stateDir), the engine, every chat adapter that has credentials, and the web playground.
-Ctrl-C stops it all; waiting jobs stay in Redis for the next start.`;
+Ctrl-C or SIGTERM stops it all within engine.shutdownGraceMs (running jobs get that long to finish;
+a second Ctrl-C quits at once); waiting jobs stay in Redis for the next start.`;
 
 const OPTIONS = { ...COMMON_OPTIONS, port: { type: "string" } } as const;
 
@@ -32,11 +33,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.port !== undefined) config.web.port = portFlag(values.port);
 
   const stopRequested = stopSignal();
-  const stops: (() => Promise<unknown>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.splice(0).reverse())
-      await stop().catch((err: unknown) => logger().warn({ err }, "shutdown step failed"));
-  };
+  const stops = shutdownSteps();
+  const stopAll = () => stops.stopAll(config.engine.shutdownGraceMs);
   try {
     let redisUrl = secrets.redisUrl;
     if (redisUrl) {
@@ -44,20 +42,23 @@ export async function run(argv: string[]): Promise<number> {
       line("redis", `using REDIS_URL (${describeRedisUrl(redisUrl)})`);
     } else {
       const dir = resolve(join(config.redis.stateDir, "redis"));
+      // Its own process group: a terminal's Ctrl-C reaches only us, and Redis stops last, after
+      // the work that still writes to it.
       const server: RedisServer = await startRedisServer({
         dir,
         appendOnly: true,
         binary: config.redis.serverBin,
+        ownProcessGroup: true,
       });
-      stops.push(() => server.stop());
+      stops.add("redis-server", () => server.stop());
       redisUrl = server.url;
       line("redis", `private redis-server on 127.0.0.1:${server.port} (pid ${server.pid}), data in ${dir}`);
     }
 
     const engine = await createEngine(loaded);
-    stops.push(() => engine.close());
+    stops.add("engine", () => engine.close());
     const worker = startEngineWorker({ redisUrl, prefix: config.redis.prefix, config, engine, secrets });
-    stops.push(() => worker.close());
+    stops.add("engine worker", (workMs) => worker.close(workMs));
     line("engine", `model ${engine.model.id} loading in the background`);
     // The playground comes up at once; OCR and edits run meanwhile, and requests that need the
     // model wait in the queue, showing the download's progress.
@@ -77,14 +78,14 @@ export async function run(argv: string[]): Promise<number> {
 
     if (secrets.discordToken) {
       const discord = await startDiscord({ config, secrets, redisUrl });
-      stops.push(() => discord.close());
+      stops.add("discord", () => discord.close());
       line("discord", `connected as ${discord.client.user?.tag ?? "bot"}`);
     } else {
       line("discord", "skipped: set DISCORD_TOKEN to run it");
     }
     if (secrets.slackBotToken && (secrets.slackSigningSecret || secrets.slackAppToken)) {
       const slack = await startSlack({ config, secrets, redisUrl });
-      stops.push(() => slack.close());
+      stops.add("slack", () => slack.close());
       line(
         "slack",
         slack.mode === "socket"
@@ -97,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
 
     if (config.web.enabled) {
       const web = await startWeb({ config, secrets, redisUrl });
-      stops.push(() => web.close());
+      stops.add("web", () => web.close());
       line("web", `${web.url}${secrets.webPassword ? " (password protected)" : ""}`);
     } else {
       line("web", "off (web.enabled: false)");
@@ -108,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   await stopRequested;
-  line("llava-bot", "stopping…");
+  line("llava-bot", "stopping… (Ctrl-C again to quit at once)");
   await stopAll();
   line("llava-bot", "stopped");
   return 0;

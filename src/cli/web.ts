@@ -1,13 +1,6 @@
 import { startWeb } from "../bots/web/index.js";
-import {
-  COMMON_OPTIONS,
-  configFromFlags,
-  parse,
-  portFlag,
-  requireRedisUrl,
-  stopSignal,
-  usage,
-} from "./args.js";
+import { COMMON_OPTIONS, configFromFlags, parse, portFlag, requireRedisUrl, usage } from "./args.js";
+import { shutdownSteps, stopSignal } from "./shutdown.js";
 
 const HELP = `usage: llava-bot web [--port N]
 
@@ -22,7 +15,9 @@ export async function run(argv: string[]): Promise<number> {
   if (values.port !== undefined) config.web.port = portFlag(values.port);
   const web = await startWeb({ config, secrets, redisUrl });
   process.stdout.write(`web      ${web.url}\n`);
+  const stops = shutdownSteps();
+  stops.add("web", () => web.close());
   await stopRequested;
-  await web.close();
+  await stops.stopAll(config.engine.shutdownGraceMs);
   return 0;
 }

@@ -24,6 +24,11 @@ export interface RedisServerOptions {
   tls?: { certFile: string; keyFile: string; caFile: string };
   /** More redis-server arguments, e.g. ["--sentinel"] or cluster settings. */
   extraArgs?: string[];
+  /**
+   * Run in a process group of its own, so a terminal's Ctrl-C (sent to the whole foreground
+   * group) does not stop Redis under the work that is still finishing; stop() does, last.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export function findRedisServer(binary = "redis-server"): string | undefined {
@@ -108,7 +113,14 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     ...(options.password ? ["--requirepass", options.password] : []),
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(binary, args, {
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: options.ownProcessGroup === true,
+  });
+  // However this process ends (a second Ctrl-C, a shutdown deadline, a crash), Redis goes with it.
+  const stopOnExit = () => child.kill("SIGTERM");
+  process.on("exit", stopOnExit);
+  child.once("exit", () => process.off("exit", stopOnExit));
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();

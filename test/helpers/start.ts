@@ -8,9 +8,13 @@ export interface Started {
   exited: Promise<number | null>;
 }
 
-/** Spawns `llava-bot start` and resolves once the web line is printed. */
-export async function start(env: NodeJS.ProcessEnv, args: string[]): Promise<Started & { url: string }> {
-  const child = spawn(process.execPath, [resolve("bin/llava-bot.js"), "start", ...args], {
+/** Spawns `llava-bot start` (or another command that runs the playground, e.g. `web`) and resolves once the web line is printed. */
+export async function start(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  command = "start",
+): Promise<Started & { url: string }> {
+  const child = spawn(process.execPath, [resolve("bin/llava-bot.js"), command, ...args], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });

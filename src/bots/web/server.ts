@@ -181,6 +181,13 @@ export async function startWebServer(o: WebServerOptions) {
     }
   });
 
+  // Open event streams never finish by themselves, so closing the server ends them: each gets a
+  // closing event (the page stops reconnecting and says so), or the server would wait on them forever.
+  const streams = new Set<() => void>();
+  app.addHook("preClose", async () => {
+    for (const end of streams) end();
+  });
+
   app.get("/api/events", (req, reply) => {
     const session = String((req.query as Record<string, string>).session ?? "");
     if (!SESSION.test(session)) return reply.code(400).send({ error: "bad session" });
@@ -195,9 +202,12 @@ export async function startWebServer(o: WebServerOptions) {
     for (const e of adapter.history(session)) send(e);
     const off = adapter.subscribe(session, send);
     const ping = setInterval(() => res.write(": ping\n\n"), 15_000);
+    const end = () => res.end(`data: ${JSON.stringify({ type: "closing" })}\n\n`);
+    streams.add(end);
     req.raw.on("close", () => {
       clearInterval(ping);
       off();
+      streams.delete(end);
     });
   });
 

@@ -115,7 +115,13 @@ function apply(e) {
     render(turn, e.delivery);
   }
 }
-events.onmessage = (m) => apply(JSON.parse(m.data));
+events.onmessage = (m) => {
+  const e = JSON.parse(m.data);
+  if (e.type !== "closing") return apply(e);
+  // The server is stopping: reconnecting would only spin until it is back, so say so instead.
+  events.close();
+  $("error").textContent = "llava-bot stopped; reload when it is back";
+};
 
 $("composer").addEventListener("submit", async (e) => {
   e.preventDefault();
