@@ -98,9 +98,10 @@ export function createFlow(o: FlowOptions) {
         return ids;
       } catch (err) {
         // The command's own reply can no longer be used (its token ran out): the channel gets it.
-        if (!(isSurfaceError(err) && err.code === "reply-gone" && c.place.interaction)) throw err;
+        // Someone deleted the reply while it was written: the answer comes as a new one.
+        if (!isSurfaceError(err) || err.code === "place-gone") throw err;
         forget(d.requestId);
-        await conversations.dropSecret(c.place.interaction);
+        if (c.place.interaction) await conversations.dropSecret(c.place.interaction);
       }
     }
     // No reply drawn (an auto-caption), or it could not be used: new messages, continued on a retry.
