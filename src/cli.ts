@@ -16,6 +16,7 @@ const COMMANDS = {
   discord: () => import("./cli/discord.js"),
   generate: () => import("./cli/generate.js"),
   post: () => import("./cli/post.js"),
+  count: () => import("./cli/count.js"),
   models: () => import("./cli/models.js"),
   "make-test-model": () => import("./cli/make-test-model.js"),
 } satisfies Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>>;
@@ -36,6 +37,7 @@ const USAGE = `usage: llava-bot <command> [options]
   generate "<prompt>" -o <file>
   post <image> --platform NAME [--tone T] [--variants N] [--look L] [--lang L] -o <dir>
   post <image> --publish mastodon|bluesky [--pick N]   pick a caption and publish it, prints the URL
+  count "<text>" --platform NAME        the length as that network counts it, and its limit
   models check [ID|PATH] [--dtype D]     what a model needs, whether it is there, one test generation
   models pull ID [--dtype D]             download a hub model into the cache, with progress
   make-test-model <dir> [--family F]     writes a tiny offline test model (llava|onevision|llava-qwen2)

@@ -26,8 +26,8 @@ const HELP = `usage: llava-bot post <image> --platform NAME [--tone T] [--varian
 
 Writes <dir>/post.json (caption variants with hashtags and lengths, alt text) and the prepared image.
 With --publish, shows the captions, asks which one to publish (or takes --pick N, for scripts),
-publishes it with the image and its alt text, and prints the live URL. The platform defaults to
-the publishing target. Accounts: publish.mastodon.instanceUrl + MASTODON_ACCESS_TOKEN, or
+publishes it with the image and its alt text, and prints the live URL. The platform is the
+publishing target (its rules apply: a Mastodon post follows the instance's limits). Accounts: publish.mastodon.instanceUrl + MASTODON_ACCESS_TOKEN, or
 publish.bluesky.handle + BLUESKY_APP_PASSWORD. The same caption and image are published once.
   platforms: ${PLATFORM_NAMES.join(", ")}
   tones:     ${TONES.join(", ")}
@@ -156,6 +156,12 @@ export async function run(argv: string[]): Promise<number> {
   if (values.pick !== undefined && !target)
     throw new CodedError(ErrorCode.BadRequest, "--pick chooses the caption for --publish; add --publish.");
   oneOf(values.platform, PLATFORM_NAMES, "platform");
+  // The post is written to one network's rules (length, alt text, image size): the one it goes to.
+  if (target && values.platform && values.platform !== target)
+    throw new CodedError(
+      ErrorCode.BadRequest,
+      `--platform ${values.platform} does not match --publish ${target}: a post is written to the rules of the network it goes to, so leave out --platform (or make it ${target}).`,
+    );
   oneOf(values.tone, TONES, "tone");
   oneOf(values.look, LOOK_NAMES, "look");
   const variants = wholeNumber(values.variants, "--variants", 5);

@@ -44,3 +44,18 @@ export interface PostState {
   /** Why there are fewer captions than requested, after the last step. */
   shortfall?: string;
 }
+
+/**
+ * Limits a network publishes about itself (a Mastodon instance's `GET /api/v2/instance`), read by
+ * publish/ and applied by skills/post over its presets; a field it does not state is absent.
+ */
+export interface NetworkLimits {
+  /** Characters a post may have. */
+  captionLimit?: number;
+  /** What each link counts as. */
+  urlLength?: number;
+  /** Characters an image description may have. */
+  altLimit?: number;
+  /** Bytes an image may have. */
+  maxBytes?: number;
+}

@@ -3,6 +3,7 @@ import type { Secrets } from "../config/secrets.js";
 import { type PostBundle, postBundleSchema } from "../core/jobs.js";
 import type { GenerateRequest, ModelPort } from "../core/model-port.js";
 import { CodedError, ErrorCode } from "../errors.js";
+import { networkLimitsFor } from "../publish/index.js";
 import { getSkill, skills } from "../skills/index.js";
 import { closeOcr } from "../skills/ocr/pool.js";
 import type { Skill, SkillContext, SkillResult } from "../skills/skill.js";
@@ -88,6 +89,7 @@ export async function createEngine(options: EngineOptions): Promise<LocalEngine>
   const { config } = options;
   const model = options.model ?? (await createModel(config, options.secrets));
   const loader = createModelLoader(model);
+  const networkLimits = networkLimitsFor(config);
 
   function context(request: EngineRequest, hooks: EngineHooks, skillName: string): SkillContext {
     return {
@@ -98,6 +100,7 @@ export async function createEngine(options: EngineOptions): Promise<LocalEngine>
       signal: hooks.signal,
       ...(request.locale ? { locale: request.locale } : {}),
       progress: (detail) => hooks.progress?.("running", `${skillName}: ${detail}`),
+      networkLimits,
     };
   }
 

@@ -6,9 +6,12 @@ import type { DeliveryBody, PostBundle, Progress, RequestJob, ResultImage } from
 import type { ModelPort } from "../core/model-port.js";
 import { PLATFORM_NAMES, type PlatformName, TONES } from "../core/post-state.js";
 import { CodedError, ErrorCode } from "../errors.js";
+import { networkLimitsFor } from "../publish/index.js";
 import type { BlobStore } from "../queue/blobs.js";
 import { createPostStore, POST_EXPIRED, type PostStore, type StoredPost } from "../queue/posts.js";
+import { presetFor } from "../skills/post/presets.js";
 import {
+  nextSettings,
   postStateFrom,
   prepareRefinedImage,
   type RefineAction,
@@ -71,6 +74,7 @@ const LABEL: Record<RefineAction["kind"], string> = {
 
 export function createPostActions(o: PostActionsOptions) {
   const posts: PostStore = createPostStore(o.redis, o.prefix);
+  const networkLimits = networkLimitsFor(o.config);
 
   async function load(request: RequestJob): Promise<StoredPost> {
     const found = await posts.get(String(request.args.post ?? ""));
@@ -103,10 +107,16 @@ export function createPostActions(o: PostActionsOptions) {
     const clicked = request.args.version === undefined ? record.version : Number(request.args.version);
     if (clicked !== record.version) return latest(found);
     report("running", `post: ${LABEL[action.kind]}`);
+    const platform = nextSettings(record.state, action).platform;
+    const preset = presetFor(platform, {
+      instagramHashtags: o.config.post.instagramHashtags,
+      limits: await networkLimits(platform),
+    });
     const refined = await refinePost(record.state, action, {
       ask: textModel(o.model),
       maxExtraCalls: o.config.post.maxExtraCalls,
       temperature: o.config.post.sampleTemperature,
+      preset,
       signal,
     });
     const bundle = refined.bundle;
@@ -114,7 +124,11 @@ export function createPostActions(o: PostActionsOptions) {
     let imageChanged = false;
     if (refined.reprepareImage) {
       report("uploading");
-      const prepared = await prepareRefinedImage(await o.blobs.get(refined.state.imageKey), refined.state);
+      const prepared = await prepareRefinedImage(
+        await o.blobs.get(refined.state.imageKey),
+        refined.state,
+        preset,
+      );
       const filename = bundle.image ?? `post-${bundle.platform}.jpg`;
       const ref = await o.blobs.put(prepared.bytes, {
         mime: "image/jpeg",

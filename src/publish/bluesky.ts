@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { AtpAgent, type BlobRef, RichText, XRPCError } from "@atproto/api";
+import { PRESETS } from "../skills/post/presets.js";
 import { PublishError, publishFailure, remoteReason, retryAfterFrom } from "./errors.js";
-import { networkReason, textTooLong } from "./limits.js";
+import { checkPost, networkReason } from "./limits.js";
 import type { Approval, Publisher } from "./port.js";
 
 export interface BlueskyOptions {
@@ -17,7 +18,7 @@ export interface BlueskyOptions {
 }
 
 const COLLECTION = "app.bsky.feed.post";
-export const BLUESKY_MAX_GRAPHEMES = 300;
+export const BLUESKY_MAX_GRAPHEMES = PRESETS.bluesky.captionLimit;
 const S32 = "234567abcdefghijklmnopqrstuvwxyz";
 
 /**
@@ -75,9 +76,9 @@ export function blueskyPublisher(o: BlueskyOptions): Publisher {
   return {
     target: "bluesky",
     async publish(post, step) {
+      // The lexicon's limits (text graphemes and bytes, image bytes) and the app's for alt text.
+      checkPost("bluesky", post, PRESETS.bluesky);
       const rt = new RichText({ text: post.text });
-      if (rt.graphemeLength > BLUESKY_MAX_GRAPHEMES)
-        throw textTooLong("bluesky", rt.graphemeLength, BLUESKY_MAX_GRAPHEMES, "graphemes");
       const agent = new AtpAgent({ service: o.service, fetch: timedFetch(o.timeoutMs, step.signal) });
       try {
         await agent.login({ identifier: o.identifier, password: o.password });

@@ -1,7 +1,9 @@
 import type { Config } from "../config/schema.js";
 import type { Secrets } from "../config/secrets.js";
+import type { NetworkLimits, PlatformName } from "../core/post-state.js";
 import { blueskyPublisher } from "./bluesky.js";
 import { notConfigured } from "./errors.js";
+import { instanceLimits } from "./instance.js";
 import { mastodonPublisher } from "./mastodon.js";
 import { PUBLISH_TARGETS, type Publisher, type PublishTarget } from "./port.js";
 
@@ -49,4 +51,19 @@ export function createPublisher(target: PublishTarget, config: Config, secrets: 
     timeoutMs,
     appUrl: bluesky.appUrl,
   });
+}
+
+/**
+ * What the configured networks say about their own limits, for the post skill: a Mastodon post
+ * follows the configured instance's `GET /api/v2/instance` (read once per process, defaults when
+ * it cannot be read); other networks publish none.
+ */
+export function networkLimitsFor(
+  config: Config,
+): (platform: PlatformName) => Promise<NetworkLimits | undefined> {
+  return async (platform) => {
+    const url = config.publish.mastodon.instanceUrl;
+    if (platform !== "mastodon" || !url) return undefined;
+    return (await instanceLimits(url, { timeoutMs: config.publish.timeoutMs })).limits;
+  };
 }

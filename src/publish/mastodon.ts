@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { createRestAPIClient, MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from "masto";
-import { countFor } from "../skills/post/count.js";
+import { presetFor } from "../skills/post/presets.js";
 import { PublishError, publishFailure, remoteReason, retryAfterFrom } from "./errors.js";
-import { networkReason, textTooLong } from "./limits.js";
+import { instanceLimits } from "./instance.js";
+import { checkPost, networkReason } from "./limits.js";
 import type { Publisher } from "./port.js";
 
 export interface MastodonOptions {
@@ -10,8 +11,6 @@ export interface MastodonOptions {
   accessToken: string;
   visibility: "public" | "unlisted" | "private" | "direct";
   timeoutMs: number;
-  /** Characters a status may have (Mastodon's default; instances may allow more). */
-  maxChars?: number;
   /** How long to wait for the instance to finish processing an uploaded image. */
   mediaWaitMs?: number;
 }
@@ -42,12 +41,12 @@ function mapError(err: unknown, o: MastodonOptions): unknown {
 }
 
 export function mastodonPublisher(o: MastodonOptions): Publisher {
-  const maxChars = o.maxChars ?? 500;
   return {
     target: "mastodon",
     async publish(post, step) {
-      const chars = countFor("mastodon", post.text);
-      if (chars > maxChars) throw textTooLong("mastodon", chars, maxChars, "characters");
+      // The instance's own limits (read once per process), checked before anything is uploaded.
+      const { limits } = await instanceLimits(o.instanceUrl, { timeoutMs: o.timeoutMs });
+      checkPost("mastodon", post, presetFor("mastodon", { limits }));
       const client = createRestAPIClient({
         url: o.instanceUrl,
         accessToken: o.accessToken,

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Config } from "../config/schema.js";
 import type { ModelImage, ModelPort } from "../core/model-port.js";
+import type { NetworkLimits, PlatformName } from "../core/post-state.js";
 
 /** An image a skill produced: bytes here, the worker stores them as a blob. */
 export interface SkillImage {
@@ -23,6 +24,8 @@ export interface SkillContext {
   locale?: string;
   /** Reports a progress detail (e.g. "reading text"). */
   progress?: (detail: string) => void;
+  /** What a network publishes about its own limits (a configured Mastodon instance's), when known. */
+  networkLimits?: (platform: PlatformName) => Promise<NetworkLimits | undefined>;
 }
 
 export interface SkillResult {

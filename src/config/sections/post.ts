@@ -9,6 +9,11 @@ export const postSection = z
     maxExtraCalls: z.number().int().min(0).max(10).default(3),
     /** Sampling temperature for those extra asks and for regenerations, so they differ from the first. */
     sampleTemperature: z.number().min(0.1).max(2).default(0.8),
+    /**
+     * Hashtags an Instagram post may carry. Instagram announced a cap of 5 in December 2025; change it
+     * here if Instagram does.
+     */
+    instagramHashtags: z.number().int().min(0).max(30).default(5),
     /** Languages offered by a post's Translate menu (codes such as de or pt-BR; at most 25). */
     languages: z
       .array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/))

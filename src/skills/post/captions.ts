@@ -1,6 +1,7 @@
 import { CodedError, ErrorCode } from "../../errors.js";
 import { splitGraphemes } from "./count.js";
-import { parseVariants } from "./parse.js";
+import { splitTrailingHashtags } from "./hashtags.js";
+import { parseVariants, unquote } from "./parse.js";
 
 /**
  * Captions come only from the model. Ask for the set, keep what is usable and distinct, then ask
@@ -14,17 +15,18 @@ const MARKUP = /<\/?(?:s|unk|pad|image|im_start|im_end|\|[^|>]{1,30}\|)>|\[\/?IN
 /** A list marker left on a lone item ("1. …", "- …", "Caption 2: …"). */
 const LIST_MARKER = /^\s*(?:(?:caption|variant|option)\s*\d{1,2}\s*[:.)-]\s*|\d{1,2}\s*[.)]\s+|[-*•]\s+)/i;
 
-/** The model's text as a caption: markup, hashtags and wrapping quotes removed; "" when nothing is left. */
+/**
+ * The model's text as a caption: markup, wrapping quotes and a trailing block of hashtags removed
+ * (those go to the hashtag list); hashtags inside a sentence stay ("I love #Paris in spring").
+ * "" when nothing is left.
+ */
 export function cleanCaption(raw: string): string {
-  return raw
+  const text = raw
     .replace(MARKUP, " ")
     .replace(LIST_MARKER, "")
-    .replace(/#[\p{L}\p{N}_]+/gu, "")
     .replace(/[ \t]+/g, " ")
-    .replace(/\s*\n\s*/g, "\n")
-    .trim()
-    .replace(/^["“”'‘’`]+|["“”'‘’`]+$/g, "")
-    .trim();
+    .replace(/\s*\n\s*/g, "\n");
+  return unquote(splitTrailingHashtags(unquote(text)).text);
 }
 
 /**

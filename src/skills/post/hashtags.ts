@@ -1,3 +1,5 @@
+import { parseVariants } from "./parse.js";
+
 /**
  * Hashtags from what is in the photo: keywords of the model's description and of any text OCR
  * found, most frequent first, written in CamelCase so screen readers can say them.
@@ -45,9 +47,7 @@ export function hashtagsFrom(texts: string[], max: number): string[] {
   return out;
 }
 
-/** Hashtags the model wrote itself, cleaned and deduplicated. */
-export function parseHashtags(text: string): string[] {
-  const found = text.match(/#[\p{L}\p{N}_]+/gu) ?? [];
+function distinctTags(found: readonly string[]): string[] {
   const seen = new Set<string>();
   return found.filter((t) => {
     const k = t.toLowerCase();
@@ -55,4 +55,38 @@ export function parseHashtags(text: string): string[] {
     seen.add(k);
     return true;
   });
+}
+
+/** Every hashtag in a text, deduplicated. */
+export function parseHashtags(text: string): string[] {
+  return distinctTags(text.match(/#[\p{L}\p{N}_]+/gu) ?? []);
+}
+
+/** Hashtags at the very end of a text, each after a space or a line break. */
+const TRAILING = /(?:(?:^|\s+)#[\p{L}\p{N}_]+)+\s*$/u;
+/** What ends a sentence (or a label) before a block of tags. */
+const SENTENCE_END = /[.!?…。！？:)"”'’\p{Extended_Pictographic}\p{Regional_Indicator}]$/u;
+
+/**
+ * A caption's trailing block of hashtags, split off; hashtags inside a sentence stay. A tag that
+ * ends a sentence with no punctuation before it reads as a word ("I love #Paris") and stays too;
+ * only the tags after it move. "Sunny day! #Beach #Sun" gives "Sunny day!" and [#Beach, #Sun].
+ */
+export function splitTrailingHashtags(text: string): { text: string; tags: string[] } {
+  const run = TRAILING.exec(text);
+  if (!run) return { text, tags: [] };
+  const before = text.slice(0, run.index).trimEnd();
+  const tags = run[0].match(/#[\p{L}\p{N}_]+/gu) ?? [];
+  const block = !before || /\n/.test(run[0].slice(0, run[0].indexOf("#"))) || SENTENCE_END.test(before);
+  const keep = block ? 0 : 1;
+  const kept = tags.slice(0, keep);
+  return {
+    text: [before, ...kept].join(" ").trim(),
+    tags: distinctTags(tags.slice(keep)),
+  };
+}
+
+/** Hashtags the model wrote in trailing blocks of its answers' items, deduplicated. */
+export function writtenHashtags(answers: readonly string[]): string[] {
+  return distinctTags(answers.flatMap((a) => parseVariants(a).flatMap((v) => splitTrailingHashtags(v).tags)));
 }

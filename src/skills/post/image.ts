@@ -1,6 +1,10 @@
 import sharp from "sharp";
+import { CodedError, ErrorCode } from "../../errors.js";
 import { applyEdits, type EditOp, parseAspect } from "../edit/index.js";
-import type { Preset } from "./presets.js";
+import { type Preset, sizeText } from "./presets.js";
+
+/** Narrower than this a post image is no longer worth posting. */
+const MIN_WIDTH = 320;
 
 async function jpeg(bytes: Buffer, width: number, quality: number) {
   const out = await sharp(bytes)
@@ -14,7 +18,8 @@ async function jpeg(bytes: Buffer, width: number, quality: number) {
 /**
  * The photo prepared for a platform: smart-cropped to the preset's aspect, optional look and
  * watermark, sized to its width, metadata stripped, and a JPEG under its file-size limit
- * (lower quality first, then fewer pixels).
+ * (lower quality first, then fewer pixels); refused with one sentence when even the smallest
+ * version is over it.
  */
 export async function preparePostImage(
   input: Buffer,
@@ -38,7 +43,16 @@ export async function preparePostImage(
     if (out.bytes.length <= preset.maxBytes) break;
     out = await jpeg(edited.bytes, edited.width, quality);
   }
-  while (out.bytes.length > preset.maxBytes && out.width > 320)
-    out = await jpeg(edited.bytes, Math.round(out.width * 0.85), 72);
+  while (out.bytes.length > preset.maxBytes && out.width > MIN_WIDTH)
+    out = await jpeg(edited.bytes, Math.max(MIN_WIDTH, Math.round(out.width * 0.85)), 72);
+  for (const quality of [52, 40]) {
+    if (out.bytes.length <= preset.maxBytes) break;
+    out = await jpeg(edited.bytes, out.width, quality);
+  }
+  if (out.bytes.length > preset.maxBytes)
+    throw new CodedError(
+      ErrorCode.ImageTooLarge,
+      `The photo does not fit ${preset.label}'s limit of ${sizeText(preset.maxBytes)} even at ${out.width} px wide (${sizeText(out.bytes.length)}); try a simpler photo.`,
+    );
   return { ...out, applied: edited.applied };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PostBundle } from "../../core/jobs.js";
-import { PLATFORM_NAMES, TONES } from "../../core/post-state.js";
+import { PLATFORM_NAMES, type PlatformName, TONES } from "../../core/post-state.js";
 import { PROMPTS } from "../../core/prompts.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { LOOK_NAMES } from "../edit/index.js";
@@ -8,9 +8,9 @@ import { recognise } from "../ocr/index.js";
 import type { Skill, SkillContext } from "../skill.js";
 import { collectCaptions } from "./captions.js";
 import { composePost } from "./compose.js";
-import { hashtagsFrom, parseHashtags } from "./hashtags.js";
+import { hashtagsFrom, writtenHashtags } from "./hashtags.js";
 import { preparePostImage } from "./image.js";
-import { PRESETS } from "./presets.js";
+import { altRule, presetFor } from "./presets.js";
 import { ALT_PROMPT, type CaptionBrief, captionPrompt, oneCaptionPrompt } from "./prompts.js";
 import { captionCount, postText } from "./summary.js";
 import { trimToLimit } from "./trim.js";
@@ -78,10 +78,14 @@ export const post = {
   async run(ctx, p) {
     const image = ctx.images[0];
     if (!image) throw new CodedError(ErrorCode.NoImage, "Please attach the photo you want to post.");
-    const preset = PRESETS[p.platform as keyof typeof PRESETS];
+    const platform = p.platform as PlatformName;
+    const preset = presetFor(platform, {
+      instagramHashtags: ctx.config.post.instagramHashtags,
+      limits: await ctx.networkLimits?.(platform),
+    });
     ctx.progress?.("describing the photo");
     const description = (await modelText(ctx, PROMPTS.describe, 200)) || "a photo";
-    const altRaw = await modelText(ctx, ALT_PROMPT, 160);
+    const altRaw = preset.altLimit ? await modelText(ctx, ALT_PROMPT, 160) : "";
     ctx.progress?.("reading text in the photo");
     const ocr = await photoText(image.bytes, ctx.config.engine.ocrWorkers);
     ctx.progress?.("writing captions");
@@ -116,13 +120,11 @@ export const post = {
       },
     });
     const hashtags = [
-      ...new Set([
-        ...answers.flatMap(parseHashtags),
-        ...hashtagsFrom([description, ocr], preset.maxHashtags),
-      ]),
+      ...new Set([...writtenHashtags(answers), ...hashtagsFrom([description, ocr], preset.maxHashtags)]),
     ].slice(0, preset.maxHashtags);
     const variants = collected.captions.map((c) => composePost(c, hashtags, preset));
-    const altText = trimToLimit(cleanAlt(altRaw || description), preset.altLimit, "graphemes");
+    // A story takes no alt text (the Graph API has no field for it), so none is written for one.
+    const altText = preset.altLimit ? trimToLimit(cleanAlt(altRaw || description), altRule(preset)) : "";
 
     ctx.progress?.("preparing the image");
     const prepared = await preparePostImage(image.bytes, preset, {
@@ -152,7 +154,8 @@ export const post = {
           width: prepared.width,
           height: prepared.height,
           filename,
-          altText,
+          // In chat the image is described even when the network takes no alt text (a story).
+          altText: altText || trimToLimit(cleanAlt(description), { counting: "graphemes", limit: 1000 }),
         },
       ],
       summary: `${preset.label} post ready: ${captionCount(data)}, ${hashtags.length} hashtags, image ${prepared.width}x${prepared.height}`,

@@ -2,7 +2,7 @@
  * The model's caption output as a list of variants, whatever shape it came in: a JSON array or
  * object, a numbered or bulleted list, "Caption 1:" labels, or paragraphs; stray quotes removed.
  */
-function unquote(s: string): string {
+export function unquote(s: string): string {
   return s
     .trim()
     .replace(/^["“”'‘’`]+|["“”'‘’`]+$/g, "")

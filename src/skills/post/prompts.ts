@@ -41,14 +41,20 @@ function briefLines(o: CaptionBrief, each: string): string[] {
   ];
 }
 
+/** What is written: captions, or for a story (which takes no caption) short text to lay over the photo. */
+function noun(preset: Preset, n: number): string {
+  if (preset.text === "overlay") return n === 1 ? "short text overlay" : "short text overlays";
+  return n === 1 ? "caption" : "captions";
+}
+
 function listed(captions: readonly string[]): string {
   return captions.map((c) => `- ${c.replace(/\s+/g, " ").slice(0, 300)}`).join("\n");
 }
 
 export function captionPrompt(o: CaptionBrief & { variants: number; avoid?: readonly string[] }): string {
   return [
-    `Write ${o.variants} different ${o.preset.label} captions for this photo, in ${languageName(o.lang)}.`,
-    ...briefLines(o, "Each caption"),
+    `Write ${o.variants} different ${o.preset.label} ${noun(o.preset, 2)} for this photo, in ${languageName(o.lang)}.`,
+    ...briefLines(o, "Each one"),
     o.avoid?.length ? `Write new ones, unlike these earlier captions:\n${listed(o.avoid)}` : "",
     "Answer with a numbered list, one caption per item.",
   ]
@@ -59,8 +65,8 @@ export function captionPrompt(o: CaptionBrief & { variants: number; avoid?: read
 /** One more caption, different from those already written. */
 export function oneCaptionPrompt(o: CaptionBrief & { written: readonly string[] }): string {
   return [
-    `Write one ${o.preset.label} caption for this photo, in ${languageName(o.lang)}.`,
-    ...briefLines(o, "The caption"),
+    `Write one ${o.preset.label} ${noun(o.preset, 1)} for this photo, in ${languageName(o.lang)}.`,
+    ...briefLines(o, `The ${noun(o.preset, 1)}`),
     o.written.length
       ? `These captions are already written; yours must say something different, not reword them:\n${listed(o.written)}`
       : "",

@@ -17,9 +17,9 @@ import {
 } from "./captions.js";
 import { composePost } from "./compose.js";
 import { countFor } from "./count.js";
-import { hashtagsFrom, parseHashtags } from "./hashtags.js";
+import { hashtagsFrom, writtenHashtags } from "./hashtags.js";
 import { preparePostImage } from "./image.js";
-import { PRESETS } from "./presets.js";
+import { altRule, PRESETS, type Preset } from "./presets.js";
 import {
   type CaptionBrief,
   captionPrompt,
@@ -76,6 +76,11 @@ export interface RefineOptions {
   maxExtraCalls: number;
   /** Sampling temperature (post.sampleTemperature). */
   temperature: number;
+  /**
+   * The preset of the platform the post ends up on, as this deployment knows it (the Instagram
+   * hashtag cap, a Mastodon instance's limits: presetFor); PRESETS' otherwise.
+   */
+  preset?: Preset;
   signal?: AbortSignal;
 }
 
@@ -121,13 +126,13 @@ export function postStateFrom(
 }
 
 /** The post as delivered for a state: every caption composed within its platform's limit. */
-export function bundleFrom(state: PostState): PostBundle {
-  const preset = PRESETS[state.platform];
+export function bundleFrom(state: PostState, preset: Preset = PRESETS[state.platform]): PostBundle {
   const hashtags = state.hashtags.slice(0, preset.maxHashtags);
   return {
     platform: state.platform,
     variants: state.captions.map((c) => composePost(c, hashtags, preset)),
-    altText: trimToLimit(state.altText, preset.altLimit, "graphemes"),
+    // Kept in the state (a later platform may take alt text again), left out where none is taken.
+    altText: preset.altLimit ? trimToLimit(state.altText, altRule(preset)) : "",
     limit: preset.captionLimit,
     image: `post-${state.platform}.jpg`,
     requested: state.requested,
@@ -155,11 +160,12 @@ export function nextSettings(
 async function writeSet(
   state: PostState,
   settings: Pick<PostState, "platform" | "tone" | "lang">,
+  preset: Preset,
   avoid: readonly string[],
   o: RefineOptions,
 ): Promise<{ captions: string[]; shortfall?: string; tags: string[] }> {
   const brief: CaptionBrief = {
-    preset: PRESETS[settings.platform],
+    preset,
     tone: settings.tone,
     lang: settings.lang,
     description: state.description,
@@ -193,7 +199,7 @@ async function writeSet(
   return {
     captions: got.captions,
     ...(got.shortfall ? { shortfall: got.shortfall } : {}),
-    tags: answers.flatMap(parseHashtags),
+    tags: writtenHashtags(answers),
   };
 }
 
@@ -240,7 +246,7 @@ async function rewriteEach(
 /** Runs one refinement. The image is never sent to the model; only a platform change touches it (later, with sharp). */
 export async function refinePost(state: PostState, action: RefineAction, o: RefineOptions): Promise<Refined> {
   const settings = nextSettings(state, action);
-  const preset = PRESETS[settings.platform];
+  const preset = o.preset ?? PRESETS[settings.platform];
   let captions: string[];
   let shortfall: string | undefined;
   let altText = state.altText;
@@ -285,7 +291,7 @@ export async function refinePost(state: PostState, action: RefineAction, o: Refi
     if (usableCaption(alt)) altText = alt;
   } else {
     // regenerate, tone, platform: a new set written for the settings.
-    const r = await writeSet(state, settings, state.captions, o);
+    const r = await writeSet(state, settings, preset, state.captions, o);
     ({ captions } = r);
     shortfall = r.shortfall;
     hashtags = [
@@ -315,12 +321,20 @@ export async function refinePost(state: PostState, action: RefineAction, o: Refi
     ...(shortfall ? { shortfall } : {}),
   };
   if (!shortfall) delete next.shortfall;
-  return { state: next, bundle: bundleFrom(next), reprepareImage: settings.platform !== state.platform };
+  return {
+    state: next,
+    bundle: bundleFrom(next, preset),
+    reprepareImage: settings.platform !== state.platform,
+  };
 }
 
 /** The photo prepared again for a state's platform (after a platform change), from the original's bytes. */
-export function prepareRefinedImage(original: Buffer, state: PostState) {
-  return preparePostImage(original, PRESETS[state.platform], {
+export function prepareRefinedImage(
+  original: Buffer,
+  state: PostState,
+  preset: Preset = PRESETS[state.platform],
+) {
+  return preparePostImage(original, preset, {
     ...(state.look ? { look: state.look } : {}),
     ...(state.watermark ? { watermark: state.watermark } : {}),
   });

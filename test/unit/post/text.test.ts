@@ -32,7 +32,7 @@ describe("counting as platforms count", () => {
 describe("trimming adversarial model output", () => {
   it("cuts one 5,000-character sentence at a word boundary, never mid-word", () => {
     const words = Array.from({ length: 1000 }, (_, i) => `word${i}`).join(" ");
-    const out = trimToLimit(words, 280, "x-weighted");
+    const out = trimToLimit(words, { counting: "x-weighted", limit: 280 });
     expect(countFor("x-weighted", out)).toBeLessThanOrEqual(280);
     expect(out.endsWith("…")).toBe(true);
     const last = out.slice(0, -1).split(" ").at(-1) ?? "";
@@ -40,13 +40,13 @@ describe("trimming adversarial model output", () => {
   });
 
   it("cuts a 5,000-character run with no spaces at a grapheme boundary", () => {
-    const out = trimToLimit("a".repeat(5000), 300, "graphemes");
+    const out = trimToLimit("a".repeat(5000), { counting: "graphemes", limit: 300 });
     expect(countFor("graphemes", out)).toBeLessThanOrEqual(300);
   });
 
   it("prefers a sentence end when one is near", () => {
     const text = `${"This is a fine sentence. ".repeat(20)}And then it rambles on and on without end forever more`;
-    const out = trimToLimit(text, 300, "graphemes");
+    const out = trimToLimit(text, { counting: "graphemes", limit: 300 });
     expect(out.endsWith(".")).toBe(true);
     expect(countFor("graphemes", out)).toBeLessThanOrEqual(300);
   });
@@ -54,7 +54,7 @@ describe("trimming adversarial model output", () => {
   it.each([FAMILY, FLAG, THUMB])("never splits the emoji sequence %s at the cut", (emoji) => {
     for (let pad = 0; pad < 6; pad++) {
       const text = `${"x".repeat(270 + pad)}${emoji.repeat(20)}`;
-      const out = trimToLimit(text, 280, "graphemes");
+      const out = trimToLimit(text, { counting: "graphemes", limit: 280 });
       expect(countFor("graphemes", out)).toBeLessThanOrEqual(280);
       // Every grapheme of the output is a whole grapheme of the input.
       const allowed = new Set(splitGraphemes(text).concat("…"));
@@ -63,7 +63,7 @@ describe("trimming adversarial model output", () => {
   });
 
   it("keeps CJK within X's weighted limit", () => {
-    const out = trimToLimit("東京の夜景はとても美しい。".repeat(50), 280, "x-weighted");
+    const out = trimToLimit("東京の夜景はとても美しい。".repeat(50), { counting: "x-weighted", limit: 280 });
     expect(countFor("x-weighted", out)).toBeLessThanOrEqual(280);
     expect(out.length).toBeGreaterThan(100);
   });
