@@ -179,11 +179,13 @@ export function presetFor(
   return { ...base, ...tags, ...known };
 }
 
-/** A size as networks state theirs: "16 MiB" when it is whole mebibytes, else "2 MB", "2.3 MB". */
+/** A size as networks state theirs: "16 MiB" when it is whole mebibytes, else "2 MB", "2.3 MB", "60 KB". */
 export function sizeText(bytes: number): string {
   const mib = bytes / 1048576;
-  if (Number.isInteger(mib)) return `${mib} MiB`;
-  return `${Math.round(bytes / 100_000) / 10} MB`;
+  if (Number.isInteger(mib) && mib >= 1) return `${mib} MiB`;
+  if (bytes >= 1_000_000) return `${Math.round(bytes / 100_000) / 10} MB`;
+  if (bytes >= 1000) return `${Math.round(bytes / 1000)} KB`;
+  return `${bytes} bytes`;
 }
 
 /** The rule a post's text keeps to. */

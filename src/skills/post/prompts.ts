@@ -55,8 +55,8 @@ export function captionPrompt(o: CaptionBrief & { variants: number; avoid?: read
   return [
     `Write ${o.variants} different ${o.preset.label} ${noun(o.preset, 2)} for this photo, in ${languageName(o.lang)}.`,
     ...briefLines(o, "Each one"),
-    o.avoid?.length ? `Write new ones, unlike these earlier captions:\n${listed(o.avoid)}` : "",
-    "Answer with a numbered list, one caption per item.",
+    o.avoid?.length ? `Write new ones, unlike these earlier ones:\n${listed(o.avoid)}` : "",
+    "Answer with a numbered list, one per item.",
   ]
     .filter(Boolean)
     .join("\n");
@@ -68,9 +68,9 @@ export function oneCaptionPrompt(o: CaptionBrief & { written: readonly string[] 
     `Write one ${o.preset.label} ${noun(o.preset, 1)} for this photo, in ${languageName(o.lang)}.`,
     ...briefLines(o, `The ${noun(o.preset, 1)}`),
     o.written.length
-      ? `These captions are already written; yours must say something different, not reword them:\n${listed(o.written)}`
+      ? `These are already written; yours must say something different, not reword them:\n${listed(o.written)}`
       : "",
-    "Answer with the caption only.",
+    `Answer with the ${noun(o.preset, 1)} only.`,
   ]
     .filter(Boolean)
     .join("\n");
