@@ -1,24 +1,29 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCode } from "../../../src/errors.js";
-import { BLUESKY_MAX_GRAPHEMES, blueskyPublisher, recordKeyFor } from "../../../src/publish/bluesky.js";
-import { isPublishError, type PublishError } from "../../../src/publish/errors.js";
-import { idempotencyKey, mastodonPublisher } from "../../../src/publish/mastodon.js";
+import { BLUESKY_MAX_GRAPHEMES, recordKeyFor } from "../../../src/publish/bluesky.js";
+import { isPublishError } from "../../../src/publish/errors.js";
+import { idempotencyKey } from "../../../src/publish/mastodon.js";
 import { publishOnce } from "../../../src/publish/once.js";
-import type { Approval, Published, Publisher, PublishPost } from "../../../src/publish/port.js";
+import type { Published } from "../../../src/publish/port.js";
 import { type PublishStore, redisPublishStore } from "../../../src/publish/store.js";
-import { FIXTURES, fixture } from "../../helpers/images.js";
+import { FIXTURES } from "../../helpers/images.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 import { fakeBluesky, fakeMastodon } from "./fake-services.js";
-
-const TOKEN = "mastodon-token-0123456789";
-const APP_PASSWORD = "abcd-efgh-ijkl-mnop";
-const HANDLE = "team.bsky.social";
-const ALT = "Two people play frisbee on a green lawn, bare trees behind them.";
-const IMAGE = fixture("frisbee.jpg");
+import {
+  ALT,
+  APP_PASSWORD,
+  approval,
+  blueskyAt,
+  failure,
+  HANDLE,
+  IMAGE,
+  mastodonAt,
+  post,
+  TOKEN,
+} from "./publish-helpers.js";
 
 let redis: Redis;
 let prefix: string;
@@ -38,18 +43,6 @@ afterAll(async () => {
   await redis.quit();
 });
 
-function approval(): Approval {
-  return { id: `web:req-${randomUUID()}:approve:0`, at: Date.now() };
-}
-
-function post(text = "Frisbee Sunday, best Sunday 🥏\n\n#Frisbee #Park"): PublishPost {
-  return {
-    text,
-    lang: "en",
-    image: { bytes: IMAGE, mime: "image/jpeg", width: 1080, height: 1350, altText: ALT },
-  };
-}
-
 async function mastodon(options: { maxBytes?: number } = {}) {
   const m = await fakeMastodon({ token: TOKEN, ...options });
   cleanups.push(m.close);
@@ -64,23 +57,6 @@ async function bluesky() {
   });
   cleanups.push(b.close);
   return b;
-}
-
-function mastodonAt(url: string, token = TOKEN): Publisher {
-  return mastodonPublisher({ instanceUrl: url, accessToken: token, visibility: "public", timeoutMs: 5000 });
-}
-
-function blueskyAt(url: string, password = APP_PASSWORD): Publisher {
-  return blueskyPublisher({ service: url, identifier: HANDLE, password, timeoutMs: 5000 });
-}
-
-async function failure(p: Promise<unknown>): Promise<PublishError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isPublishError(err)) throw new Error(`expected a PublishError, got ${String(err)}`);
-  return err;
 }
 
 /** Runs a publish in a child process that the test can SIGKILL. */

@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { blueskyPublisher } from "../../../src/publish/bluesky.js";
+import { isPublishError, type PublishError } from "../../../src/publish/errors.js";
+import { mastodonPublisher } from "../../../src/publish/mastodon.js";
+import type { Approval, Publisher, PublishPost } from "../../../src/publish/port.js";
+import { fixture } from "../../helpers/images.js";
+
+/** What the publishing tests share: the accounts the stand-ins accept, a post, publishers for a URL. */
+
+export const TOKEN = "mastodon-token-0123456789";
+export const APP_PASSWORD = "abcd-efgh-ijkl-mnop";
+export const HANDLE = "team.bsky.social";
+export const ALT = "Two people play frisbee on a green lawn, bare trees behind them.";
+export const IMAGE = fixture("frisbee.jpg");
+
+export function approval(): Approval {
+  return { id: `web:req-${randomUUID()}:approve:0`, at: Date.now() };
+}
+
+export function post(text = "Frisbee Sunday, best Sunday 🥏\n\n#Frisbee #Park"): PublishPost {
+  return {
+    text,
+    lang: "en",
+    image: { bytes: IMAGE, mime: "image/jpeg", width: 1080, height: 1350, altText: ALT },
+  };
+}
+
+export function mastodonAt(url: string, token = TOKEN): Publisher {
+  return mastodonPublisher({ instanceUrl: url, accessToken: token, visibility: "public", timeoutMs: 5000 });
+}
+
+export function blueskyAt(url: string, password = APP_PASSWORD): Publisher {
+  return blueskyPublisher({ service: url, identifier: HANDLE, password, timeoutMs: 5000 });
+}
+
+export async function failure(p: Promise<unknown>): Promise<PublishError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isPublishError(err)) throw new Error(`expected a PublishError, got ${String(err)}`);
+  return err;
+}
