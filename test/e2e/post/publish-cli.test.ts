@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import sharp from "sharp";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runCliAsync } from "../../helpers/cli.js";
 import { FIXTURES } from "../../helpers/images.js";
 import { tinyModelDir } from "../../helpers/tiny-model.js";
 import { fakeBluesky, fakeMastodon } from "../../integration/publish/fake-services.js";
@@ -22,33 +22,17 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 });
 
-/** The CLI in a child process; asynchronous, so the stand-ins in this process keep answering. */
-function cli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [resolve("bin/llava-bot.js"), "post", ...args], {
-      env: { ...process.env, REDIS_URL: "", LLAVA_BOT__MODEL__ID: model, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.once("exit", (code) => done({ code, stdout, stderr }));
-  });
+/** `llava-bot post …` in a child process; asynchronous, so the stand-ins in this process keep answering. */
+function cli(args: string[], env: Record<string, string>) {
+  return runCliAsync(["post", ...args], { REDIS_URL: "", LLAVA_BOT__MODEL__ID: model, ...env });
 }
 
 const photo = join(FIXTURES, "frisbee.jpg");
 
 describe("llava-bot post --publish", () => {
   it("mastodon --pick 1: shows the captions, publishes the first with the image and alt text, prints the URL; once", async () => {
-    const m = await fakeMastodon({ token: TOKEN });
+    // The instance allows 1,000 characters: the post is written to that, not to Mastodon's default 500.
+    const m = await fakeMastodon({ token: TOKEN, instance: { v2: { statuses: { max_characters: 1000 } } } });
     cleanups.push(m.close);
     const out = join(mkdtempSync(join(tmpdir(), "publish-cli-")), "bundle");
     const env = { MASTODON_ACCESS_TOKEN: TOKEN, LLAVA_BOT__PUBLISH__MASTODON__INSTANCE_URL: m.url };
@@ -56,18 +40,21 @@ describe("llava-bot post --publish", () => {
     const r = await cli(args, env);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Mastodon post, [12] captions?/);
+    expect(r.stdout).toMatch(/^Mastodon post, [12] captions? .*\(limit 1000\):/);
     expect(m.statuses).toHaveLength(1);
     const url = `${m.url}/@team/${m.statuses[0]?.id}`;
     expect(r.stdout.trim().split("\n").at(-1)).toBe(`Published caption 1 to Mastodon: ${url}`);
 
     const json = JSON.parse(readFileSync(join(out, "post.json"), "utf8")) as {
       platform: string;
+      limit: number;
       variants: { text: string }[];
       altText: string;
       image: { file: string };
     };
     expect(json.platform).toBe("mastodon"); // the platform follows the target
+    expect(json.limit).toBe(1000);
+    expect(m.instanceReads).toEqual(["v2"]);
     expect(m.statuses[0]?.text).toBe(json.variants[0]?.text);
     expect(m.media).toHaveLength(1);
     expect(m.media[0]?.description).toBe(json.altText);
@@ -136,6 +123,16 @@ describe("llava-bot post --publish", () => {
     expect(noPick.code).toBe(1);
     expect(noPick.stderr.trim()).toBe(
       "llava-bot: --publish asks which caption to post; outside a terminal, say it with --pick N.",
+    );
+    expect(m.statuses).toHaveLength(0);
+    // A post for one network's rules is not published to another.
+    const mismatch = await cli([photo, "--platform", "instagram", "--publish", "mastodon", "--pick", "1"], {
+      MASTODON_ACCESS_TOKEN: TOKEN,
+      LLAVA_BOT__PUBLISH__MASTODON__INSTANCE_URL: m.url,
+    });
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr.trim()).toBe(
+      "llava-bot: --platform instagram does not match --publish mastodon: a post is written to the rules of the network it goes to, so leave out --platform (or make it mastodon).",
     );
     expect(m.statuses).toHaveLength(0);
     const badTarget = await cli([photo, "--publish", "myspace", "--pick", "1"], {});
