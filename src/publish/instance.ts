@@ -26,7 +26,7 @@ function count(v: unknown, min: number): number | undefined {
 }
 
 /** The limits in an instance document; v1 and v2 put them under the same `configuration` keys. */
-export function limitsFromInstance(doc: unknown): NetworkLimits {
+function limitsFromInstance(doc: unknown): NetworkLimits {
   const c = (doc as { configuration?: Record<string, Record<string, unknown> | undefined> })?.configuration;
   const statuses = c?.statuses ?? {};
   const media = c?.media_attachments ?? {};
@@ -79,9 +79,4 @@ export function instanceLimits(instanceUrl: string, o: { timeoutMs?: number } = 
     if (r.from === "defaults") entry.until = Date.now() + RETRY_AFTER_FAILURE_MS;
   });
   return entry.read;
-}
-
-/** Forgets what was read (tests; a long-running process never needs to). */
-export function forgetInstanceLimits(): void {
-  cache.clear();
 }

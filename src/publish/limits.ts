@@ -9,7 +9,7 @@ function thousands(n: number): string {
 }
 
 /** An approved caption longer than the service takes is refused before anything is uploaded. */
-export function textTooLong(target: PublishTarget, count: number, limit: number, unit: string): PublishError {
+function textTooLong(target: PublishTarget, count: number, limit: number, unit: string): PublishError {
   return new PublishError(
     target,
     ErrorCode.PublishRejected,

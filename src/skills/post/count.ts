@@ -19,12 +19,12 @@ export function utf8Bytes(text: string): number {
 }
 
 /** Instagram, LinkedIn, Facebook: what a reader sees as one character (a grapheme cluster). */
-export function graphemeLength(text: string): number {
+function graphemeLength(text: string): number {
   return splitGraphemes(text).length;
 }
 
 /** Mastodon's alt text (MediaAttachment's length validation, Ruby's String#length): code points. */
-export function codepointLength(text: string): number {
+function codepointLength(text: string): number {
   let n = 0;
   for (const _ of text) n++;
   return n;
@@ -34,7 +34,7 @@ export function codepointLength(text: string): number {
  * X: twitter-text's parseTweet (developer.x.com, "Counting characters"): NFC first, links with or
  * without a scheme count 23, CJK and emoji (whole sequences) 2, most Latin 1.
  */
-export function xLength(text: string): number {
+function xLength(text: string): number {
   return twitter.parseTweet(text).weightedLength;
 }
 
@@ -80,7 +80,7 @@ const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
  * Threads (developers.facebook.com/documentation/threads/posts, "Limitations"): 500 characters,
  * and "emojis are counted as the number of UTF-8 bytes" (😀 4, 👍🏽 8, a keycap 7).
  */
-export function threadsLength(text: string): number {
+function threadsLength(text: string): number {
   return splitGraphemes(text).reduce((n, g) => n + (EMOJI.test(g) ? utf8Bytes(g) : 1), 0);
 }
 
@@ -88,7 +88,7 @@ export function threadsLength(text: string): number {
  * Bluesky (lexicon app.bsky.feed.post, `text`): maxGraphemes 300 and maxLength 3,000, the latter
  * in UTF-8 bytes; this is the grapheme count, utf8Bytes the other.
  */
-export function blueskyLength(text: string): number {
+function blueskyLength(text: string): number {
   return graphemeLength(text);
 }
 

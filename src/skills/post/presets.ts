@@ -2,7 +2,6 @@ import type { NetworkLimits, PlatformName } from "../../core/post-state.js";
 import type { Counting, TextRule } from "./count.js";
 
 export type { NetworkLimits } from "../../core/post-state.js";
-export type { Counting } from "./count.js";
 
 /**
  * Platform presets as data: each network's own published rules (checked 2026), the counting
