@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { afterAll, afterEach } from "vitest";
 import { blueskyPublisher } from "../../../src/publish/bluesky.js";
 import { isPublishError, type PublishError } from "../../../src/publish/errors.js";
 import { mastodonPublisher } from "../../../src/publish/mastodon.js";
 import type { Approval, Publisher, PublishPost } from "../../../src/publish/port.js";
+import { redisPublishStore } from "../../../src/publish/store.js";
 import { fixture } from "../../helpers/images.js";
+import { dropPrefix, newRedis, uniquePrefix } from "../../helpers/redis.js";
 
 /** What the publishing tests share: the accounts the stand-ins accept, a post, publishers for a URL. */
 
@@ -40,4 +43,23 @@ export async function failure(p: Promise<unknown>): Promise<PublishError> {
   );
   if (!isPublishError(err)) throw new Error(`expected a PublishError, got ${String(err)}`);
   return err;
+}
+
+/**
+ * A test file's publishing run: an approval store in Redis under its own prefix (dropped at the
+ * end), and things to close after each test (stand-in servers, child processes).
+ */
+export function publishingRun(name: string) {
+  const redis = newRedis();
+  const prefix = uniquePrefix(name);
+  const store = redisPublishStore(redis, prefix, 3600);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  });
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    await redis.quit();
+  });
+  return { prefix, store, cleanups };
 }

@@ -1,16 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
-import type { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../../src/errors.js";
 import { BLUESKY_MAX_GRAPHEMES, recordKeyFor } from "../../../src/publish/bluesky.js";
 import { isPublishError } from "../../../src/publish/errors.js";
 import { idempotencyKey } from "../../../src/publish/mastodon.js";
 import { publishOnce } from "../../../src/publish/once.js";
 import type { Published } from "../../../src/publish/port.js";
-import { type PublishStore, redisPublishStore } from "../../../src/publish/store.js";
 import { FIXTURES } from "../../helpers/images.js";
-import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { redisUrl } from "../../helpers/redis.js";
 import { fakeBluesky, fakeMastodon } from "./fake-services.js";
 import {
   ALT,
@@ -22,26 +20,11 @@ import {
   IMAGE,
   mastodonAt,
   post,
+  publishingRun,
   TOKEN,
 } from "./publish-helpers.js";
 
-let redis: Redis;
-let prefix: string;
-let store: PublishStore;
-const cleanups: (() => Promise<unknown>)[] = [];
-
-beforeAll(() => {
-  redis = newRedis();
-  prefix = uniquePrefix("publish");
-  store = redisPublishStore(redis, prefix, 3600);
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
-afterAll(async () => {
-  await dropPrefix(redis, prefix);
-  await redis.quit();
-});
+const { prefix, store, cleanups } = publishingRun("publish");
 
 async function mastodon(options: { maxBytes?: number } = {}) {
   const m = await fakeMastodon({ token: TOKEN, ...options });

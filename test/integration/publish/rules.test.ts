@@ -1,13 +1,11 @@
-import type { Redis } from "ioredis";
 import sharp from "sharp";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { postBundleSchema } from "../../../src/core/jobs.js";
 import { ErrorCode } from "../../../src/errors.js";
 import { networkLimitsFor } from "../../../src/publish/index.js";
 import { instanceLimits } from "../../../src/publish/instance.js";
 import { publishOnce } from "../../../src/publish/once.js";
 import type { PublishPost } from "../../../src/publish/port.js";
-import { type PublishStore, redisPublishStore } from "../../../src/publish/store.js";
 import { closeOcr } from "../../../src/skills/ocr/pool.js";
 import { countFor } from "../../../src/skills/post/count.js";
 import { preparePostImage } from "../../../src/skills/post/image.js";
@@ -15,7 +13,6 @@ import { post as postSkill } from "../../../src/skills/post/index.js";
 import { presetFor } from "../../../src/skills/post/presets.js";
 import { asModelImage, fixture } from "../../helpers/images.js";
 import { testConfig } from "../../helpers/queue.js";
-import { dropPrefix, newRedis, uniquePrefix } from "../../helpers/redis.js";
 import { scriptedModel } from "../../helpers/scripted-model.js";
 import { type FakeInstance, fakeBluesky, fakeMastodon } from "./fake-services.js";
 import {
@@ -27,6 +24,7 @@ import {
   HANDLE,
   mastodonAt,
   post,
+  publishingRun,
   TOKEN,
 } from "./publish-helpers.js";
 
@@ -45,23 +43,7 @@ const ROOMY: FakeInstance = {
 };
 const PHOTO_3MB = fixture("cat_comp.jpeg");
 
-let redis: Redis;
-let prefix: string;
-let store: PublishStore;
-const cleanups: (() => Promise<unknown>)[] = [];
-
-beforeAll(() => {
-  redis = newRedis();
-  prefix = uniquePrefix("rules");
-  store = redisPublishStore(redis, prefix, 3600);
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
-afterAll(async () => {
-  await dropPrefix(redis, prefix);
-  await redis.quit();
-});
+const { store, cleanups } = publishingRun("rules");
 
 async function mastodon(instance?: FakeInstance) {
   const m = await fakeMastodon({ token: TOKEN, ...(instance ? { instance } : {}) });
