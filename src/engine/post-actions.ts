@@ -122,6 +122,8 @@ export function createPostActions(o: PostActionsOptions) {
     const bundle = refined.bundle;
     let image = record.image;
     let imageChanged = false;
+    // In chat the image is described even where the network takes no alt text (a story).
+    const chatAlt = bundle.altText || refined.state.altText;
     if (refined.reprepareImage) {
       report("uploading");
       const prepared = await prepareRefinedImage(
@@ -136,10 +138,10 @@ export function createPostActions(o: PostActionsOptions) {
         height: prepared.height,
         name: filename,
       });
-      image = { ...ref, altText: bundle.altText, filename };
+      image = { ...ref, altText: chatAlt, filename };
       imageChanged = true;
-    } else if (image && image.altText !== bundle.altText) {
-      image = { ...image, altText: bundle.altText };
+    } else if (image && image.altText !== chatAlt) {
+      image = { ...image, altText: chatAlt };
       imageChanged = true;
     }
     const next = {
@@ -168,7 +170,11 @@ export function createPostActions(o: PostActionsOptions) {
     const by = approval.by.name ?? "a teammate";
     const body = (headline: string): DeliveryBody => ({
       status: "ok",
-      text: [headline, variant.text, `Alt text: ${record.bundle.altText}`].join("\n\n"),
+      text: [
+        headline,
+        variant.text,
+        ...(record.bundle.altText ? [`Alt text: ${record.bundle.altText}`] : []),
+      ].join("\n\n"),
       images: record.image ? [record.image] : [],
     });
     const outcome = await publishApproval({ ...o, record, approval, variant, signal });
