@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import sharp from "sharp";
 import { afterAll, afterEach } from "vitest";
 import { blueskyPublisher } from "../../../src/publish/bluesky.js";
 import { isPublishError, type PublishError } from "../../../src/publish/errors.js";
@@ -25,6 +26,22 @@ export function post(text = "Frisbee Sunday, best Sunday 🥏\n\n#Frisbee #Park"
     text,
     lang: "en",
     image: { bytes: IMAGE, mime: "image/jpeg", width: 1080, height: 1350, altText: ALT },
+  };
+}
+
+/** A real 3.4 MB photo: over Bluesky's 2,000,000 bytes and a 2 MiB instance's limit. */
+export const PHOTO_3MB = fixture("cat_comp.jpeg");
+
+/** A post with a JPEG as it is (its size as given), for the size checks. */
+export async function jpegPost(
+  bytes: Buffer,
+  text = "A cat on the sofa",
+  altText = ALT,
+): Promise<PublishPost> {
+  const meta = await sharp(bytes).metadata();
+  return {
+    text,
+    image: { bytes, mime: "image/jpeg", width: meta.width ?? 0, height: meta.height ?? 0, altText },
   };
 }
 

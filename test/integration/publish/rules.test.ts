@@ -1,11 +1,9 @@
-import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { postBundleSchema } from "../../../src/core/jobs.js";
 import { ErrorCode } from "../../../src/errors.js";
 import { networkLimitsFor } from "../../../src/publish/index.js";
 import { instanceLimits } from "../../../src/publish/instance.js";
 import { publishOnce } from "../../../src/publish/once.js";
-import type { PublishPost } from "../../../src/publish/port.js";
 import { closeOcr } from "../../../src/skills/ocr/pool.js";
 import { countFor } from "../../../src/skills/post/count.js";
 import { preparePostImage } from "../../../src/skills/post/image.js";
@@ -14,15 +12,14 @@ import { presetFor } from "../../../src/skills/post/presets.js";
 import { asModelImage, fixture } from "../../helpers/images.js";
 import { testConfig } from "../../helpers/queue.js";
 import { scriptedModel } from "../../helpers/scripted-model.js";
-import { type FakeInstance, fakeBluesky, fakeMastodon } from "./fake-services.js";
+import { type FakeInstance, fakeMastodon } from "./fake-services.js";
 import {
   ALT,
-  APP_PASSWORD,
   approval,
-  blueskyAt,
   failure,
-  HANDLE,
+  jpegPost,
   mastodonAt,
+  PHOTO_3MB,
   post,
   publishingRun,
   TOKEN,
@@ -41,7 +38,6 @@ const ROOMY: FakeInstance = {
     media_attachments: { image_size_limit: 2 * MIB, description_limit: 1500, image_matrix_limit: 33_177_600 },
   },
 };
-const PHOTO_3MB = fixture("cat_comp.jpeg");
 
 const { store, cleanups } = publishingRun("rules");
 
@@ -54,14 +50,6 @@ async function mastodon(instance?: FakeInstance) {
 /** Exactly `n` characters of words, as a caption would be. */
 function words(n: number): string {
   return `${"Frisbee in the park on a Sunday. ".repeat(Math.ceil(n / 33)).slice(0, n - 1)}.`;
-}
-
-async function jpegPost(bytes: Buffer, text = "A cat on the sofa", altText = ALT): Promise<PublishPost> {
-  const meta = await sharp(bytes).metadata();
-  return {
-    text,
-    image: { bytes, mime: "image/jpeg", width: meta.width ?? 0, height: meta.height ?? 0, altText },
-  };
 }
 
 describe("a Mastodon instance's own limits: 1,000 characters and 2 MB", () => {
@@ -257,54 +245,5 @@ describe("an instance that cannot be read: the documented defaults", () => {
       approval: approval(),
     });
     expect(m.media[0]?.bytes.length).toBe(PHOTO_3MB.length);
-  });
-});
-
-describe("Bluesky's rules, before anything is sent", () => {
-  async function bluesky() {
-    const b = await fakeBluesky({ handle: HANDLE, password: APP_PASSWORD });
-    cleanups.push(b.close);
-    return b;
-  }
-
-  it("text within 300 graphemes but over 3,000 bytes", async () => {
-    const b = await bluesky();
-    const err = await failure(
-      publishOnce({
-        store,
-        publisher: blueskyAt(b.url),
-        post: post("👨‍👩‍👧‍👦".repeat(150)),
-        approval: approval(),
-      }),
-    );
-    expect(err.message).toMatch(/^The caption is 3,750 bytes \(UTF-8\); Bluesky takes at most 3,000\./);
-    expect(b.calls).toEqual([]);
-  });
-
-  it("an image over the lexicon's 2,000,000 bytes", async () => {
-    const b = await bluesky();
-    const err = await failure(
-      publishOnce({
-        store,
-        publisher: blueskyAt(b.url),
-        post: await jpegPost(PHOTO_3MB),
-        approval: approval(),
-      }),
-    );
-    expect(err.code).toBe(ErrorCode.PublishTooLarge);
-    expect(err.message).toMatch(/^The image is 3\.4 MB; Bluesky takes at most 2 MB\./);
-    expect(b.calls).toEqual([]);
-  });
-
-  it("alt text over 2,000 graphemes", async () => {
-    const b = await bluesky();
-    const long = await jpegPost(fixture("frisbee.jpg"), "Frisbee", "A frisbee. ".repeat(200));
-    const err = await failure(
-      publishOnce({ store, publisher: blueskyAt(b.url), post: long, approval: approval() }),
-    );
-    expect(err.message).toMatch(
-      /^The alt text is 2,200 characters; Bluesky takes at most 2,000 for an image description\./,
-    );
-    expect(b.calls).toEqual([]);
   });
 });
