@@ -39,7 +39,8 @@ export function postCard(postId: string, post: PostBundle, languages: readonly s
     })),
     notes: [
       ...(post.shortfall ? [{ text: post.shortfall }] : []),
-      { text: `*Alt text:* ${post.altText}`, copy: post.altText },
+      // A story has no alt text (its words sit on the image).
+      ...(post.altText ? [{ text: `*Alt text:* ${post.altText}`, copy: post.altText }] : []),
     ],
     actions: [
       button(postId, "regenerate", "Regenerate"),
