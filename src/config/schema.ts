@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { conversationSection } from "./sections/conversation.js";
 import { discordSection } from "./sections/discord.js";
 import { engineSection } from "./sections/engine.js";
 import { imagegenSection } from "./sections/imagegen.js";
@@ -23,6 +24,7 @@ export const configKeys = z.strictObject({
   model: modelSection,
   engine: engineSection,
   limits: limitsSection,
+  conversation: conversationSection,
   imagegen: imagegenSection,
   discord: discordSection,
   slack: slackSection,

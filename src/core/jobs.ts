@@ -40,6 +40,14 @@ const blobRefSchema = z.object({
 });
 export type BlobRef = z.infer<typeof blobRefSchema>;
 
+/** One earlier turn of a conversation, and how many of the request's images appeared in it. */
+const historyTurnSchema = z.object({
+  role: z.enum(["user", "assistant"]),
+  content: z.string().max(8000),
+  imageCount: z.number().int().min(0).max(10).default(0),
+});
+export type HistoryTurn = z.input<typeof historyTurnSchema>;
+
 const argValue = z.union([z.string().max(2000), z.number(), z.boolean()]);
 
 /** The most a request's text may hold (the model's context is the real bound; this keeps jobs small). */
@@ -56,12 +64,13 @@ export const requestJobSchema = z.object({
   args: z.record(z.string(), argValue).default({}),
   /** The user's words: the question, the free-form message, the generate prompt. */
   text: z.string().max(MAX_TEXT_CHARS).default(""),
+  /**
+   * The conversation's images: those of the earlier turns first (in turn order, as their
+   * `imageCount`s say), then this turn's own.
+   */
   images: z.array(blobRefSchema).max(10).default([]),
   /** Earlier turns of a reply chain, oldest first, bounded by the adapter. */
-  history: z
-    .array(z.object({ role: z.enum(["user", "assistant"]), content: z.string().max(8000) }))
-    .max(20)
-    .default([]),
+  history: z.array(historyTurnSchema).max(20).default([]),
   user: z.object({ id: z.string().min(1), name: z.string().max(100).optional() }),
   /** Guild / workspace / "local", for rate limits, plus where the request came from. */
   scope: z.object({

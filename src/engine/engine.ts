@@ -12,6 +12,7 @@ import { createModelLoader, describeStatus, type ModelLoader } from "./model/sta
 import { plan } from "./planner.js";
 import { route } from "./router.js";
 import { answerView } from "./stream.js";
+import { turnImages } from "./turns.js";
 import type { Engine, EngineHooks, EngineOutput, EngineRequest } from "./types.js";
 
 export interface EngineOptions {
@@ -93,7 +94,7 @@ export async function createEngine(options: EngineOptions): Promise<LocalEngine>
 
   function context(request: EngineRequest, hooks: EngineHooks, skillName: string): SkillContext {
     return {
-      images: request.images,
+      images: turnImages(request).forTools,
       text: request.text,
       model: waitingModel(model, loader, hooks),
       config,

@@ -12,8 +12,9 @@ import { parseTurn } from "./planner/parse.js";
  */
 export interface PlannerInput {
   question: string;
+  /** Every image of the conversation: the earlier turns' first, then this turn's. */
   images: ModelImage[];
-  history: { role: "user" | "assistant"; content: string }[];
+  history: { role: "user" | "assistant"; content: string; imageCount?: number }[];
   /** Tools the model may call, by name. */
   tools: Record<string, Skill>;
   model: ModelPort;
@@ -33,11 +34,12 @@ export interface PlannerOutput {
   trace: string[];
 }
 
-function toolPrompt(tools: Record<string, Skill>): string {
+function toolPrompt(tools: Record<string, Skill>, followUp: boolean): string {
   const lines = Object.values(tools).map((t) => `- ${t.name}: ${t.description}`);
   if (lines.length === 0) return "Answer the user's question about the image directly.";
   return [
     "You can answer directly, or call one tool per turn when it helps. Tools:",
+    ...(followUp ? ["The tools see the newest image of this conversation."] : []),
     ...lines,
     'To call a tool, reply with: "thoughts🤔" <why> "actions🚀" [{"API_name": "<tool>", "API_params": {...}}] "value👉" <what you will do>',
     'To answer, reply with: "thoughts🤔" <why> "actions🚀" [] "value👉" <answer>',
@@ -52,10 +54,15 @@ export async function plan(input: PlannerInput): Promise<PlannerOutput> {
   const trace: string[] = [];
   const images: SkillImage[] = [];
   let data: unknown;
+  const earlier = input.history.reduce((n, h) => n + (h.imageCount ?? 0), 0);
   const messages: ChatMessage[] = [
-    { role: "system", content: toolPrompt(input.tools) },
-    ...input.history.map((h) => ({ role: h.role, content: h.content })),
-    { role: "user", content: input.question, imageCount: input.images.length },
+    { role: "system", content: toolPrompt(input.tools, earlier > 0) },
+    ...input.history.map((h) => ({
+      role: h.role,
+      content: h.content,
+      ...(h.imageCount ? { imageCount: h.imageCount } : {}),
+    })),
+    { role: "user", content: input.question, imageCount: Math.max(0, input.images.length - earlier) },
   ];
   let lastSummary: string | undefined;
 

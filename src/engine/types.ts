@@ -8,8 +8,9 @@ export interface EngineRequest {
   command: CommandName;
   args: Record<string, string | number | boolean>;
   text: string;
+  /** The earlier turns' images first (as their imageCounts say), then this turn's own. */
   images: ModelImage[];
-  history: { role: "user" | "assistant"; content: string }[];
+  history: { role: "user" | "assistant"; content: string; imageCount?: number }[];
   locale?: string;
 }
 

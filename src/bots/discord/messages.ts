@@ -1,15 +1,11 @@
 import type { Attachment, Message } from "discord.js";
 import { logger } from "../../log.js";
+import { conversationImages, leftOutNote, recentPhotoNote } from "../chain.js";
 import { parseMessage } from "../commands.js";
 import { homeChannel, refusal } from "./access.js";
 import type { DiscordContext } from "./context.js";
+import { isImage, recentPhoto, replyChain } from "./conversation.js";
 import { memberRoles, NO_MENTIONS } from "./shared.js";
-
-function isImage(a: Attachment): boolean {
-  return (
-    (a.contentType ?? "").startsWith("image/") || /\.(jpe?g|png|gif|webp|heic|heif|avif|tiff?)$/i.test(a.name)
-  );
-}
 
 const WORKING = "Working on it…";
 
@@ -21,29 +17,29 @@ export function createMessageHandler(x: DiscordContext) {
   const { client, config, flow, producer } = x;
   const autocaption = producer.setting("discord:autocaption");
 
-  /** Earlier turns of a reply chain, oldest first: the bot's answers and the user's words. */
-  async function history(message: Message): Promise<{ role: "user" | "assistant"; content: string }[]> {
-    const turns: { role: "user" | "assistant"; content: string }[] = [];
-    let current: Message | undefined = message;
-    for (let depth = 0; depth < config.discord.historyDepth && current?.reference?.messageId; depth++) {
-      current = await current.fetchReference().catch(() => undefined);
-      if (!current) break;
-      const content = current.content
-        .replace(/<@!?\d+>/g, "")
-        .trim()
-        .slice(0, 4000);
-      if (content)
-        turns.unshift({ role: current.author.id === client.user?.id ? "assistant" : "user", content });
-    }
-    return turns;
+  /**
+   * What the model sees besides the words: the reply chain's turns with their images (newest
+   * first within the per-request limit), or, for a lone mention without an image, the asker's
+   * photo posted just before; `note` says which photo, or how many were left out.
+   */
+  async function conversation(message: Message, images: Attachment[]) {
+    const max = config.limits.maxImagesPerRequest;
+    const chain = await replyChain(message, { botId: client.user?.id, depth: config.discord.historyDepth });
+    const recent = images.length || chain.length ? undefined : await recentPhoto(message, config);
+    const picked = conversationImages(chain, recent?.files ?? images, max);
+    const note = recent
+      ? recentPhotoNote(recent.ageMs, recent.files[0]?.name)
+      : picked.leftOut
+        ? leftOutNote(picked.leftOut, max)
+        : undefined;
+    return { history: picked.history, refs: await x.store(picked.files), note };
   }
 
   async function ask(message: Message, images: Attachment[]) {
     const requestId = `discord:${message.id}`;
     try {
       const parsed = parseMessage(message.content.replace(/<@!?\d+>/g, "").trim());
-      const turns = await history(message);
-      const refs = await x.store(images);
+      const { history, refs, note } = await conversation(message, images);
       const place = { channel: message.channelId, replyTo: message.id };
       const opened = await flow.open({ requestId, place, asker: message.author.id, text: WORKING });
       if (!opened) return; // a repeat of an event still being handled
@@ -54,14 +50,14 @@ export function createMessageHandler(x: DiscordContext) {
         args: parsed.args,
         text: parsed.text,
         images: refs,
-        history: turns,
+        history,
         user: { id: message.author.id, name: message.author.username.slice(0, 100) },
         scope: {
           id: message.guildId ?? `dm:${message.author.id}`,
           channelId: message.channelId,
           messageId: message.id,
         },
-        reply: place,
+        reply: { ...place, ...(note ? { note } : {}) },
       });
       if (result.duplicate) await flow.drop(requestId);
       else if (result.position > 1) flow.show(requestId, `You're #${result.position} in line…`);

@@ -109,7 +109,16 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
         type: 0,
         flags: 0,
         components: (json?.components ?? []) as unknown[],
-        ...(json?.message_reference ? { message_reference: json.message_reference } : {}),
+        // Discord fills in where the referenced message is; discord.js needs it to fetch the reference.
+        ...(json?.message_reference
+          ? {
+              message_reference: {
+                channel_id: channelId,
+                guild_id: GUILD_ID,
+                ...(json.message_reference as Record<string, unknown>),
+              },
+            }
+          : {}),
       };
       messages.set(id, m);
       return m;

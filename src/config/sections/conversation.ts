@@ -1,0 +1,11 @@
+import { z } from "zod";
+
+export const conversationSection = z
+  .object({
+    /**
+     * A mention with no image, reply or thread uses the asker's own photo posted in the channel
+     * this many minutes before at most (0: never).
+     */
+    recentImageMinutes: z.number().int().min(0).max(1440).default(10),
+  })
+  .prefault({});
