@@ -6,6 +6,7 @@ import { parseMessage } from "../commands.js";
 import type { SlackContext } from "./context.js";
 import { imageFiles, type SlackFile } from "./files.js";
 import { toMrkdwn } from "./format.js";
+import { latestImage } from "./recent.js";
 import { channelRefusal } from "./refusals.js";
 
 const SLASH = ["describe", "ask", "ocr", "edit", "post", "generate"] as const;
@@ -27,20 +28,6 @@ function ago(ts: string): string {
 export function registerCommands(app: App, x: SlackContext) {
   const { client, config, flow, producer } = x;
   const autocaption = producer.setting("slack:autocaption");
-
-  /** The newest image the user shared in this channel, for slash commands, which carry no file. */
-  async function latestImage(
-    channel: string,
-    user: string,
-  ): Promise<{ file: SlackFile; ts: string } | undefined> {
-    const history = await client.conversations.history({ channel, limit: 50 });
-    for (const msg of (history.messages ?? []) as { user?: string; ts?: string; files?: SlackFile[] }[]) {
-      if (msg.user !== user || !msg.ts) continue;
-      const file = imageFiles(msg.files)[0];
-      if (file) return { file, ts: msg.ts };
-    }
-    return undefined;
-  }
 
   async function runOnFile(r: {
     requestId: string;
@@ -107,7 +94,7 @@ export function registerCommands(app: App, x: SlackContext) {
               "Tell me what to make, e.g. `/generate a lighthouse at dusk, watercolour`.",
             );
         } else {
-          source = await latestImage(command.channel_id, command.user_id);
+          source = await latestImage(client, { channel: command.channel_id, user: command.user_id });
           if (!source)
             throw new CodedError(
               ErrorCode.NoImage,

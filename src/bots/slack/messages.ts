@@ -1,8 +1,10 @@
 import type { App } from "@slack/bolt";
 import { logger } from "../../log.js";
+import { conversationImages, leftOutNote, recentPhotoNote } from "../chain.js";
 import { parseMessage } from "../commands.js";
 import type { SlackContext } from "./context.js";
 import { imageFiles, type SlackFile } from "./files.js";
+import { latestImage } from "./recent.js";
 import { type BotIdentity, threadContext } from "./thread.js";
 
 interface Asked {
@@ -26,21 +28,49 @@ export function registerMessages(app: App, x: SlackContext) {
   const { client, config, flow, producer } = x;
   const autocaption = producer.setting("slack:autocaption");
 
+  /**
+   * What the model sees besides the words: the thread's turns with its newest image, or, for a
+   * mention outside a thread without an image, the member's upload just before; `note` says
+   * which photo, or how many were left out.
+   */
+  async function conversation(m: Asked) {
+    const max = config.limits.maxImagesPerRequest;
+    const turns = m.threadTs
+      ? await threadContext(client, {
+          channel: m.channel,
+          threadTs: m.threadTs,
+          beforeTs: m.ts,
+          depth: config.slack.historyDepth,
+          me: m.me,
+        })
+      : [];
+    const own = imageFiles(m.files);
+    const minutes = config.conversation.recentImageMinutes;
+    const recent =
+      own.length || m.threadTs || !minutes
+        ? undefined
+        : await latestImage(client, {
+            channel: m.channel,
+            user: m.user,
+            beforeTs: m.ts,
+            withinS: minutes * 60,
+          }).catch(
+            () => undefined, // a help, never a reason to refuse the question
+          );
+    const picked = conversationImages(turns, recent ? [recent.file] : own, max);
+    const note = recent
+      ? recentPhotoNote((Number(m.ts) - Number(recent.ts)) * 1000, recent.file.name)
+      : picked.leftOut
+        ? leftOutNote(picked.leftOut, max)
+        : undefined;
+    return { history: picked.history, images: await x.store(picked.files), note };
+  }
+
   async function ask(m: Asked) {
     const thread = m.threadTs ?? m.ts;
     const team = m.team ?? "slack";
     try {
-      const context = m.threadTs
-        ? await threadContext(client, {
-            channel: m.channel,
-            threadTs: m.threadTs,
-            beforeTs: m.ts,
-            depth: config.slack.historyDepth,
-            me: m.me,
-          })
-        : { history: [], files: [] };
-      const own = imageFiles(m.files);
-      const images = await x.store(own.length ? own : context.files);
+      const { history, images, note } = await conversation(m);
       const parsed = parseMessage(m.text.replace(/<@[A-Z0-9]+>/g, "").trim());
       const place = { channel: m.channel, thread };
       const opened = await flow.open({
@@ -58,10 +88,10 @@ export function registerMessages(app: App, x: SlackContext) {
         args: parsed.args,
         text: parsed.text,
         images,
-        history: context.history,
+        history,
         user: { id: m.user },
         scope: { id: team, channelId: m.channel, threadId: thread, messageId: m.ts },
-        reply: place,
+        reply: { ...place, ...(note ? { note } : {}) },
       });
       if (result.duplicate) return void (await flow.drop(m.requestId));
       await client.reactions

@@ -1,4 +1,5 @@
 import type { WebClient } from "@slack/web-api";
+import { type ChainTurn, turnText } from "../chain.js";
 import { imageFiles, type SlackFile } from "./files.js";
 
 interface ThreadMessage {
@@ -9,47 +10,45 @@ interface ThreadMessage {
   files?: SlackFile[];
 }
 
-export type Turn = { role: "user" | "assistant"; content: string };
-
 /** Who the bot is, as Bolt's context tells it: messages it posted carry either id. */
 export interface BotIdentity {
   botUserId?: string | undefined;
   botId?: string | undefined;
 }
 
-const NONE = { history: [] as Turn[], files: [] as SlackFile[] };
+const MENTION = /<@[A-Z0-9]+>/g;
 
 /**
  * A thread the bot already answered in is a conversation, as a Discord reply chain is: the turns
- * before `beforeTs` (the newest `depth`, oldest first) and the images of the thread's first
- * message, for a follow-up that brings none. A thread without the bot's answers gives nothing:
+ * before `beforeTs` (the newest `depth`, oldest first), the newest image of the thread in the
+ * turn that posted it (a thread is where people post the next photo to ask about it, so the
+ * older ones would only blur the question). A thread without the bot's answers gives nothing:
  * someone mentioning the bot inside a human discussion starts fresh.
  */
 export async function threadContext(
   client: WebClient,
   r: { channel: string; threadTs: string; beforeTs: string; depth: number; me: BotIdentity },
-): Promise<{ history: Turn[]; files: SlackFile[] }> {
-  if (r.depth === 0 || r.threadTs === r.beforeTs) return NONE;
+): Promise<ChainTurn<SlackFile>[]> {
+  if (r.depth === 0 || r.threadTs === r.beforeTs) return [];
   const res = await client.conversations
     .replies({ channel: r.channel, ts: r.threadTs, limit: 200 })
     .catch(() => undefined); // history is a help, never a reason to refuse the question
-  const earlier = ((res?.messages ?? []) as ThreadMessage[]).filter(
-    (m) => m.ts && Number(m.ts) < Number(r.beforeTs),
-  );
   const fromBot = (m: ThreadMessage) =>
     Boolean((r.me.botId && m.bot_id === r.me.botId) || (r.me.botUserId && m.user === r.me.botUserId));
-  if (!earlier.some(fromBot)) return NONE;
-  const history = earlier
-    .filter((m) => !(fromBot(m) && m.text?.startsWith("⏳"))) // placeholders still at work are not answers
-    .slice(-r.depth)
+  const earlier = ((res?.messages ?? []) as ThreadMessage[]).filter(
+    // placeholders still at work are not answers
+    (m) => m.ts && Number(m.ts) < Number(r.beforeTs) && !(fromBot(m) && m.text?.startsWith("⏳")),
+  );
+  if (!earlier.some(fromBot)) return [];
+  const withImage = earlier.findLast((m) => imageFiles(m.files).length > 0);
+  const recent = earlier.slice(-r.depth);
+  // The newest photo counts even when its turn is older than the history kept.
+  const kept = withImage && !recent.includes(withImage) ? [withImage, ...recent] : recent;
+  return kept
     .map((m) => ({
       role: fromBot(m) ? ("assistant" as const) : ("user" as const),
-      content: (m.text ?? "")
-        .replace(/<@[A-Z0-9]+>/g, "")
-        .trim()
-        .slice(0, 4000),
+      content: turnText(m.text ?? "", MENTION),
+      files: m === withImage ? imageFiles(m.files) : [],
     }))
-    .filter((t) => t.content);
-  const root = earlier.find((m) => m.ts === r.threadTs);
-  return { history, files: imageFiles(root?.files) };
+    .filter((t) => t.content || t.files.length);
 }
