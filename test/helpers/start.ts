@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { type Browser, chromium } from "playwright-core";
+import { freePort } from "../../src/queue/redis-server.js";
+import { redisUrl, uniquePrefix } from "./redis.js";
 
 export interface Started {
   child: ChildProcess;
@@ -68,4 +70,31 @@ export function launchChromium(): Promise<Browser> {
       "--disable-quic",
     ],
   });
+}
+
+/**
+ * `llava-bot start` on a loopback OpenAI-compatible model server and Chromium, for playground
+ * tests; `close` stops both (the model server is the test's own).
+ */
+export async function startOnOpenAIModel(o: { modelUrl: string; model: string; prefix: string }) {
+  const started = await start(
+    baseEnv({
+      REDIS_URL: redisUrl(),
+      LLAVA_BOT__REDIS__PREFIX: uniquePrefix(o.prefix),
+      LLAVA_BOT__MODEL__BACKEND: "openai",
+      LLAVA_BOT__MODEL__OPENAI__BASE_URL: o.modelUrl,
+      LLAVA_BOT__MODEL__OPENAI__MODEL: o.model,
+    }),
+    ["--port", String(await freePort())],
+  );
+  const browser = await launchChromium();
+  return {
+    started,
+    browser,
+    async close() {
+      await browser.close();
+      started.child.kill("SIGINT");
+      await started.exited;
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { cancelRequest } from "../../queue/cancel.js";
+import { createChatTurns } from "../../queue/chat-turns.js";
 import { workerConnection } from "../../queue/connection.js";
 import { createConversations } from "../../queue/conversations.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
@@ -38,6 +39,7 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
   const redis = workerConnection(o.redisUrl);
   // Who asked is kept in Redis, as on every platform: a tab's Stop is judged alike by any replica.
   const conversations = createConversations(redis, prefix, "web");
+  const turns = createChatTurns(redis, prefix, o.config.limits.blobTtlS);
   const delivery = startDeliveryWorker({
     redisUrl: o.redisUrl,
     prefix,
@@ -45,6 +47,10 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
     adapter: {
       async post(d) {
         const posted = await adapter.post(d);
+        // The answer is the next turn of the session's conversation (a post's clicks are not).
+        const session = d.reply.session;
+        if (session && d.status === "ok" && !d.post && !d.requestId.startsWith("web:post:"))
+          await turns.add(session, { role: "assistant", content: d.text, images: [] });
         await conversations.finish(d.requestId);
         return posted;
       },
@@ -57,6 +63,7 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
     config: o.config,
     producer,
     adapter,
+    turns,
     async stop(requestId, session) {
       const refused = stopRefusal(await conversations.get(requestId), session, false);
       if (!refused) await cancelRequest({ redisUrl: o.redisUrl, prefix, redis }, requestId);

@@ -10,7 +10,9 @@ import { loadImage } from "../../images/load.js";
 import { sniff } from "../../images/sniff.js";
 import { logger } from "../../log.js";
 import { BLOB_KEY } from "../../queue/blobs.js";
+import type { ChatTurns } from "../../queue/chat-turns.js";
 import type { Producer } from "../../queue/producer.js";
+import { conversationImages, leftOutNote } from "../chain.js";
 import { parseMessage } from "../commands.js";
 import type { PostClicks } from "../post-clicks.js";
 import { SESSION, type WebAdapter } from "./adapter.js";
@@ -38,9 +40,14 @@ export interface WebServerOptions {
   stop?: (requestId: string, session: string) => Promise<string | undefined>;
   /** Records who asked, in Redis, before the request is queued (Stop reads it there). */
   opened?: (requestId: string, session: string) => Promise<void>;
+  /** The sessions' conversations: a follow-up sends the earlier turns with their images. */
+  turns?: ChatTurns;
   /** A post's buttons (refine, approve); without it the page shows none. */
   clicks?: PostClicks;
 }
+
+/** Earlier turns a playground request carries at most (the job contract allows 20). */
+const HISTORY_TURNS = 12;
 
 function authorised(header: string | undefined, password: string): boolean {
   if (!header?.startsWith("Basic ")) return false;
@@ -113,6 +120,36 @@ export async function startWebServer(o: WebServerOptions) {
 
   if (o.clicks) registerPostActions(app, { config, clicks: o.clicks, adapter });
 
+  /** The session's earlier turns, each with those of its images still in the blob store. */
+  async function earlierTurns(session: string) {
+    const turns = (await o.turns?.list(session)) ?? [];
+    const kept = await Promise.all(
+      turns.slice(-HISTORY_TURNS).map(async (t) => ({
+        role: t.role,
+        content: t.content.slice(0, 4000),
+        files: (
+          await Promise.all(
+            t.images.map((i) =>
+              producer.blobs.get(i.key).then(
+                () => i,
+                () => undefined,
+              ),
+            ),
+          )
+        ).filter((i): i is BlobRef => i !== undefined),
+      })),
+    );
+    return kept.filter((t) => t.content || t.files.length);
+  }
+
+  // A new conversation: the page forgets its turns and photos, and so does the server.
+  app.post("/api/conversation/reset", async (req, reply) => {
+    const session = String(req.headers["x-session"] ?? "");
+    if (!SESSION.test(session)) return reply.code(400).send({ error: "Reload the page to start a session." });
+    await o.turns?.clear(session);
+    return { ok: true };
+  });
+
   app.post("/api/requests", async (req, reply) => {
     try {
       const session = String(req.headers["x-session"] ?? "");
@@ -146,7 +183,10 @@ export async function startWebServer(o: WebServerOptions) {
         );
       }
       const parsed = parseMessage(message);
-      if (images.length === 0 && parsed.command !== "generate")
+      const earlier = await earlierTurns(session);
+      const max = config.limits.maxImagesPerRequest;
+      const picked = conversationImages(earlier, images, max);
+      if (picked.files.length === 0 && parsed.command !== "generate")
         throw new CodedError(
           ErrorCode.NoImage,
           "Add a photo first (drop it on the page or pick one), then send your message.",
@@ -160,12 +200,14 @@ export async function startWebServer(o: WebServerOptions) {
         command: parsed.command,
         args: parsed.args,
         text: parsed.text,
-        images,
+        images: picked.files,
+        history: picked.history,
         user: { id: session },
         scope: { id: "local", channelId: session },
-        reply: { session },
+        reply: { session, ...(picked.leftOut ? { note: leftOutNote(picked.leftOut, max) } : {}) },
         createdAt: Date.now(),
       });
+      await o.turns?.add(session, { role: "user", content: message, images });
       adapter.track(requestId, session);
       adapter.emit(session, { type: "queued", requestId, position: result.position });
       return { requestId, position: result.position, command: parsed.command };

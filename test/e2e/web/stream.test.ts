@@ -3,15 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../../src/queue/redis-server.js";
 import { colourPhoto } from "../../helpers/images.js";
 import { startPacedModelServer } from "../../helpers/paced-model-server.js";
-import { redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { baseEnv, launchChromium, type Started, start } from "../../helpers/start.js";
+import { type Started, startOnOpenAIModel } from "../../helpers/start.js";
 
 const WORDS = Array.from({ length: 20 }, (_, i) => `word${i + 1}`);
 
 describe("the playground streams answers and can stop them (llava-bot start, OpenAI-compatible model, real Chromium)", () => {
+  let app: Awaited<ReturnType<typeof startOnOpenAIModel>>;
   let started: Started & { url: string };
   let browser: Browser;
   let model: Awaited<ReturnType<typeof startPacedModelServer>>;
@@ -19,23 +18,12 @@ describe("the playground streams answers and can stop them (llava-bot start, Ope
 
   beforeAll(async () => {
     model = await startPacedModelServer({ words: WORDS, everyMs: 150 });
-    started = await start(
-      baseEnv({
-        REDIS_URL: redisUrl(),
-        LLAVA_BOT__REDIS__PREFIX: uniquePrefix("stream"),
-        LLAVA_BOT__MODEL__BACKEND: "openai",
-        LLAVA_BOT__MODEL__OPENAI__BASE_URL: model.url,
-        LLAVA_BOT__MODEL__OPENAI__MODEL: "paced",
-      }),
-      ["--port", String(await freePort())],
-    );
-    browser = await launchChromium();
+    app = await startOnOpenAIModel({ modelUrl: model.url, model: "paced", prefix: "stream" });
+    ({ started, browser } = app);
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
-    started?.child.kill("SIGINT");
-    await started?.exited;
+    await app?.close();
     await model?.close();
   });
 

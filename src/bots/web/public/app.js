@@ -71,8 +71,10 @@ function render(turn, d) {
     turn.body.append(postCard(d));
     return;
   }
-  if (d.text) {
-    turn.body.append(el("div", { class: "answer", text: d.text }));
+  // Which images were left out of a long conversation, as the server noted it.
+  const text = [d.reply?.note, d.text].filter(Boolean).join("\n\n");
+  if (text) {
+    turn.body.append(el("div", { class: "answer", text }));
   }
   if (d.images?.length) {
     const box = el("div", { class: "images" });
@@ -170,6 +172,9 @@ $("composer").addEventListener("submit", async (e) => {
     for (const ev of early.get(json.requestId) || []) apply(ev);
     early.delete(json.requestId);
     $("message").value = "";
+    // The photos are in the conversation now (stored once); a follow-up needs none.
+    $("files").value = "";
+    showPicked([]);
   } catch {
     turn.stop.remove();
     turn.status.textContent = "";
@@ -180,4 +185,20 @@ $("composer").addEventListener("submit", async (e) => {
     $("send").disabled = false;
     card.scrollIntoView({ block: "end" });
   }
+});
+
+// A new conversation: earlier turns and photos are forgotten, here and on the server.
+$("new").addEventListener("click", async () => {
+  $("error").textContent = "";
+  const res = await fetch("/api/conversation/reset", {
+    method: "POST",
+    headers: { "x-session": session },
+  }).catch(() => undefined);
+  if (!res?.ok) {
+    $("error").textContent = "Cannot reach the bot. Is llava-bot still running?";
+    return;
+  }
+  $("files").value = "";
+  showPicked([]);
+  log.replaceChildren();
 });
