@@ -1,4 +1,4 @@
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelPort } from "../../../src/core/model-port.js";
 import { decodeHeic, heicDecodeCount } from "../../../src/images/heic/pool.js";
@@ -11,8 +11,8 @@ const LIMITS = { maxBytes: 25 * 1024 * 1024, maxPixels: 50_000_000, maxEdge: 409
 const DAMAGED = "That image looks damaged or incomplete. Please upload it again.";
 
 /** Mean absolute difference per channel value between two pictures, both squeezed to 48×48. */
-async function difference(a: sharp.Sharp, b: sharp.Sharp): Promise<number> {
-  const small = (s: sharp.Sharp) => s.resize(48, 48, { fit: "fill" }).removeAlpha().raw().toBuffer();
+async function difference(a: Sharp, b: Sharp): Promise<number> {
+  const small = (s: Sharp) => s.resize(48, 48, { fit: "fill" }).removeAlpha().raw().toBuffer();
   const [x, y] = await Promise.all([small(a), small(b)]);
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += Math.abs((x[i] ?? 0) - (y[i] ?? 0));
