@@ -1,7 +1,8 @@
-import sharp, { type Metadata, type Sharp } from "sharp";
+import sharp, { type Metadata } from "sharp";
 import type { ModelImage } from "../core/model-port.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { decodeHeic } from "./heic/pool.js";
+import { type Normalised, normalise } from "./normalise.js";
 import { type Sniffed, sniff } from "./sniff.js";
 
 export interface ImageLimits {
@@ -67,26 +68,13 @@ export async function loadImage(bytes: Buffer, limits: ImageLimits): Promise<Loa
   // From the header only (for HEIC: the primary image, after its rotation), before any decoding.
   if (width * height > limits.maxPixels) throw tooManyPixels(width, height, limits.maxPixels);
   const edge = limits.maxEdge ?? 4096;
-  const photo = format === "jpeg" || format === "webp" || format === "avif" || format === "heic";
-  let pipeline = (
-    format === "heic"
-      ? await heicPipeline(bytes, limits.maxPixels)
-      : sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: "truncated", animated: false })
-  )
-    .autoOrient()
-    .resize(edge, edge, { fit: "inside", withoutEnlargement: true, fastShrinkOnLoad: true });
-  if (meta.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" });
-  pipeline = photo ? pipeline.jpeg({ quality: 90 }) : pipeline.png();
+  if (format === "heic")
+    return { ...(await loadHeic(bytes, limits.maxPixels, edge)), format, original: { width, height } };
+  const photo = format === "jpeg" || format === "webp" || format === "avif";
   try {
-    const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-    return {
-      bytes: data,
-      mime: photo ? "image/jpeg" : "image/png",
-      width: info.width,
-      height: info.height,
-      format,
-      original: { width, height },
-    };
+    const input = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: "truncated", animated: false });
+    const out = await normalise(input, { edge, hasAlpha: Boolean(meta.hasAlpha), photo });
+    return { ...out, format, original: { width, height } };
   } catch (cause) {
     throw damaged(cause);
   }
@@ -109,13 +97,17 @@ function damaged(cause: unknown): CodedError {
 
 /**
  * sharp's libvips reads HEIC headers but has no HEVC decoder: libheif's WebAssembly build decodes
- * the primary image (rotation and mirror applied) on a worker thread, and sharp takes the pixels.
+ * the primary image (rotation and mirror applied) on a worker thread, which also normalises it,
+ * so the main thread never holds its decoded pixels.
  */
-async function heicPipeline(bytes: Buffer, maxPixels: number): Promise<Sharp> {
-  const decoded = await decodeHeic(bytes, maxPixels);
-  if (decoded.kind === "too-many-pixels") throw tooManyPixels(decoded.width, decoded.height, maxPixels);
-  if (decoded.kind === "corrupt") throw damaged(new Error(decoded.detail));
-  const { width, height, pixels, hasAlpha } = decoded;
-  const raw = sharp(pixels, { raw: { width, height, channels: 4 }, limitInputPixels: maxPixels });
-  return hasAlpha ? raw : raw.removeAlpha();
+async function loadHeic(bytes: Buffer, maxPixels: number, edge: number): Promise<Normalised> {
+  const out = await decodeHeic(bytes, { maxPixels, edge });
+  if (out.kind === "too-many-pixels") throw tooManyPixels(out.width, out.height, maxPixels);
+  if (out.kind === "corrupt") throw damaged(new Error(out.detail));
+  return {
+    bytes: Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength),
+    mime: out.mime,
+    width: out.width,
+    height: out.height,
+  };
 }

@@ -78,18 +78,3 @@ export function pacedModel(words: string[], everyMs: number): ModelPort & { abor
   };
   return port;
 }
-
-/** A model that answers as `port` does and keeps the size of every image it was shown. */
-export function watchingImages(port: ModelPort): ModelPort & { seen: { width: number; height: number }[] } {
-  const seen: { width: number; height: number }[] = [];
-  return {
-    id: `watching-${port.id}`,
-    seen,
-    load: () => port.load(),
-    dispose: () => port.dispose(),
-    generate(request) {
-      for (const { width, height } of request.images) seen.push({ width, height });
-      return port.generate(request);
-    },
-  };
-}

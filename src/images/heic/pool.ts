@@ -18,7 +18,7 @@ const LIMIT = Math.max(1, availableParallelism() - 1);
 interface Task {
   id: number;
   bytes: Buffer;
-  maxPixels: number;
+  limits: { maxPixels: number; edge: number };
   resolve(outcome: HeicOutcome): void;
   reject(err: Error): void;
   timer?: NodeJS.Timeout;
@@ -43,12 +43,14 @@ export function heicDecodeCount(): number {
 }
 
 /**
- * Decodes a HEIC/HEIF file's primary image, transformations applied, to packed RGBA on a worker
- * thread. The thread checks `maxPixels` against the header before decoding.
+ * Decodes a HEIC/HEIF file's primary image, transformations applied, on a worker thread, and
+ * normalises it there (JPEG, long edge at most `edge`): the decoded pixels (48 MB for 12 MP) never
+ * reach the main thread, whose garbage collector would otherwise hold up acknowledgements. The
+ * thread checks `maxPixels` against the header before decoding.
  */
-export function decodeHeic(bytes: Buffer, maxPixels: number): Promise<HeicOutcome> {
+export function decodeHeic(bytes: Buffer, limits: { maxPixels: number; edge: number }): Promise<HeicOutcome> {
   return new Promise((resolve, reject) => {
-    waiting.push({ id: nextId++, bytes, maxPixels, resolve, reject });
+    waiting.push({ id: nextId++, bytes, limits, resolve, reject });
     pump();
   });
 }
@@ -72,11 +74,7 @@ function start(slot: Slot, task: Task): void {
   slot.task = task;
   task.timer = setTimeout(() => retire(slot, new Error("decoding took too long")), DECODE_TIMEOUT_MS);
   decodes++;
-  slot.worker.postMessage({
-    id: task.id,
-    bytes: task.bytes,
-    maxPixels: task.maxPixels,
-  } satisfies DecodeRequest);
+  slot.worker.postMessage({ id: task.id, bytes: task.bytes, ...task.limits } satisfies DecodeRequest);
 }
 
 /**

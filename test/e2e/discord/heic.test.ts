@@ -2,8 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fixture } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
-import { watchingImages } from "../../helpers/scripted-model.js";
-import { tinyModelPort } from "../../helpers/tiny-model.js";
+import { expectOneUpright, watchTinyModel } from "../../helpers/watching-model.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
 import { memberMessage, slashCommand } from "./payloads.js";
 import { BOT_ID } from "./stand-in.js";
@@ -15,7 +14,7 @@ import { BOT_ID } from "./stand-in.js";
 const CH = { mention: "420000000000000001", describe: "420000000000000002", caption: "420000000000000003" };
 let t: DiscordUnderTest;
 let stand: DiscordUnderTest["stand"];
-let model: ReturnType<typeof watchingImages>;
+let model: Awaited<ReturnType<typeof watchTinyModel>>;
 
 const heic = (id: string, file: string, bytes = fixture(file)) =>
   stand.attachment(id, `IMG_${id.slice(-4)}.HEIC`, bytes, "image/heic");
@@ -40,17 +39,13 @@ beforeAll(async () => {
     discord: { autocaptionChannels: [CH.caption] },
   });
   stand = t.stand;
-  model = watchingImages(await tinyModelPort());
-  t.setOverride(model);
+  model = await watchTinyModel(t.setOverride);
 }, 60_000);
 
-beforeEach(() => {
-  model.seen.length = 0;
-});
+beforeEach(() => model.forget());
 
 afterAll(async () => {
-  t?.setOverride(undefined);
-  await model?.dispose();
+  await model?.close();
   await t?.close();
 });
 
@@ -69,10 +64,7 @@ describe("HEIC photos on Discord", () => {
     );
     await waitFor(() => answerTo(CH.mention, "810000000000000001") === "red", 30_000, "the answer");
     // Upright: taller than wide, in the photo's proportions (1461 × 2052), shrunk for the model.
-    const [seen] = model.seen;
-    expect(model.seen).toHaveLength(1);
-    expect(seen?.height).toBeGreaterThan(seen?.width ?? 0);
-    expect((seen?.width ?? 0) / (seen?.height ?? 1)).toBeCloseTo(1461 / 2052, 2);
+    expectOneUpright(model.seen, 1461, 2052);
   });
 
   it("/describe of a HEIC holding two images describes its primary one", async () => {

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fixture } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
-import { watchingImages } from "../../helpers/scripted-model.js";
-import { tinyModelPort } from "../../helpers/tiny-model.js";
+import { expectOneUpright, watchTinyModel } from "../../helpers/watching-model.js";
 import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
 import { mentionEvent, slackFile } from "./harness.js";
 
@@ -12,7 +11,7 @@ import { mentionEvent, slackFile } from "./harness.js";
  * the queue and the engine on the tiny model.
  */
 let t: SlackUnderTest;
-let model: ReturnType<typeof watchingImages>;
+let model: Awaited<ReturnType<typeof watchTinyModel>>;
 const whole = fixture("heic-portrait.heic");
 
 /** A file as Slack describes an iPhone upload. */
@@ -41,17 +40,13 @@ beforeAll(async () => {
       TRUNCATED: whole.subarray(0, whole.length / 2),
     },
   });
-  model = watchingImages(await tinyModelPort());
-  t.setOverride(model);
+  model = await watchTinyModel(t.setOverride);
 }, 60_000);
 
-beforeEach(() => {
-  model.seen.length = 0;
-});
+beforeEach(() => model.forget());
 
 afterAll(async () => {
-  t?.setOverride(undefined);
-  await model?.dispose();
+  await model?.close();
   await t?.close();
 });
 
@@ -60,10 +55,7 @@ describe("HEIC photos on Slack", () => {
     await t.send(mentionEvent("EvHeicPortrait", "C1", "1700000301.000100", [heicFile("PORTRAIT")]));
     await waitFor(() => threaded("C1", "1700000301.000100").length > 0, 30_000, "the answer");
     expect(threaded("C1", "1700000301.000100").map((m) => m.text)).toEqual(["red"]);
-    const [seen] = model.seen;
-    expect(model.seen).toHaveLength(1);
-    expect(seen?.height).toBeGreaterThan(seen?.width ?? 0);
-    expect((seen?.width ?? 0) / (seen?.height ?? 1)).toBeCloseTo(1461 / 2052, 2);
+    expectOneUpright(model.seen, 1461, 2052);
   });
 
   it("five iPhone photos in an auto-caption channel get five captions, each in its own thread", async () => {
