@@ -11,7 +11,7 @@ import { Redis } from "ioredis";
 import { heicDecodeCount } from "../src/images/heic/pool.js";
 import { loadImage } from "../src/images/load.js";
 import { colourPhoto, fixture } from "../test/helpers/images.js";
-import { declareSize, primaryItem } from "../test/tools/heif-boxes.js";
+import { declareSize, primaryItem } from "../tools/heif-boxes.js";
 import { ackTable, discordRounds, EVENTS, ROUNDS, slackRounds, type Upload } from "./ack-rounds.js";
 import { benchRedis, median, table } from "./redis.js";
 

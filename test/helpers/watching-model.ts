@@ -8,7 +8,7 @@ export interface Seen {
 }
 
 /** A model that answers as `port` does and keeps the size of every image it was shown. */
-export function watchingImages(port: ModelPort): ModelPort & { seen: Seen[] } {
+function watchingImages(port: ModelPort): ModelPort & { seen: Seen[] } {
   const seen: Seen[] = [];
   return {
     id: `watching-${port.id}`,

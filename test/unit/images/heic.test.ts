@@ -5,7 +5,7 @@ import { decodeHeic, heicDecodeCount } from "../../../src/images/heic/pool.js";
 import { type LoadedImage, loadImage } from "../../../src/images/load.js";
 import { fixture } from "../../helpers/images.js";
 import { tinyModelPort } from "../../helpers/tiny-model.js";
-import { addTransform, declareSize, primaryItem, setPrimary } from "../../tools/heif-boxes.js";
+import { addTransform, declareSize, primaryItem, setPrimary } from "../../../tools/heif-boxes.js";
 
 const LIMITS = { maxBytes: 25 * 1024 * 1024, maxPixels: 50_000_000, maxEdge: 4096 };
 const DAMAGED = "That image looks damaged or incomplete. Please upload it again.";

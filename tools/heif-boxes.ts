@@ -5,10 +5,10 @@
  * a pixel bomb. Only what heif-enc writes is handled: a top-level `meta` with `iloc` using file
  * offsets (construction method 0) into an `mdat` after it.
  *
- *   npx tsx test/tools/heif-boxes.ts rotate IN OUT ANGLE     (irot: ANGLE × 90° anti-clockwise)
- *   npx tsx test/tools/heif-boxes.ts mirror IN OUT MODE      (imir: 0 top-to-bottom, 1 left-to-right)
- *   npx tsx test/tools/heif-boxes.ts primary IN OUT ITEM_ID
- *   npx tsx test/tools/heif-boxes.ts declare IN OUT WIDTH HEIGHT
+ *   npx tsx tools/heif-boxes.ts rotate IN OUT ANGLE     (irot: ANGLE × 90° anti-clockwise)
+ *   npx tsx tools/heif-boxes.ts mirror IN OUT MODE      (imir: 0 top-to-bottom, 1 left-to-right)
+ *   npx tsx tools/heif-boxes.ts primary IN OUT ITEM_ID
+ *   npx tsx tools/heif-boxes.ts declare IN OUT WIDTH HEIGHT
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
