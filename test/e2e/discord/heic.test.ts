@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fixture } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
@@ -85,6 +86,32 @@ describe("HEIC photos on Discord", () => {
       "the answer edit",
     );
     expect(model.seen).toEqual([{ width: 570, height: 380 }]);
+  });
+
+  it("/post of a HEIC returns a 4:5 JPEG for Instagram, its alt text naming the photo's colour", async () => {
+    const att = heic("710000000000000005", "heic-portrait.heic");
+    stand.dispatch(
+      "INTERACTION_CREATE",
+      slashCommand({
+        id: "910000000000000002",
+        channel: CH.describe,
+        name: "post",
+        options: [
+          { name: "image", type: 11, value: att.id },
+          { name: "platform", type: 3, value: "instagram" },
+        ],
+        attachments: { [att.id]: att },
+      }),
+    );
+    const posted = () => t.webhookEdits("910000000000000002").find((r) => r.files.length > 0);
+    await waitFor(() => posted() !== undefined, 30_000, "the post");
+    const file = posted()?.files[0];
+    expect(file?.name).toBe("post-instagram.jpg");
+    const meta = await sharp(file?.bytes).metadata();
+    expect(meta.format).toBe("jpeg");
+    expect((meta.width ?? 0) / (meta.height ?? 1)).toBeCloseTo(4 / 5, 2);
+    const described = (posted()?.json?.attachments ?? []) as { description?: string }[];
+    expect(described[0]?.description).toBe("Red");
   });
 
   it("an auto-caption channel captions a HEIC upload once", async () => {

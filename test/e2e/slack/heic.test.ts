@@ -53,7 +53,8 @@ afterAll(async () => {
 describe("HEIC photos on Slack", () => {
   it("a mention with a portrait iPhone photo is answered in its thread, and the model sees it upright", async () => {
     await t.send(mentionEvent("EvHeicPortrait", "C1", "1700000301.000100", [heicFile("PORTRAIT")]));
-    await waitFor(() => threaded("C1", "1700000301.000100").length > 0, 30_000, "the answer");
+    // Answers are drawn as they are written: wait for the finished one.
+    await waitFor(() => threaded("C1", "1700000301.000100")[0]?.text === "red", 30_000, "the answer");
     expect(threaded("C1", "1700000301.000100").map((m) => m.text)).toEqual(["red"]);
     expectOneUpright(model.seen, 1461, 2052);
   });
@@ -89,7 +90,11 @@ describe("HEIC photos on Slack", () => {
       ),
     );
     await waitFor(
-      () => uploads.every((_, n) => threaded("CSOCIAL", ts(n)).length > 0),
+      () =>
+        uploads.every((_, n) => {
+          const caption = threaded("CSOCIAL", ts(n))[0];
+          return caption !== undefined && !String(caption.text).includes("▌");
+        }),
       60_000,
       "five captions",
     );
