@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ModelPort } from "../../../src/core/model-port.js";
 import { decodeHeic, heicDecodeCount } from "../../../src/images/heic/pool.js";
 import { type LoadedImage, loadImage } from "../../../src/images/load.js";
+import { addTransform, declareSize, primaryItem, setPrimary } from "../../../tools/heif-boxes.js";
 import { fixture } from "../../helpers/images.js";
 import { tinyModelPort } from "../../helpers/tiny-model.js";
-import { addTransform, declareSize, primaryItem, setPrimary } from "../../../tools/heif-boxes.js";
 
 const LIMITS = { maxBytes: 25 * 1024 * 1024, maxPixels: 50_000_000, maxEdge: 4096 };
 const DAMAGED = "That image looks damaged or incomplete. Please upload it again.";
@@ -115,6 +115,17 @@ describe("HEIC/HEIF photos", () => {
     const img = await loadImage(setPrimary(bytes, 2), LIMITS);
     expect([img.width, img.height]).toEqual([1000, 667]);
     expect(await difference(sharp(img.bytes), sharp(fixture("waterview.jpg")))).toBeLessThan(4);
+  });
+
+  it("transparency is flattened onto white, as for a PNG", async () => {
+    const img = await loadImage(fixture("heic-alpha.heic"), LIMITS);
+    expect([img.width, img.height, img.mime]).toEqual([64, 48, "image/jpeg"]);
+    const { data } = await sharp(img.bytes).raw().toBuffer({ resolveWithObject: true });
+    const pixel = (x: number, y: number) => [...data.subarray((y * 64 + x) * 3, (y * 64 + x) * 3 + 3)];
+    const [r = 0, g = 0, b = 0] = pixel(5, 24);
+    expect(b).toBeGreaterThan(150); // the opaque half: blue
+    expect(r + g).toBeLessThan(60);
+    for (const channel of pixel(58, 24)) expect(channel).toBeGreaterThan(240); // the clear half: white, not red
   });
 
   it("a header declaring 20000×20000 is refused by the pixel limit without decoding", async () => {
