@@ -1,6 +1,8 @@
 import sharp, { type Metadata } from "sharp";
 import type { ModelImage } from "../core/model-port.js";
 import { CodedError, ErrorCode } from "../errors.js";
+import { decodeHeic } from "./heic/pool.js";
+import { type Normalised, normalise } from "./normalise.js";
 import { type Sniffed, sniff } from "./sniff.js";
 
 export interface ImageLimits {
@@ -16,7 +18,7 @@ export interface LoadedImage extends ModelImage {
   original: { width: number; height: number };
 }
 
-const SUPPORTED_FORMATS = "JPEG, PNG, WebP, GIF (first frame), AVIF or TIFF";
+const SUPPORTED_FORMATS = "JPEG, PNG, WebP, HEIC/HEIF, GIF (first frame), AVIF or TIFF";
 
 function mb(bytes: number): string {
   return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
@@ -24,7 +26,6 @@ function mb(bytes: number): string {
 
 function unsupported(format: Sniffed): CodedError {
   const what: Partial<Record<Sniffed, string>> = {
-    heic: "HEIC/HEIF photos (the iPhone default) are not supported yet",
     svg: "SVG drawings are not supported",
     pdf: "PDF files are not supported",
   };
@@ -44,8 +45,7 @@ function checkBytes(bytes: Buffer, limits: Pick<ImageLimits, "maxBytes">): Sniff
   if (bytes.length === 0)
     throw new CodedError(ErrorCode.CorruptImage, "That file is empty. Please upload the image again.");
   const format = sniff(bytes);
-  if (format === "unknown" || format === "heic" || format === "svg" || format === "pdf")
-    throw unsupported(format);
+  if (format === "unknown" || format === "svg" || format === "pdf") throw unsupported(format);
   return format;
 }
 
@@ -59,44 +59,55 @@ export async function loadImage(bytes: Buffer, limits: ImageLimits): Promise<Loa
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (cause) {
-    throw new CodedError(
-      ErrorCode.CorruptImage,
-      "That image looks damaged and cannot be opened. Please upload it again.",
-      { cause },
-    );
+    throw damaged(cause);
   }
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   if (!width || !height)
     throw new CodedError(ErrorCode.CorruptImage, "That image has no size and cannot be opened.");
-  if (width * height > limits.maxPixels) {
-    throw new CodedError(
-      ErrorCode.ImageTooManyPixels,
-      `That image is ${width}×${height} pixels (${Math.round((width * height) / 1e6)} MP); the limit is ${Math.round(limits.maxPixels / 1e6)} MP.`,
-    );
-  }
+  // From the header only (for HEIC: the primary image, after its rotation), before any decoding.
+  if (width * height > limits.maxPixels) throw tooManyPixels(width, height, limits.maxPixels);
   const edge = limits.maxEdge ?? 4096;
+  if (format === "heic")
+    return { ...(await loadHeic(bytes, limits.maxPixels, edge)), format, original: { width, height } };
   const photo = format === "jpeg" || format === "webp" || format === "avif";
-  let pipeline = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: "truncated", animated: false })
-    .autoOrient()
-    .resize(edge, edge, { fit: "inside", withoutEnlargement: true, fastShrinkOnLoad: true });
-  if (meta.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" });
-  pipeline = photo ? pipeline.jpeg({ quality: 90 }) : pipeline.png();
   try {
-    const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-    return {
-      bytes: data,
-      mime: photo ? "image/jpeg" : "image/png",
-      width: info.width,
-      height: info.height,
-      format,
-      original: { width, height },
-    };
+    const input = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: "truncated", animated: false });
+    const out = await normalise(input, { edge, hasAlpha: Boolean(meta.hasAlpha), photo });
+    return { ...out, format, original: { width, height } };
   } catch (cause) {
-    throw new CodedError(
-      ErrorCode.CorruptImage,
-      "That image looks damaged or incomplete. Please upload it again.",
-      { cause },
-    );
+    throw damaged(cause);
   }
+}
+
+function tooManyPixels(width: number, height: number, maxPixels: number): CodedError {
+  return new CodedError(
+    ErrorCode.ImageTooManyPixels,
+    `That image is ${width}×${height} pixels (${Math.round((width * height) / 1e6)} MP); the limit is ${Math.round(maxPixels / 1e6)} MP.`,
+  );
+}
+
+function damaged(cause: unknown): CodedError {
+  return new CodedError(
+    ErrorCode.CorruptImage,
+    "That image looks damaged or incomplete. Please upload it again.",
+    { cause },
+  );
+}
+
+/**
+ * sharp's libvips reads HEIC headers but has no HEVC decoder: libheif's WebAssembly build decodes
+ * the primary image (rotation and mirror applied) on a worker thread, which also normalises it,
+ * so the main thread never holds its decoded pixels.
+ */
+async function loadHeic(bytes: Buffer, maxPixels: number, edge: number): Promise<Normalised> {
+  const out = await decodeHeic(bytes, { maxPixels, edge });
+  if (out.kind === "too-many-pixels") throw tooManyPixels(out.width, out.height, maxPixels);
+  if (out.kind === "corrupt") throw damaged(new Error(out.detail));
+  return {
+    bytes: Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength),
+    mime: out.mime,
+    width: out.width,
+    height: out.height,
+  };
 }

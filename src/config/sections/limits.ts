@@ -8,7 +8,10 @@ export const limitsSection = z
       .int()
       .min(1024)
       .default(25 * 1024 * 1024),
-    /** Largest decoded image, in pixels (width × height). */
+    /**
+     * Largest decoded image, in pixels (width × height), read from the header before decoding
+     * (for HEIC: the primary image after its rotation).
+     */
     maxImagePixels: z.number().int().min(1024).default(50_000_000),
     maxImagesPerRequest: z.number().int().min(1).max(10).default(4),
     /** Requests one user may have queued or running at once. */

@@ -13,6 +13,11 @@ const TABLES: Record<string, RegExp[]> = {
   "bench:engine": [/^measure\s+median ms/m, /^llava-bot engine, one answer\s+\d/m],
   "bench:queue": [/^path\s+burst jobs\/s/m, /^llava-bot submit → engine → delivery\s+\d/m],
   "bench:ack": [/^adapter\s+ack p50 ms/m, /^Discord interaction → deferReply callback\s+\d/m],
+  "bench:heic": [
+    /^file\s+size\s+load ms/m,
+    /^adapter\s+ack p50 ms/m,
+    /^Discord interaction → deferReply callback\s+\d/m,
+  ],
   "bench:engine-openai": [/^path\s+in flight\s+req\/s/m, /^llava-bot, 1 engines × concurrency \d+\s+\d/m],
   "bench:stream": [/^adapter\s+answers/m, /^Playground \(SSE\)\s+1\s+\d/m],
 };

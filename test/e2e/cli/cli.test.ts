@@ -42,6 +42,17 @@ describe("llava-bot CLI with the tiny model", () => {
     expect(r.stdout).toBe("green\n");
   });
 
+  it.each([
+    { file: "heic-landscape.heic", colour: "green" },
+    { file: "heic-portrait.heic", colour: "red" },
+    { file: "heic-multi.heic", colour: "black" },
+  ])("describe $file (an iPhone-style HEIC) names $colour", ({ file, colour }) => {
+    const r = cli("describe", join(FIXTURES, file), "--model", modelDir);
+    expect(r.stderr).not.toContain("llava-bot:");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${colour}\n`);
+  });
+
   it("describe --json prints one JSON object", () => {
     const r = cli("describe", join(FIXTURES, "ocr-testocr.png"), "--model", modelDir, "--json");
     expect(r.code).toBe(0);
@@ -55,8 +66,9 @@ describe("llava-bot CLI with the tiny model", () => {
     writeFileSync(truncated, fixture("frisbee.jpg").subarray(0, 20_000));
     const svg = join(dir, "drawing.svg");
     writeFileSync(svg, "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>");
-    const heic = join(dir, "photo.heic");
-    writeFileSync(heic, Buffer.from("\0\0\0\x18ftypheic\0\0\0\0mif1heic", "latin1"));
+    const heic = join(dir, "IMG_0001.HEIC");
+    const portrait = fixture("heic-portrait.heic");
+    writeFileSync(heic, portrait.subarray(0, portrait.length / 2));
     const notImage = join(dir, "notes.png");
     writeFileSync(notImage, "this is text with a .png name");
     const huge = join(dir, "huge.png");
@@ -71,7 +83,7 @@ describe("llava-bot CLI with the tiny model", () => {
       ],
       [["ask", truncated, "q", "--model", modelDir], /damaged or incomplete/],
       [["ask", svg, "q", "--model", modelDir], /SVG/],
-      [["ask", heic, "q", "--model", modelDir], /HEIC/],
+      [["ask", heic, "q", "--model", modelDir], /IMG_0001\.HEIC: That image looks damaged or incomplete\./],
       [["ask", notImage, "q", "--model", modelDir], /not an image/],
       [["ask", huge, "q", "--model", modelDir], /81 MP\); the limit is 50 MP/],
       [

@@ -1,0 +1,114 @@
+/**
+ * The HEIC decoder's thread: libheif (WebAssembly, from libheif-js) decodes synchronously, so it
+ * runs here, never on the thread that acknowledges platform events; sharp then normalises the
+ * pixels here too, so they never reach that thread's heap. One request at a time.
+ */
+// First, before libheif binds console.log: the CLI prints answers on stdout, so libheif's own
+// messages go to stderr. (Piping the thread's stdout instead would keep the process alive.)
+import "./stdout-to-stderr.js";
+import { getPriority, setPriority } from "node:os";
+import { parentPort } from "node:worker_threads";
+import libheif, { type HeifError } from "libheif-js/wasm-bundle";
+import sharp from "sharp";
+import { normalise } from "../normalise.js";
+import type { DecodeReply, DecodeRequest } from "./protocol.js";
+
+function failed(value: object): value is HeifError {
+  return "code" in value && "message" in value;
+}
+
+type Decoded =
+  | { kind: "ok"; width: number; height: number; hasAlpha: boolean; pixels: Uint8Array }
+  | Exclude<DecodeReply, { kind: "ok" | "ready" }>;
+
+/** The primary image as packed RGBA, libheif's memory released before returning. */
+function decodePixels(req: DecodeRequest): Decoded {
+  const corrupt = (detail: string) => ({ id: req.id, kind: "corrupt", detail }) as const;
+  const ctx = libheif.heif_context_alloc();
+  try {
+    const read = libheif.heif_context_read_from_memory(ctx, req.bytes);
+    if (read.code.value !== 0) return corrupt(read.message);
+    const handle = libheif.heif_js_context_get_primary_image_handle(ctx);
+    if (failed(handle)) return corrupt(handle.message);
+    try {
+      // The size after rotation, read from the header: a pixel bomb is refused before decoding.
+      const width = libheif.heif_image_handle_get_width(handle);
+      const height = libheif.heif_image_handle_get_height(handle);
+      if (width * height > req.maxPixels) return { id: req.id, kind: "too-many-pixels", width, height };
+      const hasAlpha = libheif.heif_image_handle_has_alpha_channel(handle) !== 0;
+      const image = libheif.heif_js_decode_image2(
+        handle,
+        libheif.heif_colorspace.heif_colorspace_RGB,
+        libheif.heif_chroma.heif_chroma_interleaved_RGBA,
+      );
+      if (failed(image)) return corrupt(image.message);
+      try {
+        const plane = image.channels.find(
+          (c) => c.id.value === libheif.heif_channel.heif_channel_interleaved.value,
+        );
+        if (plane?.bits_per_pixel !== 8) return corrupt("no 8-bit RGBA plane");
+        // Rows may be padded (stride > width × 4); sharp wants them packed.
+        const row = plane.width * 4;
+        const pixels = new Uint8Array(row * plane.height);
+        for (let y = 0; y < plane.height; y++)
+          pixels.set(plane.data.subarray(y * plane.stride, y * plane.stride + row), y * row);
+        return { kind: "ok", width: plane.width, height: plane.height, hasAlpha, pixels };
+      } finally {
+        libheif.heif_image_release(image.image);
+      }
+    } finally {
+      libheif.heif_image_handle_release(handle);
+    }
+  } finally {
+    libheif.heif_context_free(ctx);
+  }
+}
+
+async function decode(req: DecodeRequest): Promise<DecodeReply> {
+  const decoded = decodePixels(req);
+  if (decoded.kind !== "ok") return decoded;
+  const { width, height, hasAlpha, pixels } = decoded;
+  try {
+    const raw = sharp(pixels, { raw: { width, height, channels: 4 }, limitInputPixels: req.maxPixels });
+    const out = await normalise(hasAlpha ? raw : raw.removeAlpha(), {
+      edge: req.edge,
+      hasAlpha,
+      photo: true,
+    });
+    return {
+      id: req.id,
+      kind: "ok",
+      width: out.width,
+      height: out.height,
+      mime: "image/jpeg",
+      bytes: out.bytes,
+    };
+  } catch (err) {
+    return { id: req.id, kind: "corrupt", detail: String(err) };
+  }
+}
+
+// Linux keeps a nice value per thread: this one gives way to the thread that acknowledges platform
+// events when cores are short. Elsewhere the call would lower the whole process, so it is skipped.
+if (process.platform === "linux") {
+  try {
+    setPriority(Math.min(19, getPriority() + 10));
+  } catch {
+    // Not allowed here: decode at the usual priority.
+  }
+}
+
+// No top-level await: from source, this file is loaded through tsx's require hook (see pool.ts).
+const loaded = Promise.resolve(libheif.ready).then(() =>
+  parentPort?.postMessage({ id: 0, kind: "ready" } satisfies DecodeReply),
+);
+parentPort?.on("message", (req: DecodeRequest) => {
+  loaded
+    .then(() => decode(req))
+    .then(
+      // The encoded bytes are copied across (a few MB at most): sharp's buffers may share memory.
+      (reply) => parentPort?.postMessage(reply),
+      (err: unknown) =>
+        parentPort?.postMessage({ id: req.id, kind: "corrupt", detail: String(err) } satisfies DecodeReply),
+    );
+});
