@@ -1,7 +1,9 @@
 import type { DeliveryJob } from "../core/jobs.js";
 import type { OutFile, Outgoing, Place, Surface } from "../core/surface.js";
 import type { BlobStore } from "../queue/blobs.js";
+import type { Conversations } from "../queue/conversations.js";
 import type { LiveSurface } from "./live-reply.js";
+import { LiveReply } from "./live-reply.js";
 
 /** What rides on a message beside its words. */
 export type Attach = Pick<Outgoing, "files" | "card">;
@@ -40,5 +42,30 @@ export function resultFiles(blobs: BlobStore, d: DeliveryJob): Promise<OutFile[]
       data: await blobs.get(img.key),
       description: img.altText.slice(0, 1000),
     })),
+  );
+}
+
+/**
+ * An answer posted as new messages at `place` (no reply was drawn for it, or it is gone), its
+ * messages recorded under `<requestId>:answer` as they are posted: a retry by any replica
+ * continues where the last attempt stopped, never posting a part twice.
+ */
+export async function newMessages(
+  o: { surface: Surface; conversations: Conversations },
+  d: Pick<DeliveryJob, "requestId" | "user">,
+  place: Place,
+): Promise<LiveReply<Attach>> {
+  const key = `${d.requestId}:answer`;
+  await o.conversations.open({ requestId: key, asker: d.user.id, place, messages: [] });
+  const resumed = await o.conversations.get(key);
+  const messages = resumed?.messages ?? [];
+  return new LiveReply<Attach>(
+    drawOn(o.surface, resumed?.place ?? place, d.requestId, messages.length),
+    messages,
+    {
+      limit: o.surface.limit,
+      minIntervalMs: 0,
+      opened: (n, id) => o.conversations.posted(key, n, id),
+    },
   );
 }

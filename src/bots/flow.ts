@@ -5,7 +5,7 @@ import { isSurfaceError, type Place, type Surface } from "../core/surface.js";
 import { cancelRequest } from "../queue/cancel.js";
 import { type Conversation, type Conversations, createConversations } from "../queue/conversations.js";
 import type { Producer } from "../queue/producer.js";
-import { type Attach, drawOn, resultFiles } from "./draw.js";
+import { type Attach, drawOn, newMessages, resultFiles } from "./draw.js";
 import { type LiveOptions, LiveReply } from "./live-reply.js";
 import { createPostClicks } from "./post-clicks.js";
 import { createPostDelivery, ownsPost } from "./post-delivery.js";
@@ -107,24 +107,10 @@ export function createFlow(o: FlowOptions) {
     // No reply drawn (an auto-caption), or it could not be used: new messages, continued on a retry.
     const { interaction: _gone, ...place } = c?.place ?? placeOf(d);
     const whose = d.reply.slash ? `${surface.mention(d.user.id)}, your /${d.command}:\n` : "";
-    const fallback: Conversation = {
-      requestId: `${d.requestId}:answer`,
-      platform: o.platform,
-      asker: d.user.id,
-      place: (await surface.resolve?.(place, d.reply)) ?? place,
-      messages: [],
-      finished: false,
-    };
-    await conversations.open(fallback);
-    const resumed = (await conversations.get(fallback.requestId)) ?? fallback;
-    const live = new LiveReply<Attach>(
-      drawOn(surface, resumed.place, d.requestId, resumed.messages.length),
-      resumed.messages,
-      {
-        limit: surface.limit,
-        minIntervalMs: 0,
-        opened: (n, id) => conversations.posted(fallback.requestId, n, id),
-      },
+    const live = await newMessages(
+      { surface, conversations },
+      d,
+      (await surface.resolve?.(place, d.reply)) ?? place,
     );
     return live.finish(surface.format(whose + deliveryText(d)), attach);
   }

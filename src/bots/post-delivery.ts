@@ -4,8 +4,7 @@ import { isSurfaceError, type Outgoing, type Place, type Surface } from "../core
 import type { BlobStore } from "../queue/blobs.js";
 import type { Conversation, Conversations } from "../queue/conversations.js";
 import { postText } from "../skills/post/summary.js";
-import { type Attach, drawOn, resultFiles } from "./draw.js";
-import { LiveReply } from "./live-reply.js";
+import { newMessages, resultFiles } from "./draw.js";
 import { postCard, retryCard } from "./post-card.js";
 import type { PostClicks } from "./post-clicks.js";
 import { deliveryText } from "./render.js";
@@ -108,15 +107,7 @@ export function createPostDelivery(o: {
         ...postPlace(d),
         ...(d.reply.postMessage ? { replyTo: d.reply.postMessage } : {}),
       };
-      const key = `${d.requestId}:answer`;
-      await o.conversations.open({ requestId: key, asker: d.user.id, place, messages: [] });
-      const resumed = await o.conversations.get(key);
-      const messages = resumed?.messages ?? [];
-      const live = new LiveReply<Attach>(drawOn(surface, place, d.requestId, messages.length), messages, {
-        limit: surface.limit,
-        minIntervalMs: 0,
-        opened: (n, id) => o.conversations.posted(key, n, id),
-      });
+      const live = await newMessages(o, d, place);
       return live.finish(surface.format(deliveryText(d)), {
         ...withFiles,
         ...(retry ? { card: retryCard(d.reply.post ?? "") } : {}),

@@ -37,17 +37,8 @@ function select(s: CardSelect): Row {
 }
 
 function stopRow(requestId: string): Row {
-  return {
-    type: ComponentType.ActionRow,
-    components: [
-      {
-        type: ComponentType.Button,
-        style: ButtonStyle.Secondary,
-        label: "Stop",
-        custom_id: `${STOP_PREFIX}${requestId}`,
-      },
-    ],
-  };
+  const stop: CardButton = { type: "button", id: `${STOP_PREFIX}${requestId}`, label: "Stop" };
+  return { type: ComponentType.ActionRow, components: [button(stop)] };
 }
 
 /**
