@@ -2,7 +2,7 @@
 # llava-bot: one image for every role; the command picks it (engine, discord, slack, web, start).
 #   docker build -t llava-bot .
 #   docker run --rm -e REDIS_URL=redis://:pass@redis:6379 -v llava-models:/models llava-bot engine
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # Stage 1: production dependencies exactly as locked (no dev tools, no lifecycle scripts beyond
 # what package.json allows). onnxruntime-node's CUDA download stays off unless asked for with

@@ -1,6 +1,6 @@
 /**
  * npm run bench:heic — iPhone photos (HEIC). First, how long the image loader takes on each HEIC
- * fixture (decoded by libheif's WebAssembly build and normalised by sharp, on a worker thread) and
+ * fixture (decoded by libheif's WebAssembly build and normalised by sharp, in a decoder process at a lower priority) and
  * how much of it kept the main thread busy; then bench:ack's rounds
  * with every BENCH_HEIC_EVERY-th upload a 12 MP HEIC instead of a 640×480 PNG.
  * Goal: ack p99 still under 100 ms.
@@ -33,10 +33,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; b
 }
 
 const rows: string[][] = [];
-// The first decode also starts the decoding thread (and, from source, tsx in it).
+// The first decode also starts the decoder process (and, from source, tsx in it).
 const first = await timed(() => loadImage(fixture("heic-landscape.heic"), LIMITS));
 rows.push([
-  "heic-landscape.heic, first (starts the thread)",
+  "heic-landscape.heic, first (starts the decoder)",
   "640×428",
   first.ms.toFixed(0),
   first.busyMs.toFixed(1),

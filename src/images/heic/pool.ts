@@ -1,18 +1,17 @@
-import { createRequire } from "node:module";
-import { availableParallelism } from "node:os";
+import { type ChildProcess, fork } from "node:child_process";
+import { availableParallelism, getPriority, setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { DecodeReply, DecodeRequest } from "./protocol.js";
 
 /** What a decode comes to, without the message id. */
 export type HeicOutcome = DistributiveOmit<Exclude<DecodeReply, { kind: "ready" }>, "id">;
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
-/** An idle thread keeps its WebAssembly memory (it never shrinks), so it goes after a while. */
+/** An idle decoder keeps its WebAssembly memory (it never shrinks), so it goes after a while. */
 const IDLE_MS = 10_000;
 /** libheif on a hostile file must not hold a request forever. */
 const DECODE_TIMEOUT_MS = 60_000;
-/** As many decoding threads as the intake gate lets decodes run: one core stays free for acks. */
+/** As many decoders as the intake gate lets decodes run: one core stays free for acks. */
 const LIMIT = Math.max(1, availableParallelism() - 1);
 
 interface Task {
@@ -25,10 +24,10 @@ interface Task {
 }
 
 interface Slot {
-  worker: Worker;
+  child: ChildProcess;
   task?: Task | undefined;
   idle?: NodeJS.Timeout;
-  /** Whether libheif loaded: a thread that cannot even start is our fault, not the photo's. */
+  /** Whether libheif loaded: a decoder that cannot even start is our fault, not the photo's. */
   ready: boolean;
 }
 
@@ -37,16 +36,16 @@ const waiting: Task[] = [];
 let nextId = 1;
 let decodes = 0;
 
-/** How many HEIC files were handed to a decoding thread since start (tests and benches read it). */
+/** How many HEIC files were handed to a decoder since start (tests and benches read it). */
 export function heicDecodeCount(): number {
   return decodes;
 }
 
 /**
- * Decodes a HEIC/HEIF file's primary image, transformations applied, on a worker thread, and
+ * Decodes a HEIC/HEIF file's primary image, transformations applied, in a decoder process, and
  * normalises it there (JPEG, long edge at most `edge`): the decoded pixels (48 MB for 12 MP) never
- * reach the main thread, whose garbage collector would otherwise hold up acknowledgements. The
- * thread checks `maxPixels` against the header before decoding.
+ * reach this process, whose garbage collector would otherwise hold up acknowledgements. The
+ * decoder checks `maxPixels` against the header before decoding.
  */
 export function decodeHeic(bytes: Buffer, limits: { maxPixels: number; edge: number }): Promise<HeicOutcome> {
   return new Promise((resolve, reject) => {
@@ -70,35 +69,58 @@ function pump(): void {
 function start(slot: Slot, task: Task): void {
   clearTimeout(slot.idle);
   // Held while busy, so a one-shot CLI run waits for its photo; let go when idle.
-  slot.worker.ref();
+  hold(slot, true);
   slot.task = task;
   task.timer = setTimeout(() => retire(slot, new Error("decoding took too long")), DECODE_TIMEOUT_MS);
   decodes++;
-  slot.worker.postMessage({ id: task.id, bytes: task.bytes, ...task.limits } satisfies DecodeRequest);
+  slot.child.send({ id: task.id, bytes: task.bytes, ...task.limits } satisfies DecodeRequest);
+}
+
+function hold(slot: Slot, busy: boolean): void {
+  if (busy) {
+    slot.child.ref();
+    slot.child.channel?.ref();
+  } else {
+    slot.child.unref();
+    slot.child.channel?.unref();
+  }
 }
 
 /**
- * Running from TypeScript source (bin/llava-bot.js through tsx, or vitest), the thread loads
- * worker.ts through tsx's require hook: module hooks registered on the main thread do not reach
- * worker threads on Node 20, and the require hook works on every supported Node.
+ * A process, not a thread: sharp's libvips threads started from a worker thread would run at the
+ * priority of the threads that first started them, and a 12 MP decode keeps a core busy for a
+ * second or more. A whole process at a lower priority gives way, libvips's threads included, to
+ * the one that acknowledges platform events. From TypeScript source (bin/llava-bot.js through
+ * tsx, or vitest) it loads worker.ts through tsx.
  */
-const BOOT_FROM_SOURCE = `const { workerData } = require("node:worker_threads");
-require(workerData.tsx).register();
-require(workerData.entry);`;
+function newChild(): ChildProcess {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const entry = fileURLToPath(new URL(fromSource ? "./worker.ts" : "./worker.js", import.meta.url));
+  // libheif prints on its stdout; the CLI prints answers on ours, so the decoder's goes to stderr.
+  return fork(entry, [], {
+    execArgv: fromSource ? ["--import", "tsx"] : [],
+    serialization: "advanced",
+    stdio: ["ignore", 2, 2, "ipc"],
+  });
+}
 
-function newWorker(): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./worker.js", import.meta.url));
-  const tsx = createRequire(import.meta.url).resolve("tsx/cjs/api");
-  const entry = fileURLToPath(new URL("./worker.ts", import.meta.url));
-  return new Worker(BOOT_FROM_SOURCE, { eval: true, workerData: { tsx, entry } });
+/** Lower the decoder's priority where the system lets us; decoding goes on at the usual one if not. */
+function lower(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    setPriority(child.pid, Math.min(19, getPriority() + 10));
+  } catch {
+    // Not allowed here.
+  }
 }
 
 function spawn(): Slot {
-  const worker = newWorker();
-  const slot: Slot = { worker, ready: false };
-  worker.on("message", (reply: DecodeReply) => finish(slot, reply));
-  worker.on("error", (err) => retire(slot, err));
-  worker.on("exit", (code) => retire(slot, new Error(`decoder thread exited (${code})`)));
+  const child = newChild();
+  lower(child);
+  const slot: Slot = { child, ready: false };
+  child.on("message", (reply: DecodeReply) => finish(slot, reply));
+  child.on("error", (err) => retire(slot, err));
+  child.on("exit", (code, signal) => retire(slot, new Error(`decoder exited (${signal ?? code})`)));
   slots.push(slot);
   return slot;
 }
@@ -114,13 +136,13 @@ function finish(slot: Slot, reply: DecodeReply): void {
   slot.task = undefined;
   const { id: _, ...outcome } = reply;
   task.resolve(outcome);
-  slot.worker.unref();
-  slot.idle = setTimeout(() => void slot.worker.terminate(), IDLE_MS);
+  hold(slot, false);
+  slot.idle = setTimeout(() => slot.child.kill(), IDLE_MS);
   slot.idle.unref();
   pump();
 }
 
-/** A thread that died, hung or was let go: its task (if any) is told why, and it is replaced on demand. */
+/** A decoder that died, hung or was let go: its task (if any) is told why, and it is replaced on demand. */
 function retire(slot: Slot, err: Error): void {
   const at = slots.indexOf(slot);
   if (at < 0) return;
@@ -131,10 +153,10 @@ function retire(slot: Slot, err: Error): void {
   if (task) {
     clearTimeout(task.timer);
     // libheif aborting on a file (a crash, not an error it reports) means the file is bad; a
-    // thread that never loaded libheif means the decoder itself cannot run here.
+    // decoder that never loaded libheif cannot run here at all.
     if (slot.ready) task.resolve({ kind: "corrupt", detail: err.message });
     else task.reject(new Error(`HEIC decoder unavailable: ${err.message}`, { cause: err }));
   }
-  void slot.worker.terminate();
+  slot.child.kill();
   pump();
 }

@@ -1,4 +1,4 @@
-/** Messages between the HEIC decoder pool (main thread) and its worker threads. */
+/** Messages between the HEIC decoder pool and its decoder processes (over the IPC channel). */
 export interface DecodeRequest {
   id: number;
   bytes: Uint8Array;

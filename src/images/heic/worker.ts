@@ -1,13 +1,9 @@
 /**
- * The HEIC decoder's thread: libheif (WebAssembly, from libheif-js) decodes synchronously, so it
- * runs here, never on the thread that acknowledges platform events; sharp then normalises the
- * pixels here too, so they never reach that thread's heap. One request at a time.
+ * The HEIC decoder process (started by pool.ts, at a lower priority): libheif (WebAssembly, from
+ * libheif-js) decodes synchronously, so it runs here, never in the process that acknowledges
+ * platform events; sharp then normalises the pixels here too, so they never reach that process's
+ * heap. One request at a time.
  */
-// First, before libheif binds console.log: the CLI prints answers on stdout, so libheif's own
-// messages go to stderr. (Piping the thread's stdout instead would keep the process alive.)
-import "./stdout-to-stderr.js";
-import { getPriority, setPriority } from "node:os";
-import { parentPort } from "node:worker_threads";
 import libheif, { type HeifError } from "libheif-js/wasm-bundle";
 import sharp from "sharp";
 import { normalise } from "../normalise.js";
@@ -88,27 +84,12 @@ async function decode(req: DecodeRequest): Promise<DecodeReply> {
   }
 }
 
-// Linux keeps a nice value per thread: this one gives way to the thread that acknowledges platform
-// events when cores are short. Elsewhere the call would lower the whole process, so it is skipped.
-if (process.platform === "linux") {
-  try {
-    setPriority(Math.min(19, getPriority() + 10));
-  } catch {
-    // Not allowed here: decode at the usual priority.
-  }
-}
-
-// No top-level await: from source, this file is loaded through tsx's require hook (see pool.ts).
-const loaded = Promise.resolve(libheif.ready).then(() =>
-  parentPort?.postMessage({ id: 0, kind: "ready" } satisfies DecodeReply),
-);
-parentPort?.on("message", (req: DecodeRequest) => {
+const send = (reply: DecodeReply) => process.send?.(reply);
+const loaded = Promise.resolve(libheif.ready).then(() => send({ id: 0, kind: "ready" }));
+process.on("message", (req: DecodeRequest) => {
   loaded
     .then(() => decode(req))
-    .then(
-      // The encoded bytes are copied across (a few MB at most): sharp's buffers may share memory.
-      (reply) => parentPort?.postMessage(reply),
-      (err: unknown) =>
-        parentPort?.postMessage({ id: req.id, kind: "corrupt", detail: String(err) } satisfies DecodeReply),
-    );
+    .then(send, (err: unknown) => send({ id: req.id, kind: "corrupt", detail: String(err) }));
 });
+// The pool going away (a crash, a kill) leaves no decoder behind.
+process.on("disconnect", () => process.exit(0));

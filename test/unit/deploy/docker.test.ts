@@ -52,6 +52,16 @@ describe("Dockerfile", () => {
     expect(deps.steps.some((i) => i.op === "COPY" && i.args.includes("package-lock.json"))).toBe(true);
   });
 
+  it("builds on Node 24, the active LTS, in every stage", () => {
+    const text = readFileSync("Dockerfile", "utf8");
+    const image = /^ARG NODE_IMAGE=(\S+)/m.exec(text)?.[1];
+    expect(image).toMatch(/^node:24(\.|-|$)/);
+    // Every stage starts from that image, so none is left on an older Node.
+    for (const s of dockerfile) expect(s.from).toBe("${NODE_IMAGE}");
+    const engines = JSON.parse(readFileSync("package.json", "utf8")).engines?.node;
+    expect(engines).toBe(">=22");
+  });
+
   it("runs as a non-root user in the final stage, with the installed modules copied in", () => {
     const users = final.steps.filter((i) => i.op === "USER").map((i) => i.args.split(":")[0]);
     expect(users.length).toBeGreaterThan(0);
