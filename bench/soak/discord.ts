@@ -9,7 +9,7 @@ import { BOT_ID, startDiscordStandIn } from "../../test/e2e/discord/stand-in.js"
 import type { Photo } from "./photos.js";
 import type { Outcome, Tracked } from "./track.js";
 
-export const DISCORD_CHANNEL = "400000000000000011";
+const DISCORD_CHANNEL = "400000000000000011";
 export const DISCORD_AUTOCAPTION = "400000000000000012";
 
 type Message = Record<string, unknown> & { id: string; content?: string; components?: unknown[] };
