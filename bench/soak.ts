@@ -63,6 +63,8 @@ function pick<T>(list: T[]): T {
   return list[Math.floor(Math.random() * list.length)] as T;
 }
 
+/** The chart's zero: before the bot starts, so its start-up shows too. */
+const t0 = Date.now();
 const work = mkdtempSync(join(tmpdir(), "llava-bot-soak-"));
 const redis = await benchRedis();
 const db = new Redis(redis.url);
@@ -192,7 +194,7 @@ console.log(
 const rows = botSamples.map((s) => {
   const r = redisSamples.find((x) => x.at >= s.at) ?? redisSamples.at(-1);
   return [
-    ((s.at - started) / 60_000).toFixed(1),
+    ((s.at - t0) / 60_000).toFixed(1),
     mb(s.rss).toFixed(0),
     mb(s.heapUsed).toFixed(0),
     mb(s.external).toFixed(0),
@@ -270,7 +272,7 @@ for (const [shape, n] of final.shapes)
     console.log(`  keys ${shape}: ${baseline.shapes.get(shape) ?? 0} → ${n}`);
 
 mkdirSync(dirname(CHART), { recursive: true });
-const at = (ms: number) => (ms - started) / 1000;
+const at = (ms: number) => (ms - t0) / 1000;
 writeFileSync(
   CHART,
   memoryChart(
@@ -281,7 +283,8 @@ writeFileSync(
       { name: "Redis used memory", colour: "#d62728", points: redisSamples.map((s) => [at(s.at), s.usedMb]) },
     ],
     [
-      { at: WARMUP_MS / 1000, label: "warm-up ends" },
+      { at: at(started), label: "traffic starts" },
+      { at: at(started + WARMUP_MS), label: "warm-up ends" },
       { at: at(trafficEnded), label: "traffic ends" },
     ],
   ),
