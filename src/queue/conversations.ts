@@ -61,7 +61,17 @@ return 1
 export function createConversations(redis: Redis, prefix: string, platform: Platform) {
   const key = (requestId: string) => `${prefix}:conv:${platform}:${requestId}`;
   const secretKey = (requestId: string) => `${prefix}:conv-secret:${platform}:${requestId}`;
+  const messageKey = (message: string) => `${prefix}:conv-msg:${platform}:${message}`;
   return {
+    /**
+     * Claims the platform message a request answers. False when another request already answers
+     * it: Slack sends an edited message's mention again, as a new event.
+     */
+    async claimMessage(message: string, requestId: string): Promise<boolean> {
+      const k = messageKey(message);
+      if ((await redis.set(k, requestId, "EX", CONVERSATION_TTL_S, "NX")) === "OK") return true;
+      return (await redis.get(k)) === requestId;
+    },
     /** Records a conversation as its reply opens; a repeat keeps the first record. */
     async open(c: Omit<Conversation, "finished" | "platform">): Promise<void> {
       const record: Conversation = { ...c, platform, finished: false };

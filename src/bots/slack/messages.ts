@@ -69,6 +69,8 @@ export function registerMessages(app: App, x: SlackContext) {
   async function ask(m: Asked) {
     const thread = m.threadTs ?? m.ts;
     const team = m.team ?? "slack";
+    // An edited message's mention comes again as a new event: the message has its answer.
+    if (!(await flow.conversations.claimMessage(`${m.channel}:${m.ts}`, m.requestId))) return;
     try {
       const { history, images, note } = await conversation(m);
       const parsed = parseMessage(m.text.replace(/<@[A-Z0-9]+>/g, "").trim());
