@@ -4,7 +4,7 @@ import { CodedError, ErrorCode } from "../../errors.js";
 import { captionedByConfig } from "../access.js";
 import { parseMessage } from "../commands.js";
 import type { SlackContext } from "./context.js";
-import { imageFiles, type SlackFile } from "./files.js";
+import { fileDetails, imageFiles, type SlackFile } from "./files.js";
 import { toMrkdwn } from "./format.js";
 import { latestImage } from "./recent.js";
 import { channelRefusal } from "./refusals.js";
@@ -167,7 +167,7 @@ export function registerCommands(app: App, x: SlackContext) {
         message: { ts: string; thread_ts?: string; files?: SlackFile[] };
       };
       if (await x.refuseUnserved(s.channel.id, respond)) return;
-      const file = imageFiles(s.message.files)[0];
+      const file = imageFiles(await fileDetails(client, s.message.files))[0];
       try {
         if (!file) throw new CodedError(ErrorCode.NoImage, "That message has no image.");
         await runOnFile({

@@ -1,3 +1,4 @@
+import type { WebClient } from "@slack/web-api";
 import type { Config } from "../../config/schema.js";
 import type { BlobRef } from "../../core/jobs.js";
 import { CodedError, ErrorCode } from "../../errors.js";
@@ -12,6 +13,23 @@ export interface SlackFile {
   url_private?: string;
   url_private_download?: string;
   size?: number;
+  /** "check_file_info": a Slack Connect share, which carries only its id (files.info has the rest). */
+  file_access?: string;
+}
+
+/**
+ * Files as the message carries them, with Slack Connect's stubs ({ id, file_access:
+ * "check_file_info" }, no URL or type) filled in from files.info. A stub files.info will not
+ * describe stays a stub, which no image filter takes.
+ */
+export async function fileDetails(client: WebClient, files: SlackFile[] | undefined): Promise<SlackFile[]> {
+  return Promise.all(
+    (files ?? []).map(async (f) => {
+      if (f.file_access !== "check_file_info") return f;
+      const info = await client.files.info({ file: f.id }).catch(() => undefined);
+      return info?.file ? ({ ...(info.file as SlackFile), id: f.id } satisfies SlackFile) : f;
+    }),
+  );
 }
 
 export function imageFiles(files: SlackFile[] | undefined): SlackFile[] {

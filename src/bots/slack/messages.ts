@@ -3,7 +3,7 @@ import { logger } from "../../log.js";
 import { conversationImages, leftOutNote, recentPhotoNote } from "../chain.js";
 import { parseMessage } from "../commands.js";
 import type { SlackContext } from "./context.js";
-import { imageFiles, type SlackFile } from "./files.js";
+import { fileDetails, imageFiles, type SlackFile } from "./files.js";
 import { latestImage } from "./recent.js";
 import { type BotIdentity, threadContext } from "./thread.js";
 
@@ -44,7 +44,7 @@ export function registerMessages(app: App, x: SlackContext) {
           me: m.me,
         })
       : [];
-    const own = imageFiles(m.files);
+    const own = imageFiles(await fileDetails(client, m.files));
     const minutes = config.conversation.recentImageMinutes;
     const recent =
       own.length || m.threadTs || !minutes
@@ -111,9 +111,9 @@ export function registerMessages(app: App, x: SlackContext) {
     m: { user: string; channel: string; ts: string; thread_ts?: string; files?: SlackFile[] },
     team?: string,
   ) {
-    const images = imageFiles(m.files);
-    if (!images.length) return;
+    if (!m.files?.length) return;
     if (!(config.slack.autocaptionChannels.includes(m.channel) || (await autocaption.has(m.channel)))) return;
+    const images = imageFiles(await fileDetails(client, m.files));
     for (const file of images) {
       try {
         const [ref] = await x.store([file]);

@@ -1,5 +1,5 @@
 import type { WebClient } from "@slack/web-api";
-import { imageFiles, type SlackFile } from "./files.js";
+import { fileDetails, imageFiles, type SlackFile } from "./files.js";
 
 /**
  * The newest image `user` shared in the channel, before `beforeTs` and at most `withinS` seconds
@@ -20,7 +20,7 @@ export async function latestImage(
   for (const msg of (history.messages ?? []) as { user?: string; ts?: string; files?: SlackFile[] }[]) {
     if (msg.user !== o.user || !msg.ts || Number(msg.ts) >= before) continue;
     if (o.withinS !== undefined && before - Number(msg.ts) > o.withinS) continue;
-    const file = imageFiles(msg.files)[0];
+    const file = imageFiles(await fileDetails(client, msg.files))[0];
     if (file) return { file, ts: msg.ts };
   }
   return undefined;

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import { type ChainTurn, turnText } from "../chain.js";
-import { imageFiles, type SlackFile } from "./files.js";
+import { fileDetails, imageFiles, type SlackFile } from "./files.js";
 
 interface ThreadMessage {
   ts?: string;
@@ -35,11 +35,14 @@ export async function threadContext(
     .catch(() => undefined); // history is a help, never a reason to refuse the question
   const fromBot = (m: ThreadMessage) =>
     Boolean((r.me.botId && m.bot_id === r.me.botId) || (r.me.botUserId && m.user === r.me.botUserId));
-  const earlier = ((res?.messages ?? []) as ThreadMessage[]).filter(
+  const listed = ((res?.messages ?? []) as ThreadMessage[]).filter(
     // placeholders still at work are not answers
     (m) => m.ts && Number(m.ts) < Number(r.beforeTs) && !(fromBot(m) && m.text?.startsWith("⏳")),
   );
-  if (!earlier.some(fromBot)) return [];
+  if (!listed.some(fromBot)) return [];
+  const earlier = await Promise.all(
+    listed.map(async (m) => (m.files ? { ...m, files: await fileDetails(client, m.files) } : m)),
+  );
   const withImage = earlier.findLast((m) => imageFiles(m.files).length > 0);
   const recent = earlier.slice(-r.depth);
   // The newest photo counts even when its turn is older than the history kept.

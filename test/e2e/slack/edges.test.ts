@@ -11,10 +11,19 @@ let t: SlackUnderTest;
 beforeAll(async () => {
   t = await startSlackUnderTest({
     prefix: uniquePrefix("slack-edges"),
-    files: { FBLUE: await colourPhoto("blue"), FRED: await colourPhoto("red") },
+    files: {
+      FBLUE: await colourPhoto("blue"),
+      FRED: await colourPhoto("red"),
+      FGREEN: await colourPhoto("green"),
+      FWHITE: await colourPhoto("white"),
+    },
+    slack: { autocaptionChannels: ["CSHARED"] },
   });
 }, 60_000);
 afterAll(() => t?.close());
+
+/** A file shared in a Slack Connect channel, as Slack sends it: an id and nothing to fetch. */
+const connectStub = (id: string) => ({ id, file_access: "check_file_info" });
 
 /** The bot's messages in a thread as they read now (placeholders that became answers included). */
 const threaded = (channel: string, thread: string) =>
@@ -43,5 +52,56 @@ describe("Slack edges", () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(threaded("CE1", ts).map((m) => m.text)).toEqual(["blue"]);
     expect(t.api.called("chat.postMessage").filter((c) => c.args.channel === "CE1")).toHaveLength(1);
+  });
+
+  it("Slack Connect: a mention's file stub is read through files.info and answered about", async () => {
+    const ts = "1700000201.000100";
+    await t.send(mentionEvent("EvShared1", "CSHARED", ts, [connectStub("FRED")]));
+    await waitFor(() => threaded("CSHARED", ts).some((m) => m.text === "red"), 20_000, "the answer");
+    expect(t.api.called("files.info").map((c) => c.args.file)).toContain("FRED");
+  });
+
+  it("Slack Connect: an upload in an auto-caption channel is captioned from its stub", async () => {
+    const ts = "1700000202.000100";
+    await t.send({
+      type: "event_callback",
+      team_id: "T1",
+      event_id: "EvShared2",
+      event: {
+        type: "message",
+        subtype: "file_share",
+        user: "U7",
+        channel: "CSHARED",
+        channel_type: "channel",
+        ts,
+        text: "",
+        files: [connectStub("FGREEN")],
+      },
+    });
+    await waitFor(() => threaded("CSHARED", ts).length > 0, 20_000, "the caption");
+    expect(String(threaded("CSHARED", ts)[0]?.text)).toMatch(/green/i);
+  });
+
+  it("Slack Connect: /describe finds the member's latest photo when it is a stub", async () => {
+    t.api.history.set("CSHARED2", [
+      { user: "U8", ts: String(Date.now() / 1000 - 5), files: [connectStub("FWHITE")] },
+    ]);
+    await t.send(
+      {
+        command: "/describe",
+        text: "",
+        user_id: "U8",
+        channel_id: "CSHARED2",
+        team_id: "T1",
+        trigger_id: "trig-shared",
+        response_url: `${t.api.url}/respond/shared`,
+      },
+      { form: true },
+    );
+    await waitFor(
+      () => t.api.called("chat.update").some((c) => c.args.channel === "CSHARED2" && c.args.text === "white"),
+      20_000,
+      "the answer",
+    );
   });
 });

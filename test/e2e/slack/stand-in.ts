@@ -66,6 +66,14 @@ export interface StandIn {
   called(method: string): ApiCall[];
 }
 
+/** What files.info says a served file is, from its first bytes. */
+function imageType(bytes: Buffer): { mime: string; ext: string } {
+  if (bytes.subarray(0, 4).toString("hex") === "89504e47") return { mime: "image/png", ext: "png" };
+  if (bytes.subarray(0, 2).toString("hex") === "ffd8") return { mime: "image/jpeg", ext: "jpg" };
+  if (bytes.subarray(4, 12).toString() === "ftypheic") return { mime: "image/heic", ext: "heic" };
+  return { mime: "application/octet-stream", ext: "bin" };
+}
+
 async function body(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -192,6 +200,25 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
         const thread = replies.get(String(args.ts));
         if (!thread) return json({ ok: false, error: "thread_not_found" });
         return json({ ok: true, messages: thread.slice(0, Number(args.limit ?? 1000)), has_more: false });
+      }
+      case "files.info": {
+        // Slack Connect shares come as stubs; files.info describes the file (here: any the test served).
+        const id = String(args.file);
+        const bytes = files.get(id);
+        if (!bytes) return json({ ok: false, error: "file_not_found" });
+        const type = imageType(bytes);
+        return json({
+          ok: true,
+          file: {
+            id,
+            name: `${id}.${type.ext}`,
+            mimetype: type.mime,
+            filetype: type.ext,
+            size: bytes.length,
+            url_private: `${url}/files/${id}`,
+            url_private_download: `${url}/files/${id}`,
+          },
+        });
       }
       case "users.info":
         return json({ ok: true, user: { id: args.user, ...(users.get(String(args.user)) ?? {}) } });
