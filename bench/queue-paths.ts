@@ -4,11 +4,12 @@
  */
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { DELIVERY_JOB_OPTIONS, type DeliveryJob } from "../src/core/jobs.js";
+import { type DeliveryJob, deliveryJobOptions } from "../src/core/jobs.js";
 import type { Engine } from "../src/engine/types.js";
 import { startEngineWorker } from "../src/engine/worker.js";
 import { startDeliveryWorker } from "../src/queue/delivery-worker.js";
 import { createProducer } from "../src/queue/producer.js";
+import { jobRetention } from "../src/queue/retention.js";
 import { testConfig } from "../test/helpers/queue.js";
 import { size } from "./quick.js";
 
@@ -128,7 +129,7 @@ export async function bare(url: string, n = N, oneByOne = false, hops = 1, like 
         async (job) => {
           const next = queues[k + 1];
           if (next) {
-            const opts = like ? DELIVERY_JOB_OPTIONS : { removeOnComplete: true };
+            const opts = like ? deliveryJobOptions(jobRetention(testConfig())) : { removeOnComplete: true };
             await next.add("job", job.data, { jobId: job.id ?? "", ...opts });
             return like ? { deliveredTo: "deliveries:cli" } : "ok";
           }

@@ -5,6 +5,7 @@ import { isSurfaceError, type Place, type Surface } from "../core/surface.js";
 import { cancelRequest } from "../queue/cancel.js";
 import { type Conversation, type Conversations, createConversations } from "../queue/conversations.js";
 import type { Producer } from "../queue/producer.js";
+import { jobRetention } from "../queue/retention.js";
 import { type Attach, drawOn, newMessages, resultFiles } from "./draw.js";
 import { type LiveOptions, LiveReply } from "./live-reply.js";
 import { createPostClicks } from "./post-clicks.js";
@@ -215,7 +216,7 @@ export function createFlow(o: FlowOptions) {
     /** Stops it: out of the queue, or the engine running it aborts; the answer still comes once. */
     stop(requestId: string) {
       return cancelRequest(
-        { redisUrl: o.redisUrl, prefix: o.config.redis.prefix, redis: o.redis },
+        { redisUrl: o.redisUrl, prefix: o.config.redis.prefix, redis: o.redis, keep: jobRetention(o.config) },
         requestId,
       );
     },

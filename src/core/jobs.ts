@@ -169,13 +169,25 @@ export function deliveryFor(request: RequestJob, body: DeliveryBody): DeliveryIn
   };
 }
 
-/** Retries and retention of every delivery job, whoever enqueues it (an engine, or a stop). */
-export const DELIVERY_JOB_OPTIONS = {
-  attempts: 8,
-  backoff: { type: "exponential", delay: 2000 },
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-} as const;
+/** How long finished jobs stay for inspection (config: limits.keepCompleted and keepFailed). */
+export interface JobRetention {
+  completed: { ageS: number; count: number };
+  failed: { ageS: number; count: number };
+}
+
+/**
+ * Retries and retention of every delivery job, whoever enqueues it (an engine, or a stop). Kept
+ * as long as requests are: a request can only run again while its own job is there, so the
+ * delivery that makes a second answer impossible never has to outlive it.
+ */
+export function deliveryJobOptions(keep: JobRetention) {
+  return {
+    attempts: 8,
+    backoff: { type: "exponential", delay: 2000 },
+    removeOnComplete: { age: keep.completed.ageS, count: keep.completed.count },
+    removeOnFail: { age: keep.failed.ageS, count: keep.failed.count },
+  } as const;
+}
 
 export const progressSchema = z.object({
   stage: z.enum(PROGRESS_STAGES),

@@ -1,10 +1,11 @@
 import { Queue } from "bullmq";
 import {
-  DELIVERY_JOB_OPTIONS,
   type DeliveryBody,
   type DeliveryQueueName,
   deliveryFor,
+  deliveryJobOptions,
   deliveryQueueName,
+  type JobRetention,
   type RequestJob,
 } from "../core/jobs.js";
 import { bullConnection } from "../queue/connection.js";
@@ -15,8 +16,9 @@ import { bullQueueName, jobIdFor } from "../queue/names.js";
  * use. A delivery's job id is its request's, so a request re-run after a crash cannot enqueue a
  * second answer.
  */
-export function createOutbox(redisUrl: string, prefix: string) {
+export function createOutbox(redisUrl: string, prefix: string, keep: JobRetention) {
   const queues = new Map<DeliveryQueueName, Queue>();
+  const options = deliveryJobOptions(keep);
 
   function queue(platform: RequestJob["platform"]): Queue {
     const name = deliveryQueueName(platform);
@@ -33,7 +35,7 @@ export function createOutbox(redisUrl: string, prefix: string) {
     async deliver(request: RequestJob, body: DeliveryBody): Promise<void> {
       await queue(request.platform).add("delivery", deliveryFor(request, body), {
         jobId: jobIdFor(request.requestId),
-        ...DELIVERY_JOB_OPTIONS,
+        ...options,
       });
     },
     /** Whether the request's answer is already on its way (a re-run after a crash). */

@@ -16,6 +16,7 @@ import { createBlobStore } from "../queue/blobs.js";
 import { STOPPED, stoppedBody, subscribeCancels } from "../queue/cancel.js";
 import { bullConnection, checkEvictionPolicy, workerConnection } from "../queue/connection.js";
 import { bullQueueName } from "../queue/names.js";
+import { jobRetention } from "../queue/retention.js";
 import { describeStatus } from "./model/status.js";
 import { createOutbox } from "./outbox.js";
 import { createPostActions } from "./post-actions.js";
@@ -69,7 +70,7 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
     blobs,
     model: engine.model,
   });
-  const outbox = createOutbox(options.redisUrl, prefix);
+  const outbox = createOutbox(options.redisUrl, prefix, jobRetention(config));
   const running = new Map<string, AbortController>();
   // A stop from the requester aborts generation; the job then answers with what it had so far.
   const stopped = new Set<string>();

@@ -1,10 +1,11 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import {
-  DELIVERY_JOB_OPTIONS,
   type DeliveryBody,
   deliveryFor,
+  deliveryJobOptions,
   deliveryQueueName,
+  type JobRetention,
   type RequestJob,
 } from "../core/jobs.js";
 import { bullConnection, workerConnection } from "./connection.js";
@@ -30,7 +31,7 @@ export function stoppedBody(soFar = ""): DeliveryBody {
 export type CancelOutcome = "removed" | "signalled" | "finished" | "unknown";
 
 export async function cancelRequest(
-  options: { redisUrl: string; prefix: string; redis: Redis },
+  options: { redisUrl: string; prefix: string; redis: Redis; keep: JobRetention },
   requestId: string,
 ): Promise<CancelOutcome> {
   const connection = bullConnection(options.redisUrl, "queue");
@@ -58,7 +59,7 @@ export async function cancelRequest(
         try {
           await deliveries.add("delivery", deliveryFor(job.data, stoppedBody()), {
             jobId: jobIdFor(requestId),
-            ...DELIVERY_JOB_OPTIONS,
+            ...deliveryJobOptions(options.keep),
           });
         } finally {
           await deliveries.close();

@@ -7,6 +7,7 @@ import { createConversations } from "../../queue/conversations.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
+import { jobRetention } from "../../queue/retention.js";
 import { stopRefusal } from "../flow.js";
 import { postCard } from "../post-card.js";
 import { createPostClicks } from "../post-clicks.js";
@@ -66,7 +67,8 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
     turns,
     async stop(requestId, session) {
       const refused = stopRefusal(await conversations.get(requestId), session, false);
-      if (!refused) await cancelRequest({ redisUrl: o.redisUrl, prefix, redis }, requestId);
+      if (!refused)
+        await cancelRequest({ redisUrl: o.redisUrl, prefix, redis, keep: jobRetention(o.config) }, requestId);
       return refused;
     },
     opened: (requestId, session) =>
