@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, it } from "vitest";
 import { createEngine } from "../../../src/engine/engine.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
 import { startDeliveryWorker } from "../../../src/queue/delivery-worker.js";
