@@ -1,7 +1,8 @@
+import sharp from "sharp";
 import { z } from "zod";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { Skill } from "../skill.js";
-import { ocrScheduler } from "./pool.js";
+import { withOcr } from "./pool.js";
 
 interface OcrLine {
   text: string;
@@ -22,12 +23,9 @@ interface Block {
 }
 
 export async function recognise(image: Buffer, workers: number): Promise<OcrResult> {
-  const scheduler = await ocrScheduler(workers);
-  const { data } = (await scheduler.addJob(
-    "recognize",
-    image,
-    {},
-    { blocks: true, text: true },
+  const { width = 0, height = 0 } = await sharp(image).metadata();
+  const { data } = (await withOcr(workers, width * height, (scheduler) =>
+    scheduler.addJob("recognize", image, {}, { blocks: true, text: true }),
   )) as unknown as {
     data: { text: string; blocks?: Block[] | null };
   };

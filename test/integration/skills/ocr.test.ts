@@ -1,7 +1,9 @@
+import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { recognise } from "../../../src/skills/ocr/index.js";
-import { closeOcr, ocrScheduler } from "../../../src/skills/ocr/pool.js";
+import { closeOcr, ocrPoolOpen, ocrScheduler } from "../../../src/skills/ocr/pool.js";
 import { fixture } from "../../helpers/images.js";
+import { waitFor } from "../../helpers/queue.js";
 
 describe("ocr (tesseract.js, offline traineddata)", () => {
   afterAll(closeOcr);
@@ -37,5 +39,21 @@ describe("ocr (tesseract.js, offline traineddata)", () => {
     expect(pool.getNumWorkers()).toBe(2);
     const result = await recognise(fixture("ocr-simple.png"), 2);
     expect(result.text).toContain("Tesseract.js");
+  });
+
+  it("lets the pool go once idle after a page over 4 MP (its memory never shrinks), and starts afresh", async () => {
+    await closeOcr();
+    // The test page on a 2400×1800 sheet: 4.3 MP, as a phone photo of a document is.
+    const page = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: "#fff" } })
+      .composite([{ input: fixture("ocr-testocr.png"), top: 100, left: 100 }])
+      .png()
+      .toBuffer();
+    const large = await recognise(page, 1);
+    expect(large.text).toContain("This is a lot of 12 point text");
+    expect(ocrPoolOpen()).toBe(true);
+    await waitFor(() => !ocrPoolOpen(), 20_000, "the pool let go");
+    const next = await recognise(fixture("ocr-simple.png"), 1);
+    expect(next.text).toContain("Tesseract.js");
+    expect(ocrPoolOpen()).toBe(true);
   });
 });
