@@ -7,16 +7,22 @@ export interface ChainTurn<F> {
   files: F[];
 }
 
+/** Which images a request takes, and how many it left out (this message's own, earlier turns'). */
+export interface PickedImages<F> {
+  history: HistoryTurn[];
+  files: F[];
+  leftOut: number;
+  ownLeftOut: number;
+}
+
 /**
- * A conversation's images within `max` per request: this turn's own first, then the earlier
- * turns' newest first, the oldest left out. `files` lists them as the job carries them (earlier
- * turns' in turn order, then this turn's) and `history` says which turn each belongs to.
+ * A conversation's images within `max` per request: this turn's own first (the first `max` of
+ * them, as a message may carry more than a request takes), then the earlier turns' newest first,
+ * the oldest left out. `files` lists them as the job carries them (earlier turns' in turn order,
+ * then this turn's) and `history` says which turn each belongs to.
  */
-export function conversationImages<F>(
-  turns: ChainTurn<F>[],
-  own: F[],
-  max: number,
-): { history: HistoryTurn[]; files: F[]; leftOut: number } {
+export function conversationImages<F>(turns: ChainTurn<F>[], all: F[], max: number): PickedImages<F> {
+  const own = all.slice(0, Math.max(0, max));
   let room = Math.max(0, max - own.length);
   let leftOut = 0;
   const kept: F[][] = [];
@@ -33,12 +39,23 @@ export function conversationImages<F>(
     content: t.content,
     imageCount: kept[i]?.length ?? 0,
   }));
-  return { history, files: [...kept.flat(), ...own], leftOut };
+  return { history, files: [...kept.flat(), ...own], leftOut, ownLeftOut: all.length - own.length };
 }
 
-/** The sentence an answer opens with when a conversation had more images than one request takes. */
-export function leftOutNote(leftOut: number, max: number): string {
-  const images = leftOut === 1 ? "1 earlier image" : `${leftOut} earlier images`;
+/**
+ * The sentence an answer opens with when a message or a conversation had more images than one
+ * request takes; none when it had not.
+ */
+export function leftOutNote(
+  picked: { leftOut: number; ownLeftOut: number },
+  max: number,
+): string | undefined {
+  if (picked.ownLeftOut > 0) {
+    const total = max + picked.ownLeftOut;
+    return `(I looked at the first ${max} of your ${total} images; ${picked.ownLeftOut} left out.)`;
+  }
+  if (picked.leftOut === 0) return undefined;
+  const images = picked.leftOut === 1 ? "1 earlier image" : `${picked.leftOut} earlier images`;
   return `(I looked at the newest ${max} images of this conversation; ${images} left out.)`;
 }
 

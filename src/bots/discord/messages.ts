@@ -27,11 +27,7 @@ export function createMessageHandler(x: DiscordContext) {
     const chain = await replyChain(message, { botId: client.user?.id, depth: config.discord.historyDepth });
     const recent = images.length || chain.length ? undefined : await recentPhoto(message, config);
     const picked = conversationImages(chain, recent?.files ?? images, max);
-    const note = recent
-      ? recentPhotoNote(recent.ageMs, recent.files[0]?.name)
-      : picked.leftOut
-        ? leftOutNote(picked.leftOut, max)
-        : undefined;
+    const note = recent ? recentPhotoNote(recent.ageMs, recent.files[0]?.name) : leftOutNote(picked, max);
     return { history: picked.history, refs: await x.store(picked.files), note };
   }
 

@@ -60,9 +60,7 @@ export function registerMessages(app: App, x: SlackContext) {
     const picked = conversationImages(turns, recent ? [recent.file] : own, max);
     const note = recent
       ? recentPhotoNote((Number(m.ts) - Number(recent.ts)) * 1000, recent.file.name)
-      : picked.leftOut
-        ? leftOutNote(picked.leftOut, max)
-        : undefined;
+      : leftOutNote(picked, max);
     return { history: picked.history, images: await x.store(picked.files), note };
   }
 

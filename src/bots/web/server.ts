@@ -157,17 +157,18 @@ export async function startWebServer(o: WebServerOptions) {
         throw new CodedError(ErrorCode.BadRequest, "Reload the page to start a session.");
       let message = "";
       const images: BlobRef[] = [];
+      let extra = 0;
       for await (const part of req.parts()) {
         if (part.type === "field") {
           if (part.fieldname === "message") message = String(part.value ?? "");
           continue;
         }
         const bytes = await part.toBuffer(); // throws when the stream passes limits.fileSize
-        if (images.length >= config.limits.maxImagesPerRequest)
-          throw new CodedError(
-            ErrorCode.TooManyImages,
-            `Send at most ${config.limits.maxImagesPerRequest} images at a time.`,
-          );
+        // Past what a request takes: the first ones are used and the answer says how many were not.
+        if (images.length >= config.limits.maxImagesPerRequest) {
+          extra++;
+          continue;
+        }
         const img = await loadImage(bytes, {
           maxBytes: config.limits.maxImageBytes,
           maxPixels: config.limits.maxImagePixels,
@@ -191,6 +192,7 @@ export async function startWebServer(o: WebServerOptions) {
           ErrorCode.NoImage,
           "Add a photo first (drop it on the page or pick one), then send your message.",
         );
+      const note = leftOutNote({ ...picked, ownLeftOut: extra }, max);
       const requestId = `web:${randomUUID()}`;
       await o.opened?.(requestId, session);
       const result = await producer.submit({
@@ -204,7 +206,7 @@ export async function startWebServer(o: WebServerOptions) {
         history: picked.history,
         user: { id: session },
         scope: { id: "local", channelId: session },
-        reply: { session, ...(picked.leftOut ? { note: leftOutNote(picked.leftOut, max) } : {}) },
+        reply: { session, ...(note ? { note } : {}) },
         createdAt: Date.now(),
       });
       await o.turns?.add(session, { role: "user", content: message, images });

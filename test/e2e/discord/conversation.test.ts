@@ -182,4 +182,31 @@ describe("Discord: the photo stays in the conversation", () => {
       t.setOverride(undefined);
     }
   });
+
+  it("a message with more photos than limits.maxImagesPerRequest uses the first ones and says how many were left out", async () => {
+    const model = scriptedModel(['"thoughts🤔" look "actions🚀" [] "value👉" the first four']);
+    t.setOverride(model);
+    try {
+      // Discord allows ten files in a message; a request takes four.
+      const id = "810000000000000031";
+      const files = await Promise.all(
+        [0, 1, 2, 3, 4].map(async (i) =>
+          t.stand.attachment(`78100000000000003${i}`, `p${i}.png`, await colourPhoto("blue", 100 + 10 * i)),
+        ),
+      );
+      send({
+        id,
+        channel: CH.other,
+        content: `<@${BOT_ID}> compare these`,
+        attachments: files,
+        mentionBot: true,
+      });
+      expect((await answerTo(CH.other, id)).content).toBe(
+        "(I looked at the first 4 of your 5 images; 1 left out.)\n\nthe first four",
+      );
+      expect(model.requests[0]?.images.map((i) => i.width)).toEqual([100, 110, 120, 130]);
+    } finally {
+      t.setOverride(undefined);
+    }
+  });
 });
