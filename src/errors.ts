@@ -65,6 +65,14 @@ const USER_CODES: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.PublishUnavailable,
 ]);
 
+/**
+ * Refusals about the asker's own pace (too many requests of theirs, or of their server at once):
+ * told to them alone where the platform allows it, not posted for the whole channel to read.
+ */
+export function isPersonalRefusal(err: unknown): boolean {
+  return isCodedError(err) && (err.code === ErrorCode.RateLimited || err.code === ErrorCode.TooManyInFlight);
+}
+
 export interface CodedErrorOptions {
   cause?: unknown;
   /** HTTP status of a remote peer, when one answered. */

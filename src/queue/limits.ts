@@ -94,6 +94,14 @@ export interface LimitOptions {
   pendingMs?: number;
 }
 
+/** What a scope is called where the person reads the refusal. */
+const SCOPE_NAMES: Record<string, string> = {
+  discord: "This server",
+  slack: "This workspace",
+  web: "This playground",
+  cli: "This machine",
+};
+
 export interface LimitSubject {
   requestId: string;
   platform: string;
@@ -202,7 +210,7 @@ export function createLimits(redis: Redis, options: LimitOptions) {
       const wait = Math.max(1, value);
       throw new CodedError(
         ErrorCode.RateLimited,
-        `This server is sending a lot of requests right now. Please try again in ${wait} s.`,
+        `${SCOPE_NAMES[s.platform] ?? "Everyone here"} is sending a lot of requests right now. Please try again in ${wait} s.`,
         { retryAfterS: wait },
       );
     },

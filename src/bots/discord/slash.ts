@@ -1,5 +1,6 @@
 import { type ChatInputCommandInteraction, MessageFlags, PermissionFlagsBits } from "discord.js";
 import type { CommandName } from "../../core/jobs.js";
+import { isPersonalRefusal } from "../../errors.js";
 import { captionedByConfig } from "../access.js";
 import { homeChannel, refusal } from "./access.js";
 import type { DiscordContext } from "./context.js";
@@ -106,6 +107,14 @@ export function createSlashHandler(x: DiscordContext) {
         flow.show(requestId, result.position > 1 ? `You're #${result.position} in line…` : "Working on it…");
     } catch (err) {
       const said = x.failure(err);
+      if (ack === "ok" && isPersonalRefusal(err)) {
+        // For the asker's eyes: the public "thinking…" reply goes, an ephemeral follow-up says why.
+        await flow.drop(requestId).catch(() => undefined);
+        await i
+          .followUp({ content: said, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS })
+          .catch(() => undefined);
+        return;
+      }
       if (!(await flow.fail(requestId, said).catch(() => false))) await say(said).catch(() => undefined);
     }
   };

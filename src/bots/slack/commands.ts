@@ -133,7 +133,7 @@ export function registerCommands(app: App, x: SlackContext) {
     // response URL still reaches them, with why: captions need the bot to see the uploads.
     const say = (text: string) =>
       x.whisper(channel, command.user_id, text).catch(async (err: unknown) => {
-        const refused = channelRefusal(err, channel);
+        const refused = channelRefusal(err, channel, await x.botName());
         if (!refused) throw err;
         await respond({ response_type: "ephemeral", text: on ? `${text}\n⚠️ ${refused}` : text });
       });

@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Config } from "../../config/schema.js";
 import type { BlobRef, RequestInput } from "../../core/jobs.js";
-import { isCodedError, newErrorId, userMessage } from "../../errors.js";
+import { isCodedError, isPersonalRefusal, newErrorId, userMessage } from "../../errors.js";
 import { logger } from "../../log.js";
 import type { Producer } from "../../queue/producer.js";
 import { NOT_ENABLED_HERE } from "../access.js";
@@ -46,6 +46,19 @@ export function slackContext(o: {
     });
   }
 
+  /** The bot's name as the workspace shows it (auth.test), asked once, for `/invite @name`. */
+  let name: Promise<string> | undefined;
+  const botName = () => {
+    name ??= client.auth.test().then(
+      (r) => r.user ?? "llava-bot",
+      () => {
+        name = undefined;
+        return "llava-bot";
+      },
+    );
+    return name;
+  };
+
   /** `slack.allowedChannels` (empty: everywhere). */
   const served = (channel: string) =>
     !config.slack.allowedChannels.length || config.slack.allowedChannels.includes(channel);
@@ -54,6 +67,7 @@ export function slackContext(o: {
     ...o,
     served,
     whisper,
+    botName,
     /** Downloads with the bot token, only from Slack's file hosts, into blobs. */
     store: (files: SlackFile[]): Promise<BlobRef[]> =>
       storeFiles(files, { config, token: o.token, producer }),
@@ -74,17 +88,17 @@ export function slackContext(o: {
      */
     async fail(key: string, err: unknown, where: FailWhere): Promise<void> {
       if (!(await producer.once(`slack:fail:${key}`))) return;
-      const refused = channelRefusal(err, where.channel);
+      const refused = channelRefusal(err, where.channel, await botName());
       if (refused) return void (await where.respond?.(`⚠️ ${refused}`).catch(() => undefined));
       const errorId = newErrorId();
       if (!(isCodedError(err) && err.userFacing)) logger().error({ err, errorId }, "slack request failed");
       const text = `⚠️ ${userMessage(err, errorId)}`;
       try {
-        if (where.ephemeral && where.user)
+        if ((where.ephemeral || isPersonalRefusal(err)) && where.user)
           await whisper(where.channel, where.user, toMrkdwn(text), where.thread);
         else await tell(where.channel, where.thread, text);
       } catch (told) {
-        const instead = channelRefusal(told, where.channel);
+        const instead = channelRefusal(told, where.channel, await botName());
         if (!instead) throw told;
         await where.respond?.(`⚠️ ${instead}`).catch(() => undefined);
       }

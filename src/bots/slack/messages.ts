@@ -101,7 +101,7 @@ export function registerMessages(app: App, x: SlackContext) {
       if (result.position > 1) flow.show(m.requestId, `You're #${result.position} in line…`);
     } catch (err) {
       await flow.drop(m.requestId).catch(() => undefined);
-      await x.fail(m.requestId, err, { channel: m.channel, thread });
+      await x.fail(m.requestId, err, { channel: m.channel, thread, user: m.user });
     }
   }
 

@@ -12,19 +12,30 @@ export function slackError(err: unknown): string | undefined {
 
 /**
  * What to tell a person when Slack refuses the bot a channel, by error code: the bot was never
- * added (public channel), cannot see it (private channel, or deleted), or it is archived.
+ * added (public channel), cannot see it (private channel, or deleted), or it is archived. The
+ * invitation names the bot as the workspace knows it; a direct message has nobody to invite.
  */
-const CHANNEL_REFUSALS: Record<string, string> = {
-  not_in_channel: "I'm not a member of this channel. Add me with `/invite @llava-bot`, then try again.",
-  channel_not_found:
-    "I can't see this channel (private channels need me invited: `/invite @llava-bot`), so I can't answer here.",
-  is_archived: "This channel is archived, so I can't answer here.",
-};
+function channelRefusals(botName: string, dm: boolean): Record<string, string> {
+  if (dm)
+    return {
+      not_in_channel: "I can't post in this conversation, so I can't answer here.",
+      channel_not_found: "I can't see this conversation, so I can't answer here.",
+    };
+  const invite = `\`/invite @${botName}\``;
+  return {
+    not_in_channel: `I'm not a member of this channel. Add me with ${invite}, then try again.`,
+    channel_not_found: `I can't see this channel (private channels need me invited: ${invite}), so I can't answer here.`,
+    is_archived: "This channel is archived, so I can't answer here.",
+  };
+}
 
-/** The clear sentence for a channel Slack will not let the bot use, or undefined for other errors. */
-export function channelRefusal(err: unknown, channel: string): string | undefined {
+/**
+ * The clear sentence for a channel Slack will not let the bot use, or undefined for other errors.
+ * Direct messages' ids start with D, group DMs' with G as private channels' once did.
+ */
+export function channelRefusal(err: unknown, channel: string, botName = "llava-bot"): string | undefined {
   const code = slackError(err);
-  const text = code ? CHANNEL_REFUSALS[code] : undefined;
+  const text = code ? channelRefusals(botName, channel.startsWith("D"))[code] : undefined;
   if (text) logger().warn({ channel, error: code }, "slack refused the bot this channel");
   return text;
 }

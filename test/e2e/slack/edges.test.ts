@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { colourPhoto } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
+import { pacedModel } from "../../helpers/scripted-model.js";
 import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
-import { mentionEvent, slackFile } from "./harness.js";
+import { mentionEvent, slackFile, slashCommand } from "./harness.js";
 
 /** What people do in their first week on Slack that the happy path does not cover (issue 28). */
 let t: SlackUnderTest;
@@ -19,6 +20,8 @@ beforeAll(async () => {
     },
     slack: { autocaptionChannels: ["CSHARED"] },
   });
+  // The workspace calls the bot something of its own choosing.
+  t.api.identity.user = "snapbot";
 }, 60_000);
 afterAll(() => t?.close());
 
@@ -103,5 +106,64 @@ describe("Slack edges", () => {
       20_000,
       "the answer",
     );
+  });
+
+  it("a refusal about the asker's pace is told to them alone (ephemeral), not posted in the thread", async () => {
+    t.setOverride(pacedModel(["slow", "answer", "here"], 400));
+    try {
+      const files = [slackFile(t.api.url, "FBLUE", "blue.png")];
+      // Three at once fill the member's slots (limits.perUserInFlight: 3); the fourth is refused.
+      for (const n of [1, 2, 3])
+        await t.send(
+          mentionEvent(`EvPace${n}`, "CPACE", `1700000301.00010${n}`, files, undefined, { user: "UPACE" }),
+        );
+      const fourth = "1700000301.000104";
+      await t.send(mentionEvent("EvPace4", "CPACE", fourth, files, undefined, { user: "UPACE" }));
+      await waitFor(
+        () => t.api.called("chat.postEphemeral").some((c) => c.args.channel === "CPACE"),
+        20_000,
+        "the refusal",
+      );
+      const refusal = t.api.called("chat.postEphemeral").find((c) => c.args.channel === "CPACE");
+      expect(refusal?.args).toMatchObject({ user: "UPACE", thread_ts: fourth });
+      expect(String(refusal?.args.text)).toMatch(/You already have 3 requests in progress/);
+      // Nothing about it in the thread for everyone to read: its placeholder is gone too.
+      expect(threaded("CPACE", fourth)).toEqual([]);
+      await waitFor(
+        () => threaded("CPACE", "1700000301.000103").some((m) => m.text === "slow answer here"),
+        30_000,
+        "the third answer",
+      );
+    } finally {
+      t.setOverride(undefined);
+    }
+  });
+
+  it("the invitation names the bot as the workspace knows it, and is not suggested in a DM", async () => {
+    t.api.history.set("CNOTIN", [
+      { user: "U9", ts: String(Date.now() / 1000 - 5), files: [slackFile(t.api.url, "FRED", "red.png")] },
+    ]);
+    t.api.history.set("DNOTIN", [
+      { user: "U9", ts: String(Date.now() / 1000 - 5), files: [slackFile(t.api.url, "FRED", "red.png")] },
+    ]);
+    t.api.limits.notIn.add("CNOTIN");
+    t.api.limits.notIn.add("DNOTIN");
+    for (const [channel, trigger] of [
+      ["CNOTIN", "trig-inv"],
+      ["DNOTIN", "trig-dm"],
+    ] as const)
+      await t.send(slashCommand({ command: "/describe", user: "U9", channel, trigger, standIn: t.api.url }), {
+        form: true,
+      });
+    const said = (trigger: string) =>
+      t.api.responses.find((r) => r.path === `/respond/${trigger}`)?.body.text;
+    await waitFor(
+      () => said("trig-inv") !== undefined && said("trig-dm") !== undefined,
+      20_000,
+      "both responses",
+    );
+    expect(String(said("trig-inv"))).toContain("`/invite @snapbot`");
+    expect(String(said("trig-dm"))).not.toContain("/invite");
+    expect(String(said("trig-dm"))).toMatch(/can't post in this conversation/);
   });
 });

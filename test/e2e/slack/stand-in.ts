@@ -46,6 +46,8 @@ export interface StandIn {
   /** Thread messages by the thread's root ts, root first, as conversations.replies returns them. */
   replies: Map<string, SlackMessage[]>;
   users: Map<string, { is_admin?: boolean }>;
+  /** Who auth.test says the bot is: its user name may be anything the workspace chose. */
+  identity: { user: string };
   /** Mutable: a test may tighten a rate, or take the bot out of a channel. */
   limits: SlackLimits;
   /** Calls refused, with the error Slack would give. */
@@ -106,6 +108,7 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
   const files = new Map<string, Buffer>();
   const history = new Map<string, { user: string; ts: string; files?: unknown[] }[]>();
   const users = new Map<string, { is_admin?: boolean }>();
+  const identity = { user: "llava-bot" };
   const replies = new Map<string, SlackMessage[]>();
   const posted: StandIn["posted"] = new Map();
   let tsCounter = 1_700_000_000;
@@ -165,7 +168,7 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
           user_id: "UBOT",
           bot_id: "BBOT",
           team_id: "T1",
-          user: "llava-bot",
+          user: identity.user,
           team: "Test",
         });
       case "chat.postMessage": {
@@ -248,6 +251,7 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
     replies,
     posted,
     users,
+    identity,
     limits,
     refused,
     responses,
