@@ -52,7 +52,17 @@ function decodeURIComponentSafe(text: string): string {
 }
 
 /** Scalar facts worth keeping from a platform error; objects (bodies, requests) are dropped. */
-const FACTS = ["code", "status", "statusCode", "method", "retryAfter", "global", "scope", "limit", "timeToReset"];
+const FACTS = [
+  "code",
+  "status",
+  "statusCode",
+  "method",
+  "retryAfter",
+  "global",
+  "scope",
+  "limit",
+  "timeToReset",
+];
 
 /** An error as the log may hold it: name, message, code, status, method, route, stack, cause. */
 export function safeError(err: unknown, depth = 0): Record<string, unknown> | string {

@@ -6,7 +6,6 @@ import { fakeMastodon } from "../integration/publish/fake-services.js";
 import { redisUrl } from "./redis.js";
 import { MASTODON_TEST_TOKEN as MASTODON_TOKEN } from "./secrets.js";
 
-
 /**
  * The engine side of the post-button tests: an engine worker on the run's Redis with a scripted
  * model, and a loopback Mastodon whose account is configured, so Approve on a Mastodon post

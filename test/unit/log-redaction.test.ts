@@ -46,6 +46,9 @@ describe("the logger redacts by pattern", () => {
     expect(text).toContain("redis://[redacted]@cache.internal:6379/0");
     expect(text).toContain("https://[redacted]@comfy.internal:8188/prompt");
     const [, , failed] = loggedSince(mark) as { err: Record<string, unknown> }[];
-    expect(failed?.err).toMatchObject({ code: "slack_webapi_platform_error", platformError: "channel_not_found" });
+    expect(failed?.err).toMatchObject({
+      code: "slack_webapi_platform_error",
+      platformError: "channel_not_found",
+    });
   });
 });

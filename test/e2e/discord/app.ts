@@ -4,9 +4,9 @@ import { startEngineWorker } from "../../../src/engine/worker.js";
 import { testConfig } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl } from "../../helpers/redis.js";
 import { tinyOrHostile } from "../../helpers/scripted-model.js";
+import { DISCORD_TEST_TOKEN } from "../../helpers/secrets.js";
 import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
 import { APP_ID, startDiscordStandIn } from "./stand-in.js";
-import { DISCORD_TEST_TOKEN } from "../../helpers/secrets.js";
 
 /**
  * What most Discord e2e tests run: the stand-in with these channels, an engine on the tiny model

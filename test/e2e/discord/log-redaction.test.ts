@@ -42,7 +42,12 @@ async function logged(send: () => Promise<unknown>): Promise<{ err: unknown; lin
 
 describe("a discord.js error in the log", () => {
   it("10062 (an expired interaction) names code, status, method and route, not the token or body", async () => {
-    const i = slashCommand({ id: "500000000000000001", channel: "900000000000000001", name: "ask", options: [] });
+    const i = slashCommand({
+      id: "500000000000000001",
+      channel: "900000000000000001",
+      name: "ask",
+      options: [],
+    });
     stand.dispatch("INTERACTION_CREATE", i, { lateByMs: 60_000 });
     const { err, line } = await logged(() =>
       rest.post(Routes.interactionCallback(i.id, i.token), { body: { type: 4, data: { content: BODY } } }),

@@ -2,9 +2,9 @@ import { startDiscord } from "../../../src/bots/discord/index.js";
 import { testConfig } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl } from "../../helpers/redis.js";
 import { spawnReplica } from "../../helpers/replica.js";
+import { DISCORD_TEST_TOKEN } from "../../helpers/secrets.js";
 import { startSwappableEngine } from "../../helpers/swappable-engine.js";
 import { APP_ID, startDiscordStandIn } from "./stand-in.js";
-import { DISCORD_TEST_TOKEN } from "../../helpers/secrets.js";
 
 /**
  * Several Discord adapter replicas (real discord.js clients) on one stand-in and one Redis
