@@ -31,7 +31,7 @@ export function redactText(text: string): string {
  * A request's route with ids and tokens replaced and no query or host, e.g.
  * `/webhooks/:id/:token/messages/@original` for Discord's interaction reply.
  */
-export function routeOf(url: string): string {
+function routeOf(url: string): string {
   let path = url;
   try {
     path = new URL(url).pathname;
@@ -65,7 +65,7 @@ const FACTS = [
 ];
 
 /** An error as the log may hold it: name, message, code, status, method, route, stack, cause. */
-export function safeError(err: unknown, depth = 0): Record<string, unknown> | string {
+function safeError(err: unknown, depth = 0): Record<string, unknown> | string {
   if (!(err instanceof Error)) return redactText(String(err));
   const e = err as Error & Record<string, unknown>;
   const out: Record<string, unknown> = { type: redactText(e.name), message: redactText(e.message) };

@@ -22,7 +22,7 @@ export function loggedSince(mark: number): Record<string, unknown>[] {
 }
 
 /** The secrets of test/helpers/secrets.ts that appear anywhere in the log. */
-export function secretsInLog(text = lines.join("")): string[] {
+function secretsInLog(text = lines.join("")): string[] {
   return TEST_SECRETS.filter((s) => (typeof s === "string" ? text.includes(s) : s.test(text))).map(String);
 }
 
