@@ -10,6 +10,8 @@ const REDACT = [
   "authorization",
   "*.authorization",
   "headers.authorization",
+  "*.Authorization",
+  "*.headers.Authorization",
   "secrets",
   "*.secrets",
   "apiKey",

@@ -13,11 +13,12 @@ const PATTERNS: [RegExp, string][] = [
   [/(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[^\s"'\\]+/g, "$1[redacted]"],
   [/\bxox[abposre]-[A-Za-z0-9-]+/g, "xox-[redacted]"],
   [/\bxapp-[A-Za-z0-9-]+/g, "xapp-[redacted]"],
-  [/\b(Bearer|Basic)\s+[^\s"',;\\]+/gi, "$1 [redacted]"],
+  [/\bBearer\s+[\w.~+/=-]{6,}/gi, "Bearer [redacted]"],
+  [/\bBasic\s+[A-Za-z0-9+/]{8,}={0,2}/g, "Basic [redacted]"],
   // Discord's Authorization header: "Bot" and a token of dot-separated parts.
   [/\bBot\s+[\w-]+\.[\w.-]+/g, "Bot [redacted]"],
   // Credentials in any URL (redis://:pass@host, https://user:pass@comfy…): up to the last @.
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/"'\\]*@/gi, "$1[redacted]@"],
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'\\]*@/gi, "$1[redacted]@"],
 ];
 
 /** The string with every token, webhook path and URL credential replaced. */

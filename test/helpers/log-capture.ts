@@ -7,6 +7,13 @@ import { TEST_SECRETS } from "./secrets.js";
  * on log lines), at every level, so that everything the code under test logs can be checked.
  */
 const lines: string[] = [];
+/** What child processes the tests started (`llava-bot start`) wrote, scanned with the rest. */
+const children: (() => string)[] = [];
+
+/** Adds a child process's output to this file's log scan. */
+export function scanChildOutput(output: () => string): void {
+  children.push(output);
+}
 
 export function collectLog(): void {
   setLogDestination({ write: (line: string) => void lines.push(line) });
@@ -29,9 +36,11 @@ function secretsInLog(text = lines.join("")): string[] {
 /** After each test file: no secret or token it used was ever logged, at any level. */
 export function scanLogAfterAll(): void {
   afterAll(() => {
-    const found = secretsInLog();
-    const sample = found.length ? lines.find((l) => secretsInLog(l).length) : undefined;
+    const all = [...lines, ...children.map((c) => c())];
+    const found = secretsInLog(all.join(""));
+    const sample = found.length ? all.find((l) => secretsInLog(l).length) : undefined;
     lines.length = 0;
+    children.length = 0;
     expect(found, `a secret reached the log: ${sample?.slice(0, 600)}`).toEqual([]);
   });
 }

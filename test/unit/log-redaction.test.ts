@@ -12,6 +12,8 @@ const SECRETS = {
   bearer: "Bearer sk-live-bearerSECRET",
   redis: "redis://default:p@ss:w0rd@cache.internal:6379/0",
   comfy: "https://admin:comfySECRET@comfy.internal:8188/prompt",
+  basic: "Authorization: Basic dXNlcjpwYXNz",
+  discordHeader: "Authorization: Bot MTIzNDU2Nzg5.GhIjKl.discordSECRET",
 };
 const FRAGMENTS = [
   "aW50ZXJhY3Rpb24tdG9rZW4tc2VjcmV0",
@@ -23,6 +25,8 @@ const FRAGMENTS = [
   "p@ss",
   "w0rd",
   "comfySECRET",
+  "dXNlcjpwYXNz",
+  "discordSECRET",
 ];
 
 describe("the logger redacts by pattern", () => {
