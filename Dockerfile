@@ -18,12 +18,13 @@ RUN if [ "$ONNXRUNTIME_NODE_INSTALL" != "skip" ]; then \
 
 # Stage 2: the runtime. Code and dependencies belong to root and are read-only to the app, which
 # runs as the unprivileged `node` user; it writes only to the two volumes.
+# The ops server (/metrics, /healthz) keeps its default, loopback: it has no password, so it is
+# opened only when told to (-e LLAVA_BOT__OPS__METRICS_HOST=0.0.0.0 for a Prometheus beside it).
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     LLAVA_BOT__MODEL__CACHE_DIR=/models \
     LLAVA_BOT__REDIS__STATE_DIR=/data/state \
-    LLAVA_BOT__WEB__HOST=0.0.0.0 \
-    LLAVA_BOT__OPS__METRICS_HOST=0.0.0.0
+    LLAVA_BOT__WEB__HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
@@ -38,7 +39,7 @@ USER node
 # /models: downloaded model weights (kept across restarts and shared by engines on one host).
 # /data: state of `llava-bot start`'s private Redis, when it runs without REDIS_URL.
 VOLUME ["/models", "/data"]
-# web playground, engine metrics (/metrics, /healthz), Slack HTTP events
-EXPOSE 8787 9464 3000
+# web playground, Slack HTTP events (engine metrics on 9464 stay on loopback unless opened)
+EXPOSE 8787 3000
 ENTRYPOINT ["node", "bin/llava-bot.js"]
 CMD ["start"]

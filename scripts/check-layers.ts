@@ -19,6 +19,7 @@ export const LAYERS: Record<string, number> = {
   config: 2,
   images: 2,
   "log.ts": 1,
+  "redact.ts": 1,
   "errors.ts": 1,
 };
 

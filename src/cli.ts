@@ -1,4 +1,5 @@
 import { CodedError, isCodedError, newErrorId } from "./errors.js";
+import { redactText } from "./redact.js";
 
 /**
  * One entry point. Each command lives in src/cli/<name>.ts and exports
@@ -65,18 +66,22 @@ async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
-/** One clear line for anything that goes wrong; the stack only with --stack-trace. */
+/**
+ * One clear line for anything that goes wrong; the stack only with --stack-trace. Both are
+ * redacted like the log (redact.ts): an error from a client library may quote a URL or a header.
+ */
 function report(err: unknown, stackTrace: boolean): number {
+  const say = (text: string) => process.stderr.write(redactText(text));
   if (isCodedError(err)) {
-    process.stderr.write(`llava-bot: ${err.message}\n`);
-    if (stackTrace && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
+    say(`llava-bot: ${err.message}\n`);
+    if (stackTrace && err.cause) say(`${String((err.cause as Error).stack ?? err.cause)}\n`);
     return err instanceof CodedError && err.userFacing ? 1 : 3;
   }
   const id = newErrorId();
-  process.stderr.write(
+  say(
     `llava-bot: unexpected error (error id ${id}): ${(err as Error)?.message ?? String(err)}. Run it again with ${STACK_TRACE} for details.\n`,
   );
-  if (stackTrace) process.stderr.write(`${(err as Error)?.stack ?? ""}\n`);
+  if (stackTrace) say(`${(err as Error)?.stack ?? ""}\n`);
   return 3;
 }
 

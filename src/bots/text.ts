@@ -46,3 +46,16 @@ export function splitMessage(text: string, limit: number): string[] {
   }
   return out.filter((c) => c.trim().length > 0);
 }
+
+/**
+ * Markdown links in model text shown for what they are: `[label](url)` (also `[label](<url>)`)
+ * becomes `label (url)`, or the URL alone when the label is the URL. Model output is untrusted
+ * (text in an uploaded image can steer it), and a masked link can show one address and open
+ * another, such as `[https://slack.com/signin](https://evil.example/phish)`.
+ */
+export function unmaskLinks(text: string): string {
+  return text.replace(
+    /\[([^\]\n]{1,200})\]\(\s*<?(https?:\/\/[^\s)>]+)>?(?:\s+"[^"\n]*")?\s*\)/g,
+    (_, label: string, url: string) => (label.trim() === url ? url : `${label} (${url})`),
+  );
+}

@@ -32,9 +32,15 @@ export interface RedisTarget {
   verify: boolean;
 }
 
-const FORM = /^(rediss?)(?:\+(sentinel|cluster))?:\/\/(?:([^@/?#]*)@)?([^/?#]*)(\/[^?#]*)?(?:\?([^#]*))?$/;
+// The authority runs to the last @ before the path, so an unencoded @ in a password never
+// spills into the host (and from there into an error message).
+const FORM = /^(rediss?)(?:\+(sentinel|cluster))?:\/\/(?:([^/?#]*)@)?([^/?#@]*)(\/[^?#]*)?(?:\?([^#]*))?$/;
 const OPTIONS = new Set(["ca", "servername", "verify", "sentinelPassword"]);
 
+/**
+ * REDIS_URL is a secret: no message quotes any part of it after the scheme (a password with an
+ * unencoded @ or : once showed up in "a host I cannot read"), only what kind of part is wrong.
+ */
 function invalid(why: string): CodedError {
   return new CodedError(
     ErrorCode.ConfigInvalid,
@@ -44,15 +50,15 @@ function invalid(why: string): CodedError {
 
 function node(text: string, defaultPort: number): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d+))?$/.exec(text);
-  if (!m?.[1]) throw invalid(`has a host I cannot read ("${text}")`);
+  if (!m?.[1]) throw invalid("has a host I cannot read");
   const port = m[2] ? Number(m[2]) : defaultPort;
-  if (port < 1 || port > 65535) throw invalid(`has a port out of range (${port})`);
+  if (port < 1 || port > 65535) throw invalid("has a port out of range (1-65535)");
   return { host: m[1].replace(/^\[|\]$/g, ""), port };
 }
 
 function database(text: string | undefined): number | undefined {
   if (text === undefined || text === "") return undefined;
-  if (!/^\d+$/.test(text)) throw invalid(`names database "${text}"; it must be a number`);
+  if (!/^\d+$/.test(text)) throw invalid("names a database that is not a number");
   return Number(text);
 }
 
@@ -60,6 +66,8 @@ export function parseRedisUrl(url: string, env: NodeJS.ProcessEnv = process.env)
   const m = FORM.exec(url.trim());
   if (!m) throw invalid("is not a Redis URL");
   const [, scheme, kind, auth, hosts = "", path = "", query = ""] = m;
+  if (auth?.includes("@"))
+    throw invalid("has an @ in its user name or password; write it as %40 (and a : in a password as %3A)");
   const mode = (kind ?? "standalone") as RedisTarget["mode"];
   const defaultPort = mode === "sentinel" ? 26379 : 6379;
   const nodes = hosts
@@ -87,9 +95,9 @@ export function parseRedisUrl(url: string, env: NodeJS.ProcessEnv = process.env)
     target.name = decodeURIComponent(segments[0]);
     const db = database(segments[1]);
     if (db !== undefined) target.db = db;
-    if (segments.length > 2) throw invalid(`has an unexpected path "${path}"`);
+    if (segments.length > 2) throw invalid("has an unexpected path after the database");
   } else {
-    if (segments.length > 1) throw invalid(`has an unexpected path "${path}"`);
+    if (segments.length > 1) throw invalid("has an unexpected path after the database");
     const db = database(segments[0]);
     if (db !== undefined) {
       if (mode === "cluster" && db !== 0)
@@ -99,7 +107,10 @@ export function parseRedisUrl(url: string, env: NodeJS.ProcessEnv = process.env)
   }
   for (const [key, value] of new URLSearchParams(query)) {
     if (!OPTIONS.has(key))
-      throw invalid(`has an unknown option "${key}" (known: ${[...OPTIONS].join(", ")})`);
+      // Only a word is named back: anything else could be a piece of a secret.
+      throw invalid(
+        `has an unknown option${/^[A-Za-z_]{1,32}$/.test(key) ? ` "${key}"` : ""} (known: ${[...OPTIONS].join(", ")})`,
+      );
     if (key === "ca") target.ca = value;
     if (key === "servername") target.servername = value;
     if (key === "verify") target.verify = !/^(false|0|no)$/i.test(value);
@@ -133,7 +144,7 @@ function tlsOptions(t: RedisTarget): RedisOptions["tls"] {
     } catch {
       throw new CodedError(
         ErrorCode.ConfigInvalid,
-        `REDIS_URL names a CA file (ca=${t.ca}) that cannot be read.`,
+        "REDIS_URL names a CA file (its ca= option) that cannot be read.",
       );
     }
   }

@@ -4,8 +4,7 @@ import { createEngine } from "../../src/engine/engine.js";
 import { startEngineWorker } from "../../src/engine/worker.js";
 import { fakeMastodon } from "../integration/publish/fake-services.js";
 import { redisUrl } from "./redis.js";
-
-const MASTODON_TOKEN = "mastodon-token-for-tests";
+import { MASTODON_TEST_TOKEN as MASTODON_TOKEN } from "./secrets.js";
 
 /**
  * The engine side of the post-button tests: an engine worker on the run's Redis with a scripted

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { freePort } from "../../src/queue/redis-server.js";
+import { scanChildOutput } from "./log-capture.js";
 import { redisUrl, uniquePrefix } from "./redis.js";
 
 export interface Started {
@@ -27,6 +28,7 @@ export async function start(
   child.stderr?.on("data", (d: Buffer) => {
     out += d.toString();
   });
+  scanChildOutput(() => out);
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   const url = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`start did not come up:\n${out}`)), 30_000);

@@ -1,7 +1,7 @@
 import { ButtonStyle, ComponentType } from "discord.js";
 import type { Card, CardButton, CardSelect, OutFile, Outgoing } from "../../core/surface.js";
 import { splitMessage } from "../text.js";
-import { DISCORD_LIMIT, NO_PINGS } from "./shared.js";
+import { DISCORD_LIMIT, NO_EMBEDS, NO_PINGS } from "./shared.js";
 
 /**
  * Discord's rendering of what the flow says: words as `content`, a card as component rows (the
@@ -81,6 +81,7 @@ export function render(out: Outgoing, withFiles = true): { body: Record<string, 
     body: {
       content: fitted.content,
       allowed_mentions: NO_PINGS,
+      flags: NO_EMBEDS,
       components: out.card ? cardRows(out.card) : out.stop ? [stopRow(out.stop)] : [],
       ...(files.length || (out.files?.length && !withFiles)
         ? {

@@ -1,10 +1,11 @@
-import { type Client, RateLimitError, type REST, Routes } from "discord.js";
+import { type Client, MessageFlags, RateLimitError, type REST, Routes } from "discord.js";
 import type { Outgoing, Place, Surface } from "../../core/surface.js";
 import { SurfaceError } from "../../core/surface.js";
 import type { Conversations } from "../../queue/conversations.js";
+import { unmaskLinks } from "../text.js";
 import { DiscordRefusal, refusalCode, tokenGone, UPLOAD_TOO_LARGE } from "./refusals.js";
 import { render } from "./render.js";
-import { DISCORD_LIMIT, NO_PINGS } from "./shared.js";
+import { DISCORD_LIMIT, NO_EMBEDS, NO_PINGS } from "./shared.js";
 
 /** The deferred interaction reply, as webhook routes name it. */
 export const ORIGINAL = "@original";
@@ -83,7 +84,7 @@ export function discordSurface(o: { client: Client; partial: REST; conversations
   return {
     platform: "discord",
     limit: DISCORD_LIMIT,
-    format: (text) => text,
+    format: unmaskLinks,
     mention: (user) => `<@${user}>`,
 
     async post(place, out) {
@@ -131,14 +132,14 @@ export function discordSurface(o: { client: Client; partial: REST; conversations
         const r = await routing(place).catch(() => undefined);
         if (r) {
           await rest.post(r.create(), {
-            body: { content: text, flags: 64, allowed_mentions: NO_PINGS },
+            body: { content: text, flags: MessageFlags.Ephemeral | NO_EMBEDS, allowed_mentions: NO_PINGS },
             auth: false,
           });
           return;
         }
       }
       await rest.post(Routes.channelMessages(place.channel), {
-        body: { content: `<@${user}> ${text}`, allowed_mentions: NO_PINGS },
+        body: { content: `<@${user}> ${text}`, allowed_mentions: NO_PINGS, flags: NO_EMBEDS },
       });
     },
 

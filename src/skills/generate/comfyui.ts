@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import WebSocket from "ws";
 import { CodedError, ErrorCode } from "../../errors.js";
-import { type BackendOptions, call, type ImageBackend } from "./backend.js";
+import { type BackendOptions, backendAddress, call, type ImageBackend } from "./backend.js";
 
 /**
  * ComfyUI's API: queue a workflow (API format) with POST /prompt, follow it on the /ws
@@ -118,7 +118,8 @@ function waitForPrompt(
 }
 
 export function comfyuiBackend(options: BackendOptions): ImageBackend {
-  const base = options.url.replace(/\/+$/, "");
+  const { base, shown, headers: login } = backendAddress(options.url);
+  const limits = { timeoutMs: options.timeoutMs, service: "ComfyUI", maxBytes: options.maxBytes };
   const custom = options.workflow
     ? (JSON.parse(readFileSync(options.workflow, "utf8")) as Workflow)
     : undefined;
@@ -129,16 +130,21 @@ export function comfyuiBackend(options: BackendOptions): ImageBackend {
     signal: AbortSignal,
   ): Promise<Buffer> {
     const clientId = randomUUID();
-    const opts = { timeoutMs: options.timeoutMs, signal, service: "ComfyUI" };
-    const ws = new WebSocket(`${base.replace(/^http/, "ws")}/ws?clientId=${clientId}`);
+    const opts = { ...limits, signal };
+    // The handshake has the backend's timeout too: a server that takes the connection and never
+    // upgrades it must not hold the request forever.
+    const ws = new WebSocket(`${base.replace(/^http/, "ws")}/ws?clientId=${clientId}`, {
+      headers: login,
+      handshakeTimeout: options.timeoutMs,
+    });
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
       ws.once("error", (cause) =>
         reject(
           new CodedError(
             ErrorCode.ImageBackendDown,
-            `The image generator (ComfyUI at ${base}) cannot be reached. Please try again later.`,
-            { cause },
+            `The image generator (ComfyUI at ${shown}) cannot be reached. Please try again later.`,
+            { cause, url: shown },
           ),
         ),
       );
@@ -150,20 +156,22 @@ export function comfyuiBackend(options: BackendOptions): ImageBackend {
       `${base}/prompt`,
       {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...login },
         body: JSON.stringify({ prompt: fillWorkflow(workflow, values), client_id: clientId }),
       },
       opts,
     );
-    promptId = ((await res.json()) as { prompt_id?: string }).prompt_id;
+    promptId = (await res.json<{ prompt_id?: string }>()).prompt_id;
     if (!promptId) throw new CodedError(ErrorCode.ImageBackendDown, "ComfyUI did not accept the workflow.");
     await done;
-    const history = (await (
-      await call(`${base}/history/${promptId}`, { method: "GET" }, opts)
-    ).json()) as Record<
-      string,
-      { outputs?: Record<string, { images?: { filename: string; subfolder?: string; type?: string }[] }> }
-    >;
+    const history = await (
+      await call(`${base}/history/${promptId}`, { method: "GET", headers: login }, opts)
+    ).json<
+      Record<
+        string,
+        { outputs?: Record<string, { images?: { filename: string; subfolder?: string; type?: string }[] }> }
+      >
+    >();
     const image = Object.values(history[promptId]?.outputs ?? {}).flatMap((o) => o.images ?? [])[0];
     if (!image)
       throw new CodedError(
@@ -175,7 +183,7 @@ export function comfyuiBackend(options: BackendOptions): ImageBackend {
       subfolder: image.subfolder ?? "",
       type: image.type ?? "output",
     });
-    return Buffer.from(await (await call(`${base}/view?${query}`, { method: "GET" }, opts)).arrayBuffer());
+    return (await call(`${base}/view?${query}`, { method: "GET", headers: login }, opts)).bytes();
   }
 
   return {
@@ -202,10 +210,10 @@ export function comfyuiBackend(options: BackendOptions): ImageBackend {
       form.set("overwrite", "true");
       const up = await call(
         `${base}/upload/image`,
-        { method: "POST", body: form },
-        { timeoutMs: options.timeoutMs, signal: r.signal, service: "ComfyUI" },
+        { method: "POST", body: form, headers: login },
+        { ...limits, signal: r.signal },
       );
-      const name = ((await up.json()) as { name?: string }).name ?? "";
+      const name = (await up.json<{ name?: string }>()).name ?? "";
       return run(
         custom ?? img2imgWorkflow(),
         {

@@ -19,6 +19,8 @@ function imageBackend(config: Config, apiKey = loadSecrets().imagegenApiKey): Im
   const options = {
     url: g.url,
     timeoutMs: g.timeoutMs,
+    // An image as large as an upload may be, in base64 inside JSON, and room for the JSON.
+    maxBytes: Math.ceil((config.limits.maxImageBytes * 4) / 3) + 1024 * 1024,
     ...(apiKey ? { apiKey } : {}),
     ...(g.model ? { model: g.model } : {}),
     ...(g.workflow ? { workflow: g.workflow } : {}),

@@ -1,11 +1,18 @@
-import { type BackendOptions, call, type ImageBackend } from "./backend.js";
+import {
+  type BackendOptions,
+  type BackendReply,
+  backendAddress,
+  call,
+  type ImageBackend,
+} from "./backend.js";
 
 /** OpenAI-compatible images API: /images/generations and /images/edits, base64 JSON responses. */
 export function openaiImagesBackend(options: BackendOptions): ImageBackend {
-  const base = options.url.replace(/\/+$/, "");
-  const auth: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
-  async function read(res: Response): Promise<Buffer> {
-    const json = (await res.json()) as { data?: { b64_json?: string }[] };
+  const { base, headers: login } = backendAddress(options.url);
+  const auth: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : login;
+  const limits = { timeoutMs: options.timeoutMs, service: "images API", maxBytes: options.maxBytes };
+  async function read(res: BackendReply): Promise<Buffer> {
+    const json = await res.json<{ data?: { b64_json?: string }[] }>();
     const b64 = json.data?.[0]?.b64_json;
     if (!b64) throw new Error("the images API returned no image");
     return Buffer.from(b64, "base64");
@@ -24,7 +31,7 @@ export function openaiImagesBackend(options: BackendOptions): ImageBackend {
         await call(
           `${base}/images/generations`,
           { method: "POST", headers: { "content-type": "application/json", ...auth }, body },
-          { timeoutMs: options.timeoutMs, signal: r.signal, service: "images API" },
+          { ...limits, signal: r.signal },
         ),
       );
     },
@@ -38,7 +45,7 @@ export function openaiImagesBackend(options: BackendOptions): ImageBackend {
         await call(
           `${base}/images/edits`,
           { method: "POST", headers: auth, body: form },
-          { timeoutMs: options.timeoutMs, signal: r.signal, service: "images API" },
+          { ...limits, signal: r.signal },
         ),
       );
     },

@@ -4,6 +4,7 @@ import { startEngineWorker } from "../../../src/engine/worker.js";
 import { testConfig } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl } from "../../helpers/redis.js";
 import { tinyOrHostile } from "../../helpers/scripted-model.js";
+import { DISCORD_TEST_TOKEN } from "../../helpers/secrets.js";
 import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
 import { APP_ID, startDiscordStandIn } from "./stand-in.js";
 
@@ -31,7 +32,7 @@ export async function startDiscordUnderTest(o: {
   const worker = startEngineWorker({ redisUrl: redisUrl(), prefix: o.prefix, config, engine });
   const discord = await startDiscord({
     config,
-    secrets: { discordToken: "Bot.test.token" },
+    secrets: { discordToken: DISCORD_TEST_TOKEN },
     redisUrl: redisUrl(),
   });
   const redis = newRedis();

@@ -1,3 +1,4 @@
+import { MessageFlags } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { colourPhoto, fixture } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
@@ -22,7 +23,10 @@ const CH = {
   caption: "400000000000000004",
   hostile: "400000000000000005",
   bad: "400000000000000006",
+  links: "400000000000000007",
 };
+/** A masked link whose words name one address and whose target is another. */
+const PHISH = "[https://slack.com/signin](https://evil.example/phish)";
 let t: DiscordUnderTest;
 let stand: DiscordUnderTest["stand"];
 let setHostile: DiscordUnderTest["setHostile"] = () => {};
@@ -88,7 +92,7 @@ beforeAll(async () => {
     channels: Object.values(CH),
     config: { limits: { maxImageBytes: 20 * 1024 * 1024 } },
     discord: { autocaptionChannels: [CH.caption] },
-    hostile: "Hey @everyone and @here, <@123456789012345678> look!",
+    hostile: `Hey @everyone and @here, <@123456789012345678> look! Sign in at ${PHISH}`,
   });
   ({ stand, setHostile, setOverride } = t);
 }, 60_000);
@@ -264,6 +268,37 @@ describe("Discord adapter with a real discord.js client", () => {
     );
     expect(sent.length).toBeGreaterThanOrEqual(2); // the placeholder and the answer drawn into it
     for (const r of sent) expect(r.json?.allowed_mentions).toEqual(expect.objectContaining({ parse: [] }));
+  });
+
+  it("a masked link from the model shows where it goes, and no link in model text unfurls", async () => {
+    setHostile(true);
+    try {
+      const att = stand.attachment("700000000000000012", "x.png", await colourPhoto("white"));
+      messageCreate({
+        id: "800000000000000012",
+        channel: CH.links,
+        content: `<@${BOT_ID}> where do I sign in?`,
+        attachments: [att],
+        mentionBot: true,
+      });
+      await waitFor(
+        () => answered(CH.links, "800000000000000012").some((m) => String(m.content).includes("evil")),
+        20_000,
+        "the answer",
+      );
+    } finally {
+      setHostile(false);
+    }
+    const sent = stand.requests.filter((r) => r.path.startsWith(`/channels/${CH.links}/messages`) && r.json);
+    const answer = sent.filter((r) => String(r.json?.content).includes("evil"));
+    expect(answer.length).toBeGreaterThan(0);
+    for (const r of answer) {
+      expect(String(r.json?.content)).toContain("https://slack.com/signin (https://evil.example/phish)");
+      expect(String(r.json?.content)).not.toContain("](");
+    }
+    // Every message of the answer, the placeholder included, asks Discord for no link previews.
+    for (const r of sent)
+      expect(Number(r.json?.flags) & MessageFlags.SuppressEmbeds, `${r.method} ${r.path}`).not.toBe(0);
   });
 
   it("a 30 MB attachment and a non-image get friendly errors", async () => {

@@ -5,6 +5,7 @@ import { startPostEngine } from "../../helpers/post-engine.js";
 import { postModel } from "../../helpers/post-model.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { DISCORD_TEST_TOKEN } from "../../helpers/secrets.js";
 import { componentClick, type DiscordUser, memberMessage, slashCommand } from "./payloads.js";
 import { APP_ID, BOT_ID, GUILD_ID, startDiscordStandIn } from "./stand-in.js";
 
@@ -119,7 +120,11 @@ beforeAll(async () => {
   });
   mastodon = stack.mastodon;
   const config = stack.config;
-  discord = await startDiscord({ config, secrets: { discordToken: "Bot.test.token" }, redisUrl: redisUrl() });
+  discord = await startDiscord({
+    config,
+    secrets: { discordToken: DISCORD_TEST_TOKEN },
+    redisUrl: redisUrl(),
+  });
   // The approver role exists in the guild, as it would on a real server.
   stand.dispatch("GUILD_ROLE_CREATE", {
     guild_id: GUILD_ID,

@@ -2,6 +2,7 @@ import { startDiscord } from "../../../src/bots/discord/index.js";
 import { testConfig } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl } from "../../helpers/redis.js";
 import { spawnReplica } from "../../helpers/replica.js";
+import { DISCORD_TEST_TOKEN } from "../../helpers/secrets.js";
 import { startSwappableEngine } from "../../helpers/swappable-engine.js";
 import { APP_ID, startDiscordStandIn } from "./stand-in.js";
 
@@ -18,7 +19,7 @@ export async function startDiscordReplicas(o: { prefix: string; channels: string
     discord: { apiBase: stand.api, cdnOrigins: [stand.base] },
   });
   const engine = await startSwappableEngine(config);
-  const secrets = { discordToken: "Bot.test.token" };
+  const secrets = { discordToken: DISCORD_TEST_TOKEN };
   const running: { close(): Promise<void> }[] = [];
 
   /** Starts a client and returns the gateway session it identified as. */

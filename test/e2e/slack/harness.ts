@@ -1,8 +1,9 @@
 import { createHmac } from "node:crypto";
+import { SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN } from "../../helpers/secrets.js";
 
 /** What Slack would sign and send: the e2e tests' side of the Events API and interactivity. */
-export const TOKEN = "xoxb-test-token-123";
-export const SECRET = "slack-signing-secret-456";
+export const TOKEN = SLACK_TEST_TOKEN;
+export const SECRET = SLACK_TEST_SIGNING_SECRET;
 
 export function sign(body: string, ts = Math.floor(Date.now() / 1000)) {
   const sig = `v0=${createHmac("sha256", SECRET).update(`v0:${ts}:${body}`).digest("hex")}`;

@@ -22,7 +22,8 @@ const mention = mentionEvent;
 beforeAll(async () => {
   t = await startSlackUnderTest({
     prefix: uniquePrefix("slack"),
-    hostile: "Hey <!channel> and <!here>, look <@U999>!",
+    hostile:
+      "Hey <!channel> and <!here>, look <@U999>! Sign in at [https://slack.com/signin](https://evil.example/phish)",
     files: {
       FBLUE: await colourPhoto("blue"),
       FRED: await colourPhoto("red"),
@@ -261,6 +262,33 @@ describe("Slack adapter on a real Bolt app", () => {
     );
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.every((c) => String(c.args.link_names) === "false")).toBe(true);
+  });
+
+  it("a Markdown link from the model shows its URL and is never a masked link", async () => {
+    setHostile(true);
+    try {
+      await send(
+        mention(
+          "EvPhish",
+          "C10",
+          "1700000010.000100",
+          [file("FBLUE", "blue.png")],
+          "<@UBOT> where do I sign in?",
+        ),
+      );
+      await waitFor(() => threaded("C10", "1700000010.000100").length > 0, 20_000, "the answer");
+    } finally {
+      setHostile(false);
+    }
+    expect(String(threaded("C10", "1700000010.000100")[0]?.text)).toContain(
+      "https://slack.com/signin (https://evil.example/phish)",
+    );
+    const sent = [...api.called("chat.postMessage"), ...api.called("chat.update")].filter(
+      (c) => c.args.channel === "C10",
+    );
+    expect(sent.some((c) => JSON.stringify(c.args).includes("evil.example"))).toBe(true);
+    // No <url|words> anywhere in what Slack received: text and blocks alike.
+    for (const c of sent) expect(JSON.stringify(c.args)).not.toMatch(/<https?:[^>]*\|/);
   });
 
   it("a DM with a photo is answered in its thread", async () => {

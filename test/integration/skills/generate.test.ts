@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
-import { WebSocketServer } from "ws";
 import type { ModelPort } from "../../../src/core/model-port.js";
 import { generate } from "../../../src/skills/generate/index.js";
 import { startA1111 } from "../../helpers/a1111.js";
+import { startComfyUI } from "../../helpers/comfyui.js";
 import { asModelImage, fixture } from "../../helpers/images.js";
 import { testConfig } from "../../helpers/queue.js";
 
@@ -19,11 +19,6 @@ afterEach(async () => {
 });
 
 const unusedModel = {} as ModelPort;
-const png = (colour: string) =>
-  sharp({ create: { width: 64, height: 48, channels: 3, background: colour } })
-    .png()
-    .toBuffer();
-
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   closers.push(
@@ -36,68 +31,11 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function readBody(req: import("node:http").IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** A ComfyUI stand-in speaking its HTTP + WebSocket protocol. */
+/** A ComfyUI stand-in, closed after the test. */
 async function comfyui() {
-  const seen: {
-    prompts: Record<string, { class_type: string; inputs: Record<string, unknown> }>[];
-    uploads: number;
-  } = { prompts: [], uploads: 0 };
-  const output = await png("#3060c0");
-  const sockets = new Map<string, import("ws").WebSocket>();
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://x");
-    const body = await readBody(req);
-    if (req.method === "POST" && url.pathname === "/prompt") {
-      const { prompt, client_id } = JSON.parse(body.toString()) as {
-        prompt: (typeof seen.prompts)[number];
-        client_id: string;
-      };
-      seen.prompts.push(prompt);
-      const id = `p${seen.prompts.length}`;
-      res.end(JSON.stringify({ prompt_id: id, number: 1 }));
-      const ws = sockets.get(client_id);
-      setTimeout(() => {
-        ws?.send(JSON.stringify({ type: "executing", data: { node: "sampler", prompt_id: id } }));
-        ws?.send(Buffer.from([1, 2, 3]), { binary: true }); // a preview frame
-        ws?.send(JSON.stringify({ type: "executing", data: { node: null, prompt_id: id } }));
-      }, 20);
-      return;
-    }
-    if (url.pathname.startsWith("/history/")) {
-      const id = url.pathname.split("/").pop() ?? "";
-      res.end(
-        JSON.stringify({
-          [id]: { outputs: { save: { images: [{ filename: "out.png", subfolder: "", type: "output" }] } } },
-        }),
-      );
-      return;
-    }
-    if (url.pathname === "/view" && url.searchParams.get("filename") === "out.png") {
-      res.setHeader("content-type", "image/png");
-      res.end(output);
-      return;
-    }
-    if (req.method === "POST" && url.pathname === "/upload/image") {
-      seen.uploads++;
-      res.end(JSON.stringify({ name: "uploaded.png", subfolder: "", type: "input" }));
-      return;
-    }
-    res.statusCode = 404;
-    res.end();
-  });
-  const wss = new WebSocketServer({ server, path: "/ws" });
-  wss.on("connection", (ws, req) => {
-    const id = new URL(req.url ?? "", "http://x").searchParams.get("clientId") ?? "";
-    sockets.set(id, ws);
-  });
-  closers.push(() => new Promise((r) => wss.close(() => r())));
-  return { url: await listen(server), seen };
+  const server = await startComfyUI();
+  closers.push(server.close);
+  return server;
 }
 
 /** The A1111 stand-in, closed after the test. */

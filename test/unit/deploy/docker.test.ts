@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { opsSection } from "../../../src/config/sections/ops.js";
 
 interface Instruction {
   op: string;
@@ -85,6 +86,19 @@ describe("Dockerfile", () => {
     expect(volumes.join(" ")).toContain(`"${cache}"`);
     expect(final.steps.some((i) => i.op === "RUN" && i.args.includes(`chown node:node ${cache}`))).toBe(true);
     expect(final.steps.find((i) => i.op === "ENTRYPOINT")?.args).toContain("bin/llava-bot.js");
+  });
+
+  it("binds the ops server (/metrics, /healthz: no password) to loopback unless told otherwise", () => {
+    const env = final.steps
+      .filter((i) => i.op === "ENV")
+      .map((i) => i.args)
+      .join(" ");
+    const host = /LLAVA_BOT__OPS__METRICS_HOST=(\S+)/.exec(env)?.[1];
+    expect(host ?? opsSection.parse({}).metricsHost).toMatch(/^(127\.0\.0\.1|localhost|::1)$/);
+    const exposed = final.steps.filter((i) => i.op === "EXPOSE").flatMap((i) => i.args.split(/\s+/));
+    expect(exposed).not.toContain(String(opsSection.parse({}).metricsPort));
+    // Nor does compose open it: no service sets a host for it.
+    expect(readFileSync("compose.yaml", "utf8")).not.toMatch(/^\s*LLAVA_BOT__OPS__METRICS_HOST:/m);
   });
 
   it("leaves secrets, dependencies and tests out of the build context", () => {

@@ -64,6 +64,40 @@ describe("REDIS_URL forms", () => {
     expect(() => parseRedisUrl("redis://h?ca=/x.pem")).toThrow(/not rediss/);
   });
 
+  it("a password with an unencoded @ and : fails without printing any part of it", () => {
+    const url = "redis://:p@ss:w0rd@localhost:6379";
+    let message = "";
+    try {
+      parseRedisUrl(url);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^REDIS_URL has an @ in its user name or password; write it as %40/);
+    for (const piece of ["p@ss", "ss:w0rd", "w0rd", ":p@", "localhost"]) expect(message).not.toContain(piece);
+    expect(describeRedisUrl(url)).not.toMatch(/p@ss|w0rd/);
+  });
+
+  it("no message quotes the URL after the scheme, whichever part is wrong", () => {
+    const secret = "S3cr3tPart";
+    for (const url of [
+      `redis://:pw@[${secret}:6379`,
+      `redis://:pw@h:${secret}`,
+      `redis://:pw@h:99999${secret.replace(/\D/g, "")}`,
+      `redis://:pw@h/${secret}`,
+      `redis://:pw@h/0/${secret}`,
+      `redis+sentinel://:pw@s1/m/0/${secret}`,
+      `redis://:pw@h?${secret}:x=1`,
+    ]) {
+      expect(() => parseRedisUrl(url), url).toThrow(/^REDIS_URL /);
+      try {
+        parseRedisUrl(url);
+      } catch (err) {
+        expect((err as Error).message, url).not.toContain(secret);
+        expect((err as Error).message, url).not.toContain("pw");
+      }
+    }
+  });
+
   it("prints without secrets", () => {
     expect(describeRedisUrl("rediss+sentinel://u:secret@s1,s2/main/3?sentinelPassword=x")).toBe(
       "rediss+sentinel://s1:26379,s2:26379/main/3",
