@@ -38,6 +38,7 @@ export interface Producer {
     has(member: string): Promise<boolean>;
     add(member: string): Promise<void>;
     remove(member: string): Promise<void>;
+    members(): Promise<string[]>;
   };
   position(requestId: string): Promise<number>;
   readonly blobs: BlobStore;
@@ -152,6 +153,7 @@ export function createProducer(options: ProducerOptions): Producer {
         remove: async (member) => {
           await redis.srem(key, member);
         },
+        members: () => redis.smembers(key),
       };
     },
     async close() {

@@ -12,6 +12,7 @@ import { createEditBudget } from "./budget.js";
 import { registerClicks } from "./clicks.js";
 import { registerCommands } from "./commands.js";
 import { slackContext } from "./context.js";
+import { registerHome } from "./home.js";
 import { registerMessages } from "./messages.js";
 import { partialEditsClient, slackError } from "./refusals.js";
 import { slackSurface } from "./surface.js";
@@ -86,6 +87,7 @@ export async function startSlack(o: SlackOptions) {
   registerMessages(app, x);
   registerCommands(app, x);
   registerClicks(app, x);
+  registerHome(app, x);
 
   const delivery = startDeliveryWorker({
     redisUrl: o.redisUrl,

@@ -166,4 +166,22 @@ describe("Slack edges", () => {
     expect(String(said("trig-dm"))).not.toContain("/invite");
     expect(String(said("trig-dm"))).toMatch(/can't post in this conversation/);
   });
+
+  it("opening the app's Home tab publishes what the bot does and where auto-captions are on", async () => {
+    await t.send({
+      type: "event_callback",
+      team_id: "T1",
+      event_id: "EvHome",
+      event: { type: "app_home_opened", user: "UHOME", channel: "DHOME", tab: "home" },
+    });
+    await waitFor(() => t.api.called("views.publish").length > 0, 10_000, "the Home tab");
+    const call = t.api.called("views.publish")[0];
+    expect(call?.args.user_id).toBe("UHOME");
+    const view = call?.args.view as { type: string; blocks: unknown[] };
+    expect(view.type).toBe("home");
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain("`/describe`");
+    expect(text).toContain("*Messages* tab");
+    expect(text).toContain("<#CSHARED>");
+  });
 });
