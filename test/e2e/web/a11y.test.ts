@@ -144,11 +144,24 @@ describe("the playground with a keyboard and a screen reader", () => {
     await page.keyboard.press("Enter");
     const card = page.locator(".turn").last().locator(".post");
     await card.locator(".variants li").first().waitFor({ timeout: 30_000 });
+    // A refinement redraws the whole card; focus stays on the control that was pressed.
+    expect((await tabTo(page, "Shorter", { back: true })).reached).toBe(true);
+    const before = await card
+      .locator(".variants li p")
+      .first()
+      .evaluate((p) => p.firstChild?.textContent);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      (was) => document.querySelector(".post .variants li p")?.firstChild?.textContent !== was,
+      before,
+      { timeout: 30_000 },
+    );
+    expect(await focused(page)).toBe("Shorter");
     const toApprove = await tabTo(page, "Approve caption 1", { back: true });
     expect(toApprove.reached, toApprove.path.join(" → ")).toBe(true);
     // On the way: the card's controls, each named for what it acts on.
     expect(toApprove.path).toEqual(
-      expect.arrayContaining(["Copy alt text", "Approve caption 2", "Copy caption 2", "Shorter"]),
+      expect.arrayContaining(["Regenerate", "Copy alt text", "Approve caption 2", "Copy caption 2"]),
     );
     await page.keyboard.press("Enter");
     await card.locator(".final").waitFor({ timeout: 20_000 });
@@ -160,6 +173,61 @@ describe("the playground with a keyboard and a screen reader", () => {
     expect(await page.locator("#announce").textContent()).toMatch(/^Caption 1 approved\. ✅ Ready to post/);
     expect(await page.evaluate(() => (window as unknown as { presses: number }).presses)).toBe(0);
   }, 120_000);
+
+  it("a screen reader hears each answer once, when it is complete, its place in line, and errors", async () => {
+    const page = await app.browser.newPage();
+    // Everything the page's live region said, in order.
+    await page.addInitScript(() => {
+      const heard: string[] = [];
+      (window as unknown as { heard: string[] }).heard = heard;
+      document.addEventListener("DOMContentLoaded", () => {
+        const region = document.getElementById("announce");
+        if (region)
+          new MutationObserver(() => heard.push(region.textContent ?? "")).observe(region, {
+            childList: true,
+          });
+      });
+    });
+    await page.goto(app.url);
+    const heard = () => page.evaluate(() => (window as unknown as { heard: string[] }).heard);
+
+    await page.setInputFiles("#files", photo);
+    await page.fill("#message", QUESTION);
+    await page.click("#send");
+    const asked = page.locator(".turn").nth(0);
+    await asked.locator(".answer.live").filter({ hasText: "mostly red" }).waitFor({ timeout: 20_000 });
+    // The streaming text is in no live region, and nothing of it was said yet.
+    expect(await asked.locator(".answer.live").evaluate((e) => e.closest("[aria-live]"))).toBeNull();
+    expect(await heard()).toEqual(["1 photo ready"]);
+
+    // The model is busy: the next request is first in line, the one after it second; that is said.
+    for (const message of ["/describe", "/ask is it red?"]) {
+      await page.fill("#message", message);
+      await page.click("#send");
+    }
+    const last = page.locator(".turn").nth(2);
+    await last.locator(".status", { hasText: "You're #2 in line" }).waitFor({ timeout: 20_000 });
+    expect(await heard()).toContain("You're #2 in line");
+
+    await asked.locator("button.stop").click();
+    await last.locator(".answer:not(.live)").waitFor({ timeout: 30_000 });
+    const answers = await page.locator(".turn .answer:not(.live)").allTextContents();
+    expect(answers[0]).toBe("The photo is mostly red\n\nStopped.");
+    expect(answers).toHaveLength(3);
+    // Each answer said once and whole, in the order they finished; no partial was read out.
+    const said = await heard();
+    expect(said.filter((h) => /mostly|frisbee/.test(h))).toEqual(answers);
+    expect(said).toContain("Stopping…");
+
+    // An error is said too: a new conversation has no photo to describe.
+    await page.click("#new");
+    await page.locator(".turn").first().waitFor({ state: "detached" });
+    await page.fill("#message", "/describe");
+    await page.click("#send");
+    const refused = await page.locator(".turn .answer.error").textContent({ timeout: 20_000 });
+    expect(refused).toMatch(/Add a photo first/);
+    expect((await heard()).at(-1)).toBe(refused);
+  }, 90_000);
 
   it("an image pasted with Ctrl+V is a photo to send, and is sent", async () => {
     const context = await app.browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });

@@ -165,7 +165,7 @@ function apply(e) {
   if (turn.done) return;
   if (e.type === "queued") {
     turn.status.textContent = e.position > 1 ? `You're #${e.position} in line` : "Starting…";
-    announce(turn.status.textContent);
+    if (e.position > 1) announce(turn.status.textContent);
   }
   if (e.type === "progress" && e.stage === "writing" && typeof e.text === "string") {
     // The answer so far, as the model writes it (shown as text, never as markup).
