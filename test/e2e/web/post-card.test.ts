@@ -103,7 +103,9 @@ describe("the playground's post card", () => {
       expect(
         await controls.evaluateAll((cs) => cs.filter((c) => !(c as HTMLButtonElement).disabled).length),
       ).toBe(0);
-      expect(await card.locator(".post-approved").innerText()).toMatch(/^Caption 2 approved\./);
+      expect(await card.locator(".post-approved").innerText()).toBe(
+        "Caption 2 approved; run /post again for a new one.",
+      );
       expect(await card.getByRole("button", { name: "Approved caption 2" }).count()).toBe(1);
       expect(await card.locator(".variants li.approved p").evaluate((p) => p.firstChild?.textContent)).toBe(
         second,

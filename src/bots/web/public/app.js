@@ -179,7 +179,7 @@ function apply(e) {
     const lost = document.activeElement === turn.stop || document.activeElement === document.body;
     turn.stop.remove();
     render(turn, e.delivery);
-    if (lost) $("message").focus();
+    if (lost) $("message").focus({ preventScroll: true });
   }
 }
 events.onmessage = (m) => {

@@ -68,7 +68,7 @@ function postImages(images) {
 
 function drawPost(card, shown) {
   card.shown = shown;
-  // A redraw replaces every control: the one that had focus gets it back (or its successor does).
+  // A redraw replaces every control: the one that had focus gets it back, when it is still there.
   const had = card.content.contains(document.activeElement) ? document.activeElement.dataset.action : "";
   const list = el("ol", { class: "variants" });
   shown.sections.forEach((section, i) => {
@@ -120,7 +120,7 @@ function drawPost(card, shown) {
       ? [
           el("p", {
             class: "post-approved",
-            text: `Caption ${card.approved} approved. Run /post again for new captions.`,
+            text: `Caption ${card.approved} approved; run /post again for a new one.`,
           }),
         ]
       : []),
