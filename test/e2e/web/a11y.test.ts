@@ -258,6 +258,9 @@ describe("the playground with a keyboard and a screen reader", () => {
   it("honours prefers-reduced-motion and prefers-color-scheme: dark", async () => {
     const page = await app.browser.newPage();
     await page.goto(app.url);
+    // Both stylesheets were served (the page's and the post card's).
+    const sheets = await page.evaluate(() => Array.from(document.styleSheets, (s) => s.cssRules.length > 0));
+    expect(sheets).toEqual([true, true]);
     // A status line as the page shows one while the bot works.
     await page.evaluate(() => {
       const status = Object.assign(document.createElement("div"), {
