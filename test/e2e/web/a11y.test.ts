@@ -229,6 +229,36 @@ describe("the playground with a keyboard and a screen reader", () => {
     expect((await heard()).at(-1)).toBe(refused);
   }, 90_000);
 
+  it("a menu on the card is browsed with the arrow keys and applied once, with Enter", async () => {
+    const page = await app.browser.newPage({ viewport: { width: 900, height: 1000 } });
+    // Every click the card sends, as the page sends it.
+    await page.addInitScript(() => {
+      const actions: string[] = [];
+      (window as unknown as { actions: string[] }).actions = actions;
+      const send = window.fetch.bind(window);
+      window.fetch = (input, init) => {
+        if (String(input).includes("/actions")) actions.push(String(init?.body));
+        return send(input, init);
+      };
+    });
+    await page.goto(app.url);
+    const actions = () => page.evaluate(() => (window as unknown as { actions: string[] }).actions);
+    await page.setInputFiles("#files", photo);
+    await page.fill("#message", "/post instagram variants 2");
+    await page.press("#message", "Enter");
+    const card = page.locator(".turn").last().locator(".post");
+    await card.locator(".variants li").first().waitFor({ timeout: 30_000 });
+
+    await card.getByLabel("Tone: casual").focus();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    expect(await actions()).toEqual([]); // browsing is not choosing
+    await page.keyboard.press("Enter");
+    expect(await actions()).toEqual([JSON.stringify({ action: "tone", value: "professional" })]);
+    await card.getByLabel("Tone: professional").waitFor({ timeout: 30_000 });
+    expect(await focused(page)).toBe("Tone: professional"); // the redrawn menu has focus again
+  }, 60_000);
+
   it("an image pasted with Ctrl+V is a photo to send, and is sent", async () => {
     const context = await app.browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
     const page = await context.newPage();

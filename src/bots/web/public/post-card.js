@@ -28,7 +28,27 @@ function postSelect(label, items, onPick, action) {
   const s = el("select", { class: "post-action", "aria-label": label, "data-action": action });
   s.append(el("option", { value: "", text: label }));
   for (const it of items) s.append(el("option", { value: it.value, text: it.label }));
-  s.addEventListener("change", () => s.value && onPick(s.value));
+  // Arrow keys on a closed menu change its value at once (Chromium on Linux and Windows): that is
+  // browsing, not choosing, so a change made with keys waits for Enter; a pointer's applies at once.
+  // Leaving without Enter puts the menu back, so what it shows is what the post has.
+  let keyed = false;
+  let pending = false;
+  s.addEventListener("pointerdown", () => (keyed = false));
+  s.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && pending && s.value) {
+      e.preventDefault();
+      pending = false;
+      onPick(s.value);
+    } else if (!e.altKey && e.key !== "Tab" && e.key !== "Enter") keyed = true;
+  });
+  s.addEventListener("change", () => {
+    if (keyed) pending = true;
+    else if (s.value) onPick(s.value);
+  });
+  s.addEventListener("blur", () => {
+    if (pending) s.value = "";
+    pending = false;
+  });
   return s;
 }
 
