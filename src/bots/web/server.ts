@@ -24,6 +24,7 @@ const STATIC: Record<string, { file: string; type: string }> = {
   "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
   "/post-card.js": { file: "post-card.js", type: "text/javascript; charset=utf-8" },
   "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
+  "/post-card.css": { file: "post-card.css", type: "text/css; charset=utf-8" },
 };
 
 export interface WebServerOptions {

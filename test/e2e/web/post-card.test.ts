@@ -1,47 +1,27 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWeb } from "../../../src/bots/web/index.js";
-import { createEngine } from "../../../src/engine/engine.js";
-import type { Engine } from "../../../src/engine/types.js";
-import { startEngineWorker } from "../../../src/engine/worker.js";
 import { colourPhoto, fixture } from "../../helpers/images.js";
+import { startPlayground } from "../../helpers/playground.js";
 import { postModel } from "../../helpers/post-model.js";
-import { testConfig } from "../../helpers/queue.js";
-import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { launchChromium } from "../../helpers/start.js";
 
 /**
  * The playground's post card in real Chromium: /post makes a card with buttons; a click is a job on
- * the queue whose answer redraws the same card; Approve adds the final message. With
- * SCREENSHOT=docs/post-card.png the test also saves the card for the README.
+ * the queue whose answer redraws the same card; Approve adds the final message and closes the card
+ * to changes. With SCREENSHOT=docs/post-card.png the test also saves the card for the README.
  */
 const model = postModel();
-const prefix = uniquePrefix("web-post");
-const redis = newRedis();
 const dir = mkdtempSync(join(tmpdir(), "llava-bot-post-card-"));
-let engine: Engine;
-let worker: ReturnType<typeof startEngineWorker>;
-let web: Awaited<ReturnType<typeof startWeb>>;
-let browser: Browser;
+let app: Awaited<ReturnType<typeof startPlayground>>;
 
 beforeAll(async () => {
-  const config = testConfig({ redis: { prefix }, web: { port: 0, host: "127.0.0.1" } });
-  engine = await createEngine({ config, secrets: {}, model });
-  worker = startEngineWorker({ redisUrl: redisUrl(), prefix, config, engine });
-  web = await startWeb({ config, secrets: {}, redisUrl: redisUrl() });
-  browser = await launchChromium();
+  app = await startPlayground(model, "web-post");
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-  await worker?.close(500);
-  await engine?.close();
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
+  await app?.close();
 });
 
 async function post(page: Page, photo: Buffer, message = "/post instagram variants 2") {
@@ -61,8 +41,8 @@ const captions = (card: ReturnType<Page["locator"]>) =>
 
 describe("the playground's post card", () => {
   it("Shorter and Translate redraw the card in place through the queue; Approve adds the final message", async () => {
-    const page = await browser.newPage({ viewport: { width: 900, height: 1100 } });
-    await page.goto(web.url);
+    const page = await app.browser.newPage({ viewport: { width: 900, height: 1100 } });
+    await page.goto(app.url);
     const card = await post(page, await colourPhoto("red", 320, 240));
     const first = await captions(card);
     expect(first).toHaveLength(2);
@@ -86,17 +66,60 @@ describe("the playground's post card", () => {
     await card.locator(".final").waitFor({ timeout: 20_000 });
     expect(await card.locator(".final .answer").innerText()).toMatch(/^✅ Ready to post \(approved by you\)/);
     expect(await card.locator(".final img").count()).toBe(1);
-
-    await card.getByRole("button", { name: "Regenerate" }).click();
-    await card.locator(".post-note.error").waitFor({ timeout: 10_000 });
-    expect(await card.locator(".post-note.error").innerText()).toMatch(/approved by you; run \/post again/);
   }, 90_000);
+
+  it("after Approve, no image is wider than the card and the approve/refine controls are disabled", async () => {
+    for (const width of [900, 360]) {
+      const page = await app.browser.newPage({ viewport: { width, height: 1400 } });
+      await page.goto(app.url);
+      const card = await post(page, fixture("frisbee.jpg"));
+      const second = (await captions(card))[1];
+      await card.getByRole("button", { name: "Approve caption 2" }).click();
+      await card.locator(".final img").waitFor({ timeout: 20_000 });
+      await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
+
+      // The approved post's image is a thumbnail like the card's: it opens the full 1080×1350 image.
+      const sizes = await card.evaluate((root) => ({
+        card: root.getBoundingClientRect().right,
+        cardWidth: root.getBoundingClientRect().width,
+        images: Array.from(root.querySelectorAll("img")).map((i) => ({
+          right: i.getBoundingClientRect().right,
+          width: i.getBoundingClientRect().width,
+          natural: i.naturalWidth,
+          link: i.closest("a")?.getAttribute("href"),
+        })),
+      }));
+      expect(sizes.images, `at ${width}px`).toHaveLength(2);
+      for (const img of sizes.images) {
+        expect(img.width, `at ${width}px`).toBeLessThanOrEqual(Math.min(320, sizes.cardWidth));
+        expect(img.right, `at ${width}px`).toBeLessThanOrEqual(sizes.card);
+        expect(img.natural).toBe(1080);
+        expect(img.link).toMatch(/^\/blobs\//);
+      }
+
+      // Nothing on the card can change the post now, and it says which caption was approved.
+      const controls = card.locator(".post-action");
+      expect(await controls.count()).toBe(7); // two Approve, Regenerate, Shorter, three menus
+      expect(
+        await controls.evaluateAll((cs) => cs.filter((c) => !(c as HTMLButtonElement).disabled).length),
+      ).toBe(0);
+      expect(await card.locator(".post-approved").innerText()).toBe(
+        "Caption 2 approved; run /post again for a new one.",
+      );
+      expect(await card.getByRole("button", { name: "Approved caption 2" }).count()).toBe(1);
+      expect(await card.locator(".variants li.approved p").evaluate((p) => p.firstChild?.textContent)).toBe(
+        second,
+      );
+      expect(await card.locator(".final .answer").innerText()).toContain(second);
+      await page.close();
+    }
+  }, 120_000);
 
   it("a card for the README (SCREENSHOT=path)", async () => {
     const out = process.env.SCREENSHOT;
     if (!out) return;
-    const page = await browser.newPage({ viewport: { width: 900, height: 1300 } });
-    await page.goto(web.url);
+    const page = await app.browser.newPage({ viewport: { width: 900, height: 1300 } });
+    await page.goto(app.url);
     const card = await post(page, fixture("frisbee.jpg"), "/post instagram playful variants 2");
     mkdirSync(join(out, ".."), { recursive: true });
     await page.locator(".turn").last().screenshot({ path: out });

@@ -20,16 +20,57 @@ function el(tag, props = {}, children = []) {
   return node;
 }
 
+/** Says it once to screen readers, through the page's one polite live region. */
+function announce(text) {
+  $("announce").textContent = text;
+}
+
+/** The photos to send, each listed with a button that takes it out again. */
 function showPicked(files) {
   picked = Array.from(files).filter((f) => f.type.startsWith("image/") || f.name);
   const thumbs = $("thumbs");
-  thumbs.replaceChildren(...picked.map((f) => el("img", { src: URL.createObjectURL(f), alt: f.name })));
+  thumbs.replaceChildren(
+    ...picked.map((f) => {
+      const remove = el("button", { type: "button", "aria-label": `Remove ${f.name}`, text: "×" });
+      remove.addEventListener("click", () => unpick(f));
+      return el("li", {}, [el("img", { src: URL.createObjectURL(f), alt: f.name }), remove]);
+    }),
+  );
   $("drop-text").textContent = picked.length
     ? `${picked.length} photo${picked.length > 1 ? "s" : ""} ready`
     : "Drop photos here or click to pick";
 }
 
-$("files").addEventListener("change", (e) => showPicked(e.target.files));
+/** Picking, dropping and pasting add to the photos already there. */
+function addPicked(files) {
+  showPicked([...picked, ...files]);
+  announce($("drop-text").textContent);
+}
+
+function unpick(file) {
+  showPicked(picked.filter((f) => f !== file));
+  announce(`${file.name} removed; ${$("drop-text").textContent}`);
+  // The removed photo's button is gone: focus goes to the next one, or back to the picker.
+  ($("thumbs").querySelector("button") || $("pick")).focus();
+}
+
+$("files").addEventListener("change", (e) => {
+  addPicked(e.target.files);
+  // Picking the same photo again still counts as a change.
+  e.target.value = "";
+});
+// A real button opens the file dialog (Enter or Space); so does a click anywhere on the drop zone.
+$("pick").addEventListener("click", () => $("files").click());
+$("drop").addEventListener("click", (e) => {
+  if (!e.target.closest("button")) $("files").click();
+});
+// Ctrl+V of an image (a screenshot, a copied photo) anywhere on the page adds it.
+document.addEventListener("paste", (e) => {
+  const images = Array.from(e.clipboardData?.files || []).filter((f) => f.type.startsWith("image/"));
+  if (!images.length) return;
+  e.preventDefault();
+  addPicked(images);
+});
 const drop = $("drop");
 drop.addEventListener("dragover", (e) => {
   e.preventDefault();
@@ -39,7 +80,7 @@ drop.addEventListener("dragleave", () => drop.classList.remove("over"));
 drop.addEventListener("drop", (e) => {
   e.preventDefault();
   drop.classList.remove("over");
-  showPicked(e.dataTransfer.files);
+  addPicked(e.dataTransfer.files);
 });
 
 function stageText(stage, detail) {
@@ -50,11 +91,18 @@ function stageText(stage, detail) {
   return stage;
 }
 
-function copyButton(text) {
-  const b = el("button", { type: "button", class: "copy", text: "Copy" });
+/** A Copy button; `name` says what it copies, for screen readers ("Copy caption 2"). */
+function copyButton(text, name) {
+  const b = el("button", {
+    type: "button",
+    class: "copy",
+    text: "Copy",
+    ...(name ? { "aria-label": name } : {}),
+  });
   b.addEventListener("click", async () => {
     await navigator.clipboard?.writeText(text).catch(() => {});
     b.textContent = "Copied";
+    announce("Copied");
     setTimeout(() => (b.textContent = "Copy"), 1200);
   });
   return b;
@@ -69,12 +117,15 @@ function render(turn, d) {
   if (d.post) {
     // The card draws its image too, and redraws in place when a button refines it (post-card.js).
     turn.body.append(postCard(d));
+    announce(`${d.card?.title || "Post"}: ready`);
     return;
   }
   // Which images were left out of a long conversation, as the server noted it.
   const text = [d.reply?.note, d.text].filter(Boolean).join("\n\n");
   if (text) {
     turn.body.append(el("div", { class: "answer", text }));
+    // Read out once, whole (the streaming text above it was not in a live region).
+    announce(text);
   }
   if (d.images?.length) {
     const box = el("div", { class: "images" });
@@ -91,6 +142,15 @@ function render(turn, d) {
   }
 }
 
+// Errors, wherever they are drawn (a refused request, a failed click or approval), are read out as
+// they appear; the error paths need not each remember to.
+new MutationObserver((changes) => {
+  for (const c of changes)
+    for (const n of [c.target, ...c.addedNodes])
+      if (n.nodeType === Node.ELEMENT_NODE && n.matches(".error") && n.textContent)
+        announce((n.querySelector(".answer") || n).textContent);
+}).observe(log, { childList: true, subtree: true });
+
 const events = new EventSource(`/api/events?session=${encodeURIComponent(session)}`);
 function apply(e) {
   // A post's refinements and approvals belong to its card, not to a turn of their own.
@@ -103,8 +163,10 @@ function apply(e) {
     return;
   }
   if (turn.done) return;
-  if (e.type === "queued")
+  if (e.type === "queued") {
     turn.status.textContent = e.position > 1 ? `You're #${e.position} in line` : "Starting…";
+    if (e.position > 1) announce(turn.status.textContent);
+  }
   if (e.type === "progress" && e.stage === "writing" && typeof e.text === "string") {
     // The answer so far, as the model writes it (shown as text, never as markup).
     turn.status.textContent = "";
@@ -113,8 +175,11 @@ function apply(e) {
   if (e.type === "delivery") {
     turn.done = true;
     turn.live.textContent = "";
+    // Focus on Stop (or lost when it was disabled) goes back to the message box, not to nowhere.
+    const lost = document.activeElement === turn.stop || document.activeElement === document.body;
     turn.stop.remove();
     render(turn, e.delivery);
+    if (lost) $("message").focus({ preventScroll: true });
   }
 }
 events.onmessage = (m) => {
@@ -144,6 +209,8 @@ $("composer").addEventListener("submit", async (e) => {
     el("span", { text: message }),
   ]);
   const card = el("section", { class: "turn" }, [you, turn.status, turn.live, turn.stop, turn.body]);
+  turn.stop.setAttribute("aria-label", `Stop: ${message}`);
+  turn.stop.addEventListener("click", () => announce("Stopping…"));
   log.append(card);
   $("send").disabled = true;
   try {
@@ -169,6 +236,7 @@ $("composer").addEventListener("submit", async (e) => {
       if (!r?.ok) turn.stop.disabled = false;
     });
     turn.status.textContent = json.position > 1 ? `You're #${json.position} in line` : "Starting…";
+    if (json.position > 1) announce(turn.status.textContent);
     for (const ev of early.get(json.requestId) || []) apply(ev);
     early.delete(json.requestId);
     $("message").value = "";
@@ -183,6 +251,8 @@ $("composer").addEventListener("submit", async (e) => {
     );
   } finally {
     $("send").disabled = false;
+    // Ready for the next message (Send, when it was pressed, was disabled meanwhile and lost focus).
+    $("message").focus({ preventScroll: true });
     card.scrollIntoView({ block: "end" });
   }
 });

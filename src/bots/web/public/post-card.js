@@ -2,7 +2,8 @@
 // (src/bots/post-card.ts: a title, a section per caption with Approve, notes, the refinements),
 // drawn here with copy buttons and the prepared image. A click goes to /api/posts/:id/actions and
 // becomes a job on the queue; its answer arrives over the event stream and redraws the same card.
-// Model output is only ever set as textContent. Uses el, copyButton and session from app.js.
+// Model output is only ever set as textContent. Uses el, copyButton, announce and session from app.js.
+// Once a caption is approved the card keeps saying which, and its buttons and menus are disabled.
 const postCards = new Map();
 
 /** The action a card component stands for: its id is post:<postId>:<action>. */
@@ -10,17 +11,44 @@ const actionOf = (id) => id.slice(id.lastIndexOf(":") + 1);
 /** The card's light Markdown as plain words (emphasis marks dropped). */
 const plainText = (text) => text.replace(/\*([^*\n]+)\*/g, "$1");
 
-function postButton(label, onClick, cls = "") {
-  const b = el("button", { type: "button", class: `post-action ${cls}`.trim(), text: label });
+/** `action` marks the control so focus can find it again after the card redraws. */
+function postButton(label, onClick, cls = "", action = "", name = "") {
+  const b = el("button", {
+    type: "button",
+    class: `post-action ${cls}`.trim(),
+    text: label,
+    ...(action ? { "data-action": action } : {}),
+    ...(name ? { "aria-label": name } : {}),
+  });
   b.addEventListener("click", onClick);
   return b;
 }
 
-function postSelect(label, items, onPick) {
-  const s = el("select", { class: "post-action", "aria-label": label });
+function postSelect(label, items, onPick, action) {
+  const s = el("select", { class: "post-action", "aria-label": label, "data-action": action });
   s.append(el("option", { value: "", text: label }));
   for (const it of items) s.append(el("option", { value: it.value, text: it.label }));
-  s.addEventListener("change", () => s.value && onPick(s.value));
+  // Arrow keys on a closed menu change its value at once (Chromium on Linux and Windows): that is
+  // browsing, not choosing, so a change made with keys waits for Enter; a pointer's applies at once.
+  // Leaving without Enter puts the menu back, so what it shows is what the post has.
+  let keyed = false;
+  let pending = false;
+  s.addEventListener("pointerdown", () => (keyed = false));
+  s.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && pending && s.value) {
+      e.preventDefault();
+      pending = false;
+      onPick(s.value);
+    } else if (!e.altKey && e.key !== "Tab" && e.key !== "Enter") keyed = true;
+  });
+  s.addEventListener("change", () => {
+    if (keyed) pending = true;
+    else if (s.value) onPick(s.value);
+  });
+  s.addEventListener("blur", () => {
+    if (pending) s.value = "";
+    pending = false;
+  });
   return s;
 }
 
@@ -43,35 +71,60 @@ async function postAct(card, action, value) {
   postNote(card, json.error || "Cannot reach the bot. Is llava-bot still running?", true);
 }
 
-function postImage(img) {
-  const src = `/blobs/${img.key}`;
-  return el("figure", {}, [
-    el("a", { href: src, download: img.filename }, [el("img", { src, alt: img.altText })]),
-    el("figcaption", { text: `${img.filename} · ${img.width}×${img.height} · click to download` }),
-  ]);
+/** The card's image and the approved post's alike: a thumbnail no wider than the card. */
+function postImages(images) {
+  return el(
+    "div",
+    { class: "images" },
+    images.map((img) => {
+      const src = `/blobs/${img.key}`;
+      return el("figure", {}, [
+        el("a", { href: src, download: img.filename }, [el("img", { src, alt: img.altText })]),
+        el("figcaption", { text: `${img.filename} · ${img.width}×${img.height} · click to download` }),
+      ]);
+    }),
+  );
 }
 
 function drawPost(card, shown) {
+  card.shown = shown;
+  // A redraw replaces every control: the one that had focus gets it back, when it is still there.
+  const had = card.content.contains(document.activeElement) ? document.activeElement.dataset.action : "";
   const list = el("ol", { class: "variants" });
-  for (const section of shown.sections) {
+  shown.sections.forEach((section, i) => {
     const b = section.button;
+    const n = i + 1;
+    const approved = card.approved === n;
     list.append(
-      el("li", {}, [
+      el("li", approved ? { class: "approved" } : {}, [
         el("p", { text: section.copy ?? plainText(section.text) }, [
           ...(section.footer ? [el("small", { text: section.footer })] : []),
         ]),
-        ...(section.copy ? [copyButton(section.copy)] : []),
-        ...(b ? [postButton(b.label, () => postAct(card, actionOf(b.id)), b.primary ? "approve" : "")] : []),
+        ...(section.copy ? [copyButton(section.copy, `Copy caption ${n}`)] : []),
+        ...(b
+          ? [
+              postButton(
+                approved ? "Approved" : b.label,
+                () => {
+                  card.approving = n;
+                  postAct(card, actionOf(b.id));
+                },
+                b.primary ? "approve" : "",
+                actionOf(b.id),
+                `${approved ? "Approved" : b.label} caption ${n}`,
+              ),
+            ]
+          : []),
       ]),
     );
-  }
+  });
   const controls = el(
     "div",
     { class: "post-controls" },
     shown.actions.map((a) =>
       a.type === "button"
-        ? postButton(a.label, () => postAct(card, actionOf(a.id)))
-        : postSelect(a.placeholder, a.options, (v) => postAct(card, actionOf(a.id), v)),
+        ? postButton(a.label, () => postAct(card, actionOf(a.id)), "", actionOf(a.id))
+        : postSelect(a.placeholder, a.options, (v) => postAct(card, actionOf(a.id), v), actionOf(a.id)),
     ),
   );
   card.content.replaceChildren(
@@ -79,12 +132,32 @@ function drawPost(card, shown) {
     list,
     ...shown.notes.map((n) =>
       el("div", { class: n.copy ? "answer" : "answer muted", text: plainText(n.text) }, [
-        ...(n.copy ? [" ", copyButton(n.copy)] : []),
+        ...(n.copy ? [" ", copyButton(n.copy, "Copy alt text")] : []),
       ]),
     ),
-    ...(card.image ? [el("div", { class: "images" }, [postImage(card.image)])] : []),
+    ...(card.image ? [postImages([card.image])] : []),
+    ...(card.approved
+      ? [
+          el("p", {
+            class: "post-approved",
+            text: `Caption ${card.approved} approved; run /post again for a new one.`,
+          }),
+        ]
+      : []),
     controls,
   );
+  // Approved: nothing here can change the post any more (the server would refuse it anyway).
+  if (card.approved) for (const c of card.content.querySelectorAll(".post-action")) c.disabled = true;
+  const again = had && card.content.querySelector(`[data-action="${had}"]:not(:disabled)`);
+  if (again) again.focus();
+}
+
+/** Which caption an approval was for: the button clicked here, else the caption its message quotes. */
+function approvedCaption(card, d) {
+  if (card.approving) return card.approving;
+  const quoted = (d.text || "").split("\n\n")[1];
+  const i = card.shown?.sections.findIndex((s) => s.copy === quoted) ?? -1;
+  return i >= 0 ? i + 1 : 1;
 }
 
 /** A new post's card. */
@@ -119,11 +192,19 @@ function onPostDelivery(d) {
   }
   postNote(card, "");
   const ok = d.status === "ok";
-  const final = el("div", { class: ok ? "final" : "final error" }, [
+  const final = el("div", { class: ok ? "final" : "final error", tabindex: "-1" }, [
     el("div", { class: "answer", text: ok ? d.text : d.error?.message || "That did not work." }),
-    ...(d.images || []).map(postImage),
+    ...(d.images?.length ? [postImages(d.images)] : []),
   ]);
-  if (!ok) final.append(postButton("Retry", () => postAct(card, "retry"), "approve"));
+  if (!ok) final.append(postButton("Retry", () => postAct(card, "retry"), "approve", "retry"));
+  // Focus was on the button that asked (now disabled, or gone): it moves to the answer.
+  const lost = card.root.contains(document.activeElement) || document.activeElement === document.body;
   card.root.append(final);
+  if (ok) {
+    card.approved = approvedCaption(card, d);
+    drawPost(card, card.shown);
+    announce(`Caption ${card.approved} approved. ${d.text}`);
+  }
+  if (lost) final.focus();
   return true;
 }
