@@ -21,7 +21,9 @@ RUN if [ "$ONNXRUNTIME_NODE_INSTALL" != "skip" ]; then \
 # The ops server (/metrics, /healthz) keeps its default, loopback: it has no password, so it is
 # opened only when told to (-e LLAVA_BOT__OPS__METRICS_HOST=0.0.0.0 for a Prometheus beside it).
 FROM ${NODE_IMAGE} AS runtime
+# MALLOC_ARENA_MAX: two glibc heap arenas keep a long-running bot's memory flat (bin/relaunch.js).
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     LLAVA_BOT__MODEL__CACHE_DIR=/models \
     LLAVA_BOT__REDIS__STATE_DIR=/data/state \
     LLAVA_BOT__WEB__HOST=0.0.0.0

@@ -13,6 +13,8 @@ import { start } from "../../test/helpers/start.js";
 export interface ProbeSample {
   at: number;
   pid: number;
+  ppid: number;
+  relaunched: boolean;
   rss: number;
   heapUsed: number;
   external: number;
@@ -91,7 +93,13 @@ export async function startBot(o: BotOptions) {
             .filter(Boolean)
             .map((l) => JSON.parse(l) as ProbeSample)
         : [];
-      return { bot: all.filter((s) => s.pid === child.pid), others: all.filter((s) => s.pid !== child.pid) };
+      // The bot is the process `start` runs in: the launcher's child where it relaunched itself.
+      const botPid = all.find((s) => s.relaunched && s.ppid === child.pid)?.pid ?? child.pid;
+      const launcher = botPid === child.pid ? undefined : child.pid;
+      return {
+        bot: all.filter((s) => s.pid === botPid),
+        others: all.filter((s) => s.pid !== botPid && s.pid !== launcher),
+      };
     },
     async stop(): Promise<number | null> {
       child.kill("SIGINT");

@@ -17,6 +17,9 @@ if (file && isMainThread) {
     const line = {
       at: Date.now(),
       pid: process.pid,
+      ppid: process.ppid,
+      // Started again by bin/relaunch.js (its launcher being the parent); its own children inherit it.
+      relaunched: process.env.LLAVA_BOT_RELAUNCHED === "1",
       rss: m.rss,
       heapUsed: m.heapUsed,
       external: m.external,

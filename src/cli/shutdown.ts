@@ -1,16 +1,26 @@
 import { logger } from "../log.js";
 
 /**
+ * A repeat of the first signal within this is the same stop: under bin/relaunch.js a terminal's
+ * Ctrl-C arrives twice, directly and forwarded by the launcher.
+ */
+const SAME_STOP_MS = 500;
+
+/**
  * Resolves on Ctrl-C or SIGTERM. Call it before starting anything, so a stop during start-up still
  * cleans up; a second Ctrl-C quits at once, should a clean stop take too long.
  */
 export function stopSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
     const first = () => {
+      const at = Date.now();
       process.off("SIGINT", first);
       process.off("SIGTERM", first);
-      process.once("SIGINT", () => process.exit(130));
-      process.once("SIGTERM", () => process.exit(143));
+      const again = (code: number) => () => {
+        if (Date.now() - at >= SAME_STOP_MS) process.exit(code);
+      };
+      process.on("SIGINT", again(130));
+      process.on("SIGTERM", again(143));
       resolve();
     };
     process.on("SIGINT", first);

@@ -75,6 +75,14 @@ describe("Dockerfile", () => {
     expect(final.steps.some((i) => i.op === "COPY" && /--from=\S+.*node_modules/.test(i.args))).toBe(true);
   });
 
+  it("runs with two glibc heap arenas, so a long-running bot's memory stays flat (bench:soak)", () => {
+    const env = final.steps
+      .filter((i) => i.op === "ENV")
+      .map((i) => i.args)
+      .join(" ");
+    expect(env).toMatch(/\bMALLOC_ARENA_MAX=2\b/);
+  });
+
   it("keeps the model cache on a volume the app's user can write", () => {
     const env = final.steps
       .filter((i) => i.op === "ENV")
