@@ -40,7 +40,7 @@ export async function startDiscord(o: DiscordOptions) {
     intents: [
       GatewayIntentBits.Guilds,
       GatewayIntentBits.GuildMessages,
-      GatewayIntentBits.MessageContent,
+      ...(config.discord.messageContent ? [GatewayIntentBits.MessageContent] : []),
       GatewayIntentBits.DirectMessages,
     ],
     partials: [Partials.Channel],
@@ -92,8 +92,23 @@ export async function startDiscord(o: DiscordOptions) {
   const progress = subscribeProgress({ redisUrl: o.redisUrl, prefix }, (id, p) => flow.progress(id, p));
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  await client.login(secrets.discordToken);
-  await ready;
+  async function close() {
+    partialRest.clearHashSweeper();
+    partialRest.clearHandlerSweeper();
+    flow.close();
+    await progress.close();
+    await delivery.close();
+    redis.disconnect();
+    await client.destroy();
+    await producer.close();
+  }
+  try {
+    await client.login(secrets.discordToken);
+    await ready;
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw loginFailure(err);
+  }
   return {
     client,
     async register(guildId?: string) {
@@ -108,15 +123,21 @@ export async function startDiscord(o: DiscordOptions) {
       );
       return body.length;
     },
-    async close() {
-      partialRest.clearHashSweeper();
-      partialRest.clearHandlerSweeper();
-      flow.close();
-      await progress.close();
-      await delivery.close();
-      redis.disconnect();
-      await client.destroy();
-      await producer.close();
-    },
+    close,
   };
+}
+
+/**
+ * Why the gateway would not have the bot, in one line: the one everyone meets is the Message
+ * Content switch left off in the portal (close code 4014).
+ */
+function loginFailure(err: unknown): unknown {
+  const message = (err as Error)?.message ?? "";
+  if (/disallowed intents/i.test(message))
+    return new CodedError(
+      ErrorCode.ConfigInvalid,
+      "Discord refused the Message Content intent (close code 4014): turn on Bot → Privileged Gateway Intents → Message Content in the developer portal, or set discord.messageContent: false.",
+      { cause: err },
+    );
+  return err;
 }

@@ -17,6 +17,11 @@ export const discordSection = z
     autocaptionChannels: idList,
     /** Auto-captions as a reply to the upload, or in a thread on it. */
     autocaptionIn: z.enum(["reply", "thread"]).default("reply"),
+    /**
+     * Ask for the privileged Message Content intent (the portal's switch must be on). Off, the bot
+     * still reads messages that mention it, slash commands and attachments.
+     */
+    messageContent: z.boolean().default(true),
     /** How many earlier messages of a reply chain are sent as conversation history. */
     historyDepth: z.number().int().min(0).max(20).default(6),
   })

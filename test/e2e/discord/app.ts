@@ -7,6 +7,7 @@ import { tinyOrHostile } from "../../helpers/scripted-model.js";
 import { DISCORD_TEST_TOKEN } from "../../helpers/secrets.js";
 import { tinyModelDir, tinyModelPort } from "../../helpers/tiny-model.js";
 import { APP_ID, startDiscordStandIn } from "./stand-in.js";
+import type { DiscordLimits } from "./stand-in-limits.js";
 
 /**
  * What most Discord e2e tests run: the stand-in with these channels, an engine on the tiny model
@@ -19,8 +20,10 @@ export async function startDiscordUnderTest(o: {
   config?: Record<string, unknown>;
   discord?: Record<string, unknown>;
   hostile?: string;
+  /** What the stand-in allows, where a test needs Discord stricter than by default. */
+  limits?: Partial<DiscordLimits>;
 }) {
-  const stand = await startDiscordStandIn(o.channels);
+  const stand = await startDiscordStandIn(o.channels, o.limits);
   const config = testConfig({
     redis: { prefix: o.prefix },
     model: { id: await tinyModelDir() },

@@ -32,6 +32,8 @@ export function startGateway(
     memberRoleId: string;
     appId: string;
     me: Record<string, unknown>;
+    /** Whether the intents an IDENTIFY asks for are allowed; if not it is closed with 4014. */
+    allowed?: (intents: number) => boolean;
   },
 ) {
   const wss = new WebSocketServer({ server, path: "/gateway" });
@@ -54,6 +56,8 @@ export function startGateway(
       const p = JSON.parse(String(data)) as { op: number; d: unknown };
       if (p.op === 1) send(ws, { op: 11 });
       if (p.op !== 2) return;
+      const intents = Number((p.d as { intents?: number }).intents ?? 0);
+      if (o.allowed && !o.allowed(intents)) return void ws.close(4014, "Disallowed intent(s).");
       const session: Session = { ws, seq: 0 };
       sessions.push(session);
       // READY and the guild go to the client that identified, never to the others.

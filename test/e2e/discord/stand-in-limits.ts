@@ -13,6 +13,11 @@ export interface DiscordLimits {
   maxContent: number;
   /** Bytes of files in one request. */
   maxUploadBytes: number;
+  /**
+   * Whether the application may use the Message Content intent (the portal's privileged-intent
+   * switch): when not, an IDENTIFY asking for it is closed with 4014, Disallowed intent(s).
+   */
+  messageContentIntent: boolean;
 }
 
 /** Generous buckets by default so tests that do not study rate limits are never paced. */
@@ -22,6 +27,7 @@ export function defaultLimits(o: Partial<DiscordLimits> = {}): DiscordLimits {
     interactionWindowMs: 3000,
     maxContent: 2000,
     maxUploadBytes: 10 * 1024 * 1024,
+    messageContentIntent: true,
     ...o,
   };
 }

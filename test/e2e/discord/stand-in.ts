@@ -32,6 +32,8 @@ export const MEMBER_ROLE_ID = "200000000000000002";
 export type { Recorded } from "./stand-in-record.js";
 
 const user = gatewayUser;
+/** GatewayIntentBits.MessageContent, a privileged intent. */
+const MESSAGE_CONTENT = 1 << 15;
 
 export async function startDiscordStandIn(channels: string[], options: Partial<DiscordLimits> = {}) {
   /** Mutable, so one test can tighten a limit for its own requests. */
@@ -216,6 +218,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     memberRoleId: MEMBER_ROLE_ID,
     appId: APP_ID,
     me: user(BOT_ID, "llava-bot", true),
+    allowed: (intents) => limits.messageContentIntent || (intents & MESSAGE_CONTENT) === 0,
   });
   /**
    * Sends a gateway event, to every connected client or only to session `to` (the n-th client to
