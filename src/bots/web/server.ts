@@ -236,6 +236,7 @@ export async function startWebServer(o: WebServerOptions) {
       "cache-control": "no-cache",
       connection: "keep-alive",
     });
+    res.flushHeaders(); // the stream is open now, not at its first event
     const send = (e: unknown) => res.write(`data: ${JSON.stringify(e)}\n\n`);
     for (const e of adapter.history(session)) send(e);
     const off = adapter.subscribe(session, send);
