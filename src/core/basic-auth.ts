@@ -10,7 +10,7 @@ import { isIP } from "node:net";
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
 /** The user name and password a `Basic` header carries, or undefined. */
-export function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
+function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
   if (!header?.startsWith("Basic ")) return undefined;
   const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
   const colon = decoded.indexOf(":");
@@ -77,7 +77,7 @@ export function createAttemptLimiter(o: { max: number; windowMs?: number; now?: 
 export type AttemptLimiter = ReturnType<typeof createAttemptLimiter>;
 
 /** Wrong passwords a client address may send in a minute before it gets 429s. */
-export const PASSWORD_ATTEMPTS_PER_MINUTE = 10;
+const PASSWORD_ATTEMPTS_PER_MINUTE = 10;
 
 /**
  * A Fastify onRequest hook asking for a password: 401 with a challenge when `accepts` says no (the

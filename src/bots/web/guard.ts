@@ -24,7 +24,7 @@ function hostName(host: string): string {
   return h.replace(/:\d+$/, "");
 }
 
-export function hostAllowed(host: string | undefined, config: Config): boolean {
+function hostAllowed(host: string | undefined, config: Config): boolean {
   if (!host) return false;
   const name = hostName(host);
   const own = config.web.host.toLowerCase();

@@ -8,7 +8,7 @@ import type { Redis } from "ioredis";
  * uploads and the images of its answers, for as long as blobs live.
  */
 
-export const SESSION_COOKIE = "llava_session";
+const SESSION_COOKIE = "llava_session";
 /** 48 hex characters from 24 random bytes; nothing a browser makes up is accepted. */
 const SESSION_ID = /^[0-9a-f]{48}$/;
 
