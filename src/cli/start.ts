@@ -103,7 +103,10 @@ export async function run(argv: string[]): Promise<number> {
     if (config.web.enabled) {
       const web = await startWeb({ config, secrets, redisUrl });
       stops.add("web", () => web.close());
-      line("web", `${web.url}${secrets.webPassword ? " (password protected)" : ""}`);
+      line(
+        "web",
+        `${web.url}${secrets.webPassword || secrets.webApproverPassword ? " (password protected)" : ""}`,
+      );
     } else {
       line("web", "off (web.enabled: false)");
     }

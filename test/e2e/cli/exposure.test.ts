@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runCliAsync } from "../../helpers/cli.js";
 import { redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { baseEnv, start } from "../../helpers/start.js";
 
 /**
  * Nothing listens beyond loopback without a password: `llava-bot web` and `start` told to serve the
@@ -33,4 +34,30 @@ describe("the playground on a non-loopback address", () => {
     expect(r.stderr).toBe(LINE);
     expect(r.stdout).toBe("");
   });
+});
+
+describe("publishing configured with no approvers", () => {
+  it("`llava-bot web` says in one start-up line that publishing is off there", async () => {
+    const s = await start(
+      baseEnv({
+        REDIS_URL: redisUrl(),
+        LLAVA_BOT__REDIS__PREFIX: uniquePrefix("no-approvers"),
+        LLAVA_BOT__PUBLISH__MASTODON__INSTANCE_URL: "https://mastodon.example",
+        MASTODON_ACCESS_TOKEN: "token-for-tests",
+        WEB_APPROVER_PASSWORD: "",
+      }),
+      ["--port", "0"],
+      "web",
+    );
+    s.child.kill("SIGTERM");
+    expect(await s.exited).toBe(0);
+    const lines = s
+      .output()
+      .split("\n")
+      .filter((l) => l.includes("publishing to"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      "publishing to Mastodon is off on the playground: no approvers (set WEB_APPROVER_PASSWORD)",
+    );
+  }, 60_000);
 });
