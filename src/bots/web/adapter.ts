@@ -17,7 +17,9 @@ const KEEP_PER_SESSION = 50;
  * queue like on any platform, and go to the browser session that asked, over Server-Sent Events.
  * Recent events are kept so a reconnecting tab catches up.
  */
-export function createWebAdapter(o: { cardFor?: (d: DeliveryJob) => Card | undefined } = {}): Adapter & {
+export function createWebAdapter(
+  o: { cardFor?: (d: DeliveryJob) => Card | undefined; now?: () => number } = {},
+): Adapter & {
   subscribe(session: string, listener: Listener): () => void;
   emit(session: string, event: WebEvent): void;
   history(session: string): WebEvent[];
@@ -32,6 +34,7 @@ export function createWebAdapter(o: { cardFor?: (d: DeliveryJob) => Card | undef
   /** When each session last had an event or a stream opened. */
   const seen = new Map<string, number>();
   const owners = new Map<string, { session: string; at: number }>();
+  const now = o.now ?? Date.now;
 
   function emit(session: string, event: WebEvent): void {
     // Partial answers go to open tabs only: each carries the whole text so far, and keeping them
@@ -40,7 +43,7 @@ export function createWebAdapter(o: { cardFor?: (d: DeliveryJob) => Card | undef
       for (const l of listeners.get(session) ?? []) l(event);
       return;
     }
-    seen.set(session, Date.now());
+    seen.set(session, now());
     const list = recent.get(session) ?? [];
     list.push(event);
     if (list.length > KEEP_PER_SESSION) list.splice(0, list.length - KEEP_PER_SESSION);
@@ -79,16 +82,16 @@ export function createWebAdapter(o: { cardFor?: (d: DeliveryJob) => Card | undef
         listeners.set(session, set);
       }
       set.add(listener);
-      seen.set(session, Date.now());
+      seen.set(session, now());
       return () => {
         set?.delete(listener);
         if (set?.size === 0 && listeners.get(session) === set) listeners.delete(session);
-        seen.set(session, Date.now());
+        seen.set(session, now());
       };
     },
     emit,
     track(requestId, session) {
-      owners.set(requestId, { session, at: Date.now() });
+      owners.set(requestId, { session, at: now() });
     },
     progress(requestId, progress) {
       const session = owners.get(requestId)?.session;
@@ -103,7 +106,7 @@ export function createWebAdapter(o: { cardFor?: (d: DeliveryJob) => Card | undef
     },
     history: (session) => [...(recent.get(session) ?? [])],
     prune(idleMs) {
-      const before = Date.now() - idleMs;
+      const before = now() - idleMs;
       for (const [session, at] of seen)
         if (at < before && !listeners.has(session)) {
           seen.delete(session);

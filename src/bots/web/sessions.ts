@@ -39,8 +39,12 @@ export function createWebSessions(redis: Redis, o: { prefix: string; idleS: numb
       await redis.set(key(id), "1", "EX", o.idleS);
       return id;
     },
+    /**
+     * A browser-session cookie: no Max-Age, because a fixed one would end a session in use; the
+     * server's TTL ends an idle one, and the browser forgets it when it closes.
+     */
     cookie(id: string): string {
-      return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${o.idleS}`;
+      return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict`;
     },
     /** Lets the session fetch these blobs (its uploads, its answers' images). */
     async own(id: string, blobKeys: string[]): Promise<void> {

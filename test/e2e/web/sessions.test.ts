@@ -84,7 +84,7 @@ describe("who may reach the playground", () => {
   it("issues its own session: a random id in an HttpOnly, SameSite=Strict cookie; a made-up id gets a new one", async () => {
     const res = await fetch(`${web.url}/`);
     const cookie = res.headers.get("set-cookie") ?? "";
-    expect(cookie).toMatch(/^llava_session=[0-9a-f]{48}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=3600$/);
+    expect(cookie).toMatch(/^llava_session=[0-9a-f]{48}; Path=\/; HttpOnly; SameSite=Strict$/);
     expect(alice.session).not.toBe(mallory.session);
     const madeUp = await fetch(`${web.url}/`, { headers: { cookie: `llava_session=${"a".repeat(48)}` } });
     const issued = /llava_session=([0-9a-f]+)/.exec(madeUp.headers.get("set-cookie") ?? "")?.[1];
@@ -163,4 +163,18 @@ describe("one session never reaches another's requests", () => {
     expect(click.status).toBe(410);
     aliceEvents.close();
   }, 60_000);
+
+  it("a session ends after web.sessionIdleS without a request: its cookie then gets a new session", async () => {
+    const key = `${prefix}:web:session:${mallory.session}`;
+    await mallory.fetch("/");
+    // Each request starts the idle time again.
+    expect(await redis.ttl(key)).toBeGreaterThan(3500);
+    expect(await redis.ttl(key)).toBeLessThanOrEqual(3600);
+    await redis.pexpire(key, 1); // as if an hour had passed unused
+    await waitFor(async () => (await redis.exists(key)) === 0, 5000, "the session to expire");
+    const after = await mallory.fetch("/");
+    const issued = /llava_session=([0-9a-f]{48})/.exec(after.headers.get("set-cookie") ?? "")?.[1];
+    expect(issued).toMatch(/^[0-9a-f]{48}$/);
+    expect(issued).not.toBe(mallory.session);
+  });
 });
