@@ -92,9 +92,11 @@ async function main() {
   const slackBase = `http://127.0.0.1:${slack.port}`;
 
   // The playground's side: one browser session reading the SSE stream.
-  const session = `bench-${Date.now()}`;
+  // The server issues the session (a cookie), as a browser would get it from the page.
+  const page = await fetch(`${web.url}/`);
+  const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
   const webTags = new Map<string, string>();
-  const sse = await fetch(`${web.url}/api/events?session=${session}`);
+  const sse = await fetch(`${web.url}/api/events`, { headers: { cookie } });
   void (async () => {
     const decoder = new TextDecoder();
     let buffer = "";
@@ -201,7 +203,7 @@ async function main() {
         form.set("files", new Blob([new Uint8Array(photo)], { type: "image/png" }), "photo.png");
         void fetch(`${web.url}/api/requests`, {
           method: "POST",
-          headers: { "x-session": session },
+          headers: { cookie, origin: web.url },
           body: form,
         })
           .then((r) => r.json() as Promise<{ requestId: string }>)

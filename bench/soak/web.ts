@@ -1,8 +1,8 @@
 /**
  * bench:soak's playground traffic: what the page does, over HTTP. A few sessions, each with its
  * event stream open for the whole run; photos uploaded with /describe, /ask and /post; bad inputs
- * refused by the upload itself. The session is whatever the server hands out (its cookie), and the
- * page's own id where the server still reads one.
+ * refused by the upload itself. The session is the one the server hands out (its cookie), as the
+ * page's is.
  */
 
 import { randomUUID } from "node:crypto";
@@ -10,7 +10,6 @@ import type { Photo } from "./photos.js";
 import type { Outcome, Tracked } from "./track.js";
 
 interface Session {
-  id: string;
   cookie: string;
   stream: AbortController;
 }
@@ -30,9 +29,8 @@ export function webTraffic(base: string, sessions = 6) {
   let next = 0;
 
   async function listen(s: Session): Promise<void> {
-    const url = `${base}/api/events?session=${encodeURIComponent(s.id)}`;
-    const res = await fetch(url, {
-      headers: { cookie: s.cookie, "x-session": s.id },
+    const res = await fetch(`${base}/api/events`, {
+      headers: { cookie: s.cookie },
       signal: s.stream.signal,
     });
     if (!res.body) return;
@@ -65,7 +63,7 @@ export function webTraffic(base: string, sessions = 6) {
     const page = await fetch(`${base}/`);
     const cookie = (page.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
     await page.arrayBuffer();
-    const s: Session = { id: randomUUID(), cookie, stream: new AbortController() };
+    const s: Session = { cookie, stream: new AbortController() };
     open.push(s);
     listen(s).catch(() => undefined); // ends when the run aborts it
     // The page opens its stream before it sends anything.
@@ -83,7 +81,7 @@ export function webTraffic(base: string, sessions = 6) {
       form.set("files", new Blob([new Uint8Array(photo.bytes)], { type: photo.type }), photo.name);
       const res = await fetch(`${base}/api/requests`, {
         method: "POST",
-        headers: { cookie: s.cookie, "x-session": s.id, origin: base },
+        headers: { cookie: s.cookie, origin: base },
         body: form,
       });
       const body = (await res.json()) as { requestId?: string; error?: string };

@@ -8,7 +8,7 @@ import type { Producer } from "../queue/producer.js";
 import { jobRetention } from "../queue/retention.js";
 import { type Attach, drawOn, newMessages, resultFiles } from "./draw.js";
 import { type LiveOptions, LiveReply } from "./live-reply.js";
-import { createPostClicks } from "./post-clicks.js";
+import { type Approvers, createPostClicks } from "./post-clicks.js";
 import { createPostDelivery, ownsPost } from "./post-delivery.js";
 import { progressText } from "./progress-text.js";
 import { deliveryText } from "./render.js";
@@ -28,6 +28,8 @@ export interface FlowOptions {
   producer: Producer;
   redis: Redis;
   redisUrl: string;
+  /** Who may approve a post that publishes, on this platform. */
+  approvers: Approvers;
   /** The conversations' state in Redis (the surface may read it too, e.g. for Discord's tokens). */
   conversations?: Conversations;
   /** How a status line reads on this platform (Slack prefixes an hourglass). */
@@ -47,7 +49,13 @@ const ALREADY_FINISHED = "That answer is already finished.";
 export function createFlow(o: FlowOptions) {
   const { surface, producer } = o;
   const conversations = o.conversations ?? createConversations(o.redis, o.config.redis.prefix, o.platform);
-  const clicks = createPostClicks({ platform: o.platform, producer, config: o.config, redis: o.redis });
+  const clicks = createPostClicks({
+    platform: o.platform,
+    producer,
+    config: o.config,
+    redis: o.redis,
+    approvers: o.approvers,
+  });
   // Answers this process is drawing while they are written; the rest of their state is in Redis.
   const lives = new Map<string, { live: LiveReply<Attach>; final?: () => void; done?: () => void }>();
   const status = o.status ?? ((t: string) => t);

@@ -4,6 +4,7 @@ import type { Platform } from "../core/jobs.js";
 import { PLATFORM_NAMES, TONES } from "../core/post-state.js";
 import { isCodedError, newErrorId, userMessage } from "../errors.js";
 import { logger } from "../log.js";
+import { accountTargets, type PublishTarget, TARGET_LABEL } from "../publish/index.js";
 import { createPostStore, type Person, POST_EXPIRED, type StoredPost } from "../queue/posts.js";
 import type { Producer } from "../queue/producer.js";
 
@@ -44,7 +45,10 @@ export interface PostClick {
   /** Unique per click (interaction id, trigger id…): the job's id, so a repeated event makes no second job. */
   clickId: string;
   user: Person;
-  /** Whether the clicker holds an approver role or is listed in config; the requester always may. */
+  /**
+   * Whether the clicker is an approver on their platform (a Discord role, a Slack user listed, the
+   * playground's approver password). The flow decides what that allows.
+   */
   approver: boolean;
   /** Adapter routing for the answer, added to where the post is. */
   reply?: Record<string, string>;
@@ -68,13 +72,62 @@ function validValue(action: RefineName, value: string | undefined, config: Confi
   return true;
 }
 
+/** Who may approve a post that publishes, as each platform knows them. */
+export interface Approvers {
+  /** Whether anyone on this platform is an approver. */
+  configured: boolean;
+  /** Who they are, for the clicker who is not one ("a member with the role @social team"). */
+  who: string;
+  /** The setting that names them, for the start-up line when none is set. */
+  setting: string;
+}
+
+const PLATFORM_LABEL: Record<Platform, string> = {
+  discord: "Discord",
+  slack: "Slack",
+  web: "the playground",
+  cli: "the command line",
+};
+
+/**
+ * Who may approve what, once for every platform: approving a post for an account the team has
+ * configured publishes it, so only an approver may; a post that publishes nothing ("ready to post")
+ * may be approved by the person who asked or an approver. With an account but no approvers on a
+ * platform, nobody there publishes: approvals are ready to post, and start-up says so.
+ */
 export function createPostClicks(o: {
   platform: Platform;
   producer: Producer;
   config: Config;
   redis: Redis;
+  approvers: Approvers;
 }) {
   const posts = createPostStore(o.redis, o.config.redis.prefix);
+  const accounts = accountTargets(o.config);
+  if (accounts.length && !o.approvers.configured)
+    logger().warn(
+      `publishing to ${accounts.map((t) => TARGET_LABEL[t]).join(" and ")} is off on ${PLATFORM_LABEL[o.platform]}: no approvers (set ${o.approvers.setting})`,
+    );
+
+  /** The account approving this post would publish to, when only an approver may approve it. */
+  function publishesTo(post: StoredPost): PublishTarget | undefined {
+    if (!o.approvers.configured) return undefined;
+    return accounts.find((t) => t === post.record.bundle.platform);
+  }
+
+  /**
+   * Why this clicker may not approve (or retry) the post, or undefined when they may; `notAsker` is
+   * the sentence when only the person who asked (or `also`, who approved it) might.
+   */
+  function whyNotApprove(post: StoredPost, click: PostClick, notAsker: string, also?: Person) {
+    const target = publishesTo(post);
+    if (target)
+      return click.approver
+        ? undefined
+        : `Approving this post publishes it to ${TARGET_LABEL[target]}, so only an approver can: ${o.approvers.who}.`;
+    const mayAsAsker = click.user.id === post.record.requester.id || click.user.id === also?.id;
+    return mayAsAsker || click.approver ? undefined : notAsker;
+  }
 
   async function submit(
     post: StoredPost,
@@ -104,12 +157,22 @@ export function createPostClicks(o: {
   }
 
   async function approve(post: StoredPost, click: PostClick, variant: number): Promise<ClickOutcome> {
-    if (click.user.id !== post.record.requester.id && !click.approver)
-      return refused("Only the person who asked for this post, or an approver, can approve it.");
+    const why = whyNotApprove(
+      post,
+      click,
+      "Only the person who asked for this post, or an approver, can approve it.",
+    );
+    if (why) return refused(why);
     if (!post.record.bundle.variants[variant])
       return refused("That caption is not part of this post any more.");
     const at = Date.now();
-    const held = await posts.approve(click.postId, { variant, by: click.user, at, status: "pending" });
+    const held = await posts.approve(click.postId, {
+      variant,
+      by: click.user,
+      approver: click.approver,
+      at,
+      status: "pending",
+    });
     if (!held) return refused(POST_EXPIRED);
     if (held.by.id !== click.user.id || held.variant !== variant || held.at !== at) {
       // Someone approved first; pressing Approve again on a failed publish is a retry.
@@ -123,8 +186,13 @@ export function createPostClicks(o: {
   async function retry(post: StoredPost, click: PostClick): Promise<ClickOutcome> {
     const approval = post.approval;
     if (!approval) return refused("This post has no approval to retry; press Approve first.");
-    if (click.user.id !== post.record.requester.id && click.user.id !== approval.by.id && !click.approver)
-      return refused("Only the person who asked for this post, or an approver, can retry publishing it.");
+    const why = whyNotApprove(
+      post,
+      click,
+      "Only the person who asked for this post, or an approver, can retry publishing it.",
+      approval.by,
+    );
+    if (why) return refused(why);
     if (approval.status !== "failed")
       return refused(
         approval.status === "pending" ? "It is being published right now." : "This post is already done.",

@@ -51,6 +51,8 @@ export async function run(argv: string[]): Promise<number> {
           }),
           queues: bullQueues,
           ...(secrets.dashboardPassword ? { dashboardPassword: secrets.dashboardPassword } : {}),
+          ...(config.ops.dashboardUser ? { dashboardUser: config.ops.dashboardUser } : {}),
+          public: config.ops.public,
         });
   logger().info(
     {

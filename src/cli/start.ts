@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { startDiscord } from "../bots/discord/index.js";
 import { startSlack } from "../bots/slack/index.js";
+import { assertExposure } from "../bots/web/guard.js";
 import { startWeb } from "../bots/web/index.js";
 import { createEngine } from "../engine/engine.js";
 import { statusAsProgress } from "../engine/model/status.js";
@@ -31,6 +32,9 @@ export async function run(argv: string[]): Promise<number> {
   const loaded = configFromFlags(values);
   const { config, secrets } = loaded;
   if (values.port !== undefined) config.web.port = portFlag(values.port);
+  // Before anything starts: a playground open to the network without a password is refused.
+  if (config.web.enabled)
+    assertExposure(config, { password: secrets.webPassword, approverPassword: secrets.webApproverPassword });
 
   const stopRequested = stopSignal();
   const stops = shutdownSteps();
@@ -99,7 +103,10 @@ export async function run(argv: string[]): Promise<number> {
     if (config.web.enabled) {
       const web = await startWeb({ config, secrets, redisUrl });
       stops.add("web", () => web.close());
-      line("web", `${web.url}${secrets.webPassword ? " (password protected)" : ""}`);
+      line(
+        "web",
+        `${web.url}${secrets.webPassword || secrets.webApproverPassword ? " (password protected)" : ""}`,
+      );
     } else {
       line("web", "off (web.enabled: false)");
     }

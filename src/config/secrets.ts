@@ -12,6 +12,7 @@ export interface Secrets {
   openaiApiKey?: string;
   imagegenApiKey?: string;
   webPassword?: string;
+  webApproverPassword?: string;
   dashboardPassword?: string;
   hfToken?: string;
   mastodonAccessToken?: string;
@@ -28,6 +29,7 @@ const ENV_NAMES: Record<keyof Secrets, string> = {
   openaiApiKey: "OPENAI_API_KEY",
   imagegenApiKey: "IMAGEGEN_API_KEY",
   webPassword: "WEB_PASSWORD",
+  webApproverPassword: "WEB_APPROVER_PASSWORD",
   dashboardPassword: "DASHBOARD_PASSWORD",
   hfToken: "HF_TOKEN",
   mastodonAccessToken: "MASTODON_ACCESS_TOKEN",

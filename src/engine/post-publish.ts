@@ -25,8 +25,9 @@ export type ApprovalOutcome =
  * Publishes an approved variant where the post's platform has an account configured (a Mastodon
  * post to Mastodon, a Bluesky post to Bluesky), exactly once per approval: the approval's id and
  * time are stable, so a Retry or a re-run job after a crash resumes instead of posting again.
- * Anything else is "ready to post" by hand. A failure the team can act on comes back as `failed`
- * (the approval stays pending); others throw, and the job retries.
+ * Anything else, or an approval by someone who is not an approver, is "ready to post" by hand. A
+ * failure the team can act on comes back as `failed` (the approval stays pending); others throw,
+ * and the job retries.
  */
 export async function publishApproval(o: {
   redis: Redis;
@@ -51,6 +52,10 @@ export async function publishApproval(o: {
       ...(configured.length ? { note: `Switch the platform to ${names} to publish it from here.` } : {}),
     };
   }
+  // The adapters let only approvers approve such a post; an approval by anyone else (no approvers
+  // set up, or one made before approvers existed) is ready to post by hand and publishes nothing.
+  if (!approval.approver)
+    return { kind: "ready", note: `Not published to ${TARGET_LABEL[target]}: that needs an approver.` };
   try {
     const image = record.image;
     const publishImage: PublishImage | undefined =

@@ -27,6 +27,16 @@ function missing(target: PublishTarget, config: Config, secrets: Secrets): strin
   return gaps.length ? `set ${gaps.join(" and ")}` : undefined;
 }
 
+/**
+ * Targets whose account the configuration names (the tokens may live only with the engines): an
+ * approval of a post for one of them is meant to publish, so only an approver may give it.
+ */
+export function accountTargets(config: Config): PublishTarget[] {
+  return PUBLISH_TARGETS.filter((t) =>
+    t === "mastodon" ? Boolean(config.publish.mastodon.instanceUrl) : Boolean(config.publish.bluesky.handle),
+  );
+}
+
 /** Targets with an account configured. */
 export function configuredTargets(config: Config, secrets: Secrets): PublishTarget[] {
   return PUBLISH_TARGETS.filter((t) => !missing(t, config, secrets));

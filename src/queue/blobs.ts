@@ -1,11 +1,12 @@
-import { createHash } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { BlobRef } from "../core/jobs.js";
 import { CodedError, ErrorCode } from "../errors.js";
 
 /**
- * Image bytes live here, once, with a TTL; jobs carry only the keys. Keys are content hashes, so
- * the same upload is stored once. Small interface on purpose: an S3-compatible store fits behind it.
+ * Image bytes live here, once, with a TTL; jobs carry only the keys. Keys are keyed hashes of the
+ * content (HMAC with a secret this deployment keeps in Redis), so the same upload is stored once,
+ * yet nobody without the secret can work out a photo's key to ask whether it was uploaded. Small interface on purpose: an S3-compatible store fits behind it.
  */
 export interface BlobStore {
   put(bytes: Buffer, meta: Omit<BlobRef, "key" | "bytes">): Promise<BlobRef>;
@@ -27,8 +28,32 @@ export function blobRedisKey(prefix: string, key: string): string {
   return `${prefix}:blob:${key}`;
 }
 
+/**
+ * The deployment's blob-key secret: made once by whichever process needs it first (SET NX, so
+ * every replica ends up with the same one) and never expiring, or keys would change under jobs.
+ */
+async function blobSecret(redis: Redis, prefix: string): Promise<Buffer> {
+  const key = `${prefix}:blob-secret`;
+  await redis.set(key, randomBytes(32).toString("hex"), "NX");
+  const secret = await redis.get(key);
+  if (!secret) throw new Error("the blob-key secret could not be read back from Redis");
+  return Buffer.from(secret, "hex");
+}
+
 export function createBlobStore(redis: Redis, options: BlobOptions): BlobStore {
   const redisKey = (key: string) => blobRedisKey(options.prefix, key);
+  let secret: Promise<Buffer> | undefined;
+  const keyFor = async (bytes: Buffer) => {
+    secret ??= blobSecret(redis, options.prefix).catch((err: unknown) => {
+      secret = undefined; // a Redis hiccup is tried again on the next put
+      throw err;
+    });
+    // 40 hex characters, as before: the key's shape is part of the job contract.
+    return `blob-${createHmac("sha256", await secret)
+      .update(bytes)
+      .digest("hex")
+      .slice(0, 40)}`;
+  };
   return {
     async put(bytes, meta) {
       if (bytes.length > options.maxBytes) {
@@ -38,7 +63,7 @@ export function createBlobStore(redis: Redis, options: BlobOptions): BlobStore {
           `That image is ${mb(bytes.length)}; the limit is ${mb(options.maxBytes)}.`,
         );
       }
-      const key = `blob-${createHash("sha1").update(bytes).digest("hex")}`;
+      const key = await keyFor(bytes);
       await redis.set(redisKey(key), bytes, "EX", options.ttlS);
       return { key, bytes: bytes.length, ...meta };
     },

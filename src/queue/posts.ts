@@ -35,6 +35,8 @@ const approvalSchema = z.object({
   /** 0-based index into the bundle's variants. */
   variant: z.number().int().nonnegative(),
   by: personSchema,
+  /** Whether `by` was an approver when they clicked: only then may the approval publish. */
+  approver: z.boolean().optional(),
   at: z.number().int(),
   /** pending: queued or publishing; ready: final message posted; published; failed: Retry may resume it. */
   status: z.enum(["pending", "ready", "published", "failed"]),

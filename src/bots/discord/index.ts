@@ -65,6 +65,12 @@ export async function startDiscord(o: DiscordOptions) {
     producer,
     redis,
     redisUrl: o.redisUrl,
+    approvers: {
+      configured: config.discord.approverRoles.length > 0,
+      // Role mentions show the role's name; NO_MENTIONS keeps them from pinging anyone.
+      who: `a member with the role ${config.discord.approverRoles.map((r) => `<@&${r}>`).join(" or ")}`,
+      setting: "discord.approverRoles",
+    },
     // At most one edit a second per message; a 429 on a partial holds the next for its retry-after.
     pacing: () => ({ onError: partialBackoff }),
   });

@@ -66,6 +66,11 @@ export async function startSlack(o: SlackOptions) {
     producer,
     redis,
     redisUrl: o.redisUrl,
+    approvers: {
+      configured: config.slack.approvers.length > 0,
+      who: config.slack.approvers.map((u) => `<@${u}>`).join(", "),
+      setting: "slack.approvers",
+    },
     status: (text) => `⏳ ${text}`,
     // chat.update is paced per workspace: a shared budget, paused for Slack's Retry-After.
     pacing: (c) => {

@@ -2,9 +2,6 @@ import type { Adapter } from "../../core/adapter.js";
 import type { DeliveryJob, Progress } from "../../core/jobs.js";
 import type { Card } from "../../core/surface.js";
 
-/** A browser tab's session id, as the page makes it (crypto.randomUUID). */
-export const SESSION = /^[a-zA-Z0-9-]{8,64}$/;
-
 /** One browser tab's stream of events. */
 export type WebEvent =
   | { type: "queued"; requestId: string; position: number }
@@ -20,17 +17,24 @@ const KEEP_PER_SESSION = 50;
  * queue like on any platform, and go to the browser session that asked, over Server-Sent Events.
  * Recent events are kept so a reconnecting tab catches up.
  */
-export function createWebAdapter(o: { cardFor?: (d: DeliveryJob) => Card | undefined } = {}): Adapter & {
+export function createWebAdapter(
+  o: { cardFor?: (d: DeliveryJob) => Card | undefined; now?: () => number } = {},
+): Adapter & {
   subscribe(session: string, listener: Listener): () => void;
   emit(session: string, event: WebEvent): void;
   history(session: string): WebEvent[];
   /** Remembers which session a request belongs to, so progress (which carries only the id) finds it. */
   track(requestId: string, session: string): void;
   progress(requestId: string, progress: Progress): void;
+  /** Forgets sessions with no open stream and nothing new for `idleMs`, and requests as old. */
+  prune(idleMs: number): void;
 } {
   const listeners = new Map<string, Set<Listener>>();
   const recent = new Map<string, WebEvent[]>();
-  const owners = new Map<string, string>();
+  /** When each session last had an event or a stream opened. */
+  const seen = new Map<string, number>();
+  const owners = new Map<string, { session: string; at: number }>();
+  const now = o.now ?? Date.now;
 
   function emit(session: string, event: WebEvent): void {
     // Partial answers go to open tabs only: each carries the whole text so far, and keeping them
@@ -39,6 +43,7 @@ export function createWebAdapter(o: { cardFor?: (d: DeliveryJob) => Card | undef
       for (const l of listeners.get(session) ?? []) l(event);
       return;
     }
+    seen.set(session, now());
     const list = recent.get(session) ?? [];
     list.push(event);
     if (list.length > KEEP_PER_SESSION) list.splice(0, list.length - KEEP_PER_SESSION);
@@ -77,14 +82,19 @@ export function createWebAdapter(o: { cardFor?: (d: DeliveryJob) => Card | undef
         listeners.set(session, set);
       }
       set.add(listener);
-      return () => set?.delete(listener);
+      seen.set(session, now());
+      return () => {
+        set?.delete(listener);
+        if (set?.size === 0 && listeners.get(session) === set) listeners.delete(session);
+        seen.set(session, now());
+      };
     },
     emit,
     track(requestId, session) {
-      owners.set(requestId, session);
+      owners.set(requestId, { session, at: now() });
     },
     progress(requestId, progress) {
-      const session = owners.get(requestId);
+      const session = owners.get(requestId)?.session;
       if (session)
         emit(session, {
           type: "progress",
@@ -95,6 +105,15 @@ export function createWebAdapter(o: { cardFor?: (d: DeliveryJob) => Card | undef
         });
     },
     history: (session) => [...(recent.get(session) ?? [])],
+    prune(idleMs) {
+      const before = now() - idleMs;
+      for (const [session, at] of seen)
+        if (at < before && !listeners.has(session)) {
+          seen.delete(session);
+          recent.delete(session);
+        }
+      for (const [requestId, owner] of owners) if (owner.at < before) owners.delete(requestId);
+    },
   };
 }
 

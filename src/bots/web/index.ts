@@ -1,5 +1,6 @@
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
+import { logger } from "../../log.js";
 import { cancelRequest } from "../../queue/cancel.js";
 import { createChatTurns } from "../../queue/chat-turns.js";
 import { workerConnection } from "../../queue/connection.js";
@@ -12,7 +13,9 @@ import { stopRefusal } from "../flow.js";
 import { postCard } from "../post-card.js";
 import { createPostClicks } from "../post-clicks.js";
 import { createWebAdapter } from "./adapter.js";
+import { assertExposure, exposure } from "./guard.js";
 import { startWebServer } from "./server.js";
+import { createWebSessions } from "./sessions.js";
 
 export interface WebOptions {
   config: Config;
@@ -25,6 +28,10 @@ export interface WebOptions {
  * Slack and gets its answers from deliveries:web, like them; it never calls the engine directly.
  */
 export async function startWeb(o: WebOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const passwords = { password: o.secrets.webPassword, approverPassword: o.secrets.webApproverPassword };
+  assertExposure(o.config, passwords);
+  const { warning } = exposure(o.config, passwords);
+  if (warning) logger().warn(warning);
   const prefix = o.config.redis.prefix;
   const producer = createProducer({ redisUrl: o.redisUrl, prefix, config: o.config });
   const adapter = createWebAdapter({
@@ -41,12 +48,26 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
   // Who asked is kept in Redis, as on every platform: a tab's Stop is judged alike by any replica.
   const conversations = createConversations(redis, prefix, "web");
   const turns = createChatTurns(redis, prefix, o.config.limits.blobTtlS);
+  const sessions = createWebSessions(redis, {
+    prefix,
+    idleS: o.config.web.sessionIdleS,
+    blobTtlS: o.config.limits.blobTtlS,
+  });
+  // Sessions end in Redis by their TTL; the adapter's catch-up history goes with them.
+  const prune = setInterval(() => adapter.prune(o.config.web.sessionIdleS * 1000), 60_000);
+  prune.unref();
   const delivery = startDeliveryWorker({
     redisUrl: o.redisUrl,
     prefix,
     platform: "web",
     adapter: {
       async post(d) {
+        // The session may fetch its answer's images, and no other session may.
+        if (d.reply.session)
+          await sessions.own(
+            d.reply.session,
+            d.images.map((i) => i.key),
+          );
         const posted = await adapter.post(d);
         // The answer is the next turn of the session's conversation (a post's clicks are not).
         const session = d.reply.session;
@@ -64,6 +85,7 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
     config: o.config,
     producer,
     adapter,
+    sessions,
     turns,
     async stop(requestId, session) {
       const refused = stopRefusal(await conversations.get(requestId), session, false);
@@ -73,14 +95,25 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
     },
     opened: (requestId, session) =>
       conversations.open({ requestId, asker: session, place: { channel: session }, messages: [] }),
-    clicks: createPostClicks({ platform: "web", producer, config: o.config, redis }),
+    clicks: createPostClicks({
+      platform: "web",
+      producer,
+      config: o.config,
+      redis,
+      approvers: {
+        configured: Boolean(passwords.approverPassword),
+        who: "someone signed in with the approver password (WEB_APPROVER_PASSWORD)",
+        setting: "WEB_APPROVER_PASSWORD",
+      },
+    }),
     host: o.config.web.host,
     port: o.config.web.port,
-    ...(o.secrets.webPassword ? { password: o.secrets.webPassword } : {}),
+    ...passwords,
   });
   return {
     url: server.url,
     async close() {
+      clearInterval(prune);
       await server.close();
       await progress.close();
       await delivery.close();

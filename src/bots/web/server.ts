@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import multipart from "@fastify/multipart";
@@ -15,8 +15,10 @@ import type { Producer } from "../../queue/producer.js";
 import { conversationImages, leftOutNote } from "../chain.js";
 import { parseMessage } from "../commands.js";
 import type { PostClicks } from "../post-clicks.js";
-import { SESSION, type WebAdapter } from "./adapter.js";
+import type { WebAdapter } from "./adapter.js";
+import { installGuards, type Passwords } from "./guard.js";
 import { registerPostActions } from "./post-actions.js";
+import type { WebSessions } from "./sessions.js";
 
 const PUBLIC = new URL("./public/", import.meta.url);
 const STATIC: Record<string, { file: string; type: string }> = {
@@ -27,11 +29,11 @@ const STATIC: Record<string, { file: string; type: string }> = {
   "/post-card.css": { file: "post-card.css", type: "text/css; charset=utf-8" },
 };
 
-export interface WebServerOptions {
+export interface WebServerOptions extends Passwords {
   config: Config;
   producer: Producer;
   adapter: WebAdapter;
-  password?: string;
+  sessions: WebSessions;
   host: string;
   port: number;
   /**
@@ -49,14 +51,6 @@ export interface WebServerOptions {
 
 /** Earlier turns a playground request carries at most (the job contract allows 20). */
 const HISTORY_TURNS = 12;
-
-function authorised(header: string | undefined, password: string): boolean {
-  if (!header?.startsWith("Basic ")) return false;
-  const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
-  const given = Buffer.from(decoded.slice(decoded.indexOf(":") + 1));
-  const wanted = Buffer.from(password);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
 
 function fail(reply: FastifyReply, err: unknown) {
   const errorId = newErrorId();
@@ -88,16 +82,12 @@ export async function startWebServer(o: WebServerOptions) {
     Object.entries(STATIC).map(([route, s]) => [route, readFileSync(new URL(s.file, PUBLIC))]),
   );
 
-  if (o.password) {
-    const password = o.password;
-    app.addHook("onRequest", async (req, reply) => {
-      if (!authorised(req.headers.authorization, password))
-        return reply
-          .header("www-authenticate", 'Basic realm="llava-bot"')
-          .code(401)
-          .send("password required");
-    });
-  }
+  const guards = installGuards(app, {
+    config,
+    sessions: o.sessions,
+    password: o.password,
+    approverPassword: o.approverPassword,
+  });
 
   for (const [route, s] of Object.entries(STATIC)) {
     app.get(route, async (_req, reply) =>
@@ -106,10 +96,8 @@ export async function startWebServer(o: WebServerOptions) {
   }
 
   app.post<{ Params: { id: string } }>("/api/requests/:id/stop", async (req, reply) => {
-    const session = String(req.headers["x-session"] ?? "");
-    // Only the tab that asked may stop a request.
-    if (!SESSION.test(session))
-      return reply.code(403).send({ error: "Only the person who asked can stop this." });
+    // Only the session that asked may stop a request.
+    const session = guards.session(req);
     try {
       const refused = await o.stop?.(req.params.id, session);
       if (refused) return reply.code(403).send({ error: refused });
@@ -119,7 +107,7 @@ export async function startWebServer(o: WebServerOptions) {
     }
   });
 
-  if (o.clicks) registerPostActions(app, { config, clicks: o.clicks, adapter });
+  if (o.clicks) registerPostActions(app, { config, clicks: o.clicks, adapter, guards });
 
   /** The session's earlier turns, each with those of its images still in the blob store. */
   async function earlierTurns(session: string) {
@@ -144,18 +132,14 @@ export async function startWebServer(o: WebServerOptions) {
   }
 
   // A new conversation: the page forgets its turns and photos, and so does the server.
-  app.post("/api/conversation/reset", async (req, reply) => {
-    const session = String(req.headers["x-session"] ?? "");
-    if (!SESSION.test(session)) return reply.code(400).send({ error: "Reload the page to start a session." });
-    await o.turns?.clear(session);
+  app.post("/api/conversation/reset", async (req) => {
+    await o.turns?.clear(guards.session(req));
     return { ok: true };
   });
 
   app.post("/api/requests", async (req, reply) => {
     try {
-      const session = String(req.headers["x-session"] ?? "");
-      if (!SESSION.test(session))
-        throw new CodedError(ErrorCode.BadRequest, "Reload the page to start a session.");
+      const session = guards.session(req);
       let message = "";
       const images: BlobRef[] = [];
       let extra = 0;
@@ -184,6 +168,10 @@ export async function startWebServer(o: WebServerOptions) {
           }),
         );
       }
+      await o.sessions.own(
+        session,
+        images.map((i) => i.key),
+      );
       const parsed = parseMessage(message);
       const earlier = await earlierTurns(session);
       const max = config.limits.maxImagesPerRequest;
@@ -234,19 +222,29 @@ export async function startWebServer(o: WebServerOptions) {
   });
 
   app.get("/api/events", (req, reply) => {
-    const session = String((req.query as Record<string, string>).session ?? "");
-    if (!SESSION.test(session)) return reply.code(400).send({ error: "bad session" });
+    const session = guards.session(req);
+    // The stream is the cookie's session; naming any other is refused, not quietly swapped.
+    const named = (req.query as Record<string, string>).session;
+    if (named !== undefined && named !== session)
+      return reply.code(403).send({ error: "That is not your session." });
     reply.hijack();
     const res = reply.raw;
+    const cookie = reply.getHeader("set-cookie"); // a hijacked reply sends only what is written here
     res.writeHead(200, {
+      ...(cookie ? { "set-cookie": String(cookie) } : {}),
       "content-type": "text/event-stream",
       "cache-control": "no-cache",
       connection: "keep-alive",
     });
+    res.flushHeaders(); // the stream is open now, not at its first event
     const send = (e: unknown) => res.write(`data: ${JSON.stringify(e)}\n\n`);
     for (const e of adapter.history(session)) send(e);
     const off = adapter.subscribe(session, send);
-    const ping = setInterval(() => res.write(": ping\n\n"), 15_000);
+    // An open tab is a session in use: the ping renews it like a request would.
+    const ping = setInterval(() => {
+      res.write(": ping\n\n");
+      void o.sessions.touch(session).catch(() => undefined);
+    }, 15_000);
     const end = () => res.end(`data: ${JSON.stringify({ type: "closing" })}\n\n`);
     streams.add(end);
     req.raw.on("close", () => {
@@ -258,7 +256,9 @@ export async function startWebServer(o: WebServerOptions) {
 
   app.get("/blobs/:key", async (req, reply) => {
     const key = (req.params as { key: string }).key;
-    if (!BLOB_KEY.test(key)) return reply.code(404).send();
+    // Only the images of the session's own uploads and answers; any other key is as if unknown.
+    if (!BLOB_KEY.test(key) || !(await o.sessions.owns(guards.session(req), key)))
+      return reply.code(404).send();
     try {
       const bytes = await producer.blobs.get(key);
       const format = sniff(bytes); // blobs are validated images; the magic bytes say which

@@ -12,7 +12,7 @@ export const discordSection = z
     allowedGuilds: idList,
     allowedChannels: idList,
     allowedRoles: idList,
-    /** Roles whose members may approve anyone's post (the person who asked always may). */
+    /** Roles whose members may approve anyone's post, and the only ones whose approval publishes to an account. */
     approverRoles: idList,
     autocaptionChannels: idList,
     /** Auto-captions as a reply to the upload, or in a thread on it. */

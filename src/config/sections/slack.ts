@@ -16,7 +16,7 @@ export const slackSection = z
     admins: idList,
     /** How many earlier messages of a thread the bot answered in are sent as conversation history. */
     historyDepth: z.number().int().min(0).max(20).default(6),
-    /** Users who may approve anyone's post (the person who asked always may). */
+    /** Users who may approve anyone's post, and the only ones whose approval publishes to an account. */
     approvers: idList,
   })
   .prefault({});

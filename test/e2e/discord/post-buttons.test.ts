@@ -284,15 +284,27 @@ describe("a post's buttons on Discord", () => {
     expect(await ephemeral(id)).toBe("This post has expired; run /post again.");
   });
 
-  it("with a Mastodon account, Approve publishes once and links the live post; a 429 leaves it pending with Retry", async () => {
+  it("with a Mastodon account, the requester's Approve publishes nothing and says who can", async () => {
+    const post = await slashPost("mastodon");
+    const before = channelPosts().length;
+    const id = click({ messageId: post.messageId, customId: `post:${post.postId}:approve-1` });
+    expect(await ephemeral(id)).toBe(
+      `Approving this post publishes it to Mastodon, so only an approver can: a member with the role <@&${APPROVER_ROLE}>.`,
+    );
+    expect(channelPosts()).toHaveLength(before);
+    expect(mastodon.statuses).toHaveLength(0);
+  });
+
+  it("with a Mastodon account, an approver's Approve publishes once and links the live post; a 429 leaves it pending with Retry", async () => {
     const post = await slashPost("mastodon");
     mastodon.hooks.failNext("POST /api/v1/statuses", {
       status: 429,
       body: { error: "Too many requests" },
       headers: { "retry-after": "30" },
     });
+    const asCarol = { user: carol, roles: [APPROVER_ROLE] };
     const before = channelPosts().length;
-    click({ messageId: post.messageId, customId: `post:${post.postId}:approve-1` });
+    click({ messageId: post.messageId, customId: `post:${post.postId}:approve-1`, ...asCarol });
     await waitFor(() => channelPosts().length > before, 20_000, "the failure");
     const failed = channelPosts().at(-1);
     expect(String(failed?.json?.content)).toMatch(
@@ -301,20 +313,26 @@ describe("a post's buttons on Discord", () => {
     expect(JSON.stringify(failed?.json?.components)).toContain(`"custom_id":"post:${post.postId}:retry"`);
     expect(mastodon.statuses).toHaveLength(0);
 
-    click({ messageId: post.messageId, customId: `post:${post.postId}:retry` });
+    // The requester may not retry a publish either; the approver may.
+    expect(
+      await ephemeral(click({ messageId: post.messageId, customId: `post:${post.postId}:retry` })),
+    ).toMatch(/^Approving this post publishes it to Mastodon, so only an approver can/);
+    click({ messageId: post.messageId, customId: `post:${post.postId}:retry`, ...asCarol });
     await waitFor(() => channelPosts().length > before + 1, 20_000, "the published message");
     const published = channelPosts().at(-1);
     expect(mastodon.statuses).toHaveLength(1);
     const status = mastodon.statuses[0];
     expect(String(published?.json?.content)).toContain(
-      `✅ Published to Mastodon (approved by alice): ${mastodon.url}/@team/${status?.id}`,
+      `✅ Published to Mastodon (approved by carol): ${mastodon.url}/@team/${status?.id}`,
     );
     expect(mastodon.media.at(-1)?.description).toBe("A red frisbee in flight over a green lawn");
     expect(status?.mediaIds).toEqual([mastodon.media.at(-1)?.id]);
 
     // Published: another Approve is refused and nothing is posted again.
     expect(
-      await ephemeral(click({ messageId: post.messageId, customId: `post:${post.postId}:approve-1` })),
+      await ephemeral(
+        click({ messageId: post.messageId, customId: `post:${post.postId}:approve-1`, ...asCarol }),
+      ),
     ).toMatch(/already approved/);
     expect(mastodon.statuses).toHaveLength(1);
   });

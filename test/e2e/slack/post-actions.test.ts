@@ -258,9 +258,22 @@ describe("a post's Block Kit actions on Slack", () => {
     expect(ephemerals("CGONE")[0]?.args.text).toBe("This post has expired; run /post again.");
   });
 
-  it("with a Mastodon account, Approve publishes once and links the live post", async () => {
+  it("with a Mastodon account, the requester's Approve publishes nothing and says who can", async () => {
     const post = await slashPost("mastodon");
+    const statuses = mastodon.statuses.length;
     await click({ ...post, action: "approve-1" });
+    await waitFor(() => ephemerals(post.channel).length > 0, 10_000, "the refusal");
+    expect(ephemerals(post.channel)[0]?.args).toMatchObject({
+      user: "U1",
+      text: `Approving this post publishes it to Mastodon, so only an approver can: <@${APPROVER}>.`,
+    });
+    expect(threadPosts(post.channel, post.ts).filter((c) => /✅/.test(String(c.args.text)))).toEqual([]);
+    expect(mastodon.statuses).toHaveLength(statuses);
+  });
+
+  it("with a Mastodon account, an approver's Approve publishes once and links the live post", async () => {
+    const post = await slashPost("mastodon");
+    await click({ ...post, action: "approve-1", user: APPROVER });
     await waitFor(
       () => threadPosts(post.channel, post.ts).some((c) => /Published to Mastodon/.test(String(c.args.text))),
       20_000,
@@ -280,14 +293,14 @@ describe("a post's Block Kit actions on Slack", () => {
       status: 401,
       body: { error: "The access token is invalid" },
     });
-    await click({ ...post, action: "approve-1" });
+    await click({ ...post, action: "approve-1", user: APPROVER });
     const failed = () =>
       threadPosts(post.channel, post.ts).find((c) => /refused our credentials/.test(String(c.args.text)));
     await waitFor(() => Boolean(failed()), 20_000, "the failure");
     expect(String(failed()?.args.text)).toMatch(/Check MASTODON_ACCESS_TOKEN.*Press Retry/s);
     expect(JSON.stringify(failed()?.args.blocks)).toContain(`post:${post.postId}:retry`);
     const before = mastodon.statuses.length;
-    await click({ ...post, action: "retry" });
+    await click({ ...post, action: "retry", user: APPROVER });
     await waitFor(
       () => threadPosts(post.channel, post.ts).some((c) => /Published to Mastodon/.test(String(c.args.text))),
       20_000,

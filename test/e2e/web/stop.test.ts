@@ -20,10 +20,10 @@ interface Stream {
   closed: Promise<boolean>;
 }
 
-/** The playground's event stream, read as a plain HTTP client reads it. */
-function openEvents(url: string, session: string): Promise<Stream> {
+/** The playground's event stream, read as a plain HTTP client reads it (a session of its own). */
+function openEvents(url: string): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    get(`${url}/api/events?session=${session}`, (res) => {
+    get(`${url}/api/events`, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`events answered ${res.statusCode}`));
       const events: Stream["events"] = [];
       let buffer = "";
@@ -74,7 +74,7 @@ describe("stopping with the playground open", () => {
     const page = await browser.newPage();
     await page.goto(s.url);
     await page.waitForFunction("events.readyState === EventSource.OPEN");
-    const stream = await openEvents(s.url, "stop-test-session");
+    const stream = await openEvents(s.url);
 
     const { code, ms } = await stopWith(s, "SIGINT");
     expect(code, s.output()).toBe(0);
@@ -99,7 +99,7 @@ describe("stopping with the playground open", () => {
       LLAVA_BOT__ENGINE__SHUTDOWN_GRACE_MS: String(GRACE_MS),
     });
     const s = await start(env, ["--port", "0"], "web");
-    const stream = await openEvents(s.url, "stop-test-web-role");
+    const stream = await openEvents(s.url);
 
     const { code, ms } = await stopWith(s, "SIGTERM");
     expect(code, s.output()).toBe(0);

@@ -68,10 +68,10 @@ describe("the playground streams answers and can stop them (llava-bot start, Ope
     await page.goto(started.url);
     const { turn, requestId } = await ask(page, 0);
     await turn.locator(".answer.live").filter({ hasText: "word2" }).waitFor({ timeout: 20_000 });
-    // Another tab (another session) tries to stop this request.
+    // Another browser (another session, from the same site) tries to stop this request.
     const pending = await fetch(`${started.url}/api/requests/${encodeURIComponent(requestId)}/stop`, {
       method: "POST",
-      headers: { "x-session": "someone-else-12345" },
+      headers: { origin: started.url },
     });
     expect(pending.status).toBe(403);
     expect(await pending.json()).toEqual({ error: "Only the person who asked can stop this." });

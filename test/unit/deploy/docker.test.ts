@@ -169,4 +169,29 @@ describe("compose.yaml", () => {
     },
     120_000,
   );
+
+  it.skipIf(!compose)(
+    "publishes the playground on 127.0.0.1 only, unless WEB_BIND says otherwise",
+    () => {
+      const webPorts = (env: Record<string, string>) => {
+        const [bin = "", ...pre] = compose ?? [];
+        const { PATH, HOME } = process.env;
+        const run = spawnSync(bin, [...pre, "-f", "compose.yaml", "config"], {
+          encoding: "utf8",
+          env: { PATH, HOME, REDIS_PASSWORD: "test-password", ...env },
+          timeout: 60_000,
+        });
+        expect(run.status, run.stderr).toBe(0);
+        const ports = (parseYaml(run.stdout) as { services: { web: { ports: unknown[] } } }).services.web
+          .ports;
+        // docker-compose 1 writes "ip:published:target/proto"; the compose plugin writes objects.
+        return ports.map((p) =>
+          typeof p === "string" ? p.split(":")[0] : ((p as { host_ip?: string }).host_ip ?? "0.0.0.0"),
+        );
+      };
+      expect(webPorts({})).toEqual(["127.0.0.1"]);
+      expect(webPorts({ WEB_BIND: "0.0.0.0" })).toEqual(["0.0.0.0"]);
+    },
+    120_000,
+  );
 });

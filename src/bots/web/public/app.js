@@ -1,6 +1,5 @@
 // The playground page. Model output is untrusted: it is only ever set as textContent.
-const session = sessionStorage.getItem("llava-bot-session") || crypto.randomUUID();
-sessionStorage.setItem("llava-bot-session", session);
+// The session is the server's HttpOnly cookie: the page never sees or sends an id of its own.
 
 const $ = (id) => document.getElementById(id);
 const log = $("log");
@@ -151,7 +150,7 @@ new MutationObserver((changes) => {
         announce((n.querySelector(".answer") || n).textContent);
 }).observe(log, { childList: true, subtree: true });
 
-const events = new EventSource(`/api/events?session=${encodeURIComponent(session)}`);
+const events = new EventSource("/api/events");
 function apply(e) {
   // A post's refinements and approvals belong to its card, not to a turn of their own.
   if (e.type === "delivery" && onPostDelivery(e.delivery)) return;
@@ -214,11 +213,7 @@ $("composer").addEventListener("submit", async (e) => {
   log.append(card);
   $("send").disabled = true;
   try {
-    const res = await fetch("/api/requests", {
-      method: "POST",
-      body: form,
-      headers: { "x-session": session },
-    });
+    const res = await fetch("/api/requests", { method: "POST", body: form });
     const json = await res.json();
     if (!res.ok) {
       turn.stop.remove();
@@ -231,7 +226,6 @@ $("composer").addEventListener("submit", async (e) => {
       turn.stop.disabled = true;
       const r = await fetch(`/api/requests/${encodeURIComponent(json.requestId)}/stop`, {
         method: "POST",
-        headers: { "x-session": session },
       }).catch(() => undefined);
       if (!r?.ok) turn.stop.disabled = false;
     });
@@ -260,10 +254,7 @@ $("composer").addEventListener("submit", async (e) => {
 // A new conversation: earlier turns and photos are forgotten, here and on the server.
 $("new").addEventListener("click", async () => {
   $("error").textContent = "";
-  const res = await fetch("/api/conversation/reset", {
-    method: "POST",
-    headers: { "x-session": session },
-  }).catch(() => undefined);
+  const res = await fetch("/api/conversation/reset", { method: "POST" }).catch(() => undefined);
   if (!res?.ok) {
     $("error").textContent = "Cannot reach the bot. Is llava-bot still running?";
     return;

@@ -2,7 +2,7 @@
 // (src/bots/post-card.ts: a title, a section per caption with Approve, notes, the refinements),
 // drawn here with copy buttons and the prepared image. A click goes to /api/posts/:id/actions and
 // becomes a job on the queue; its answer arrives over the event stream and redraws the same card.
-// Model output is only ever set as textContent. Uses el, copyButton, announce and session from app.js.
+// Model output is only ever set as textContent. Uses el, copyButton and announce from app.js.
 // Once a caption is approved the card keeps saying which, and its buttons and menus are disabled.
 const postCards = new Map();
 
@@ -62,7 +62,7 @@ async function postAct(card, action, value) {
   card.root.classList.add("busy");
   const res = await fetch(`/api/posts/${encodeURIComponent(card.postId)}/actions`, {
     method: "POST",
-    headers: { "x-session": session, "content-type": "application/json" },
+    headers: { "content-type": "application/json" },
     body: JSON.stringify(value === undefined ? { action } : { action, value }),
   }).catch(() => undefined);
   if (res?.ok) return;
