@@ -38,6 +38,8 @@ export interface GenerateRequest {
   images: ModelImage[];
   maxNewTokens?: number;
   temperature?: number;
+  /** Decoding ends before any of these texts (the text returned leaves it out). */
+  stop?: string[];
   signal?: AbortSignal;
   /** Called with each new piece of text as it is decoded. */
   onToken?: (text: string) => void;
