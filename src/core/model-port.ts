@@ -41,6 +41,8 @@ export interface GenerateRequest {
   /** Decoding ends before any of these texts (the text returned leaves it out). */
   stop?: string[];
   signal?: AbortSignal;
+  /** Nobody sees this call's text as it is written (a post's captions): it is not streamed. */
+  unseen?: boolean;
   /** Called with each new piece of text as it is decoded. */
   onToken?: (text: string) => void;
 }
