@@ -10,6 +10,8 @@ export interface ModelImage {
   mime: "image/png" | "image/jpeg" | "image/webp";
   width: number;
   height: number;
+  /** The blob it came from, when it has one: the backends keep their model-size copy by it. */
+  key?: string;
 }
 
 export interface ChatMessage {
