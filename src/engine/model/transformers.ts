@@ -22,6 +22,7 @@ import { isSupportedModelType, unsupportedModel } from "./families.js";
 import { describeSource, localDtypes, notFound, templateFile } from "./folder.js";
 import { expandImageTokens, featureCounter } from "./image-tokens.js";
 import { hubOffline, resolveSource } from "./source.js";
+import { cutAtStop, GenerationGuard } from "./stopping.js";
 import {
   familyFor,
   IMAGE_TOKEN,
@@ -210,6 +211,12 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
       const t1 = performance.now();
 
       const stopper = new InterruptableStoppingCriteria();
+      const stops = request.stop ?? [];
+      const guard = new GenerationGuard(
+        (inputs.input_ids as Seq).dims[1] ?? 0,
+        stops,
+        (ids) => tokenizer.batch_decode([ids], { skip_special_tokens: true })[0] ?? "",
+      );
       const onAbort = () => stopper.interrupt();
       request.signal?.addEventListener("abort", onAbort, { once: true });
       let firstTokenAt: number | undefined;
@@ -238,7 +245,7 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
           max_new_tokens: maxNewTokens,
           do_sample: temperature > 0,
           ...(temperature > 0 ? { temperature } : {}),
-          stopping_criteria: stopper,
+          stopping_criteria: [stopper, guard],
           ...(streamer ? { streamer } : {}),
         });
       } finally {
@@ -247,11 +254,12 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
       const t2 = performance.now();
       const promptTokens = (inputs.input_ids as Seq).dims[1] ?? 0;
       const newIds = output.slice(null, [promptTokens, null]);
-      const text = tokenizer.batch_decode(newIds, { skip_special_tokens: true })[0]?.trim() ?? "";
+      const decoded = tokenizer.batch_decode(newIds, { skip_special_tokens: true })[0] ?? "";
+      const text = cutAtStop(decoded, stops).text.trim();
       const completionTokens = (newIds.dims[1] ?? 0) as number;
       const finishReason = request.signal?.aborted
         ? "abort"
-        : completionTokens >= maxNewTokens
+        : completionTokens >= maxNewTokens && !guard.reason
           ? "length"
           : "stop";
       return {
