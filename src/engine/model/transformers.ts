@@ -18,8 +18,9 @@ import type {
 import { CodedError, ErrorCode } from "../../errors.js";
 import { type CopySize, modelCopies } from "../../images/model-copy.js";
 import { downloadTracker, type HubProgress } from "./download-progress.js";
+import { autoDtype } from "./dtypes.js";
 import { isSupportedModelType, unsupportedModel } from "./families.js";
-import { describeSource, localDtypes, notFound, templateFile } from "./folder.js";
+import { describeSource, notFound, templateFile } from "./folder.js";
 import { expandImageTokens, featureCounter } from "./image-tokens.js";
 import { hubOffline, resolveSource } from "./source.js";
 import { cutAtStop, GenerationGuard } from "./stopping.js";
@@ -98,12 +99,7 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
     if (options.cacheDir) env.cacheDir = options.cacheDir;
     if (hubOffline()) env.allowRemoteModels = false;
     const name = source.kind === "folder" ? source.path : source.id;
-    const dtype =
-      options.dtype === "auto"
-        ? source.kind === "folder"
-          ? localDtypes(source.path)
-          : undefined
-        : options.dtype;
+    const dtype = options.dtype === "auto" ? await autoDtype(source, options.device) : options.dtype;
     // Reads from a local folder report "progress" too; only hub fetches are downloads.
     const track = onProgress && source.kind === "hub" ? downloadTracker(onProgress) : undefined;
     const common: Record<string, unknown> = {
