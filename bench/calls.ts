@@ -41,6 +41,8 @@ const BACKEND: Backend = process.argv.includes("transformers") ? "transformers" 
 /** Set to a file to write both paths' figures there (how bench/calls-baseline.json was made). */
 const RECORD = process.env.BENCH_CALLS_RECORD;
 const POST_IMAGE_GOAL = 150_000;
+const HUB_IMAGE_TOKENS = 729;
+const TINY_IMAGE_TOKENS = 25;
 /** The LLaVA-Plus wrapper the planner used to ask for around every answer. */
 const WRAPPER = /thoughts🤔|actions🚀|value👉/;
 
@@ -225,6 +227,11 @@ if (JSON_OUT) {
       ]);
     }
   console.log(table(rows));
+  // The generated model has 25 image tokens per image; the hub OneVision model has 729 (384 px, patch 14).
+  const hub = (f: Figures) => f.prefillTokens + f.visionPasses * (HUB_IMAGE_TOKENS - TINY_IMAGE_TOKENS);
+  console.log(
+    `\nprefill tokens of a post with the hub model's ${HUB_IMAGE_TOKENS} image tokens per vision pass: ${hub(baseline.transformers.post)} → ${hub(now.transformers.post)}`,
+  );
   const post = now.openai.post;
   const goals = [
     [`post: at most 1 vision pass`, now.transformers.post.visionPasses <= 1 && post.visionPasses <= 1],
