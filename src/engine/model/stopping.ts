@@ -7,7 +7,7 @@ import { StoppingCriteria } from "@huggingface/transformers";
  */
 
 /** How many times a run of `period` tokens must repeat back to back to count as a loop. */
-export function loopRepeats(period: number): number {
+function loopRepeats(period: number): number {
   return Math.max(3, Math.ceil(12 / period));
 }
 
