@@ -65,13 +65,24 @@ export function resized(image: ModelImage, size: CopySize) {
     });
 }
 
+/**
+ * Bytes a copy for a server should stay under (base64 adds a third): a detailed or noisy photo is
+ * encoded at a lower quality until it fits, so one look at a photo costs at most about 150 KB.
+ */
+const COPY_BYTES = 100_000;
+
 /** A JPEG copy at the model's size, for servers that take the image itself; a photo already that small goes as it is. */
 export async function jpegCopy(image: ModelImage, size: CopySize): Promise<ModelImage> {
   const short = Math.min(image.width, image.height);
   const long = Math.max(image.width, image.height);
   if ((size.fit === "cover" ? short : long) <= size.edge) return image;
-  const { data, info } = await resized(image, size)
-    .jpeg({ quality: 85, mozjpeg: true })
-    .toBuffer({ resolveWithObject: true });
-  return { bytes: data, mime: "image/jpeg", width: info.width, height: info.height };
+  const pixels = await resized(image, size).raw().toBuffer({ resolveWithObject: true });
+  let out = pixels;
+  for (const quality of [85, 75, 65]) {
+    out = await sharp(pixels.data, { raw: pixels.info })
+      .jpeg({ quality, mozjpeg: true })
+      .toBuffer({ resolveWithObject: true });
+    if (out.data.length <= COPY_BYTES) break;
+  }
+  return { bytes: out.data, mime: "image/jpeg", width: out.info.width, height: out.info.height };
 }

@@ -90,4 +90,35 @@ describe("the photo an OpenAI-compatible server gets", () => {
     const meta = await sharp(Buffer.from((images[0] ?? "").split(",")[1] ?? "", "base64")).metadata();
     expect([meta.width, meta.height]).toEqual([336, 252]);
   });
+
+  it("a noisy photo's copy stays under about 150 KB of base64, whatever its detail", async () => {
+    const { server, url, images } = await recordingServer();
+    servers.push(server);
+    const noisy = await sharp({
+      create: {
+        width: 800,
+        height: 600,
+        channels: 3,
+        background: "#3060c0",
+        noise: { type: "gaussian", mean: 110, sigma: 40 },
+      },
+    })
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const photo = await loadImage(noisy, { maxBytes: 50e6, maxPixels: 50e6 });
+    const model = createOpenAIModel({
+      baseUrl: url,
+      model: "m",
+      timeoutMs: 5000,
+      maxNewTokens: 8,
+      temperature: 0,
+    });
+    await model.generate({
+      messages: [{ role: "user", content: "Colour?", imageCount: 1 }],
+      images: [photo],
+    });
+    const base64 = (images[0] ?? "").split(",")[1] ?? "";
+    expect(base64.length).toBeGreaterThan(10_000);
+    expect(base64.length).toBeLessThanOrEqual(150_000);
+  });
 });
