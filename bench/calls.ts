@@ -11,7 +11,6 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { PreTrainedModel } from "@huggingface/transformers";
-import sharp from "sharp";
 import type { Config } from "../src/config/schema.js";
 import { postBundleSchema } from "../src/core/jobs.js";
 import type { GenerateRequest, ModelPort } from "../src/core/model-port.js";
@@ -20,6 +19,7 @@ import { createOpenAIModel } from "../src/engine/model/openai.js";
 import { createTransformersModel } from "../src/engine/model/transformers.js";
 import { loadImage } from "../src/images/load.js";
 import { postStateFrom, refinePost, textModel } from "../src/skills/post/refine.js";
+import { noisyPhoto } from "../test/helpers/images.js";
 import { testConfig } from "../test/helpers/queue.js";
 import { tinyModelDir } from "../test/helpers/tiny-model.js";
 import { QUICK } from "./quick.js";
@@ -86,18 +86,15 @@ function metered(port: ModelPort) {
 }
 
 // A noisy photo compresses like a detailed one; the worker shrinks it to model.maxImageEdge first.
-const raw = await sharp({
-  create: {
-    // Quick mode: a smaller photo, so OCR (which reads noise slowly) is quick too.
-    width: QUICK ? 800 : 3000,
-    height: QUICK ? 600 : 2250,
-    channels: 3,
-    background: "#c03020",
-    noise: { type: "gaussian", mean: 110, sigma: 30 },
-  },
-})
-  .jpeg({ quality: 90 })
-  .toBuffer();
+const raw = await noisyPhoto({
+  // Quick mode: a smaller photo, so OCR (which reads noise slowly) is quick too.
+  width: QUICK ? 800 : 3000,
+  height: QUICK ? 600 : 2250,
+  background: "#c03020",
+  mean: 110,
+  sigma: 30,
+  quality: 90,
+});
 const dir = await tinyModelDir("onevision");
 const config: Config = testConfig({ model: { id: dir } });
 const photo = await loadImage(raw, {

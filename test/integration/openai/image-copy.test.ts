@@ -4,7 +4,7 @@ import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { createOpenAIModel } from "../../../src/engine/model/openai.js";
 import { loadImage } from "../../../src/images/load.js";
-import { colourPhoto, SWATCHES } from "../../helpers/images.js";
+import { colourPhoto, noisyPhoto, SWATCHES } from "../../helpers/images.js";
 
 /** A loopback server that keeps every image URL it is sent and answers "ok". */
 async function recordingServer(): Promise<{ server: Server; url: string; images: string[] }> {
@@ -94,17 +94,14 @@ describe("the photo an OpenAI-compatible server gets", () => {
   it("a noisy photo's copy stays under about 150 KB of base64, whatever its detail", async () => {
     const { server, url, images } = await recordingServer();
     servers.push(server);
-    const noisy = await sharp({
-      create: {
-        width: 800,
-        height: 600,
-        channels: 3,
-        background: "#3060c0",
-        noise: { type: "gaussian", mean: 110, sigma: 40 },
-      },
-    })
-      .jpeg({ quality: 95 })
-      .toBuffer();
+    const noisy = await noisyPhoto({
+      width: 800,
+      height: 600,
+      background: "#3060c0",
+      mean: 110,
+      sigma: 40,
+      quality: 95,
+    });
     const photo = await loadImage(noisy, { maxBytes: 50e6, maxPixels: 50e6 });
     const model = createOpenAIModel({
       baseUrl: url,
