@@ -9,8 +9,10 @@ import { join } from "node:path";
 import { AutoModelForImageTextToText, AutoProcessor, RawImage } from "@huggingface/transformers";
 import sharp from "sharp";
 import { createEngine } from "../src/engine/engine.js";
-import { createTransformersModel, toRawImage } from "../src/engine/model/transformers.js";
+import { createTransformersModel } from "../src/engine/model/transformers.js";
+import { toRawImage } from "../src/engine/model/transformers-lib.js";
 import { loadImage } from "../src/images/load.js";
+import { noisyPhoto } from "../test/helpers/images.js";
 import { testConfig } from "../test/helpers/queue.js";
 import { makeTestModel } from "../tools/tiny-model/index.js";
 import { QUICK, size } from "./quick.js";
@@ -24,17 +26,14 @@ const dir = mkdtempSync(join(tmpdir(), "llava-bot-bench-model-"));
 makeTestModel(dir);
 
 // A realistic 12 MP photo: noise compresses like detail does.
-const photo = await sharp({
-  create: {
-    width: 4000,
-    height: 3000,
-    channels: 3,
-    background: "#808080",
-    noise: { type: "gaussian", mean: 128, sigma: 40 },
-  },
-})
-  .jpeg({ quality: 88 })
-  .toBuffer();
+const photo = await noisyPhoto({
+  width: 4000,
+  height: 3000,
+  background: "#808080",
+  mean: 128,
+  sigma: 40,
+  quality: 88,
+});
 
 async function time<T>(fn: () => Promise<T>, n: number): Promise<{ ms: number[]; last: T }> {
   const ms: number[] = [];

@@ -35,9 +35,16 @@ function dtypeFlag(value: string | undefined, configured: Dtype): Dtype {
 
 const out = (line: string) => void process.stdout.write(`${line}\n`);
 
-async function check(id: string, dtype: Dtype, cacheDir: string | undefined, hfToken: string | undefined) {
+async function check(
+  id: string,
+  dtype: Dtype,
+  device: "cpu" | "cuda",
+  cacheDir: string | undefined,
+  hfToken: string | undefined,
+) {
   const report = await inspectModel(id, {
     dtype,
+    device,
     ...(cacheDir ? { cacheDir } : {}),
     ...(hfToken ? { hfToken } : {}),
   });
@@ -48,6 +55,10 @@ async function check(id: string, dtype: Dtype, cacheDir: string | undefined, hfT
   out(
     `processor  ${report.processor} (images: ${report.imageProcessor}), tokenizer ${report.tokenizer}${report.chatTemplate ? ", chat template" : ", no chat template (llava-bot's own prompt format)"}`,
   );
+  if (dtype === "auto")
+    out(
+      `dtype      auto on ${device}: ${report.files.map((f) => f.dtype).join(" / ")} (vision / embeddings / decoder)`,
+    );
   for (const f of report.files) {
     const state = f.present === undefined ? "unknown (hub not reachable)" : f.present ? "present" : "MISSING";
     out(`file       ${f.file.padEnd(40)} ${f.dtype.padEnd(6)} ${state}`);
@@ -66,7 +77,7 @@ async function check(id: string, dtype: Dtype, cacheDir: string | undefined, hfT
     );
     return;
   }
-  const model = createTransformersModel({ id, device: "cpu", dtype, maxNewTokens: 8, temperature: 0 });
+  const model = createTransformersModel({ id, device, dtype, maxNewTokens: 8, temperature: 0 });
   try {
     const grey = await sharp({
       create: { width: 64, height: 64, channels: 3, background: { r: 128, g: 128, b: 128 } },
@@ -88,7 +99,7 @@ async function check(id: string, dtype: Dtype, cacheDir: string | undefined, hfT
   }
 }
 
-async function pull(id: string, dtype: Dtype, cacheDir: string | undefined) {
+async function pull(id: string, dtype: Dtype, device: "cpu" | "cuda", cacheDir: string | undefined) {
   const source = resolveSource(id);
   if (source.kind === "folder") {
     out(`${source.path} is a local folder; nothing to download. llava-bot models check ${id} checks it.`);
@@ -96,7 +107,7 @@ async function pull(id: string, dtype: Dtype, cacheDir: string | undefined) {
   }
   const model = createTransformersModel({
     id,
-    device: "cpu",
+    device,
     dtype,
     maxNewTokens: 8,
     temperature: 0,
@@ -120,7 +131,7 @@ export async function run(argv: string[]): Promise<number> {
   const { config, secrets } = configFromFlags(values);
   const dtype = dtypeFlag(values.dtype, config.model.dtype);
   if (action === "check") {
-    await check(id ?? config.model.id, dtype, config.model.cacheDir, secrets.hfToken);
+    await check(id ?? config.model.id, dtype, config.model.device, config.model.cacheDir, secrets.hfToken);
     return 0;
   }
   if (action === "pull") {
@@ -129,7 +140,7 @@ export async function run(argv: string[]): Promise<number> {
         ErrorCode.BadRequest,
         "models pull needs a hub id, e.g. llava-bot models pull onnx-community/llava-onevision-qwen2-0.5b-ov-hf.",
       );
-    await pull(id, dtype, config.model.cacheDir);
+    await pull(id, dtype, config.model.device, config.model.cacheDir);
     return 0;
   }
   throw new CodedError(ErrorCode.BadRequest, `Unknown models action "${action}"; use check or pull.`);

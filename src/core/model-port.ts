@@ -10,6 +10,8 @@ export interface ModelImage {
   mime: "image/png" | "image/jpeg" | "image/webp";
   width: number;
   height: number;
+  /** The blob it came from, when it has one: the backends keep their model-size copy by it. */
+  key?: string;
 }
 
 export interface ChatMessage {
@@ -38,7 +40,11 @@ export interface GenerateRequest {
   images: ModelImage[];
   maxNewTokens?: number;
   temperature?: number;
+  /** Decoding ends before any of these texts (the text returned leaves it out). */
+  stop?: string[];
   signal?: AbortSignal;
+  /** Nobody sees this call's text as it is written (a post's captions): it is not streamed. */
+  unseen?: boolean;
   /** Called with each new piece of text as it is decoded. */
   onToken?: (text: string) => void;
 }

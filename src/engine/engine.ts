@@ -59,7 +59,7 @@ function waitingModel(model: ModelPort, loader: ModelLoader, hooks: EngineHooks)
         }
       }
       const onText = hooks.onText;
-      if (!onText) return model.generate(request);
+      if (!onText || request.unseen) return model.generate(request);
       // Each generation (a planner turn) starts its visible text afresh.
       const view = answerView();
       return model.generate({

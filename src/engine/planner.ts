@@ -34,15 +34,20 @@ export interface PlannerOutput {
   trace: string[];
 }
 
+/**
+ * The answer comes first, as plain text, so its first words can be shown at once; a tool call is
+ * one short JSON line (parse.ts reads it, and the LLaVA-Plus form a fine-tuned model may still
+ * write). No wrapper is asked for around a plain answer.
+ */
 function toolPrompt(tools: Record<string, Skill>, followUp: boolean): string {
   const lines = Object.values(tools).map((t) => `- ${t.name}: ${t.description}`);
   if (lines.length === 0) return "Answer the user's question about the image directly.";
   return [
-    "You can answer directly, or call one tool per turn when it helps. Tools:",
-    ...(followUp ? ["The tools see the newest image of this conversation."] : []),
+    "Answer the user's question about the image directly, in plain text.",
+    'If a tool is needed, reply with only: {"tool": "<name>", "params": {...}}',
+    ...(followUp ? ["Tools see the newest image of this conversation."] : []),
+    "Tools:",
     ...lines,
-    'To call a tool, reply with: "thoughts🤔" <why> "actions🚀" [{"API_name": "<tool>", "API_params": {...}}] "value👉" <what you will do>',
-    'To answer, reply with: "thoughts🤔" <why> "actions🚀" [] "value👉" <answer>',
   ].join("\n");
 }
 

@@ -150,13 +150,13 @@ export function startEngineWorker(options: EngineWorkerOptions): EngineWorker {
       const images = [];
       for (const ref of request.images) {
         const bytes = await blobs.get(ref.key);
-        images.push(
-          await loadImage(bytes, {
-            maxBytes: config.limits.maxImageBytes,
-            maxPixels: config.limits.maxImagePixels,
-            maxEdge: config.model.maxImageEdge,
-          }),
-        );
+        const image = await loadImage(bytes, {
+          maxBytes: config.limits.maxImageBytes,
+          maxPixels: config.limits.maxImagePixels,
+          maxEdge: config.model.maxImageEdge,
+        });
+        // The blob key lets the model backend keep its small copy of the photo across requests.
+        images.push({ ...image, key: ref.key });
       }
       const output = await engine.run(
         {

@@ -51,3 +51,25 @@ export async function asModelImage(bytes: Buffer): Promise<ModelImage> {
     height: meta.height ?? 0,
   };
 }
+
+/** A photo of gaussian noise over a colour: it compresses like a detailed photo does. */
+export async function noisyPhoto(o: {
+  width: number;
+  height: number;
+  background: string;
+  mean: number;
+  sigma: number;
+  quality: number;
+}): Promise<Buffer> {
+  return sharp({
+    create: {
+      width: o.width,
+      height: o.height,
+      channels: 3,
+      background: o.background,
+      noise: { type: "gaussian", mean: o.mean, sigma: o.sigma },
+    },
+  })
+    .jpeg({ quality: o.quality })
+    .toBuffer();
+}

@@ -6,7 +6,8 @@ import { COLOURS, type TinyVocab } from "./vocab.js";
  *   dims 0-2  R, G, B of one image patch (0..1) divided by the patch count, written only by the
  *             vision encoder, so summing an image's features gives its mean colour
  *   dim 3     1 / patch count for an image feature (so the sum counts the images)
- *   dim 4     1 for a colour word (so the step after a colour word ends the answer)
+ *   dim 4     1 for a colour word (so the step after a colour word ends the answer); a colour
+ *             word also writes faint evidence of its colour into dims 0-3 (see embedTokens)
  * The vision encoder returns one feature per patch, as CLIP and SigLIP do, so the prompt must hold
  * exactly that many image tokens. The decoder keeps every step's embedding in its KV cache and
  * averages the image evidence back out of it, so decode steps that only see the new token still
@@ -89,10 +90,28 @@ export function visionEncoder(vision: VisionSpec): Graph {
   };
 }
 
+/** How much a colour word counts against one image's evidence. */
+const WORD_WEIGHT = 0.01;
+const WORD_RGB: Record<(typeof COLOURS)[number], [number, number, number]> = {
+  red: [1, 0, 0],
+  green: [0, 1, 0],
+  blue: [0, 0, 1],
+  white: [1, 1, 1],
+  black: [0, 0, 0],
+};
+
 export function embedTokens(vocab: TinyVocab): Graph {
   const V = vocab.size;
   const table = new Array(V * HIDDEN).fill(0);
-  for (const c of COLOURS) table[vocab.colourIds[c] * HIDDEN + 4] = 1;
+  for (const c of COLOURS) {
+    const row = vocab.colourIds[c] * HIDDEN;
+    // A colour word in the text is faint evidence of that colour, worth WORD_WEIGHT of one image:
+    // with no image in the conversation (text-only calls, such as captions written from a
+    // description) the model names the colour it read; with one, the image decides.
+    for (const [i, v] of WORD_RGB[c].entries()) table[row + i] = v * WORD_WEIGHT;
+    table[row + 3] = WORD_WEIGHT;
+    table[row + 4] = 1;
+  }
   return {
     name: "embed_tokens",
     inputs: [{ name: "input_ids", type: DataType.INT64, shape: ["batch_size", "sequence_length"] }],

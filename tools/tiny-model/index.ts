@@ -7,12 +7,12 @@ import { encodeModel } from "./onnx.js";
 export { FAMILIES, isFamily, type TestFamily } from "./families.js";
 
 /** Bumped whenever the generated models change, so cached copies are rebuilt. */
-export const TINY_MODEL_VERSION = 2;
+export const TINY_MODEL_VERSION = 3;
 
 /**
  * Writes a complete model folder of one LLaVA family that transformers.js loads offline. Its
  * weights are set by hand: asked anything about an image, it answers the dominant colour (red,
- * green, blue, white or black).
+ * green, blue, white or black); asked with no image, the colour its text names (black if none).
  */
 export function makeTestModel(dir: string, family: TestFamily = "llava"): string[] {
   const spec = familyModel(family);

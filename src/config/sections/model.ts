@@ -20,6 +20,11 @@ export const modelSection = z
     cacheDir: z.string().optional(),
     /** Long edge in pixels that photos are shrunk to on load, before the processor sees them. */
     maxImageEdge: z.number().int().min(64).max(8192).default(1536),
+    /**
+     * Edge of the copy of each photo the model gets, made once per photo: auto is the processor's
+     * size in-process and 768 px for an OpenAI-compatible server (twice a LLaVA encoder's, for servers that tile).
+     */
+    imageEdge: z.union([z.literal("auto"), z.number().int().min(64).max(4096)]).default("auto"),
     maxNewTokens: z.number().int().min(1).max(8192).default(512),
     temperature: z.number().min(0).max(2).default(0),
     openai: z

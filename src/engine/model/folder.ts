@@ -1,39 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { type ModelSource, modelHint } from "./source.js";
 
 /**
- * What a model's source holds, read without loading it: which ONNX weights a local folder has
- * (the most precise per file), its own chat template, and the sentence for a source that cannot
+ * What a model's source holds, read without loading it: its own chat template, and the sentence for a source that cannot
  * be loaded.
  */
-
-export const FILES = ["vision_encoder", "embed_tokens", "decoder_model_merged"] as const;
-const SUFFIX_PREFERENCE = ["", "_fp16", "_q4f16", "_q4", "_quantized", "_int8", "_uint8", "_bnb4"] as const;
-export const SUFFIX_DTYPE: Record<string, string> = {
-  "": "fp32",
-  _fp16: "fp16",
-  _q4f16: "q4f16",
-  _q4: "q4",
-  _quantized: "q8",
-  _int8: "int8",
-  _uint8: "uint8",
-  _bnb4: "bnb4",
-};
-
-/** For a local folder with dtype `auto`, pick per file the most precise weights that are present. */
-export function localDtypes(folder: string): Record<string, string> | undefined {
-  const dir = join(folder, "onnx");
-  if (!existsSync(dir)) return undefined;
-  const present = new Set(readdirSync(dir));
-  const out: Record<string, string> = {};
-  for (const file of FILES) {
-    const suffix = SUFFIX_PREFERENCE.find((s) => present.has(`${file}${s}.onnx`));
-    if (suffix !== undefined) out[file] = SUFFIX_DTYPE[suffix] ?? "fp32";
-  }
-  return Object.keys(out).length ? out : undefined;
-}
 
 export function describeSource(source: ModelSource): string {
   return source.kind === "folder" ? `folder ${source.path}` : `hub model "${source.id}"`;

@@ -14,13 +14,46 @@ interface Ids {
   data: ArrayLike<bigint | number>;
 }
 
-/** Vision features per image, measured once per pixel shape by running the encoder. */
-export function featureCounter(encode: (pixels: unknown) => Promise<{ dims: number[] }>) {
+/** The config fields that tell how many features a vision tower makes of one image. */
+interface VisionConfig {
+  vision_feature_select_strategy?: string;
+  vision_config?: { model_type?: string; patch_size?: number };
+}
+
+/**
+ * Features per image from the config, when the processor made one crop per image: one per patch
+ * (a stride-p convolution over H×W), plus CLIP's class token unless the "default" strategy drops
+ * it. Undefined when the config does not say (nanoLLaVA names only its tower) or the processor
+ * tiled the image.
+ */
+export function featuresFromConfig(config: VisionConfig, pixelDims: number[]): number | undefined {
+  const patch = config.vision_config?.patch_size;
+  if (!patch || pixelDims.length !== 4) return undefined;
+  const [, , h = 0, w = 0] = pixelDims;
+  const patches = Math.floor(h / patch) * Math.floor(w / patch);
+  if (patches < 1) return undefined;
+  const classToken = /clip/i.test(config.vision_config?.model_type ?? "");
+  return patches + (classToken && config.vision_feature_select_strategy !== "default" ? 1 : 0);
+}
+
+/**
+ * Vision features per image: from the config when it tells, so no encoder pass is spent on
+ * counting; otherwise measured once per pixel shape by running the encoder (kept for later calls).
+ */
+export function featureCounter(
+  config: VisionConfig,
+  encode: (pixels: unknown) => Promise<{ dims: number[] }>,
+) {
   const known = new Map<string, number>();
   return async (pixelValues: { dims: number[] }, images: number): Promise<number> => {
     const key = pixelValues.dims.slice(1).join("x");
     const cached = known.get(key);
     if (cached !== undefined) return cached;
+    const fromConfig = featuresFromConfig(config, pixelValues.dims);
+    if (fromConfig !== undefined) {
+      known.set(key, fromConfig);
+      return fromConfig;
+    }
     const out = await encode(pixelValues);
     const hidden = out.dims.at(-1) ?? 1;
     const total = out.dims.reduce((a, b) => a * b, 1) / hidden;

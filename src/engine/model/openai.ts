@@ -6,6 +6,7 @@ import type {
   ModelPort,
 } from "../../core/model-port.js";
 import { CodedError, ErrorCode } from "../../errors.js";
+import { jpegCopy, modelCopies } from "../../images/model-copy.js";
 import { logger } from "../../log.js";
 
 /**
@@ -19,7 +20,15 @@ export interface OpenAIOptions {
   timeoutMs: number;
   maxNewTokens: number;
   temperature: number;
+  /** Long edge of the copy of each photo sent (model.imageEdge; "auto": OPENAI_IMAGE_EDGE). */
+  imageEdge?: number | "auto";
 }
+
+/**
+ * The edge sent when none is set: twice the 336–384 px a LLaVA encoder sees, so servers that tile
+ * (OneVision, NeXT) get a 2×2 grid and the rest shrink it the last step themselves.
+ */
+const OPENAI_IMAGE_EDGE = 768;
 
 type Part = { type: "text"; text: string } | { type: "image_url"; image_url: { url: string } };
 
@@ -88,6 +97,9 @@ async function readSse(body: ReadableStream<Uint8Array>, onData: (data: string) 
 }
 
 export function createOpenAIModel(options: OpenAIOptions): ModelPort {
+  const edge = typeof options.imageEdge === "number" ? options.imageEdge : OPENAI_IMAGE_EDGE;
+  // Each photo shrunk and encoded once, kept by its blob key; every call uploads that copy.
+  const copy = modelCopies(jpegCopy);
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
 
@@ -164,14 +176,16 @@ export function createOpenAIModel(options: OpenAIOptions): ModelPort {
       }
     },
     async generate(request: GenerateRequest): Promise<GenerateResult> {
-      const stream = Boolean(request.onToken);
+      const stream = Boolean(request.onToken) && !request.unseen;
       const maxTokens = request.maxNewTokens ?? options.maxNewTokens;
+      const images = await Promise.all(request.images.map((i) => copy(i, { edge, fit: "inside" })));
       const body = JSON.stringify({
         model: options.model,
-        messages: toOpenAIMessages(request.messages, request.images),
+        messages: toOpenAIMessages(request.messages, images),
         max_tokens: maxTokens,
         temperature: request.temperature ?? options.temperature,
         stream,
+        ...(request.stop?.length ? { stop: request.stop } : {}),
         ...(stream ? { stream_options: { include_usage: true } } : {}),
       });
       const started = performance.now();

@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AutoConfig, AutoProcessor, AutoTokenizer, env } from "@huggingface/transformers";
+import { autoDtypes, FILES, hubListing, localDtypes, onnxNames, SUFFIX_DTYPE } from "./dtypes.js";
 import { isSupportedModelType, SUPPORTED_MODEL_TYPES, unsupportedModel } from "./families.js";
-import { describeSource, FILES, localDtypes, notFound, SUFFIX_DTYPE, templateFile } from "./folder.js";
+import { describeSource, notFound, templateFile } from "./folder.js";
 import { hubOffline, type ModelSource, resolveSource } from "./source.js";
 import type { Dtype } from "./transformers.js";
 
@@ -27,12 +28,14 @@ function plannedFiles(
   dtype: Dtype,
   source: ModelSource,
   config: Record<string, unknown>,
+  auto: { device: "cpu" | "cuda"; listing: Set<string> | undefined },
 ): { file: string; dtype: string }[] {
   const repoDefault = (config["transformers.js_config"] as { dtype?: Dtype } | undefined)?.dtype;
-  const chosen: Dtype | undefined =
-    dtype === "auto"
-      ? ((source.kind === "folder" ? localDtypes(source.path) : undefined) ?? repoDefault)
-      : dtype;
+  const shipped =
+    source.kind === "folder"
+      ? localDtypes(source.path, auto.device)
+      : auto.listing && autoDtypes(onnxNames(auto.listing), auto.device);
+  const chosen: Dtype | undefined = dtype === "auto" ? (shipped ?? repoDefault) : dtype;
   return FILES.map((part) => {
     const d =
       typeof chosen === "string"
@@ -43,25 +46,9 @@ function plannedFiles(
   });
 }
 
-/** The hub's listing of a repository's files, or undefined when it cannot be reached. */
-async function hubListing(id: string, token?: string): Promise<Set<string> | undefined> {
-  if (!env.allowRemoteModels) return undefined;
-  try {
-    const res = await fetch(`${env.remoteHost.replace(/\/+$/, "")}/api/models/${id}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as { siblings?: { rfilename: string }[] };
-    return new Set((body.siblings ?? []).map((s) => s.rfilename));
-  } catch {
-    return undefined;
-  }
-}
-
 export async function inspectModel(
   id: string,
-  options: { dtype: Dtype; cacheDir?: string; hfToken?: string },
+  options: { dtype: Dtype; device?: "cpu" | "cuda"; cacheDir?: string; hfToken?: string },
 ): Promise<ModelReport> {
   const source = resolveSource(id);
   if (options.cacheDir) env.cacheDir = options.cacheDir;
@@ -85,8 +72,8 @@ export async function inspectModel(
   } catch (cause) {
     throw notFound(source, cause);
   }
-  const planned = plannedFiles(options.dtype, source, config);
   const listing = source.kind === "hub" ? await hubListing(source.id, options.hfToken) : undefined;
+  const planned = plannedFiles(options.dtype, source, config, { device: options.device ?? "cpu", listing });
   const present = (file: string) =>
     source.kind === "folder" ? existsSync(join(source.path, file)) : listing ? listing.has(file) : undefined;
   return {

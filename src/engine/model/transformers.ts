@@ -8,21 +8,22 @@ import {
   RawImage,
   TextStreamer,
 } from "@huggingface/transformers";
-import sharp from "sharp";
 import type {
   ChatMessage,
   GenerateRequest,
   GenerateResult,
   LoadProgress,
-  ModelImage,
   ModelPort,
 } from "../../core/model-port.js";
 import { CodedError, ErrorCode } from "../../errors.js";
+import { type CopySize, modelCopies } from "../../images/model-copy.js";
 import { downloadTracker, type HubProgress } from "./download-progress.js";
+import { autoDtype } from "./dtypes.js";
 import { isSupportedModelType, unsupportedModel } from "./families.js";
-import { describeSource, localDtypes, notFound, templateFile } from "./folder.js";
+import { describeSource, notFound, templateFile } from "./folder.js";
 import { expandImageTokens, featureCounter } from "./image-tokens.js";
 import { hubOffline, resolveSource } from "./source.js";
+import { cutAtStop, GenerationGuard } from "./stopping.js";
 import {
   familyFor,
   IMAGE_TOKEN,
@@ -31,6 +32,15 @@ import {
   toInlineMessages,
   toTemplateMessages,
 } from "./templates.js";
+import {
+  type ImageProc,
+  type Model,
+  type Proc,
+  processorEdge,
+  type Seq,
+  type Tok,
+  toRawImage,
+} from "./transformers-lib.js";
 
 export type Dtype = string | Record<string, string>;
 
@@ -39,51 +49,10 @@ export interface TransformersOptions {
   device: "cpu" | "cuda";
   dtype: Dtype;
   cacheDir?: string;
+  /** The edge photos are shrunk to before the processor; "auto": the processor's own size. */
+  imageEdge?: number | "auto";
   maxNewTokens: number;
   temperature: number;
-}
-
-// The library's own types are loose around multimodal models; these are the parts we use.
-interface Tok {
-  chat_template?: unknown;
-  encode(text: string, options?: Record<string, unknown>): number[];
-  apply_chat_template(messages: unknown, options: Record<string, unknown>): unknown;
-  batch_decode(ids: unknown, options: Record<string, unknown>): string[];
-  (
-    text: string,
-    options?: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> | Record<string, unknown>;
-}
-type ImageProc = (images: unknown) => Promise<Record<string, unknown> & { pixel_values: Seq }>;
-interface Proc {
-  tokenizer?: Tok;
-  image_processor?: ImageProc;
-}
-interface Seq {
-  dims: number[];
-  slice(...ranges: unknown[]): Seq;
-}
-interface Model {
-  config: {
-    model_type?: string;
-    text_config?: { model_type?: string };
-    image_token_index?: number;
-    image_token_id?: number;
-  };
-  encode_image(inputs: { pixel_values: unknown }): Promise<{ dims: number[] }>;
-  generate(args: Record<string, unknown>): Promise<Seq>;
-  dispose(): Promise<unknown>;
-}
-
-/** ModelImage → the library's RawImage, from raw RGB pixels (no file round-trip). */
-export async function toRawImage(image: ModelImage): Promise<RawImage> {
-  const { data, info } = await sharp(image.bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return new RawImage(
-    new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
-    info.width,
-    info.height,
-    3,
-  );
 }
 
 interface Loaded {
@@ -93,6 +62,8 @@ interface Loaded {
   modelType: string;
   template: string | undefined;
   imageTokenId: number;
+  /** What each photo is shrunk to before the processor (which shrinks it the rest of the way). */
+  copySize: CopySize;
   featuresPerImage: (pixelValues: { dims: number[] }, images: number) => Promise<number>;
 }
 
@@ -121,17 +92,14 @@ function imageTokenIdOf(config: Model["config"], tokenizer: Tok): number {
 export function createTransformersModel(options: TransformersOptions): ModelPort {
   const source = resolveSource(options.id);
   let loading: Promise<Loaded> | undefined;
+  // Each photo decoded and shrunk once, kept by its blob key: a post's or a conversation's calls reuse it.
+  const rawCopy = modelCopies(toRawImage);
 
   async function doLoad(onProgress?: (p: LoadProgress) => void): Promise<Loaded> {
     if (options.cacheDir) env.cacheDir = options.cacheDir;
     if (hubOffline()) env.allowRemoteModels = false;
     const name = source.kind === "folder" ? source.path : source.id;
-    const dtype =
-      options.dtype === "auto"
-        ? source.kind === "folder"
-          ? localDtypes(source.path)
-          : undefined
-        : options.dtype;
+    const dtype = options.dtype === "auto" ? await autoDtype(source, options.device) : options.dtype;
     // Reads from a local folder report "progress" too; only hub fetches are downloads.
     const track = onProgress && source.kind === "hub" ? downloadTracker(onProgress) : undefined;
     const common: Record<string, unknown> = {
@@ -159,16 +127,28 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
         device: options.device,
         ...(dtype ? { dtype } : {}),
       } as never)) as unknown as Model;
-      onProgress?.({ stage: "ready" });
+      const imageProcessor = processor.image_processor ?? processor;
       const chatTemplate = typeof tokenizer.chat_template === "string" ? tokenizer.chat_template : undefined;
+      const edge = typeof options.imageEdge === "number" ? options.imageEdge : processorEdge(imageProcessor);
+      const featuresPerImage = featureCounter(model.config, (pixel_values) =>
+        model.encode_image({ pixel_values }),
+      );
+      // A config that does not tell the feature count (nanoLLaVA's) gets it measured here, once,
+      // on a blank photo: no request pays an extra encoder pass for it.
+      if (!model.config.vision_config?.patch_size) {
+        const blank = new RawImage(new Uint8ClampedArray(edge * edge * 3).fill(255), edge, edge, 3);
+        await featuresPerImage((await imageProcessor([blank])).pixel_values, 1);
+      }
+      onProgress?.({ stage: "ready" });
       return {
         model,
         tokenizer,
-        imageProcessor: processor.image_processor ?? processor,
+        imageProcessor,
         modelType,
         template: chatTemplate ?? templateFile(source),
         imageTokenId: imageTokenIdOf(model.config, tokenizer),
-        featuresPerImage: featureCounter((pixel_values) => model.encode_image({ pixel_values })),
+        copySize: { edge, fit: "cover" },
+        featuresPerImage,
       };
     } catch (cause) {
       if (options.device === "cuda" && /cuda|provider/i.test(String((cause as Error)?.message))) {
@@ -204,7 +184,7 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
       input_ids: { dims: number[]; data: ArrayLike<bigint> };
     };
     if (request.images.length === 0) return text;
-    const images = await Promise.all(request.images.map(toRawImage));
+    const images = await Promise.all(request.images.map((image) => rawCopy(image, loaded.copySize)));
     const pixels = await loaded.imageProcessor(images);
     const perImage = await loaded.featuresPerImage(pixels.pixel_values, images.length);
     return {
@@ -227,22 +207,31 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
       const t1 = performance.now();
 
       const stopper = new InterruptableStoppingCriteria();
+      const stops = request.stop ?? [];
+      const guard = new GenerationGuard(
+        (inputs.input_ids as Seq).dims[1] ?? 0,
+        stops,
+        (ids) => tokenizer.batch_decode([ids], { skip_special_tokens: true })[0] ?? "",
+      );
       const onAbort = () => stopper.interrupt();
       request.signal?.addEventListener("abort", onAbort, { once: true });
       let firstTokenAt: number | undefined;
-      const streamer = new TextStreamer(
-        tokenizer as never,
-        {
-          skip_prompt: true,
-          skip_special_tokens: true,
-          callback_function: (text: string) => {
-            if (text) request.onToken?.(text);
-          },
-          token_callback_function: () => {
-            firstTokenAt ??= performance.now();
-          },
-        } as never,
-      );
+      // A call whose text nobody watches (request.unseen) decodes straight through, unstreamed.
+      const streamer = !request.unseen
+        ? new TextStreamer(
+            tokenizer as never,
+            {
+              skip_prompt: true,
+              skip_special_tokens: true,
+              callback_function: (text: string) => {
+                if (text) request.onToken?.(text);
+              },
+              token_callback_function: () => {
+                firstTokenAt ??= performance.now();
+              },
+            } as never,
+          )
+        : undefined;
       const maxNewTokens = request.maxNewTokens ?? options.maxNewTokens;
       const temperature = request.temperature ?? options.temperature;
       let output: Seq;
@@ -252,8 +241,8 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
           max_new_tokens: maxNewTokens,
           do_sample: temperature > 0,
           ...(temperature > 0 ? { temperature } : {}),
-          stopping_criteria: stopper,
-          streamer,
+          stopping_criteria: [stopper, guard],
+          ...(streamer ? { streamer } : {}),
         });
       } finally {
         request.signal?.removeEventListener("abort", onAbort);
@@ -261,11 +250,12 @@ export function createTransformersModel(options: TransformersOptions): ModelPort
       const t2 = performance.now();
       const promptTokens = (inputs.input_ids as Seq).dims[1] ?? 0;
       const newIds = output.slice(null, [promptTokens, null]);
-      const text = tokenizer.batch_decode(newIds, { skip_special_tokens: true })[0]?.trim() ?? "";
+      const decoded = tokenizer.batch_decode(newIds, { skip_special_tokens: true })[0] ?? "";
+      const text = cutAtStop(decoded, stops).text.trim();
       const completionTokens = (newIds.dims[1] ?? 0) as number;
       const finishReason = request.signal?.aborted
         ? "abort"
-        : completionTokens >= maxNewTokens
+        : completionTokens >= maxNewTokens && !guard.reason
           ? "length"
           : "stop";
       return {

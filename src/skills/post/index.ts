@@ -3,6 +3,7 @@ import type { PostBundle } from "../../core/jobs.js";
 import { PLATFORM_NAMES, type PlatformName, TONES } from "../../core/post-state.js";
 import { PROMPTS } from "../../core/prompts.js";
 import { CodedError, ErrorCode } from "../../errors.js";
+import { splitAltLine } from "../alt-line.js";
 import { LOOK_NAMES } from "../edit/index.js";
 import { recognise } from "../ocr/index.js";
 import type { Skill, SkillContext } from "../skill.js";
@@ -11,7 +12,15 @@ import { composePost } from "./compose.js";
 import { hashtagsFrom, writtenHashtags } from "./hashtags.js";
 import { preparePostImage } from "./image.js";
 import { altRule, presetFor } from "./presets.js";
-import { ALT_PROMPT, type CaptionBrief, captionPrompt, oneCaptionPrompt } from "./prompts.js";
+import {
+  altFromDescriptionPrompt,
+  type CaptionBrief,
+  captionPrompt,
+  captionTokens,
+  DESCRIBE_WITH_ALT_PROMPT,
+  oneCaptionPrompt,
+  writtenLimit,
+} from "./prompts.js";
 import { captionCount, postText } from "./summary.js";
 import { trimToLimit } from "./trim.js";
 
@@ -31,18 +40,24 @@ const params = z.object({
   request: z.string().max(1000).optional(),
 });
 
+/**
+ * One model call. Only the first call of a post looks at the photo (`withImage`); the captions
+ * and alt text are written from its description, text-only. Nobody watches these calls' text as
+ * it is written, so the backend need not stream it.
+ */
 async function modelText(
   ctx: SkillContext,
   prompt: string,
-  maxNewTokens: number,
-  temperature?: number,
+  o: { maxNewTokens: number; withImage?: boolean; temperature?: number },
 ): Promise<string> {
+  const images = o.withImage ? ctx.images.slice(0, 1) : [];
   const out = await ctx.model.generate({
-    messages: [{ role: "user", content: prompt, imageCount: 1 }],
-    images: ctx.images.slice(0, 1),
+    messages: [{ role: "user", content: prompt, imageCount: images.length }],
+    images,
     signal: ctx.signal,
-    maxNewTokens,
-    ...(temperature !== undefined ? { temperature } : {}),
+    maxNewTokens: o.maxNewTokens,
+    unseen: true,
+    ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
   });
   return out.text.trim();
 }
@@ -65,6 +80,19 @@ async function photoText(bytes: Buffer, ocrWorkers: number): Promise<string> {
   }
 }
 
+/** A task started now and awaited later: its failure is thrown where it is awaited, never unhandled. */
+function settled<T>(task: Promise<T>): () => Promise<T> {
+  const outcome = task.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  return async () => {
+    const o = await outcome;
+    if (!o.ok) throw o.error;
+    return o.value;
+  };
+}
+
 function cleanAlt(text: string): string {
   return text
     .replace(/^(an?\s+)?(image|photo|picture)\s+(of|showing)\s+/i, "")
@@ -83,11 +111,29 @@ export const post = {
       instagramHashtags: ctx.config.post.instagramHashtags,
       limits: await ctx.networkLimits?.(platform),
     });
+    const wantsAlt = preset.altLimit > 0;
+    // OCR and the post image do not need the model: they run beside the description. Their
+    // failures surface when awaited (the image's), or never (OCR's, which photoText swallows).
+    const ocrTask = photoText(image.bytes, ctx.config.engine.ocrWorkers);
+    const imageTask = settled(
+      preparePostImage(image.bytes, preset, {
+        ...(p.look ? { look: p.look } : {}),
+        ...(p.watermark ? { watermark: p.watermark } : {}),
+      }),
+    );
     ctx.progress?.("describing the photo");
-    const description = (await modelText(ctx, PROMPTS.describe, 200)) || "a photo";
-    const altRaw = preset.altLimit ? await modelText(ctx, ALT_PROMPT, 160) : "";
+    const look = splitAltLine(
+      await modelText(ctx, wantsAlt ? DESCRIBE_WITH_ALT_PROMPT : PROMPTS.describe, {
+        maxNewTokens: wantsAlt ? 280 : 200,
+        withImage: true,
+      }),
+    );
+    const description = look.text || look.alt || "a photo";
+    const altRaw = !wantsAlt
+      ? ""
+      : (look.alt ?? (await modelText(ctx, altFromDescriptionPrompt(description), { maxNewTokens: 120 })));
     ctx.progress?.("reading text in the photo");
-    const ocr = await photoText(image.bytes, ctx.config.engine.ocrWorkers);
+    const ocr = await ocrTask;
     ctx.progress?.("writing captions");
     const brief: CaptionBrief = {
       preset,
@@ -97,24 +143,25 @@ export const post = {
       ...(ocr ? { ocr } : {}),
       ...(p.request ? { request: p.request } : {}),
     };
+    const limit = writtenLimit(preset);
     const answers: string[] = [];
     const collected = await collectCaptions({
       wanted: p.variants,
       maxExtraCalls: ctx.config.post.maxExtraCalls,
       signal: ctx.signal,
       askSet: async () => {
-        const text = await modelText(ctx, captionPrompt({ ...brief, variants: p.variants }), 400);
+        const text = await modelText(ctx, captionPrompt({ ...brief, variants: p.variants }), {
+          maxNewTokens: captionTokens(limit, p.variants, 400),
+        });
         answers.push(text);
         return text;
       },
       askOne: async (written, attempt) => {
         ctx.progress?.(`writing caption ${written.length + 1} of ${p.variants}`);
-        const text = await modelText(
-          ctx,
-          oneCaptionPrompt({ ...brief, written }),
-          160,
-          extraAskTemperature(ctx.config.post.sampleTemperature, attempt),
-        );
+        const text = await modelText(ctx, oneCaptionPrompt({ ...brief, written }), {
+          maxNewTokens: captionTokens(limit, 1, 160),
+          temperature: extraAskTemperature(ctx.config.post.sampleTemperature, attempt),
+        });
         answers.push(text);
         return text;
       },
@@ -127,10 +174,7 @@ export const post = {
     const altText = preset.altLimit ? trimToLimit(cleanAlt(altRaw || description), altRule(preset)) : "";
 
     ctx.progress?.("preparing the image");
-    const prepared = await preparePostImage(image.bytes, preset, {
-      ...(p.look ? { look: p.look } : {}),
-      ...(p.watermark ? { watermark: p.watermark } : {}),
-    });
+    const prepared = await imageTask();
     const filename = `post-${p.platform}.jpg`;
     const data = {
       platform: p.platform,

@@ -1,4 +1,5 @@
 import type { Tone } from "../../core/post-state.js";
+import { PROMPTS } from "../../core/prompts.js";
 import type { Preset } from "./presets.js";
 
 const TONE_HINT: Record<Tone, string> = {
@@ -31,8 +32,13 @@ export function languageName(lang: string): string {
   return `the language with code "${lang}"`;
 }
 
+/** The characters each caption is written for: the preset's limit, or its preview when shorter. */
+export function writtenLimit(preset: Preset): number {
+  return Math.min(preset.captionLimit, preset.preview ?? preset.captionLimit);
+}
+
 function briefLines(o: CaptionBrief, each: string): string[] {
-  const limit = Math.min(o.preset.captionLimit, o.preset.preview ?? o.preset.captionLimit);
+  const limit = writtenLimit(o.preset);
   return [
     `Tone: ${TONE_HINT[o.tone]}. ${each} at most ${limit} characters. No hashtags.`,
     `What the photo shows: ${o.description}`,
@@ -78,6 +84,22 @@ export function oneCaptionPrompt(o: CaptionBrief & { written: readonly string[] 
 
 export const ALT_PROMPT =
   "Describe this photo for someone who cannot see it, in one or two plain sentences: who or what is in it, what is happening, and the setting. Do not start with 'Image of' or 'Photo of'.";
+
+/** The post's one look at the photo: its description, then its alt text on a line of its own. */
+export const DESCRIBE_WITH_ALT_PROMPT = `${PROMPTS.describe}\nThen, on a new line starting with 'Alt text:', describe it in one or two plain sentences for someone who cannot see it. Do not start with 'Image of' or 'Photo of'.`;
+
+/** Alt text from the description alone (for a model that wrote no alt line): no second look. */
+export function altFromDescriptionPrompt(description: string): string {
+  return `${ALT_PROMPT}\nWhat the photo shows: ${description.replace(/\s+/g, " ")}\nAnswer with the alt text only.`;
+}
+
+/**
+ * Token caps that fit the answer: a caption is at most `limit` characters (about two per token
+ * even for scripts with one token per character or two), plus room for a list marker.
+ */
+export function captionTokens(limit: number, variants: number, cap: number): number {
+  return Math.min(cap, variants * (Math.ceil(limit / 2) + 12));
+}
 
 /** One caption rewritten shorter; the model sees the text only, not the photo again. */
 export function shorterPrompt(o: { caption: string; preset: Preset; lang: string; target: number }): string {

@@ -16,9 +16,11 @@ import { PRESETS, type Preset } from "./presets.js";
 import {
   type CaptionBrief,
   captionPrompt,
+  captionTokens,
   oneCaptionPrompt,
   shorterPrompt,
   translatePrompt,
+  writtenLimit,
 } from "./prompts.js";
 import { bundleFrom } from "./state.js";
 
@@ -56,6 +58,7 @@ export function textModel(model: ModelPort): TextModel {
       messages: [{ role: "user", content: prompt }],
       images: [],
       maxNewTokens: o.maxNewTokens,
+      unseen: true,
       ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
     });
@@ -114,7 +117,7 @@ async function writeSet(
     ...(o.signal ? { signal: o.signal } : {}),
     askSet: async () => {
       const text = await o.ask(captionPrompt({ ...brief, variants: state.requested, avoid }), {
-        maxNewTokens: 400,
+        maxNewTokens: captionTokens(writtenLimit(preset), state.requested, 400),
         temperature: o.temperature,
         ...(o.signal ? { signal: o.signal } : {}),
       });
@@ -123,7 +126,7 @@ async function writeSet(
     },
     askOne: async (written, attempt) => {
       const text = await o.ask(oneCaptionPrompt({ ...brief, written: [...written, ...avoid] }), {
-        maxNewTokens: 160,
+        maxNewTokens: captionTokens(writtenLimit(preset), 1, 160),
         temperature: Math.min(1.5, o.temperature + 0.1 * attempt),
         ...(o.signal ? { signal: o.signal } : {}),
       });

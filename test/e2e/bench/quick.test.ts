@@ -21,6 +21,11 @@ const TABLES: Record<string, RegExp[]> = {
   "bench:engine-openai": [/^path\s+in flight\s+req\/s/m, /^llava-bot, 1 engines × concurrency \d+\s+\d/m],
   "bench:stream": [/^adapter\s+answers/m, /^Playground \(SSE\)\s+1\s+\d/m],
   "bench:soak": [/^minute\s+bot RSS MB/m, /^check\s+measured/m, /^every request answered exactly once\s+\d/m],
+  "bench:calls": [
+    /^backend\s+kind\s+model calls\s+vision passes/m,
+    /^openai server\s+post\s+\d/m,
+    /^goals:/m,
+  ],
 };
 /** Far above a quick run; a bench still running then is stuck, not slow. */
 const EXIT_WITHIN_MS = 150_000;
