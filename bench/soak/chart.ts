@@ -46,11 +46,13 @@ export function memoryChart(
       `<rect x="${PAD.left + 10 + i * 200}" y="12" width="14" height="4" fill="${s.colour}"/>
 <text x="${PAD.left + 30 + i * 200}" y="18">${xml(s.name)}</text>`,
   );
+  // Labels step down, so marks close together stay readable.
   const markLines = marks.map(
     (
       m,
+      i,
     ) => `<line x1="${x(m.at)}" x2="${x(m.at)}" y1="${PAD.top}" y2="${H - PAD.bottom}" stroke="#999" stroke-dasharray="4 4"/>
-<text x="${x(m.at) + 4}" y="${PAD.top + 12}" fill="#666">${xml(m.label)}</text>`,
+<text x="${x(m.at) + 4}" y="${PAD.top + 12 + (i % 3) * 14}" fill="#666">${xml(m.label)}</text>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">
 <title>${xml(title)}</title>
