@@ -3,6 +3,7 @@ import { logger } from "../../log.js";
 import { conversationImages, leftOutNote, recentPhotoNote } from "../chain.js";
 import { parseMessage } from "../commands.js";
 import { homeChannel, refusal } from "./access.js";
+import { mentionsBot, questionText, repliesToBot } from "./addressed.js";
 import type { DiscordContext } from "./context.js";
 import { isImage, recentPhoto, replyChain } from "./conversation.js";
 import { memberRoles, NO_MENTIONS } from "./shared.js";
@@ -34,7 +35,7 @@ export function createMessageHandler(x: DiscordContext) {
   async function ask(message: Message, images: Attachment[]) {
     const requestId = `discord:${message.id}`;
     try {
-      const parsed = parseMessage(message.content.replace(/<@!?\d+>/g, "").trim());
+      const parsed = parseMessage(questionText(message, client.user?.id ?? ""));
       const { history, refs, note } = await conversation(message, images);
       const place = { channel: message.channelId, replyTo: message.id };
       const opened = await flow.open({ requestId, place, asker: message.author.id, text: WORKING });
@@ -94,7 +95,7 @@ export function createMessageHandler(x: DiscordContext) {
   return async function onMessage(message: Message) {
     if (message.author.bot || message.webhookId) return; // never answer bots, ourselves included
     const me = client.user?.id;
-    const mentioned = Boolean(me && message.mentions.users.has(me));
+    const mentioned = Boolean(me && mentionsBot(message, me));
     const refused = refusal(
       config,
       message.guildId,
@@ -112,6 +113,7 @@ export function createMessageHandler(x: DiscordContext) {
     }
     const images = [...message.attachments.values()].filter(isImage);
     if (mentioned || !message.guildId) return ask(message, images);
+    if (me && (await repliesToBot(message, me))) return ask(message, images);
     if (images.length) await caption(message, images);
   };
 }

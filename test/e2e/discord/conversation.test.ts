@@ -4,8 +4,9 @@ import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { scriptedModel } from "../../helpers/scripted-model.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
-import { type DiscordUser, HUMAN, memberMessage } from "./payloads.js";
+import { BOT_USER, type DiscordUser, HUMAN, memberMessage } from "./payloads.js";
 import { BOT_ID, GUILD_ID } from "./stand-in.js";
+import { BOT_ROLE_ID } from "./stand-in-gateway.js";
 
 /**
  * The photo stays in the conversation: a reply to the bot's answer, a mention replying to
@@ -205,6 +206,62 @@ describe("Discord: the photo stays in the conversation", () => {
         "(I looked at the first 4 of your 5 images; 1 left out.)\n\nthe first four",
       );
       expect(model.requests[0]?.images.map((i) => i.width)).toEqual([100, 110, 120, 130]);
+    } finally {
+      t.setOverride(undefined);
+    }
+  });
+
+  it("a reply to the bot's answer with its ping turned off continues the conversation", async () => {
+    const first = "810000000000000041";
+    send({
+      id: first,
+      channel: CH.chain,
+      content: `<@${BOT_ID}> look`,
+      attachments: [await photo(first, "blue")],
+      mentionBot: true,
+    });
+    const answer = await answerTo(CH.chain, first);
+    expect(answer.content).toBe("blue");
+    // No mention at all: Discord's "@ off" on a reply leaves the bot out of `mentions`.
+    send({
+      id: "810000000000000042",
+      channel: CH.chain,
+      content: "and what colour is it?",
+      replyTo: answer.id,
+    });
+    expect((await answerTo(CH.chain, "810000000000000042")).content).toBe("blue");
+  });
+
+  it("the bot's managed role, picked from the @ menu instead of its name, counts as a mention", async () => {
+    const id = "810000000000000051";
+    t.stand.dispatch("MESSAGE_CREATE", {
+      ...memberMessage({
+        id,
+        channel: CH.other,
+        content: `<@&${BOT_ROLE_ID}> what colour?`,
+        attachments: [await photo(id, "green")],
+      }),
+      mention_roles: [BOT_ROLE_ID],
+    });
+    expect((await answerTo(CH.other, id)).content).toBe("green");
+  });
+
+  it("only the bot's own mention leaves the question: other people named in it stay, by name", async () => {
+    const model = scriptedModel(['"thoughts🤔" look "actions🚀" [] "value👉" maybe']);
+    t.setOverride(model);
+    try {
+      const id = "810000000000000061";
+      t.stand.dispatch("MESSAGE_CREATE", {
+        ...memberMessage({
+          id,
+          channel: CH.other,
+          content: `<@${BOT_ID}> is <@${CAROL.id}> in this photo?`,
+          attachments: [await photo(id, "red")],
+        }),
+        mentions: [BOT_USER, CAROL],
+      });
+      expect((await answerTo(CH.other, id)).content).toBe("maybe");
+      expect(model.requests[0]?.messages.at(-1)?.content).toBe("is @carol in this photo?");
     } finally {
       t.setOverride(undefined);
     }

@@ -9,6 +9,9 @@ import { WebSocket, WebSocketServer } from "ws";
  * identified (0, 1, …), so a test can hand an event to one replica only.
  */
 
+/** The bot's own managed role in the test guild. */
+export const BOT_ROLE_ID = "200000000000000009";
+
 /** A user object as the gateway and REST show it. */
 export const gatewayUser = (id: string, name: string, bot = false) => ({
   id,
@@ -132,7 +135,16 @@ function guild(o: {
     icon: null,
     owner_id: "1",
     afk_timeout: 300,
-    roles: [role(o.guildId, "@everyone", "2248473465835073", 0), role(o.memberRoleId, "members", "1024", 1)],
+    roles: [
+      role(o.guildId, "@everyone", "2248473465835073", 0),
+      role(o.memberRoleId, "members", "1024", 1),
+      // The role Discord makes for a bot when it joins: managed, tagged with the bot's id.
+      {
+        ...role(BOT_ROLE_ID, String(o.me.username ?? "bot"), "2048", 2),
+        managed: true,
+        tags: { bot_id: o.me.id },
+      },
+    ],
     channels: o.channels.map((id, position) => ({
       id,
       type: 0,
