@@ -72,7 +72,8 @@ describe("Slack refusals, through the real Bolt app", () => {
     const MESSAGE_TEXT = 40_000;
     const SECTION_TEXT = 3000;
     const words = Array.from({ length: 4500 }, (_, i) => `word${String(i).padStart(5, "0")}`);
-    setOverride(scriptedModel([words.join(" ")]));
+    // Streamed, so the live reply draws the growing answer into its section block as it comes.
+    setOverride(pacedModel(words, 1));
     await mention("EvLong", "CLONG", "1700000101.000100");
     await waitFor(() => shown("CLONG").some((m) => m.text?.endsWith("word04499")), 30_000, "the last part");
     expect(api.refused.filter((c) => c.args.channel === "CLONG")).toHaveLength(0);
