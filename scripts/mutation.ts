@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Stryker } from "@stryker-mutator/core";
 
@@ -15,7 +15,7 @@ interface Module {
   tests: string[];
 }
 
-export const MODULES: Record<string, Module> = {
+const MODULES: Record<string, Module> = {
   "queue-limits": {
     mutate: ["src/queue/limits.ts"],
     tests: ["test/integration/queue/limits.test.ts", "test/integration/queue/admission.test.ts"],
@@ -27,6 +27,10 @@ export const MODULES: Record<string, Module> = {
   "post-clicks": {
     mutate: ["src/bots/post-clicks.ts"],
     tests: ["test/integration/queue/post-clicks.test.ts"],
+  },
+  "publish-once": {
+    mutate: ["src/publish/once.ts"],
+    tests: ["test/integration/publish/publish.test.ts", "test/integration/publish/bluesky-rules.test.ts"],
   },
   "post-counting": {
     mutate: ["src/skills/post/count.ts", "src/skills/post/trim.ts", "src/skills/post/captions.ts"],
@@ -59,7 +63,7 @@ function score(statuses: string[]): { killed: number; survived: number; total: n
   return { killed, survived, total, score: total ? (100 * killed) / total : 100 };
 }
 
-async function run(name: string, module: Module): Promise<string> {
+async function run(name: string, module: Module): Promise<void> {
   const dir = join(OUT, name);
   mkdirSync(dir, { recursive: true });
   // vitest.mutation.config.ts reads the test files from here, in each of Stryker's workers.
@@ -88,7 +92,8 @@ async function run(name: string, module: Module): Promise<string> {
   };
   const results = await new Stryker(options).runMutationTest();
   const s = score(results.map((r) => r.status));
-  return `${name.padEnd(16)} ${s.score.toFixed(1).padStart(5)} %  (${s.killed} of ${s.total} mutants detected, ${s.survived} survived)  ${module.mutate.join(" ")}`;
+  const line = `${name.padEnd(16)} ${s.score.toFixed(1).padStart(5)} %  (${s.killed} of ${s.total} mutants detected, ${s.survived} survived)  ${module.mutate.join(" ")}`;
+  writeFileSync(join(dir, "score.txt"), `${line}\n`);
 }
 
 const wanted = process.argv.slice(2);
@@ -97,13 +102,16 @@ if (unknown.length) {
   console.error(`Unknown module ${unknown.join(", ")}; the modules are: ${Object.keys(MODULES).join(", ")}.`);
   process.exit(2);
 }
-const lines: string[] = [];
 for (const [name, module] of Object.entries(MODULES))
-  if (!wanted.length || wanted.includes(name)) lines.push(await run(name, module));
+  if (!wanted.length || wanted.includes(name)) await run(name, module);
+// The summary holds every module's latest score, so running one module updates its line only.
+const lines = Object.keys(MODULES).map((name) => {
+  const file = join(OUT, name, "score.txt");
+  return existsSync(file) ? readFileSync(file, "utf8").trimEnd() : `${name.padEnd(16)}     not run yet`;
+});
 const summary = [
   "Mutation score per module (killed + timed out, over all mutants tested or uncovered):",
   ...lines,
 ].join("\n");
-mkdirSync(OUT, { recursive: true });
-writeFileSync(join(OUT, wanted.length ? `summary-${wanted.join("-")}.txt` : "summary.txt"), `${summary}\n`);
+writeFileSync(join(OUT, "summary.txt"), `${summary}\n`);
 console.log(`\n${summary}`);

@@ -107,6 +107,22 @@ describe("post component ids", () => {
   });
 });
 
+describe("where a post is", () => {
+  it("the ids its adapter posted it under join the request's routing; an expired post stays gone", async () => {
+    const postId = await savedPost();
+    await clicks.locate(postId, { messageId: "m-2", threadId: "t-2" });
+    expect((await clicks.get(postId))?.location).toEqual({
+      channel: "chan-1",
+      message: "m-1",
+      messageId: "m-2",
+      threadId: "t-2",
+    });
+    expect((await clicks.get(postId))?.record.requester).toEqual(alice);
+    await clicks.locate("discord:gone", { messageId: "m-3" });
+    expect(await clicks.get("discord:gone")).toBeUndefined();
+  });
+});
+
 describe("refinements", () => {
   it("queue one refine job with the version seen, the menu's value and where the post is", async () => {
     const postId = await savedPost();
@@ -156,6 +172,12 @@ describe("refinements", () => {
       message: "That button is not one I know.",
     });
     expect(await click("discord:gone", "shorter")).toEqual({ accepted: false, message: POST_EXPIRED });
+    // Approve names one caption by one digit, and nothing else.
+    for (const action of ["approve-12", "reapprove-1", "approve-"])
+      expect(await click(postId, action)).toEqual({
+        accepted: false,
+        message: "That button is not one I know.",
+      });
   });
 });
 
