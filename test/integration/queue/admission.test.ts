@@ -202,7 +202,7 @@ describe("admission in one round trip", () => {
     expect(wait).toBeGreaterThan(50);
     expect(wait).toBeLessThanOrEqual(60);
     expect(refused.message).toBe(
-      `This server is sending a lot of requests right now. Please try again in ${wait} s.`,
+      `This machine is sending a lot of requests right now. Please try again in ${wait} s.`,
     );
   });
 });

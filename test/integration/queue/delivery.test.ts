@@ -1,9 +1,9 @@
 import { Queue } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  DELIVERY_JOB_OPTIONS,
   type DeliveryJob,
   deliveryFor,
+  deliveryJobOptions,
   requestJobSchema,
 } from "../../../src/core/jobs.js";
 import { bullConnection } from "../../../src/queue/connection.js";
@@ -45,7 +45,7 @@ function setUp(adapter: { post(d: DeliveryJob): Promise<{ postedAt: number; mess
       "delivery",
       deliveryFor(requestJobSchema.parse(r), { status: "ok", text: `answer to ${r.requestId}` }),
       {
-        ...DELIVERY_JOB_OPTIONS,
+        ...deliveryJobOptions({ completed: config.limits.keepCompleted, failed: config.limits.keepFailed }),
         jobId,
         backoff: { type: "fixed", delay: 100 },
       },

@@ -24,7 +24,7 @@ function twoProducers(limits: Record<string, unknown>) {
     await dropPrefix(redis, prefix);
     redis.disconnect();
   });
-  return { a, b, prefix };
+  return { a, b, prefix, config };
 }
 
 async function settle(promises: Promise<unknown>[]) {
@@ -52,7 +52,7 @@ describe("limits shared through Redis", () => {
   });
 
   it("a finished request frees its slot when its answer is delivered", async () => {
-    const { a, prefix } = twoProducers({ perUserInFlight: 1, perScopeRate: 1000 });
+    const { a, prefix, config } = twoProducers({ perUserInFlight: 1, perScopeRate: 1000 });
     const first = request({ user: { id: "u1" } });
     await a.submit(first);
     const again = () => a.submit(request({ user: { id: "u1" } }));
@@ -60,7 +60,10 @@ describe("limits shared through Redis", () => {
     // The engine's answer goes out through the delivery worker, which frees the slot (nothing else does).
     const adapter = recordingAdapter();
     const delivery = startDeliveryWorker({ redisUrl: redisUrl(), prefix, platform: "cli", adapter });
-    const outbox = createOutbox(redisUrl(), prefix);
+    const outbox = createOutbox(redisUrl(), prefix, {
+      completed: config.limits.keepCompleted,
+      failed: config.limits.keepFailed,
+    });
     cleanups.push(
       () => delivery.close(),
       () => outbox.close(),
