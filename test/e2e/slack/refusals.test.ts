@@ -3,7 +3,7 @@ import { deliveredKey } from "../../../src/queue/names.js";
 import { colourPhoto } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { newRedis, uniquePrefix } from "../../helpers/redis.js";
-import { pacedModel, scriptedModel } from "../../helpers/scripted-model.js";
+import { pacedModel } from "../../helpers/scripted-model.js";
 import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
 import { mentionEvent, sendSigned, slackFile, slashCommand, TOKEN } from "./harness.js";
 import type { StandIn } from "./stand-in.js";
