@@ -30,7 +30,13 @@ const queue = new Queue(bullQueueName("requests"), {
   prefix,
 });
 const store = createPostStore(redis, prefix);
-const clicks = createPostClicks({ platform: "discord", producer, config, redis });
+// No publishing account is configured: Approve publishes nothing, so the asker or an approver may.
+const approvers = {
+  configured: true,
+  who: "a member with the role @social team",
+  setting: "discord.approverRoles",
+};
+const clicks = createPostClicks({ platform: "discord", producer, config, redis, approvers });
 
 const alice = { id: "U-alice", name: "alice" };
 const bob = { id: "U-bob", name: "bob" };
@@ -280,7 +286,7 @@ describe("a click the queue refuses", () => {
   it("tells the clicker the queue's sentence", async () => {
     const tight = testConfig({ redis: { prefix }, limits: { perUserInFlight: 1, perScopeRate: 1000 } });
     const p = createProducer({ redisUrl: redisUrl(), prefix, config: tight });
-    const limited = createPostClicks({ platform: "discord", producer: p, config: tight, redis });
+    const limited = createPostClicks({ platform: "discord", producer: p, config: tight, redis, approvers });
     try {
       const postId = await savedPost();
       const user = { id: "U-busy", name: "busy" };
