@@ -73,3 +73,20 @@ export async function noisyPhoto(o: {
     .jpeg({ quality: o.quality })
     .toBuffer();
 }
+
+/**
+ * Mean absolute per-channel change (0-255) between two images of the same size inside a box: a
+ * drawn mark moves it far, JPEG re-encoding alone a little. A mean over the box would not do, since
+ * a dark band with white text can keep the average.
+ */
+export async function changeIn(
+  before: Buffer,
+  after: Buffer,
+  box: { left: number; top: number; width: number; height: number },
+): Promise<number> {
+  const a = await sharp(before).removeAlpha().extract(box).raw().toBuffer();
+  const b = await sharp(after).removeAlpha().extract(box).raw().toBuffer();
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
+  return sum / a.length;
+}

@@ -29,6 +29,13 @@ const POOL = [
   "Low effort, high reward: the official sport of lazy sunny days",
 ];
 
+/** Witty's hint as the caption prompt words it: what a tone click must bring to the model. */
+export const WITTY = "Tone: clever, with a light pun.";
+
+/** The tone line of each caption-set prompt, in order. */
+export const toneLines = (prompts: readonly string[]) =>
+  prompts.filter((p) => /^Write \d+ different/.test(p)).map((p) => /^Tone: [^.]*\./m.exec(p)?.[0]);
+
 export function postModel(): ModelPort & { visionCalls: number; prompts: string[] } {
   let next = 0;
   const port = {

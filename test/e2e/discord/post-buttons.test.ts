@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDiscord } from "../../../src/bots/discord/index.js";
 import { colourPhoto } from "../../helpers/images.js";
 import { startPostEngine } from "../../helpers/post-engine.js";
-import { postModel } from "../../helpers/post-model.js";
+import { postModel, toneLines, WITTY } from "../../helpers/post-model.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 import { DISCORD_TEST_TOKEN } from "../../helpers/secrets.js";
@@ -99,6 +99,13 @@ async function refine(messageId: string, customId: string, values?: string[]): P
   return String(edit?.json?.content);
 }
 
+/** Caption `n` as the post message lists it ("2. …"); the test fails if it is not there. */
+function captionShown(content: string, n: number): string {
+  const line = new RegExp(`^${n}\\. (.+)$`, "m").exec(content)?.[1];
+  expect(line, `caption ${n} in ${content}`).toBeDefined();
+  return line ?? "";
+}
+
 async function ephemeral(id: string): Promise<string> {
   await waitFor(() => followUps(id).length > 0, 10_000, "the ephemeral answer");
   const answer = followUps(id)[0]?.json;
@@ -170,9 +177,12 @@ describe("a post's buttons on Discord", () => {
     expect(shorter.length).toBeLessThan(regenerated.length);
     expect(shorter).toMatch(/1\. \S+ \S+ \S+ \S+!/);
 
+    // The model gets the new tone: a set written after the click asks for witty, not the post's casual.
+    const asked = model.prompts.length;
     const witty = await refine(post.messageId, id("tone"), ["witty"]);
     expect(witty).not.toBe(shorter);
-    expect(model.prompts.some((p) => /^Write 2 different/.test(p) && /Tone:/.test(p))).toBe(true);
+    expect(toneLines(model.prompts.slice(0, asked))).not.toContain(WITTY);
+    expect(toneLines(model.prompts.slice(asked))).toEqual([WITTY]);
 
     const onX = await refine(post.messageId, id("platform"), ["x"]);
     expect(onX).toMatch(/^X post, 2 captions \(limit 280\)/);
@@ -246,6 +256,11 @@ describe("a post's buttons on Discord", () => {
     await waitFor(() => channelPosts().length > before, 20_000, "the final message");
     const final = channelPosts().at(-1);
     expect(String(final?.json?.content)).toMatch(/^✅ Ready to post \(approved by alice\)/);
+    // The caption approved is the second one shown, not the first.
+    const [first, second] = [captionShown(post.content, 1), captionShown(post.content, 2)];
+    expect(second).not.toBe(first);
+    expect(String(final?.json?.content)).toContain(second);
+    expect(String(final?.json?.content)).not.toContain(first);
     expect(String(final?.json?.content)).toContain("Alt text: A red frisbee in flight over a green lawn");
     expect(final?.files.map((f) => f.name)).toEqual(["post-instagram.jpg"]);
     expect((final?.json?.message_reference as { message_id?: string })?.message_id).toBe(post.messageId);

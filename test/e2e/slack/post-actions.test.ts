@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { colourPhoto } from "../../helpers/images.js";
 import { startPostEngine } from "../../helpers/post-engine.js";
-import { postModel } from "../../helpers/post-model.js";
+import { postModel, toneLines, WITTY } from "../../helpers/post-model.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, uniquePrefix } from "../../helpers/redis.js";
 import { startSlackBot } from "./app.js";
@@ -171,8 +171,12 @@ describe("a post's Block Kit actions on Slack", () => {
     const shorter = captions(await refine(post, "shorter"));
     expect(shorter.join("").length).toBeLessThan(regenerated.join("").length);
 
+    // The model gets the new tone, not only the menu: the set written after the click asks for witty.
+    const asked = model.prompts.length;
     const witty = await refine(post, "tone", "witty");
     expect(JSON.stringify(witty?.args.blocks)).toContain("Tone: witty");
+    expect(toneLines(model.prompts.slice(0, asked))).not.toContain(WITTY);
+    expect(toneLines(model.prompts.slice(asked))).toEqual([WITTY]);
 
     const onX = await refine(post, "platform", "x");
     expect(String(onX?.args.text)).toMatch(/^X post, 2 captions \(limit 280\)/);
@@ -206,6 +210,12 @@ describe("a post's Block Kit actions on Slack", () => {
     );
     const final = threadPosts(post.channel, post.ts).find((c) => /Ready to post/.test(String(c.args.text)));
     expect(String(final?.args.text)).toMatch(/^✅ Ready to post \(approved by alice\)/);
+    // The caption approved is the second one shown, not the first.
+    const [first, second] = captions(post.first).map((c) => c.replace(/^\*\d\.\* /, "").split("\n")[0]);
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    expect(String(final?.args.text)).toContain(second);
+    expect(String(final?.args.text)).not.toContain(first);
     expect(String(final?.args.text)).toContain("Alt text: A red frisbee in flight over a green lawn");
     await waitFor(
       () =>

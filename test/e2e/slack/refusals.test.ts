@@ -3,7 +3,7 @@ import { deliveredKey } from "../../../src/queue/names.js";
 import { colourPhoto } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { newRedis, uniquePrefix } from "../../helpers/redis.js";
-import { pacedModel, scriptedModel } from "../../helpers/scripted-model.js";
+import { pacedModel } from "../../helpers/scripted-model.js";
 import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
 import { mentionEvent, sendSigned, slackFile, slashCommand, TOKEN } from "./harness.js";
 import type { StandIn } from "./stand-in.js";
@@ -67,19 +67,50 @@ afterAll(async () => {
 });
 
 describe("Slack refusals, through the real Bolt app", () => {
-  it("an answer past 40,000 characters is never refused (msg_too_long): it continues in the thread", async () => {
+  it("an answer past 40,000 characters is never refused (msg_too_long, invalid_blocks): it continues in the thread", async () => {
+    // Slack's documented limits: a message's text 40,000 characters, a section block's text 3,000.
+    const MESSAGE_TEXT = 40_000;
+    const SECTION_TEXT = 3000;
     const words = Array.from({ length: 4500 }, (_, i) => `word${String(i).padStart(5, "0")}`);
-    setOverride(scriptedModel([words.join(" ")]));
+    // Streamed, so the live reply draws the growing answer into its section block as it comes.
+    setOverride(pacedModel(words, 1));
     await mention("EvLong", "CLONG", "1700000101.000100");
     await waitFor(() => shown("CLONG").some((m) => m.text?.endsWith("word04499")), 30_000, "the last part");
     expect(api.refused.filter((c) => c.args.channel === "CLONG")).toHaveLength(0);
-    for (const m of shown("CLONG")) expect([...(m.text ?? "")].length).toBeLessThanOrEqual(40_000);
+    for (const m of shown("CLONG")) expect([...(m.text ?? "")].length).toBeLessThanOrEqual(MESSAGE_TEXT);
+    const sent = [...callsIn("chat.postMessage", "CLONG"), ...callsIn("chat.update", "CLONG")];
+    const sections = sent.flatMap((c) =>
+      ((c.args.blocks ?? []) as { type: string; text?: { text: string } }[]).filter(
+        (b) => b.type === "section",
+      ),
+    );
+    expect(sections.length).toBeGreaterThan(0);
+    for (const b of sections) expect([...(b.text?.text ?? "")].length).toBeLessThanOrEqual(SECTION_TEXT);
     expect(
       shown("CLONG")
         .map((m) => m.text)
         .join(" ")
         .split(/\s+/),
     ).toEqual(words);
+  });
+
+  it("the stand-in refuses a section block past 3,000 characters as Slack does (invalid_blocks)", async () => {
+    const post = (chars: number) =>
+      fetch(`${api.apiUrl}chat.postMessage`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          channel: "CBLOCKS",
+          text: "x",
+          blocks: [{ type: "section", text: { type: "mrkdwn", text: "é".repeat(chars) } }],
+        }),
+      }).then((r) => r.json() as Promise<{ ok: boolean; error?: string; errors?: string[] }>);
+    expect(await post(3000)).toMatchObject({ ok: true });
+    expect(await post(3001)).toEqual({
+      ok: false,
+      error: "invalid_blocks",
+      errors: ["must be less than 3001 characters [json-pointer:/blocks/0/text/text]"],
+    });
   });
 
   it("ratelimited during streaming drops intermediate edits and still delivers the final answer once", async () => {

@@ -111,7 +111,9 @@ describe("Slack adapter on a real Bolt app", () => {
   });
 
   it("/describe acks within 3 s, uses the user's latest image and updates the placeholder", async () => {
+    // The asker's latest photo: not their older one, not someone else's newer one.
     api.history.set("C3", [
+      { user: "U2", ts: String(Date.now() / 1000 - 90), files: [file("FBLUE", "older.png")] },
       { user: "U2", ts: String(Date.now() / 1000 - 60), files: [file("FRED", "red.png")] },
       { user: "U3", ts: String(Date.now() / 1000 - 30), files: [file("FGREEN", "someone-elses.png")] },
     ]);

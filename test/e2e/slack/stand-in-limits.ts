@@ -1,11 +1,14 @@
 /**
- * What the Slack stand-in refuses, as Slack's Web API does: `msg_too_long`, `ratelimited` (HTTP
+ * What the Slack stand-in refuses, as Slack's Web API does: `msg_too_long`, `invalid_blocks` (a
+ * section block's text over 3,000 characters), `ratelimited` (HTTP
  * 429 with Retry-After), `not_in_channel` / `channel_not_found`, and a file host that answers a
  * request without a usable token with its HTML sign-in page (status 200).
  */
 export interface SlackLimits {
   /** Characters of `text` in one message. */
   maxText: number;
+  /** Characters of a section block's text (Block Kit reference: "Maximum length … is 3000 characters"). */
+  maxSectionText: number;
   /** Calls per method per workspace per window; methods not listed are not limited. */
   rates: Record<string, { limit: number; windowMs: number }>;
   /** Public channels the bot is not a member of: `not_in_channel`. */
@@ -19,6 +22,7 @@ export interface SlackLimits {
 export function defaultSlackLimits(o: Partial<SlackLimits> = {}): SlackLimits {
   return {
     maxText: 40_000,
+    maxSectionText: 3000,
     // chat.update is Tier 3: about 50 a minute per workspace.
     rates: { "chat.update": { limit: 50, windowMs: 60_000 } },
     notIn: new Set(),
@@ -51,6 +55,18 @@ export interface SlackRefusal {
   status: number;
   error: string;
   headers?: Record<string, string>;
+  /** Slack's detail for `invalid_blocks`: which block, and why. */
+  errors?: string[];
+}
+
+/** Slack's complaint for each section block whose text is past the limit, with its JSON pointer. */
+function sectionErrors(blocks: unknown, max: number): string[] {
+  if (!Array.isArray(blocks)) return [];
+  return blocks.flatMap((b: { type?: string; text?: { text?: unknown } }, i) =>
+    b?.type === "section" && typeof b.text?.text === "string" && [...b.text.text].length > max
+      ? [`must be less than ${max + 1} characters [json-pointer:/blocks/${i}/text/text]`]
+      : [],
+  );
 }
 
 /** The refusal for one Web API call, if Slack would refuse it; counts it against its rate. */
@@ -79,6 +95,8 @@ export function slackRefuser(limits: SlackLimits) {
     if (channel && limits.notIn.has(channel)) return { status: 200, error: "not_in_channel" };
     if (TEXT_METHODS.has(method) && typeof args.text === "string" && [...args.text].length > limits.maxText)
       return { status: 200, error: "msg_too_long" };
+    const errors = TEXT_METHODS.has(method) ? sectionErrors(args.blocks, limits.maxSectionText) : [];
+    if (errors.length) return { status: 200, error: "invalid_blocks", errors };
     return undefined;
   };
 }

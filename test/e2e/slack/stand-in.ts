@@ -96,6 +96,22 @@ function parseArgs(req: IncomingMessage, raw: Buffer): Record<string, unknown> {
   return out;
 }
 
+/**
+ * conversations.history as Slack answers it: newest first, only messages between `oldest` and
+ * `latest` (both exclusive unless `inclusive`), at most `limit` (default 100) of them. Tests set
+ * the channel's messages in any order.
+ */
+function historyPage<M extends { ts: string }>(messages: readonly M[], args: Record<string, unknown>): M[] {
+  const inclusive = args.inclusive === true || args.inclusive === "true";
+  const latest = args.latest === undefined ? Number.POSITIVE_INFINITY : Number(args.latest);
+  const oldest = args.oldest === undefined ? 0 : Number(args.oldest);
+  const within = (ts: number) => (inclusive ? ts <= latest && ts >= oldest : ts < latest && ts > oldest);
+  return messages
+    .filter((m) => within(Number(m.ts)))
+    .sort((a, b) => Number(b.ts) - Number(a.ts))
+    .slice(0, Number(args.limit ?? 100));
+}
+
 export async function startSlackStandIn(token: string, options: Partial<SlackLimits> = {}): Promise<StandIn> {
   const limits = defaultSlackLimits(options);
   const refuse = slackRefuser(limits);
@@ -159,7 +175,7 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
       refused.push({ ...call, error: no.error });
       res.statusCode = no.status;
       for (const [k, v] of Object.entries(no.headers ?? {})) res.setHeader(k, v);
-      return json({ ok: false, error: no.error });
+      return json({ ok: false, error: no.error, ...(no.errors ? { errors: no.errors } : {}) });
     }
     switch (method) {
       case "auth.test":
@@ -198,7 +214,7 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
       case "reactions.add":
         return json({ ok: true });
       case "conversations.history":
-        return json({ ok: true, messages: history.get(String(args.channel)) ?? [] });
+        return json({ ok: true, messages: historyPage(history.get(String(args.channel)) ?? [], args) });
       case "conversations.replies": {
         const thread = replies.get(String(args.ts));
         if (!thread) return json({ ok: false, error: "thread_not_found" });

@@ -78,9 +78,17 @@ describe("llava-bot start with the tiny model, in a real browser", () => {
   }, 90_000);
 
   it("model output is shown as text, never as markup", async () => {
-    const res = await fetch(`${started.url}/app.js`);
-    const js = await res.text();
-    expect(js).not.toMatch(/innerHTML/);
+    // Every script the page loads, as served, uses no API that parses a string as HTML.
+    const html = await (await fetch(started.url)).text();
+    const scripts = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1] ?? "");
+    expect(scripts).toEqual(expect.arrayContaining(["/app.js", "/post-card.js"]));
+    const sinks =
+      /innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment|srcdoc|DOMParser/;
+    for (const src of scripts) {
+      const js = await (await fetch(new URL(src, started.url))).text();
+      expect(js.length, src).toBeGreaterThan(0);
+      expect(js, src).not.toMatch(sinks);
+    }
   });
 });
 

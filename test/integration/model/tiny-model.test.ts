@@ -119,18 +119,23 @@ describe.each(FAMILIES.map((family) => ({ family })))(
     });
 
     it("reads images across turns of a conversation", async () => {
-      const result = await model.generate({
-        messages: [
-          { role: "user", content: "What colour is it?", imageCount: 1 },
-          { role: "assistant", content: "blue" },
-          { role: "user", content: "And this one?", imageCount: 1 },
-        ],
-        images: [
-          await asModelImage(await colourPhoto("blue")),
-          await asModelImage(await colourPhoto("blue")),
-        ],
-      });
-      expect(result.text).toBe("blue");
+      // The tiny model answers the mean colour of every image it saw: red then white reads as red,
+      // white then red too, while either photo alone reads as itself. So each turn's image counts.
+      const red = await asModelImage(await colourPhoto("red"));
+      const white = await asModelImage(await colourPhoto("white"));
+      const turns = (first: typeof red, second: typeof red) =>
+        model.generate({
+          messages: [
+            { role: "user", content: "What colour is it?", imageCount: 1 },
+            { role: "assistant", content: "colour" },
+            { role: "user", content: "And this one?", imageCount: 1 },
+          ],
+          images: [first, second],
+        });
+      expect((await model.generate({ messages: QUESTION, images: [white] })).text).toBe("white");
+      expect((await model.generate({ messages: QUESTION, images: [red] })).text).toBe("red");
+      expect((await turns(red, white)).text).toBe("red");
+      expect((await turns(white, red)).text).toBe("red");
     });
 
     it("refuses a request whose images and placeholders disagree, in one line", async () => {

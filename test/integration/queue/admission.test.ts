@@ -116,7 +116,93 @@ describe("admission in one round trip", () => {
     });
     await limits.unadmit(subject, keys.pending, admission);
     expect(await redis.exists(keys.pending)).toBe(0);
-    // Slot and rate are free again, so the retry of the same event is admitted.
-    await expect(limits.admit(subject, keys)).resolves.toMatchObject({ status: "admitted" });
+    // Slot and rate are free again: another request is admitted, and counted.
+    await expect(limits.admit({ ...subject, requestId: "cli:y" }, other)).resolves.toMatchObject({
+      status: "admitted",
+      counted: true,
+    });
+  });
+
+  /** Limits of one slot and one request a minute, on their own prefix. */
+  function oneSlot() {
+    const prefix = uniquePrefix("slot");
+    const redis = newRedis();
+    cleanups.push(async () => {
+      await dropPrefix(redis, prefix);
+      redis.disconnect();
+    });
+    const limits = createLimits(redis, {
+      prefix,
+      perUserInFlight: 1,
+      perScopeRate: 1,
+      perScopeWindowS: 60,
+      slotTtlMs: 60_000,
+    });
+    const subject = (id: string) => ({
+      requestId: id,
+      platform: "cli",
+      userId: "u",
+      scopeId: "s",
+      background: false,
+    });
+    const keys = (id: string, traces: string[] = []) => ({
+      pending: seenKey(prefix, id),
+      traces,
+      prioritized: `${prefix}:requests:prioritized`,
+      jobId: jobIdFor(id),
+      maxScore: 2 * 2 ** 32 - 1,
+    });
+    const rateKey = (at: number) => `${prefix}:rate:cli:s:${Math.floor(at / 1000 / 60)}`;
+    return { prefix, redis, limits, subject, keys, rateKey };
+  }
+
+  it("a request that still holds its slot is admitted again without counting; undoing that gives nothing back", async () => {
+    const t = oneSlot();
+    await t.limits.admit(t.subject("cli:a"), t.keys("cli:a"));
+    await t.redis.del(seenKey(t.prefix, "cli:a")); // the pending mark lapsed; the job was never added
+    const again = await t.limits.admit(t.subject("cli:a"), t.keys("cli:a"));
+    expect(again).toMatchObject({ status: "admitted", counted: false });
+    await t.limits.unadmit(t.subject("cli:a"), seenKey(t.prefix, "cli:a"), again);
+    // The first admission still holds the slot.
+    await expect(t.limits.admit(t.subject("cli:b"), t.keys("cli:b"))).rejects.toMatchObject({
+      code: "too_many_in_flight",
+    });
+  });
+
+  it("undoing a duplicate gives back nothing of the request it copies", async () => {
+    const t = oneSlot();
+    await t.limits.admit(t.subject("cli:a"), t.keys("cli:a"));
+    const seen = await t.limits.admit(t.subject("cli:a"), t.keys("cli:a", [seenKey(t.prefix, "cli:a")]));
+    expect(seen).toMatchObject({ status: "seen", counted: false });
+    await t.limits.unadmit(t.subject("cli:a"), `${t.prefix}:unused`, seen);
+    await expect(t.limits.admit(t.subject("cli:b"), t.keys("cli:b"))).rejects.toMatchObject({
+      code: "too_many_in_flight",
+    });
+  });
+
+  it("an admission is undone in the rate window it was counted in", async () => {
+    const t = oneSlot();
+    const now = Date.now();
+    const earlier = now - 120_000;
+    await t.redis.set(t.rateKey(earlier), "1");
+    const admission = await t.limits.admit(t.subject("cli:a"), t.keys("cli:a"));
+    await t.limits.unadmit(t.subject("cli:a"), seenKey(t.prefix, "cli:a"), { ...admission, at: earlier });
+    expect(await t.redis.get(t.rateKey(earlier))).toBe("0");
+    expect(await t.redis.get(t.rateKey(admission.at ?? now))).toBe("1");
+  });
+
+  it("past the rate, the refusal says how long to wait, as the window's time left", async () => {
+    const t = oneSlot();
+    await t.limits.admit({ ...t.subject("cli:a"), userId: "u1" }, t.keys("cli:a"));
+    const refused = await t.limits
+      .admit({ ...t.subject("cli:b"), userId: "u2" }, t.keys("cli:b"))
+      .catch((e) => e);
+    expect(refused).toMatchObject({ code: "rate_limited" });
+    const wait = (refused as { retryAfterS: number }).retryAfterS;
+    expect(wait).toBeGreaterThan(50);
+    expect(wait).toBeLessThanOrEqual(60);
+    expect(refused.message).toBe(
+      `This machine is sending a lot of requests right now. Please try again in ${wait} s.`,
+    );
   });
 });

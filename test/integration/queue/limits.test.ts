@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { requestJobSchema } from "../../../src/core/jobs.js";
+import { createOutbox } from "../../../src/engine/outbox.js";
+import { startDeliveryWorker } from "../../../src/queue/delivery-worker.js";
 import { createProducer } from "../../../src/queue/producer.js";
-import { request, testConfig } from "../../helpers/queue.js";
+import { recordingAdapter, request, testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -21,7 +24,7 @@ function twoProducers(limits: Record<string, unknown>) {
     await dropPrefix(redis, prefix);
     redis.disconnect();
   });
-  return { a, b };
+  return { a, b, prefix, config };
 }
 
 async function settle(promises: Promise<unknown>[]) {
@@ -48,13 +51,39 @@ describe("limits shared through Redis", () => {
     }
   });
 
-  it("a finished request frees its slot", async () => {
+  it("a finished request frees its slot when its answer is delivered", async () => {
+    const { a, prefix, config } = twoProducers({ perUserInFlight: 1, perScopeRate: 1000 });
+    const first = request({ user: { id: "u1" } });
+    await a.submit(first);
+    const again = () => a.submit(request({ user: { id: "u1" } }));
+    await expect(again()).rejects.toMatchObject({ code: "too_many_in_flight" });
+    // The engine's answer goes out through the delivery worker, which frees the slot (nothing else does).
+    const adapter = recordingAdapter();
+    const delivery = startDeliveryWorker({ redisUrl: redisUrl(), prefix, platform: "cli", adapter });
+    const outbox = createOutbox(redisUrl(), prefix, {
+      completed: config.limits.keepCompleted,
+      failed: config.limits.keepFailed,
+    });
+    cleanups.push(
+      () => delivery.close(),
+      () => outbox.close(),
+    );
+    await outbox.deliver(requestJobSchema.parse(first), { status: "ok", text: "done", images: [] });
+    await waitFor(() => adapter.posted.length === 1, 20_000, "the delivery");
+    const taken = () =>
+      again().then(
+        () => true,
+        () => false,
+      );
+    await waitFor(taken, 10_000, "the slot to be free");
+    // The request just admitted holds the one slot again.
+    await expect(again()).rejects.toMatchObject({ code: "too_many_in_flight" });
+  });
+
+  it("release() frees a slot by hand (a request that never reached the engine)", async () => {
     const { a } = twoProducers({ perUserInFlight: 1, perScopeRate: 1000 });
     const first = request({ user: { id: "u1" } });
     await a.submit(first);
-    await expect(a.submit(request({ user: { id: "u1" } }))).rejects.toMatchObject({
-      code: "too_many_in_flight",
-    });
     await a.limits.release({ requestId: first.requestId, platform: "cli", userId: "u1" });
     await expect(a.submit(request({ user: { id: "u1" } }))).resolves.toMatchObject({ duplicate: false });
   });

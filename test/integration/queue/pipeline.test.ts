@@ -31,7 +31,15 @@ async function pipeline(configOverrides: Record<string, unknown> = {}) {
   const engine: Engine = await createEngine({ config, secrets: {} });
   const producer: Producer = createProducer({ redisUrl: url, prefix, config });
   const adapter = recordingAdapter();
-  const worker = startEngineWorker({ redisUrl: url, prefix, config, engine });
+  // Each attempt's outcome, in order: a retry shows as "retry" before the last one.
+  const outcomes: string[] = [];
+  const worker = startEngineWorker({
+    redisUrl: url,
+    prefix,
+    config,
+    engine,
+    onJobDone: ({ outcome }) => outcomes.push(outcome),
+  });
   const delivery = startDeliveryWorker({ redisUrl: url, prefix, platform: "cli", adapter });
   const redis = newRedis();
   cleanups.push(async () => {
@@ -42,7 +50,7 @@ async function pipeline(configOverrides: Record<string, unknown> = {}) {
     await dropPrefix(redis, prefix);
     redis.disconnect();
   });
-  return { prefix, config, engine, producer, adapter, worker, delivery, redis, url };
+  return { prefix, config, engine, producer, adapter, worker, delivery, redis, url, outcomes };
 }
 
 describe("requests → engine → deliveries on real Redis", () => {
@@ -138,6 +146,10 @@ describe("requests → engine → deliveries on real Redis", () => {
     await p.producer.submit(request({ images: [] }));
     await waitFor(() => p.adapter.posted.length === 1, 20_000, "error delivery");
     expect(p.adapter.posted[0]).toMatchObject({ status: "error", error: { code: "no_image" } });
+    // One attempt: the engine is configured to retry, and does not for this.
+    expect(p.config.engine.attempts).toBeGreaterThan(1);
+    await waitFor(() => p.outcomes.length > 0, 5000, "the attempt's outcome");
+    expect(p.outcomes).toEqual(["user_error"]);
   });
 
   it("exposes queue depth, durations and failures on /metrics, /healthz, and a password-protected dashboard", async () => {

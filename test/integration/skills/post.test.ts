@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
+import twitter from "twitter-text";
 import { afterAll, describe, expect, it } from "vitest";
 import { postBundleSchema } from "../../../src/core/jobs.js";
 import type { ModelPort } from "../../../src/core/model-port.js";
-import { PLATFORM_NAMES } from "../../../src/core/post-state.js";
+import { PLATFORM_NAMES, type PlatformName } from "../../../src/core/post-state.js";
 import { closeOcr } from "../../../src/skills/ocr/pool.js";
 import { writePostBundle } from "../../../src/skills/post/bundle.js";
 import { cleanCaption } from "../../../src/skills/post/captions.js";
@@ -13,7 +14,7 @@ import { countFor } from "../../../src/skills/post/count.js";
 import { post } from "../../../src/skills/post/index.js";
 import { parseVariants } from "../../../src/skills/post/parse.js";
 import { PRESETS } from "../../../src/skills/post/presets.js";
-import { asModelImage, fixture } from "../../helpers/images.js";
+import { asModelImage, changeIn, fixture } from "../../helpers/images.js";
 import { testConfig } from "../../helpers/queue.js";
 import { scriptedModel } from "../../helpers/scripted-model.js";
 import { tinyModelPort } from "../../helpers/tiny-model.js";
@@ -32,6 +33,46 @@ const rambling = [
     `3. "${"Catch me if you can! 😄👍🏽 ".repeat(50)}" #Frisbee #Park #Weekend ${Array.from({ length: 40 }, (_, i) => `#tag${i}`).join(" ")}`,
   ].join("\n"),
 ];
+
+/** How a network counts a caption, worked out here (X by its own library, twitter-text). */
+const graphemes = (t: string) => [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(t)].length;
+const codePoints = (t: string) => [...t].length;
+const xWeighted = (t: string) => twitter.parseTweet(t).weightedLength;
+// Threads counts each emoji as its UTF-8 bytes: test/unit/post/count.test.ts checks that rule by its table.
+const threads = (t: string) => countFor("threads", t);
+
+/**
+ * Each network's published limits, written here rather than read from the presets under test:
+ * caption (and how it is counted), Bluesky's second limit in UTF-8 bytes, alt text, image bytes.
+ * Sources: Instagram Graph API (2,200; 8 MB), developer.x.com "Counting characters" (280; 5 MB;
+ * alt 1,000), LinkedIn (3,000; alt 300), Threads API (500; alt 1,000; 8 MB), Bluesky lexicons
+ * app.bsky.feed.post (300 graphemes, 3,000 bytes) and app.bsky.embed.images (2,000,000 bytes;
+ * alt 2,000 in the app), Mastodon instance defaults (500 graphemes; alt 1,500 code points; 16 MiB), Facebook
+ * (63,206). The story takes no caption: its 80-character overlay is ours, not Instagram's.
+ */
+type Documented = {
+  caption: number;
+  count: (t: string) => number;
+  bytes?: number;
+  alt: number;
+  altCount?: (t: string) => number;
+  image: number;
+};
+const INSTAGRAM: Documented = { caption: 2200, count: graphemes, alt: 2200, image: 8_000_000 };
+const LINKEDIN: Documented = { caption: 3000, count: graphemes, alt: 300, image: 8_000_000 };
+const DOCUMENTED: Record<PlatformName, Documented> = {
+  instagram: INSTAGRAM,
+  "instagram-square": INSTAGRAM,
+  "instagram-story": { caption: 80, count: graphemes, alt: 0, image: 8_000_000 },
+  x: { caption: 280, count: xWeighted, alt: 1000, image: 5_000_000 },
+  linkedin: LINKEDIN,
+  "linkedin-square": LINKEDIN,
+  threads: { caption: 500, count: threads, alt: 1000, image: 8_000_000 },
+  bluesky: { caption: 300, count: graphemes, bytes: 3000, alt: 2000, image: 2_000_000 },
+  facebook: { caption: 63_206, count: graphemes, alt: 1000, image: 8_000_000 },
+  // Mastodon counts grapheme clusters (StatusLengthValidator), its alt text in code points.
+  mastodon: { caption: 500, count: graphemes, alt: 1500, altCount: codePoints, image: 16 * 1024 * 1024 },
+};
 
 async function withGps(name: string): Promise<Buffer> {
   return sharp(fixture(name))
@@ -64,7 +105,8 @@ describe("post skill for every preset", () => {
       const [w, h] = preset.aspect.split(":").map(Number) as [number, number];
       expect(Math.abs((meta.width ?? 0) - ((meta.height ?? 0) * w) / h)).toBeLessThanOrEqual(1);
       expect(meta.width).toBeLessThanOrEqual(preset.width);
-      expect(image?.bytes.length).toBeLessThanOrEqual(preset.maxBytes);
+      const rules = DOCUMENTED[platform];
+      expect(image?.bytes.length).toBeLessThanOrEqual(rules.image);
       expect(meta.exif).toBeUndefined();
       expect(image?.bytes.includes(Buffer.from("LeakyCam"))).toBe(false);
       const bundle = result.data as {
@@ -73,14 +115,15 @@ describe("post skill for every preset", () => {
         limit: number;
       };
       expect(bundle.variants).toHaveLength(3);
+      // The rambling model wrote far past every limit: each caption was cut to the network's own.
+      expect(bundle.limit).toBeLessThanOrEqual(rules.caption);
       for (const v of bundle.variants) {
-        expect(countFor(preset.counting, v.text)).toBeLessThanOrEqual(preset.captionLimit);
-        expect(v.chars).toBe(countFor(preset.counting, v.text));
+        expect(rules.count(v.text)).toBeLessThanOrEqual(rules.caption);
+        if (rules.bytes) expect(Buffer.byteLength(v.text)).toBeLessThanOrEqual(rules.bytes);
+        expect(v.chars).toBe(rules.count(v.text));
         expect(v.hashtags.length).toBeLessThanOrEqual(preset.maxHashtags);
       }
-      expect(countFor(preset.altCounting ?? "graphemes", bundle.altText)).toBeLessThanOrEqual(
-        preset.altLimit,
-      );
+      expect((rules.altCount ?? graphemes)(bundle.altText)).toBeLessThanOrEqual(rules.alt);
       if (story) {
         // No alt text to paste into Instagram; in chat the image is still described.
         expect(bundle.altText).toBe("");
@@ -96,31 +139,39 @@ describe("post skill for every preset", () => {
   );
 
   it("a look and a watermark are applied to the post image", async () => {
-    const input = fixture("frisbee.jpg");
-    const plain = await post.run(
-      {
-        images: [await asModelImage(input)],
-        text: "",
-        model: scriptedModel(["a park"]),
-        config: testConfig(),
-        signal: new AbortController().signal,
-      },
-      { platform: "instagram", tone: "casual", variants: 1, lang: "en" },
-    );
-    const styled = await post.run(
-      {
-        images: [await asModelImage(input)],
-        text: "",
-        model: scriptedModel(["a park"]),
-        config: testConfig(),
-        signal: new AbortController().signal,
-      },
-      { platform: "instagram", tone: "casual", variants: 1, lang: "en", look: "mono", watermark: "© me" },
-    );
-    const a = await sharp(plain.images?.[0]?.bytes).stats();
-    const b = await sharp(styled.images?.[0]?.bytes).stats();
+    const image = async (extra: { look?: string; watermark?: string }) => {
+      const r = await post.run(
+        {
+          images: [await asModelImage(fixture("frisbee.jpg"))],
+          text: "",
+          model: scriptedModel(["a park"]),
+          config: testConfig(),
+          signal: new AbortController().signal,
+        },
+        { platform: "instagram", tone: "casual", variants: 1, lang: "en", ...extra },
+      );
+      return r.images?.[0]?.bytes ?? Buffer.alloc(0);
+    };
+    const plainBytes = await image({});
+    const styledBytes = await image({ look: "mono", watermark: "© me" });
+    const lookBytes = await image({ look: "mono" });
+    // The look: mono takes the colour out.
+    const a = await sharp(plainBytes).stats();
+    const b = await sharp(styledBytes).stats();
     const chroma = (s: typeof a) => Math.abs((s.channels[0]?.mean ?? 0) - (s.channels[2]?.mean ?? 0));
     expect(chroma(b)).toBeLessThan(chroma(a));
+    // The watermark: beside the same look without it, the bottom-right corner changed, the rest did not.
+    const { width = 0, height = 0 } = await sharp(styledBytes).metadata();
+    const box = (left: number, top: number) => ({
+      left: Math.floor(left),
+      top: Math.floor(top),
+      width: Math.floor(width * 0.1),
+      height: Math.floor(height * 0.05),
+    });
+    const corner = await changeIn(lookBytes, styledBytes, box(width * 0.87, height * 0.93));
+    const elsewhere = await changeIn(lookBytes, styledBytes, box(width * 0.03, height * 0.02));
+    expect(elsewhere).toBeLessThan(10);
+    expect(corner).toBeGreaterThan(elsewhere * 2 + 10);
   });
 });
 

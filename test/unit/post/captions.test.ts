@@ -121,6 +121,32 @@ describe("collecting captions", () => {
     expect(out.captions).toEqual(["Calm waters", "Blue hour on the lake"]);
   });
 
+  it("the shortfall is one sentence, singular where one", async () => {
+    const one = await collectCaptions({ wanted: 2, maxExtraCalls: 1, ...answers(["Only one", "###"]) });
+    expect(one.shortfall).toBe(
+      "The model wrote 1 distinct caption of the 2 asked for (asked 1 more time; 1 answer was not a usable caption).",
+    );
+    const none = await collectCaptions({ wanted: 2, maxExtraCalls: 0, ...answers(["Only one"]) });
+    expect(none.shortfall).toBe(
+      "The model wrote 1 distinct caption of the 2 asked for (asked 0 more times).",
+    );
+    const many = await collectCaptions({
+      wanted: 3,
+      maxExtraCalls: 2,
+      ...answers(["1. ###\n2. ***", "---", "<unk>"]),
+    });
+    expect(many.shortfall).toBe(
+      "The model wrote 0 distinct captions of the 3 asked for (asked 2 more times; 4 answers were not a usable caption).",
+    );
+  });
+
+  it("a caption the extra check refuses counts as unusable", async () => {
+    const a = answers(["1. A caption far too long for this\n2. Short one", "Tiny"]);
+    const out = await collectCaptions({ wanted: 2, maxExtraCalls: 1, accept: (c) => c.length < 12, ...a });
+    expect(out.captions).toEqual(["Short one", "Tiny"]);
+    expect(out.shortfall).toBeUndefined();
+  });
+
   it("an aborted job asks nothing more", async () => {
     const controller = new AbortController();
     const a = answers(["One caption here"]);
@@ -134,7 +160,7 @@ describe("collecting captions", () => {
       },
       askOne: a.askOne,
     });
-    await expect(out).rejects.toMatchObject({ code: "aborted" });
+    await expect(out).rejects.toMatchObject({ code: "aborted", message: "The request was cancelled." });
     expect(a.asked).toHaveLength(1);
   });
 
