@@ -30,7 +30,7 @@ export async function start(
   });
   scanChildOutput(() => out);
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  const url = await new Promise<string>((res, rej) => {
+  const up = new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`start did not come up:\n${out}`)), 30_000);
     const check = () => {
       const m = /^web\s+(http:\/\/\S+)/m.exec(out);
@@ -41,6 +41,11 @@ export async function start(
     };
     child.stdout?.on("data", check);
     void exited.then((code) => rej(new Error(`start exited with ${code}:\n${out}`)));
+  });
+  // One that never came up is not left running behind the test (or the bench) that gave up on it.
+  const url = await up.catch((err: unknown) => {
+    child.kill("SIGKILL");
+    throw err;
   });
   return { child, url, output: () => out, exited };
 }
