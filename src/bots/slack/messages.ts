@@ -14,6 +14,8 @@ interface Asked {
   channel: string;
   ts: string;
   threadTs?: string;
+  /** A direct message: answered in the conversation itself, not in a thread on the message. */
+  dm?: boolean;
   files?: SlackFile[];
   team?: string;
   me: BotIdentity;
@@ -65,14 +67,14 @@ export function registerMessages(app: App, x: SlackContext) {
   }
 
   async function ask(m: Asked) {
-    const thread = m.threadTs ?? m.ts;
+    const thread = m.threadTs ?? (m.dm ? undefined : m.ts);
     const team = m.team ?? "slack";
     // An edited message's mention comes again as a new event: the message has its answer.
     if (!(await flow.conversations.claimMessage(`${m.channel}:${m.ts}`, m.requestId))) return;
     try {
       const { history, images, note } = await conversation(m);
       const parsed = parseMessage(m.text.replace(/<@[A-Z0-9]+>/g, "").trim());
-      const place = { channel: m.channel, thread };
+      const place = { channel: m.channel, ...(thread ? { thread } : {}) };
       const opened = await flow.open({
         requestId: m.requestId,
         place,
@@ -90,7 +92,7 @@ export function registerMessages(app: App, x: SlackContext) {
         images,
         history,
         user: { id: m.user },
-        scope: { id: team, channelId: m.channel, threadId: thread, messageId: m.ts },
+        scope: { id: team, channelId: m.channel, ...(thread ? { threadId: thread } : {}), messageId: m.ts },
         reply: { ...place, ...(note ? { note } : {}) },
       });
       if (result.duplicate) return void (await flow.drop(m.requestId));
@@ -101,7 +103,7 @@ export function registerMessages(app: App, x: SlackContext) {
       if (result.position > 1) flow.show(m.requestId, `You're #${result.position} in line…`);
     } catch (err) {
       await flow.drop(m.requestId).catch(() => undefined);
-      await x.fail(m.requestId, err, { channel: m.channel, thread, user: m.user });
+      await x.fail(m.requestId, err, { channel: m.channel, ...(thread ? { thread } : {}), user: m.user });
     }
   }
 
@@ -174,6 +176,7 @@ export function registerMessages(app: App, x: SlackContext) {
         user: m.user,
         channel: m.channel,
         ts: m.ts,
+        dm: true,
         ...(m.thread_ts ? { threadTs: m.thread_ts } : {}),
         ...(m.files ? { files: m.files } : {}),
         ...(team ? { team } : {}),

@@ -293,7 +293,7 @@ describe("Slack adapter on a real Bolt app", () => {
     for (const c of sent) expect(JSON.stringify(c.args)).not.toMatch(/<https?:[^>]*\|/);
   });
 
-  it("a DM with a photo is answered in its thread", async () => {
+  it("a DM with a photo is answered in the DM itself, not hidden in a thread", async () => {
     const dm = {
       type: "event_callback",
       team_id: "T1",
@@ -309,8 +309,9 @@ describe("Slack adapter on a real Bolt app", () => {
       },
     };
     await send(dm);
-    await waitFor(() => threaded("D1", "1700000008.000100").length > 0, 20_000, "the DM answer");
-    expect(threaded("D1", "1700000008.000100")[0]?.text).toBe("red");
+    const inDm = () => [...api.posted.values()].filter((m) => m.channel === "D1");
+    await waitFor(() => inDm().some((m) => m.text === "red"), 20_000, "the DM answer");
+    expect(inDm().map((m) => [m.text, m.thread_ts])).toEqual([["red", undefined]]);
   });
 
   it("the 'Describe image' message shortcut works on the message's image", async () => {
