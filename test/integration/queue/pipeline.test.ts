@@ -7,6 +7,7 @@ import type { Engine } from "../../../src/engine/types.js";
 import { startEngineWorker } from "../../../src/engine/worker.js";
 import { bullConnection } from "../../../src/queue/connection.js";
 import { startDeliveryWorker } from "../../../src/queue/delivery-worker.js";
+import { jobIdFor, jobKey } from "../../../src/queue/names.js";
 import { createProducer, type Producer } from "../../../src/queue/producer.js";
 import { subscribeProgress } from "../../../src/queue/progress.js";
 import { colourPhoto } from "../../helpers/images.js";
@@ -184,5 +185,43 @@ describe("requests → engine → deliveries on real Redis", () => {
     expect(await page.text()).toMatch(/<html/i);
     const api = await fetch(`${server.url}/queues/api/queues`, { headers: { authorization: right } });
     expect(JSON.stringify(await api.json())).toContain("requests");
+  });
+});
+
+describe("finished jobs stay as long as configured, deliveries included", () => {
+  it("a delivery is removed with its request once limits.keepCompleted.ageS has passed", async () => {
+    const { producer, adapter, redis, prefix } = await pipeline({ limits: { keepCompleted: { ageS: 1 } } });
+    const ask = async (colour: "red" | "blue") => {
+      const image = await producer.blobs.put(await colourPhoto(colour), {
+        mime: "image/png",
+        width: 160,
+        height: 120,
+      });
+      const r = request({ images: [image] });
+      await producer.submit(r);
+      await waitFor(
+        () => adapter.posted.some((d) => d.requestId === r.requestId),
+        20_000,
+        `the ${colour} answer`,
+      );
+      return r.requestId;
+    };
+    const exists = (name: "requests" | "deliveries:cli", id: string) =>
+      redis.exists(jobKey(prefix, name, jobIdFor(id))).then((n) => n === 1);
+
+    const first = await ask("red");
+    await waitFor(
+      async () => await exists("deliveries:cli", first),
+      5000,
+      "the delivery kept after it completed",
+    );
+    // BullMQ removes aged jobs of a queue when its next job completes.
+    await new Promise((r) => setTimeout(r, 1500));
+    await ask("blue");
+    await waitFor(
+      async () => !(await exists("requests", first)) && !(await exists("deliveries:cli", first)),
+      10_000,
+      "the first request and its delivery removed",
+    );
   });
 });
