@@ -27,16 +27,18 @@ async function start(size: number): Promise<Scheduler> {
 /**
  * tesseract's WebAssembly memory grows to fit the largest page a worker has read and never
  * shrinks: one 12 MP photo leaves a worker about 150 MB larger, for good (measured by bench:soak).
- * So after a page that large the pool is let go once no job has run for a few seconds (a burst of
- * OCR keeps it), and after a minute's quiet in any case; the next job starts it again (about a
- * second).
+ * So a pool that has read a page that large is replaced by a fresh one once no job has run for a
+ * few seconds (a burst of OCR keeps it). A pool that read only small pages stays up: starting one
+ * costs about a second and the same ~75 MB each time, and letting it go and starting it again
+ * under steady use made the process's memory swing with the traffic. Ten quiet minutes let it go.
  */
 const LARGE_PAGE_PIXELS = 4_000_000;
 const GROWN_IDLE_MS = 5_000;
-const IDLE_MS = 60_000;
+const IDLE_MS = 600_000;
 let running = 0;
 let grown = false;
 let idle: NodeJS.Timeout | undefined;
+let closes = 0;
 
 /** Runs one OCR job on the pool, `pixels` being the size of its page. */
 export async function withOcr<T>(
@@ -53,10 +55,22 @@ export async function withOcr<T>(
     running--;
     if (pixels > LARGE_PAGE_PIXELS) grown = true;
     if (running === 0) {
-      idle = setTimeout(() => void closeOcr(), grown ? GROWN_IDLE_MS : IDLE_MS);
+      idle = grown
+        ? setTimeout(() => void renew(workers), GROWN_IDLE_MS)
+        : setTimeout(() => void closeOcr(), IDLE_MS);
       idle.unref();
     }
   }
+}
+
+/** A fresh pool in place of one grown by a large page, so memory goes back to its usual level. */
+async function renew(workers: number): Promise<void> {
+  if (running > 0) return;
+  const before = closes;
+  await closeOcr();
+  // Someone else closed it meanwhile (the engine stopping) or a job already started a new one.
+  if (closes !== before + 1 || running > 0 || scheduler) return;
+  ocrScheduler(workers).catch(() => undefined);
 }
 
 /** Whether the pool is up (its workers hold their memory). */
@@ -74,6 +88,7 @@ export function ocrScheduler(workers = 1): Promise<Scheduler> {
 }
 
 export async function closeOcr(): Promise<void> {
+  closes++;
   const s = scheduler;
   scheduler = undefined;
   grown = false;

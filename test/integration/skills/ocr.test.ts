@@ -41,7 +41,7 @@ describe("ocr (tesseract.js, offline traineddata)", () => {
     expect(result.text).toContain("Tesseract.js");
   });
 
-  it("lets the pool go once idle after a page over 4 MP (its memory never shrinks), and starts afresh", async () => {
+  it("replaces the pool with a fresh one once idle after a page over 4 MP (its memory never shrinks)", async () => {
     await closeOcr();
     // The test page on a 2400×1800 sheet: 4.3 MP, as a phone photo of a document is.
     const page = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: "#fff" } })
@@ -50,10 +50,19 @@ describe("ocr (tesseract.js, offline traineddata)", () => {
       .toBuffer();
     const large = await recognise(page, 1);
     expect(large.text).toContain("This is a lot of 12 point text");
-    expect(ocrPoolOpen()).toBe(true);
-    await waitFor(() => !ocrPoolOpen(), 20_000, "the pool let go");
+    const grown = ocrScheduler();
+    await waitFor(() => ocrPoolOpen() && ocrScheduler() !== grown, 20_000, "a fresh pool in its place");
     const next = await recognise(fixture("ocr-simple.png"), 1);
     expect(next.text).toContain("Tesseract.js");
     expect(ocrPoolOpen()).toBe(true);
+  });
+
+  it("keeps a pool that read only small pages", async () => {
+    await closeOcr();
+    await recognise(fixture("ocr-simple.png"), 1);
+    const pool = ocrScheduler();
+    // Longer than a grown pool's idle time: a small-page pool is not renewed or let go.
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect(ocrScheduler()).toBe(pool);
   });
 });
