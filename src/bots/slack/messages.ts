@@ -5,7 +5,7 @@ import { parseMessage } from "../commands.js";
 import type { SlackContext } from "./context.js";
 import { fileDetails, imageFiles, type SlackFile } from "./files.js";
 import { latestImage } from "./recent.js";
-import { type BotIdentity, threadContext } from "./thread.js";
+import { type BotIdentity, dmContext, threadContext } from "./thread.js";
 
 interface Asked {
   requestId: string;
@@ -37,19 +37,28 @@ export function registerMessages(app: App, x: SlackContext) {
    */
   async function conversation(m: Asked) {
     const max = config.limits.maxImagesPerRequest;
+    const minutes = config.conversation.recentImageMinutes;
+    const depth = config.slack.historyDepth;
     const turns = m.threadTs
       ? await threadContext(client, {
           channel: m.channel,
           threadTs: m.threadTs,
           beforeTs: m.ts,
-          depth: config.slack.historyDepth,
+          depth,
           me: m.me,
         })
-      : [];
+      : m.dm
+        ? await dmContext(client, {
+            channel: m.channel,
+            beforeTs: m.ts,
+            withinS: minutes * 60,
+            depth,
+            me: m.me,
+          })
+        : [];
     const own = imageFiles(await fileDetails(client, m.files));
-    const minutes = config.conversation.recentImageMinutes;
     const recent =
-      own.length || m.threadTs || !minutes
+      own.length || m.threadTs || turns.length || !minutes
         ? undefined
         : await latestImage(client, {
             channel: m.channel,

@@ -33,9 +33,42 @@ export async function threadContext(
   const res = await client.conversations
     .replies({ channel: r.channel, ts: r.threadTs, limit: 200 })
     .catch(() => undefined); // history is a help, never a reason to refuse the question
+  return turnsOf(client, (res?.messages ?? []) as ThreadMessage[], r);
+}
+
+/**
+ * A DM is answered in the DM, not in threads, so its recent messages are the conversation: the
+ * same turns as a thread's, from the last `withinS` seconds ("shorter" after an alt text means
+ * that alt text, of that photo).
+ */
+export async function dmContext(
+  client: WebClient,
+  r: { channel: string; beforeTs: string; withinS: number; depth: number; me: BotIdentity },
+): Promise<ChainTurn<SlackFile>[]> {
+  if (r.depth === 0 || r.withinS === 0) return [];
+  const res = await client.conversations
+    .history({
+      channel: r.channel,
+      latest: r.beforeTs,
+      oldest: String(Number(r.beforeTs) - r.withinS),
+      limit: Math.min(200, r.depth * 4),
+    })
+    .catch(() => undefined); // history is a help, never a reason to refuse the question
+  // Slack lists history newest first; turns go oldest first. Threads inside a DM are their own.
+  const listed = ((res?.messages ?? []) as (ThreadMessage & { thread_ts?: string })[])
+    .filter((m) => !m.thread_ts || m.thread_ts === m.ts)
+    .reverse();
+  return turnsOf(client, listed, r);
+}
+
+async function turnsOf(
+  client: WebClient,
+  messages: ThreadMessage[],
+  r: { beforeTs: string; depth: number; me: BotIdentity },
+): Promise<ChainTurn<SlackFile>[]> {
   const fromBot = (m: ThreadMessage) =>
     Boolean((r.me.botId && m.bot_id === r.me.botId) || (r.me.botUserId && m.user === r.me.botUserId));
-  const listed = ((res?.messages ?? []) as ThreadMessage[]).filter(
+  const listed = messages.filter(
     // placeholders still at work are not answers
     (m) => m.ts && Number(m.ts) < Number(r.beforeTs) && !(fromBot(m) && m.text?.startsWith("⏳")),
   );

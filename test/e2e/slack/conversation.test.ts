@@ -1,7 +1,9 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { colourPhoto } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
+import { scriptedModel } from "../../helpers/scripted-model.js";
 import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
 import { mentionEvent, sendSigned, slackFile } from "./harness.js";
 
@@ -92,5 +94,65 @@ describe("Slack: the photo stays in the conversation", () => {
     ]);
     await sendSigned(t.base, mentionEvent("EvConv3", "CC3", asked, [], "<@UBOT> what colour is it?"));
     expect(await answerIn("CC3", asked)).toMatch(/attach an image/);
+  });
+
+  it("in a DM, 'shorter' after an alt text is about the same photo and that alt text (journey 3.3)", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const asked = `${now}.000300`;
+    const altText = "A red car parked in front of a white wall on a sunny street.";
+    t.api.history.set("DCONV", [
+      {
+        user: "U7",
+        ts: `${now - 70}.000100`,
+        text: "alt text for this please",
+        files: [slackFile(t.api.url, "FRED", "car.png")],
+      },
+      { user: "UBOT", bot_id: "BBOT", ts: `${now - 65}.000100`, text: altText },
+      // Someone's thread inside the DM is its own conversation.
+      { user: "U7", ts: `${now - 30}.000100`, thread_ts: `${now - 65}.000100`, text: "in a thread" },
+    ]);
+    const model = scriptedModel(["A red car by a white wall."]);
+    t.setOverride(model);
+    try {
+      await sendSigned(t.base, {
+        type: "event_callback",
+        team_id: "T1",
+        event_id: "EvConvDm",
+        event: {
+          type: "message",
+          channel_type: "im",
+          user: "U7",
+          channel: "DCONV",
+          ts: asked,
+          text: "shorter",
+        },
+      });
+      await waitFor(
+        () =>
+          [...t.api.posted.values()].some(
+            (m) => m.channel === "DCONV" && m.text === "A red car by a white wall.",
+          ),
+        20_000,
+        "the DM answer",
+      );
+    } finally {
+      t.setOverride(undefined);
+    }
+    const request = model.requests.at(-1);
+    const turns = request?.messages.filter((m) => m.role !== "system") ?? [];
+    expect(turns.map((m) => [m.role, m.content, m.imageCount ?? 0])).toEqual([
+      ["user", "alt text for this please", 1],
+      ["assistant", altText, 0],
+      ["user", "shorter", 0],
+    ]);
+    // The photo the model sees is the DM's red one.
+    const { channels } = await sharp(request?.images[0]?.bytes).stats();
+    expect(channels[0]?.mean).toBeGreaterThan(200);
+    expect(channels[2]?.mean).toBeLessThan(60);
+    // Answered in the DM itself, not in a thread.
+    const answer = [...t.api.posted.values()].find(
+      (m) => m.channel === "DCONV" && m.text === "A red car by a white wall.",
+    );
+    expect(answer?.thread_ts).toBeUndefined();
   });
 });

@@ -40,7 +40,7 @@ export interface StandIn {
   uploads: { id: string; bytes: Buffer }[];
   fileHits: { path: string; auth: string | undefined }[];
   files: Map<string, Buffer>;
-  history: Map<string, { user: string; ts: string; files?: unknown[] }[]>;
+  history: Map<string, HistoryMessage[]>;
   /** Every message the bot posted, as it reads now (chat.update applied), by ts. */
   posted: Map<string, SlackMessage & { channel: string; blocks?: unknown[] }>;
   /** Thread messages by the thread's root ts, root first, as conversations.replies returns them. */
@@ -96,6 +96,16 @@ function parseArgs(req: IncomingMessage, raw: Buffer): Record<string, unknown> {
   return out;
 }
 
+/** A channel message as conversations.history lists it (the bot's carry bot_id). */
+interface HistoryMessage {
+  user: string;
+  ts: string;
+  text?: string;
+  bot_id?: string;
+  thread_ts?: string;
+  files?: unknown[];
+}
+
 /**
  * conversations.history as Slack answers it: newest first, only messages between `oldest` and
  * `latest` (both exclusive unless `inclusive`), at most `limit` (default 100) of them. Tests set
@@ -122,7 +132,7 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
   const uploads: { id: string; bytes: Buffer }[] = [];
   const fileHits: { path: string; auth: string | undefined }[] = [];
   const files = new Map<string, Buffer>();
-  const history = new Map<string, { user: string; ts: string; files?: unknown[] }[]>();
+  const history = new Map<string, HistoryMessage[]>();
   const users = new Map<string, { is_admin?: boolean }>();
   const identity = { user: "llava-bot" };
   const replies = new Map<string, SlackMessage[]>();
