@@ -10,6 +10,7 @@ import { bullConnection } from "../../../src/queue/connection.js";
 import { startDeliveryWorker } from "../../../src/queue/delivery-worker.js";
 import { bullQueueName, deliveredKey, jobIdFor } from "../../../src/queue/names.js";
 import { createProducer } from "../../../src/queue/producer.js";
+import { loggedSince, logMark } from "../../helpers/log-capture.js";
 import { recordingAdapter, request, testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 
@@ -50,7 +51,7 @@ function setUp(adapter: { post(d: DeliveryJob): Promise<{ postedAt: number; mess
         backoff: { type: "fixed", delay: 100 },
       },
     );
-  return { prefix, producer, queue, redis, deliver };
+  return { prefix, producer, queue, redis, deliver, delivery };
 }
 
 describe("the delivery worker", () => {
@@ -113,7 +114,53 @@ describe("the delivery worker", () => {
     expect(adapter.posted).toHaveLength(0);
   });
 
-  it("a post that failed is tried again, and then posted once", async () => {
+  it("ten answers at once: each posted once, marked done and its asker's slot freed (claims and marks share calls)", async () => {
+    const adapter = recordingAdapter();
+    const t = setUp(adapter);
+    const rs = Array.from({ length: 10 }, (_, i) => request({ user: { id: `asker-${i}` } }));
+    for (const r of rs) await t.producer.submit(r);
+    await Promise.all(rs.map((r) => t.deliver(r)));
+    await waitFor(() => adapter.posted.length === 10, 20_000, "ten posts");
+    expect(adapter.posted.map((d) => d.requestId).sort()).toEqual(rs.map((r) => r.requestId).sort());
+    for (const r of rs) {
+      const key = deliveredKey(t.prefix, "cli", r.requestId);
+      await waitFor(async () => (await t.redis.get(key)) === "done", 5000, `${r.requestId} marked done`);
+      expect(await t.redis.ttl(key)).toBeGreaterThan(6 * 24 * 3600);
+    }
+    // Every asker's one slot is free again.
+    for (const r of rs)
+      await expect(t.producer.submit(request({ user: r.user }))).resolves.toMatchObject({ duplicate: false });
+  });
+
+  it("the same answer handed out twice at once is posted once: the second finds the first's lease and waits", async () => {
+    const posted: DeliveryJob[] = [];
+    let release: () => void = () => {};
+    const slow = new Promise<void>((r) => {
+      release = r;
+    });
+    const t = setUp({
+      async post(d) {
+        posted.push(d);
+        await slow;
+        return { postedAt: Date.now(), messageIds: ["m-1"] };
+      },
+    });
+    const r = request();
+    const first = await t.deliver(r);
+    await waitFor(() => posted.length === 1, 20_000, "the first post to start");
+    const second = await t.deliver(r, "second-copy");
+    await waitFor(
+      async () => (await second.getState()) === "delayed",
+      20_000,
+      "the copy to wait for the lease",
+    );
+    release();
+    await waitFor(async () => (await first.getState()) === "completed", 20_000, "the first to finish");
+    expect(posted).toHaveLength(1);
+  });
+
+  it("a post that failed is logged with its request and attempt, tried again, and then posted once", async () => {
+    const mark = logMark();
     const posted: DeliveryJob[] = [];
     let failures = 1;
     const t = setUp({
@@ -129,5 +176,18 @@ describe("the delivery worker", () => {
     await waitFor(async () => (await job.getState()) === "completed", 10_000, "the job to complete");
     expect((await t.queue.getJob(job.id ?? ""))?.attemptsMade).toBe(2);
     expect(posted).toHaveLength(1);
+    // What an operator reads in an incident: which request, which attempt, why.
+    const failed = loggedSince(mark).filter((l) => l.msg === "delivery failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ requestId: r.requestId, attempts: 1 });
+    expect(JSON.stringify(failed[0]?.err)).toContain("platform down");
+  });
+
+  it("once closed, it takes no more deliveries", async () => {
+    const adapter = recordingAdapter();
+    const t = setUp(adapter);
+    await t.delivery.close();
+    expect(t.delivery.worker.isRunning()).toBe(false);
+    expect(t.delivery.worker.closing).toBeDefined();
   });
 });
