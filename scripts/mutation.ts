@@ -30,7 +30,11 @@ const MODULES: Record<string, Module> = {
   },
   "publish-once": {
     mutate: ["src/publish/once.ts"],
-    tests: ["test/integration/publish/publish.test.ts", "test/integration/publish/bluesky-rules.test.ts"],
+    tests: [
+      "test/integration/publish/once.test.ts",
+      "test/integration/publish/publish.test.ts",
+      "test/integration/publish/bluesky-rules.test.ts",
+    ],
   },
   "post-counting": {
     mutate: ["src/skills/post/count.ts", "src/skills/post/trim.ts", "src/skills/post/captions.ts"],
