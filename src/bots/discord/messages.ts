@@ -1,11 +1,16 @@
-import type { Attachment, Message } from "discord.js";
+import type { Message } from "discord.js";
+import { isSurfaceError } from "../../core/surface.js";
 import { logger } from "../../log.js";
 import { conversationImages, leftOutNote, recentPhotoNote } from "../chain.js";
 import { parseMessage } from "../commands.js";
+import { type IncomingFile, isTextFile, sortFiles, unusedNote } from "../text-files.js";
 import { homeChannel, refusal } from "./access.js";
 import { mentionsBot, questionText, repliesToBot } from "./addressed.js";
 import type { DiscordContext } from "./context.js";
-import { isImage, recentPhoto, replyChain } from "./conversation.js";
+import { recentPhoto, replyChain, threadStarter } from "./conversation.js";
+import { missing, missingSentence, needed } from "./permissions.js";
+import { filesOf, isImage } from "./photos.js";
+import { DiscordRefusal, refusalCode } from "./refusals.js";
 import { memberRoles, NO_MENTIONS } from "./shared.js";
 
 const WORKING = "Working on it…";
@@ -15,7 +20,7 @@ const WORKING = "Working on it…";
  * reply with Stop; an image posted where auto-captions are on gets a caption, in the background.
  */
 export function createMessageHandler(x: DiscordContext) {
-  const { client, config, flow, producer } = x;
+  const { client, config, flow, producer, cdn } = x;
   const autocaption = producer.setting("discord:autocaption");
 
   /**
@@ -23,20 +28,65 @@ export function createMessageHandler(x: DiscordContext) {
    * first within the per-request limit), or, for a lone mention without an image, the asker's
    * photo posted just before; `note` says which photo, or how many were left out.
    */
-  async function conversation(message: Message, images: Attachment[]) {
+  async function conversation(message: Message, images: IncomingFile[]) {
     const max = config.limits.maxImagesPerRequest;
-    const chain = await replyChain(message, { botId: client.user?.id, depth: config.discord.historyDepth });
-    const recent = images.length || chain.length ? undefined : await recentPhoto(message, config);
-    const picked = conversationImages(chain, recent?.files ?? images, max);
+    const botId = client.user?.id;
+    const chain = await replyChain(message, { botId, depth: config.discord.historyDepth, cdn });
+    // A question without a photo, in a thread started from one, is about that photo.
+    const starter =
+      images.length || chain.some((t) => t.files.length)
+        ? undefined
+        : await threadStarter(message, { botId, cdn });
+    const turns = starter ? [starter, ...chain] : chain;
+    const recent = images.length || turns.length ? undefined : await recentPhoto(message, config, cdn);
+    const picked = conversationImages(turns, recent?.files ?? images, max);
     const note = recent ? recentPhotoNote(recent.ageMs, recent.files[0]?.name) : leftOutNote(picked, max);
     return { history: picked.history, refs: await x.store(picked.files), note };
   }
 
-  async function ask(message: Message, images: Attachment[]) {
+  /**
+   * Tells the asker what the bot may not do here: in the channel when it may still send there,
+   * otherwise (nothing can be said in the channel) a line in the log and, where their DMs are
+   * open, a direct message. Once per message.
+   */
+  async function tellMissing(message: Message, lacking: string[]) {
+    if (!(await producer.once(`discord:perm:${message.id}`))) return;
+    const sentence = missingSentence(lacking);
+    if (!lacking.some((p) => p.startsWith("Send"))) {
+      await message.reply({ content: `⚠️ ${sentence}`, allowedMentions: NO_MENTIONS }).catch(() => undefined);
+      return;
+    }
+    logger().warn(
+      { channel: message.channelId, missing: lacking },
+      "discord: no permission to answer a mention",
+    );
+    await message.author
+      .send({ content: `⚠️ In <#${message.channelId}>: ${sentence}`, allowedMentions: NO_MENTIONS })
+      .catch(() => undefined);
+  }
+
+  /** What the bot lacks in the message's channel to answer `command` there (nothing in a DM). */
+  function lacking(message: Message, command: string): string[] {
+    if (!message.inGuild() || !client.user) return [];
+    return missing(
+      message.channel.permissionsFor(client.user),
+      needed({ command, thread: message.channel.isThread() }),
+    );
+  }
+
+  const sendPermission = (m: Message) =>
+    m.channel.isThread() ? "Send Messages in Threads" : "Send Messages";
+
+  async function ask(message: Message, files: IncomingFile[]) {
     const requestId = `discord:${message.id}`;
     try {
-      const parsed = parseMessage(questionText(message, client.user?.id ?? ""));
-      const { history, refs, note } = await conversation(message, images);
+      const sorted = sortFiles<IncomingFile>(files, { isImage, isText: isTextFile, name: (f) => f.name });
+      const said = await x.readTexts(questionText(message, client.user?.id ?? ""), sorted.texts);
+      const parsed = parseMessage(said.text);
+      const cannot = lacking(message, parsed.command);
+      if (cannot.length) return void (await tellMissing(message, cannot));
+      const unused = unusedNote([...sorted.unused, ...said.unused]);
+      const { history, refs, note } = await conversation(message, sorted.images);
       const place = { channel: message.channelId, replyTo: message.id };
       const opened = await flow.open({ requestId, place, asker: message.author.id, text: WORKING });
       if (!opened) return; // a repeat of an event still being handled
@@ -54,11 +104,14 @@ export function createMessageHandler(x: DiscordContext) {
           channelId: message.channelId,
           messageId: message.id,
         },
-        reply: { ...place, ...(note ? { note } : {}) },
+        reply: { ...place, ...(note ? { note } : {}), ...(unused ? { unused } : {}) },
       });
       if (result.duplicate) await flow.drop(requestId);
       else if (result.position > 1) flow.show(requestId, `You're #${result.position} in line…`);
     } catch (err) {
+      // Discord refused the reply itself (50013): the same words as the check's, where they can go.
+      if (isSurfaceError(err) && refusalCode(err.cause) === DiscordRefusal.MissingPermissions)
+        return void (await tellMissing(message, [sendPermission(message)]));
       // The reply says what went wrong; without one, a reply to the message does (once).
       const said = x.failure(err);
       if (!(await flow.fail(requestId, said)) && (await producer.once(`discord:fail:${message.id}`)))
@@ -66,7 +119,7 @@ export function createMessageHandler(x: DiscordContext) {
     }
   }
 
-  async function caption(message: Message, images: Attachment[]) {
+  async function caption(message: Message, images: IncomingFile[]) {
     if (
       !(
         config.discord.autocaptionChannels.includes(message.channelId) ||
@@ -111,9 +164,10 @@ export function createMessageHandler(x: DiscordContext) {
           .catch(() => undefined);
       return;
     }
-    const images = [...message.attachments.values()].filter(isImage);
-    if (mentioned || !message.guildId) return ask(message, images);
-    if (me && (await repliesToBot(message, me))) return ask(message, images);
+    const files = filesOf(message, cdn);
+    if (mentioned || !message.guildId) return ask(message, files);
+    if (me && (await repliesToBot(message, me))) return ask(message, files);
+    const images = files.filter(isImage);
     if (images.length) await caption(message, images);
   };
 }

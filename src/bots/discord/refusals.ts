@@ -15,6 +15,8 @@ export const DiscordRefusal = {
   AlreadyAcknowledged: 40060,
   /** Files over the upload limit of the server (10 MiB unboosted). */
   EntityTooLarge: 40005,
+  /** The bot lacks a permission in the channel (Send Messages, Attach Files…). */
+  MissingPermissions: 50013,
   /** A field failed validation, e.g. content over 2,000 characters. */
   InvalidFormBody: 50035,
 } as const;

@@ -4,9 +4,22 @@ import { isPersonalRefusal } from "../../errors.js";
 import { captionedByConfig } from "../access.js";
 import { homeChannel, refusal } from "./access.js";
 import type { DiscordContext } from "./context.js";
+import { missing, missingSentence, needed } from "./permissions.js";
 import { acknowledge } from "./refusals.js";
 import { memberRoles, NO_MENTIONS, TOKEN_LIFETIME_MS } from "./shared.js";
 import { ORIGINAL } from "./surface.js";
+
+/**
+ * What the bot lacks in the channel to answer this command (the interaction carries its
+ * permissions there), said before any work: an image it may not attach would be wasted.
+ */
+function cannotAnswer(i: ChatInputCommandInteraction): string | undefined {
+  const lacking = missing(
+    i.appPermissions,
+    needed({ command: i.commandName, thread: false, interaction: true }),
+  );
+  return lacking.length ? missingSentence(lacking) : undefined;
+}
 
 /** Options a slash command may carry, passed on to the skill as they are. */
 const STRING_ARGS = ["platform", "tone", "look", "aspect", "edits"] as const;
@@ -49,7 +62,8 @@ export function createSlashHandler(x: DiscordContext) {
       refusal(config, i.guildId, homeChannel(i.channel, i.channelId), memberRoles(i.member))?.message ??
       (i.commandName === "autocaption" && !i.memberPermissions?.has(PermissionFlagsBits.ManageChannels)
         ? "You need the Manage Channels permission to switch auto-captions."
-        : undefined);
+        : undefined) ??
+      cannotAnswer(i);
     if (refused) {
       await acknowledge(() =>
         i.reply({ content: `⚠️ ${refused}`, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }),

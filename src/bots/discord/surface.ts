@@ -1,11 +1,19 @@
 import { type Client, MessageFlags, RateLimitError, type REST, Routes } from "discord.js";
 import type { Outgoing, Place, Surface } from "../../core/surface.js";
 import { SurfaceError } from "../../core/surface.js";
+import { logger } from "../../log.js";
 import type { Conversations } from "../../queue/conversations.js";
 import { unmaskLinks } from "../text.js";
+import { FILES_NOT_ALLOWED } from "./permissions.js";
 import { DiscordRefusal, refusalCode, tokenGone, UPLOAD_TOO_LARGE } from "./refusals.js";
 import { render } from "./render.js";
 import { DISCORD_LIMIT, NO_EMBEDS, NO_PINGS } from "./shared.js";
+
+/** What an answer says when Discord refused its files, by the refusal's code. */
+const FILES_REFUSED: Record<number, string> = {
+  [DiscordRefusal.EntityTooLarge]: UPLOAD_TOO_LARGE,
+  [DiscordRefusal.MissingPermissions]: FILES_NOT_ALLOWED,
+};
 
 /** The deferred interaction reply, as webhook routes name it. */
 export const ORIGINAL = "@original";
@@ -22,7 +30,8 @@ interface Routing {
  * reply, reached through its token, read from Redis, so any replica can finish it; once the token
  * is gone, the flow is told (reply-gone) and answers in the channel. Partial edits go through
  * `partial`, a REST queue that refuses instead of waiting on a 429. An upload Discord refuses as
- * too large (40005) goes without its files and a note says why: no answer is lost to its picture.
+ * too large (40005), or without
+ * Attach Files (50013), goes without its files and a note says why: no answer is lost to its picture.
  */
 export function discordSurface(o: { client: Client; partial: REST; conversations: Conversations }): Surface {
   const rest = o.client.rest;
@@ -57,21 +66,29 @@ export function discordSurface(o: { client: Client; partial: REST; conversations
       }
       if (refusalCode(err) === DiscordRefusal.UnknownMessage)
         throw new SurfaceError("message-gone", "the message was deleted", err);
+      if (refusalCode(err) === DiscordRefusal.MissingPermissions) {
+        logger().warn(
+          { channel: place.channel },
+          "discord: missing permissions to post in a channel (50013)",
+        );
+        throw new SurfaceError("place-gone", "the bot may not post here", err);
+      }
       throw err;
     }
   }
 
-  /** Sends with the files; refused as too large, sends the words alone and says why. */
+  /**
+   * Sends with the files; refused as too large, or without Attach Files (50013), sends the words
+   * alone and says why.
+   */
   async function fitting<T>(r: Routing, out: Outgoing, send: (withFiles: boolean) => Promise<T>): Promise<T> {
     try {
       return await send(true);
     } catch (err) {
-      if (!out.files?.length || refusalCode(err) !== DiscordRefusal.EntityTooLarge) throw err;
+      const why = out.files?.length ? FILES_REFUSED[refusalCode(err) ?? 0] : undefined;
+      if (!why) throw err;
       const sent = await send(false);
-      await rest.post(r.create(), {
-        body: { content: UPLOAD_TOO_LARGE, allowed_mentions: NO_PINGS },
-        auth: r.auth,
-      });
+      await rest.post(r.create(), { body: { content: why, allowed_mentions: NO_PINGS }, auth: r.auth });
       return sent;
     }
   }

@@ -14,6 +14,11 @@ export const limitsSection = z
      */
     maxImagePixels: z.number().int().min(1024).default(50_000_000),
     maxImagesPerRequest: z.number().int().min(1).max(10).default(4),
+    /**
+     * Largest .txt/.md attachment read as part of the question, in bytes (Discord turns a long
+     * message into message.txt); larger ones are left out, and the answer says so.
+     */
+    maxTextFileBytes: z.number().int().min(0).max(8000).default(8000),
     /** Requests one user may have queued or running at once. */
     perUserInFlight: z.number().int().min(1).default(3),
     /** Requests per guild/workspace per window. */

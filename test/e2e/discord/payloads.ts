@@ -1,5 +1,6 @@
 import { colourPhoto, type SWATCHES } from "../../helpers/images.js";
 import { APP_ID, BOT_ID, GUILD_ID, type startDiscordStandIn } from "./stand-in.js";
+import { EVERYONE_PERMISSIONS } from "./stand-in-gateway.js";
 
 /** Gateway payloads as Discord sends them, for the e2e tests and the benchmarks. */
 
@@ -25,13 +26,13 @@ export const BOT_USER = {
 };
 
 /** Every permission, as a guild owner has them; "1024" is a plain member's (view channel). */
-export const ALL_PERMISSIONS = "2248473465835073";
+export const ALL_PERMISSIONS = EVERYONE_PERMISSIONS;
 
 /** What every interaction from a guild member carries, slash command or click. */
 function fromMember(
   id: string,
   channel: string,
-  o: { user?: DiscordUser; roles?: string[]; permissions?: string } = {},
+  o: { user?: DiscordUser; roles?: string[]; permissions?: string; appPermissions?: string } = {},
 ) {
   return {
     id,
@@ -50,7 +51,8 @@ function fromMember(
       mute: false,
       flags: 0,
     },
-    app_permissions: ALL_PERMISSIONS,
+    // What the bot may do in the channel, as Discord computes it for the interaction.
+    app_permissions: o.appPermissions ?? ALL_PERMISSIONS,
     locale: "en-US",
     guild_locale: "en-US",
     entitlements: [],
@@ -69,6 +71,7 @@ export function slashCommand(o: {
   user?: DiscordUser;
   roles?: string[];
   permissions?: string;
+  appPermissions?: string;
 }) {
   return {
     ...fromMember(o.id, o.channel, o),

@@ -9,6 +9,9 @@ import { WebSocket, WebSocketServer } from "ws";
  * identified (0, 1, …), so a test can hand an event to one replica only.
  */
 
+/** What @everyone may do in the test guild (the bot has no other role): all but Administrator. */
+export const EVERYONE_PERMISSIONS = "2248473465835073";
+
 /** The bot's own managed role in the test guild. */
 export const BOT_ROLE_ID = "200000000000000009";
 
@@ -37,6 +40,8 @@ export function startGateway(
     me: Record<string, unknown>;
     /** Whether the intents an IDENTIFY asks for are allowed; if not it is closed with 4014. */
     allowed?: (intents: number) => boolean;
+    /** Permission overwrites by channel id, read when a client identifies. */
+    overwrites?: () => Record<string, unknown[]>;
   },
 ) {
   const wss = new WebSocketServer({ server, path: "/gateway" });
@@ -128,6 +133,7 @@ function guild(o: {
   guildId: string;
   memberRoleId: string;
   me: Record<string, unknown>;
+  overwrites?: () => Record<string, unknown[]>;
 }) {
   return {
     id: o.guildId,
@@ -136,7 +142,7 @@ function guild(o: {
     owner_id: "1",
     afk_timeout: 300,
     roles: [
-      role(o.guildId, "@everyone", "2248473465835073", 0),
+      role(o.guildId, "@everyone", EVERYONE_PERMISSIONS, 0),
       role(o.memberRoleId, "members", "1024", 1),
       // The role Discord makes for a bot when it joins: managed, tagged with the bot's id.
       {
@@ -151,7 +157,7 @@ function guild(o: {
       name: `chan-${id}`,
       guild_id: o.guildId,
       position,
-      permission_overwrites: [],
+      permission_overwrites: o.overwrites?.()[id] ?? [],
     })),
     members: [
       {

@@ -18,6 +18,48 @@ export interface DiscordLimits {
    * switch): when not, an IDENTIFY asking for it is closed with 4014, Disallowed intent(s).
    */
   messageContentIntent: boolean;
+  /**
+   * Permission overwrites by channel id, as GUILD_CREATE and GET /channels/:id carry them; REST
+   * refuses with 50013 what they take from the bot (Send Messages, Attach Files…).
+   */
+  overwrites: Record<string, PermissionOverwrite[]>;
+}
+
+/** A channel's permission overwrite as Discord sends it: type 0 a role, 1 a member; bit sets as strings. */
+export interface PermissionOverwrite {
+  id: string;
+  type: 0 | 1;
+  allow: string;
+  deny: string;
+}
+
+/** The permission bits the stand-in enforces. */
+export const PERMISSION = {
+  SendMessages: 1n << 11n,
+  AttachFiles: 1n << 15n,
+  SendMessagesInThreads: 1n << 38n,
+} as const;
+
+/**
+ * A member's permissions in a channel, as Discord computes them: the guild's (its roles'), then
+ * the @everyone overwrite, the member's roles' overwrites together, then the member's own.
+ */
+export function channelPermissions(
+  base: bigint,
+  overwrites: PermissionOverwrite[],
+  o: { guildId: string; memberId: string; roles: string[] },
+): bigint {
+  const apply = (p: bigint, allow: bigint, deny: bigint) => (p & ~deny) | allow;
+  const everyone = overwrites.find((w) => w.id === o.guildId);
+  let p = everyone ? apply(base, BigInt(everyone.allow), BigInt(everyone.deny)) : base;
+  const roles = overwrites.filter((w) => w.type === 0 && o.roles.includes(w.id));
+  p = apply(
+    p,
+    roles.reduce((a, w) => a | BigInt(w.allow), 0n),
+    roles.reduce((a, w) => a | BigInt(w.deny), 0n),
+  );
+  const member = overwrites.find((w) => w.type === 1 && w.id === o.memberId);
+  return member ? apply(p, BigInt(member.allow), BigInt(member.deny)) : p;
 }
 
 /** Generous buckets by default so tests that do not study rate limits are never paced. */
@@ -28,6 +70,7 @@ export function defaultLimits(o: Partial<DiscordLimits> = {}): DiscordLimits {
     maxContent: 2000,
     maxUploadBytes: 10 * 1024 * 1024,
     messageContentIntent: true,
+    overwrites: {},
     ...o,
   };
 }
@@ -48,6 +91,7 @@ export const unknownInteraction = refusal(404, 10062, "Unknown interaction");
 export const alreadyAcknowledged = refusal(400, 40060, "Interaction has already been acknowledged.");
 export const unknownWebhook = refusal(404, 10015, "Unknown Webhook");
 export const tooLarge = refusal(413, 40005, "Request entity too large");
+export const missingPermissions = refusal(403, 50013, "Missing Permissions");
 
 /** 50035 with the field path Discord reports, e.g. data.content for an interaction callback. */
 export function contentTooLong(json: Record<string, unknown> | undefined, max: number): Refusal | undefined {

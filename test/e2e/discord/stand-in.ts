@@ -1,12 +1,15 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { faultRules } from "../../helpers/faults.js";
-import { gatewayUser, startGateway } from "./stand-in-gateway.js";
+import { EVERYONE_PERMISSIONS, gatewayUser, startGateway } from "./stand-in-gateway.js";
 import {
   alreadyAcknowledged,
+  channelPermissions,
   contentTooLong,
   type DiscordLimits,
   defaultLimits,
+  missingPermissions,
+  PERMISSION,
   type Refusal,
   rateLimiter,
   tooLarge,
@@ -40,7 +43,14 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
   const limits = defaultLimits(options);
   const buckets = rateLimiter(() => limits);
   /** Interactions dispatched through the gateway, by id: when, and whether acknowledged. */
-  const interactions = new Map<string, { at: number; token: string; acked?: boolean; expired?: boolean }>();
+  const interactions = new Map<
+    string,
+    { at: number; token: string; channel: string; acked?: boolean; expired?: boolean }
+  >();
+  /** Threads by id, each started from the message with the same id in `parent_id`. */
+  const threads = new Map<string, Record<string, unknown>>();
+  /** Direct-message channels the bot opened, by the other user's id. */
+  const dms = new Map<string, string>();
   const requests: Recorded[] = [];
   const cdn = new Map<string, Buffer>();
   const messages = new Map<string, Record<string, unknown>>();
@@ -165,6 +175,17 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
       byToken.set(m[1] ?? "", [...(byToken.get(m[1] ?? "") ?? []), created.id]);
       return reply(200, created);
     }
+    if (path === "/users/@me/channels" && req.method === "POST") {
+      const recipient = String(json?.recipient_id ?? "");
+      const id = dms.get(recipient) ?? nextId();
+      dms.set(recipient, id);
+      return reply(200, { id, type: 1, last_message_id: null, recipients: [user(recipient, "someone")] });
+    }
+    m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path);
+    if (m && req.method === "POST") {
+      const created = thread(m[2] ?? "", m[1] ?? "", String(json?.name ?? "thread"), BOT_ID);
+      return reply(201, created);
+    }
     m = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (m && req.method === "POST") return reply(200, message(m[1] ?? ""));
     m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
@@ -181,14 +202,17 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     if (m) return reply(204);
     m = /^\/channels\/(\d+)$/.exec(path);
     if (m)
-      return reply(200, {
-        id: m[1],
-        type: 0,
-        guild_id: GUILD_ID,
-        name: `chan-${m[1]}`,
-        position: 0,
-        permission_overwrites: [],
-      });
+      return reply(
+        200,
+        threads.get(m[1] ?? "") ?? {
+          id: m[1],
+          type: 0,
+          guild_id: GUILD_ID,
+          name: `chan-${m[1]}`,
+          position: 0,
+          permission_overwrites: limits.overwrites[m[1] ?? ""] ?? [],
+        },
+      );
     if (/^\/applications\/\d+\/(guilds\/\d+\/)?commands$/.test(path))
       return reply(200, (json as unknown as unknown[]) ?? []);
     return reply(404, { message: "Unknown route", code: 0 });
@@ -209,7 +233,55 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     if (owner && !owner.acked) return unknownWebhook();
     const uploaded = r.files.reduce((n, f) => n + f.bytes.length, 0);
     if (uploaded > limits.maxUploadBytes) return tooLarge();
+    if (forbidden(r, owner?.channel)) return missingPermissions();
     return contentTooLong(r.json, limits.maxContent);
+  }
+
+  /**
+   * Whether the channel's overwrites keep the bot from this request: a new message needs Send
+   * Messages (in a thread: Send Messages in Threads), files need Attach Files, also through an
+   * interaction's webhook, which needs no Send Messages.
+   */
+  function forbidden(r: Recorded, hookChannel: string | undefined): boolean {
+    const created = /^\/channels\/(\d+)\/messages$/.exec(r.path);
+    const edited = /^\/channels\/(\d+)\/messages\/\d+$/.exec(r.path);
+    const channel = hookChannel ?? created?.[1] ?? edited?.[1];
+    if (!channel || r.method === "GET" || r.method === "DELETE") return false;
+    const inThread = threads.get(channel);
+    const where = inThread ? String(inThread.parent_id) : channel;
+    const p = channelPermissions(BigInt(EVERYONE_PERMISSIONS), limits.overwrites[where] ?? [], {
+      guildId: GUILD_ID,
+      memberId: BOT_ID,
+      roles: [],
+    });
+    const send = inThread ? PERMISSION.SendMessagesInThreads : PERMISSION.SendMessages;
+    if (created && !hookChannel && r.method === "POST" && !(p & send)) return true;
+    return r.files.length > 0 && !(p & PERMISSION.AttachFiles);
+  }
+
+  /** A thread started from message `id` in `parent`: the thread's id is the message's. */
+  function thread(id: string, parent: string, name: string, owner: string) {
+    const t = {
+      id,
+      type: 11,
+      guild_id: GUILD_ID,
+      parent_id: parent,
+      name,
+      owner_id: owner,
+      last_message_id: null,
+      message_count: 0,
+      member_count: 1,
+      rate_limit_per_user: 0,
+      flags: 0,
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: 1440,
+        archive_timestamp: new Date().toISOString(),
+        locked: false,
+      },
+    };
+    threads.set(id, t);
+    return t;
   }
 
   const gateway = startGateway(server, {
@@ -219,6 +291,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     appId: APP_ID,
     me: user(BOT_ID, "llava-bot", true),
     allowed: (intents) => limits.messageContentIntent || (intents & MESSAGE_CONTENT) === 0,
+    overwrites: () => limits.overwrites,
   });
   /**
    * Sends a gateway event, to every connected client or only to session `to` (the n-th client to
@@ -227,10 +300,10 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
    */
   function dispatch(t: string, d: unknown, o: { lateByMs?: number; to?: number } = {}) {
     if (t === "INTERACTION_CREATE") {
-      const i = d as { id: string; token: string };
+      const i = d as { id: string; token: string; channel_id: string };
       // A replayed event keeps the first one's clock and acknowledgement.
       if (!interactions.has(i.id))
-        interactions.set(i.id, { at: Date.now() - (o.lateByMs ?? 0), token: i.token });
+        interactions.set(i.id, { at: Date.now() - (o.lateByMs ?? 0), token: i.token, channel: i.channel_id });
     }
     return gateway.dispatch(t, d, o.to);
   }
@@ -257,6 +330,14 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     refuse: (when: (r: Recorded) => boolean, times = 1) => faults.add(when, times, undefined),
     user,
     nextId,
+    /**
+     * A thread a member started from message `id` of `parent`, as THREAD_CREATE carries it (the
+     * bot's own, for auto-captions, come from POST …/messages/:id/threads).
+     */
+    startThread: (id: string, parent: string, name = "thread") =>
+      thread(id, parent, name, "500000000000000001"),
+    /** The bot's direct-message channel with a user, once it opened one. */
+    dmWith: (userId: string) => dms.get(userId),
     /** An interaction's reply and follow-ups as they read now, in order. */
     interactionMessages(token: string) {
       return (byToken.get(token) ?? []).flatMap((id) => {
