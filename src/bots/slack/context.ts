@@ -6,7 +6,8 @@ import { logger } from "../../log.js";
 import type { Producer } from "../../queue/producer.js";
 import { NOT_ENABLED_HERE } from "../access.js";
 import type { Flow } from "../flow.js";
-import { type SlackFile, storeFiles } from "./files.js";
+import { withTextFiles } from "../text-files.js";
+import { incoming, type SlackFile, storeFiles } from "./files.js";
 import { toMrkdwn } from "./format.js";
 import { channelRefusal } from "./refusals.js";
 
@@ -71,6 +72,13 @@ export function slackContext(o: {
     /** Downloads with the bot token, only from Slack's file hosts, into blobs. */
     store: (files: SlackFile[]): Promise<BlobRef[]> =>
       storeFiles(files, { config, token: o.token, producer }),
+    /** The question with its small .txt/.md files read into it, and the files left out. */
+    readTexts: (question: string, files: SlackFile[]) =>
+      withTextFiles(question, files.map(incoming), {
+        config,
+        allowedOrigins: config.slack.fileOrigins.map((u) => new URL(u).origin),
+        headers: { authorization: `Bearer ${o.token}` },
+      }),
     submit: (input: Omit<RequestInput, "platform" | "createdAt">) =>
       producer.submit({ ...input, platform: "slack", createdAt: Date.now() }),
 

@@ -4,6 +4,7 @@ import type { BlobRef } from "../../core/jobs.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { Producer } from "../../queue/producer.js";
 import { intakeImages } from "../intake.js";
+import { type IncomingFile, isTextFile, sortFiles } from "../text-files.js";
 
 export interface SlackFile {
   id: string;
@@ -32,12 +33,31 @@ export async function fileDetails(client: WebClient, files: SlackFile[] | undefi
   );
 }
 
+export const isImageFile = (f: SlackFile): boolean =>
+  (f.mimetype ?? "").startsWith("image/") ||
+  /^(jpe?g|png|gif|webp|heic|heif|avif|tiff?)$/i.test(f.filetype ?? "");
+
 export function imageFiles(files: SlackFile[] | undefined): SlackFile[] {
-  return (files ?? []).filter(
-    (f) =>
-      (f.mimetype ?? "").startsWith("image/") ||
-      /^(jpe?g|png|gif|webp|heic|heif|avif|tiff?)$/i.test(f.filetype ?? ""),
-  );
+  return (files ?? []).filter(isImageFile);
+}
+
+/** A message's files by what the bot does with them: look at, read (.txt/.md), or name as not used. */
+export function sortSlackFiles(files: SlackFile[]) {
+  return sortFiles(files, {
+    isImage: isImageFile,
+    isText: (f) => isTextFile({ name: f.name ?? "", contentType: f.mimetype }),
+    name: (f) => f.name ?? f.id,
+  });
+}
+
+/** Slack's file as the shared intake reads it. */
+export function incoming(f: SlackFile): IncomingFile {
+  return {
+    url: f.url_private_download ?? f.url_private ?? "",
+    name: f.name ?? f.id,
+    contentType: f.mimetype,
+    size: f.size,
+  };
 }
 
 /** Downloads files with the bot token (only from Slack's file hosts), validates them and stores blobs. */

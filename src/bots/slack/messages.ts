@@ -2,8 +2,9 @@ import type { App } from "@slack/bolt";
 import { logger } from "../../log.js";
 import { conversationImages, leftOutNote, recentPhotoNote } from "../chain.js";
 import { parseMessage } from "../commands.js";
+import { unusedNote } from "../text-files.js";
 import type { SlackContext } from "./context.js";
-import { fileDetails, imageFiles, type SlackFile } from "./files.js";
+import { fileDetails, imageFiles, type SlackFile, sortSlackFiles } from "./files.js";
 import { latestImage } from "./recent.js";
 import { type BotIdentity, dmContext, threadContext } from "./thread.js";
 
@@ -35,7 +36,7 @@ export function registerMessages(app: App, x: SlackContext) {
    * mention outside a thread without an image, the member's upload just before; `note` says
    * which photo, or how many were left out.
    */
-  async function conversation(m: Asked) {
+  async function conversation(m: Asked, own: SlackFile[]) {
     const max = config.limits.maxImagesPerRequest;
     const minutes = config.conversation.recentImageMinutes;
     const depth = config.slack.historyDepth;
@@ -56,7 +57,6 @@ export function registerMessages(app: App, x: SlackContext) {
             me: m.me,
           })
         : [];
-    const own = imageFiles(await fileDetails(client, m.files));
     const recent =
       own.length || m.threadTs || turns.length || !minutes
         ? undefined
@@ -81,8 +81,11 @@ export function registerMessages(app: App, x: SlackContext) {
     // An edited message's mention comes again as a new event: the message has its answer.
     if (!(await flow.conversations.claimMessage(`${m.channel}:${m.ts}`, m.requestId))) return;
     try {
-      const { history, images, note } = await conversation(m);
-      const parsed = parseMessage(m.text.replace(/<@[A-Z0-9]+>/g, "").trim());
+      const sorted = sortSlackFiles(await fileDetails(client, m.files));
+      const said = await x.readTexts(m.text.replace(/<@[A-Z0-9]+>/g, "").trim(), sorted.texts);
+      const unused = unusedNote([...sorted.unused, ...said.unused]);
+      const { history, images, note } = await conversation(m, sorted.images);
+      const parsed = parseMessage(said.text);
       const place = { channel: m.channel, ...(thread ? { thread } : {}) };
       const opened = await flow.open({
         requestId: m.requestId,
@@ -102,7 +105,7 @@ export function registerMessages(app: App, x: SlackContext) {
         history,
         user: { id: m.user },
         scope: { id: team, channelId: m.channel, ...(thread ? { threadId: thread } : {}), messageId: m.ts },
-        reply: { ...place, ...(note ? { note } : {}) },
+        reply: { ...place, ...(note ? { note } : {}), ...(unused ? { unused } : {}) },
       });
       if (result.duplicate) return void (await flow.drop(m.requestId));
       await client.reactions

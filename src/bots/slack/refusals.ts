@@ -2,27 +2,38 @@ import { LogLevel, webApi } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { logger } from "../../log.js";
 
+type ErrorData = { error?: unknown; needed?: unknown };
+
+/** The Web API's answer to a refused call, read through the flow's SurfaceError if it wraps one. */
+function errorData(err: unknown): ErrorData | undefined {
+  const e = err as { data?: ErrorData; cause?: { data?: ErrorData } } | undefined;
+  return e?.data ?? e?.cause?.data;
+}
+
 /** The Web API error code of a refused call (`not_in_channel`, `ratelimited`…), if it was one. */
 export function slackError(err: unknown): string | undefined {
-  // Read through the flow's SurfaceError to the Web API error it wraps.
-  const e = err as { data?: { error?: unknown }; cause?: { data?: { error?: unknown } } } | undefined;
-  const data = e?.data ?? e?.cause?.data;
-  return typeof data?.error === "string" ? data.error : undefined;
+  const error = errorData(err)?.error;
+  return typeof error === "string" ? error : undefined;
 }
 
 /**
  * What to tell a person when Slack refuses the bot a channel, by error code: the bot was never
- * added (public channel), cannot see it (private channel, or deleted), or it is archived. The
+ * added (public channel), cannot see it (private channel, or deleted), it is archived, or the
+ * app was installed without a scope the call needs. The
  * invitation names the bot as the workspace knows it; a direct message has nobody to invite.
  */
-function channelRefusals(botName: string, dm: boolean): Record<string, string> {
+function channelRefusals(botName: string, dm: boolean, needed: string): Record<string, string> {
+  // Slack names the scope the call needed (`needed`); only reinstalling the app adds it.
+  const scope = `I'm missing the Slack permission ${needed ? `\`${needed}\`` : "this needs"}, so I can't answer here. Ask whoever installed me to add it and reinstall the app.`;
   if (dm)
     return {
       not_in_channel: "I can't post in this conversation, so I can't answer here.",
       channel_not_found: "I can't see this conversation, so I can't answer here.",
+      missing_scope: scope,
     };
   const invite = `\`/invite @${botName}\``;
   return {
+    missing_scope: scope,
     not_in_channel: `I'm not a member of this channel. Add me with ${invite}, then try again.`,
     channel_not_found: `I can't see this channel (private channels need me invited: ${invite}), so I can't answer here.`,
     is_archived: "This channel is archived, so I can't answer here.",
@@ -35,8 +46,14 @@ function channelRefusals(botName: string, dm: boolean): Record<string, string> {
  */
 export function channelRefusal(err: unknown, channel: string, botName = "llava-bot"): string | undefined {
   const code = slackError(err);
-  const text = code ? channelRefusals(botName, channel.startsWith("D"))[code] : undefined;
-  if (text) logger().warn({ channel, error: code }, "slack refused the bot this channel");
+  const needed = errorData(err)?.needed;
+  const scope = typeof needed === "string" ? needed.slice(0, 100) : "";
+  const text = code ? channelRefusals(botName, channel.startsWith("D"), scope)[code] : undefined;
+  if (text)
+    logger().warn(
+      { channel, error: code, ...(scope ? { needed: scope } : {}) },
+      "slack refused the bot this channel",
+    );
   return text;
 }
 

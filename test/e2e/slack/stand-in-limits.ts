@@ -1,7 +1,8 @@
 /**
  * What the Slack stand-in refuses, as Slack's Web API does: `msg_too_long`, `invalid_blocks` (a
  * section block's text over 3,000 characters), `ratelimited` (HTTP
- * 429 with Retry-After), `not_in_channel` / `channel_not_found`, and a file host that answers a
+ * 429 with Retry-After), `not_in_channel` / `channel_not_found`, `missing_scope` (with the scope
+ * it `needed` and those `provided`), and a file host that answers a
  * request without a usable token with its HTML sign-in page (status 200).
  */
 export interface SlackLimits {
@@ -17,7 +18,25 @@ export interface SlackLimits {
   missing: Set<string>;
   /** False: the token lacks files:read, so even with it the file host sends its sign-in page. */
   filesReadable: boolean;
+  /** Scopes the app was installed without: a method that needs one is refused with `missing_scope`. */
+  missingScopes: Set<string>;
 }
+
+/** The bot scope each Web API method the adapter calls needs (Slack's method reference). */
+const METHOD_SCOPE: Record<string, string> = {
+  "chat.postMessage": "chat:write",
+  "chat.update": "chat:write",
+  "chat.delete": "chat:write",
+  "chat.postEphemeral": "chat:write",
+  "reactions.add": "reactions:write",
+  "conversations.history": "channels:history",
+  "conversations.replies": "channels:history",
+  "files.info": "files:read",
+  "files.getUploadURLExternal": "files:write",
+  "files.completeUploadExternal": "files:write",
+  "users.info": "users:read",
+};
+const SCOPES = [...new Set(Object.values(METHOD_SCOPE)), "app_mentions:read", "commands", "im:history"];
 
 export function defaultSlackLimits(o: Partial<SlackLimits> = {}): SlackLimits {
   return {
@@ -28,6 +47,7 @@ export function defaultSlackLimits(o: Partial<SlackLimits> = {}): SlackLimits {
     notIn: new Set(),
     missing: new Set(),
     filesReadable: true,
+    missingScopes: new Set(),
     ...o,
   };
 }
@@ -57,6 +77,9 @@ export interface SlackRefusal {
   headers?: Record<string, string>;
   /** Slack's detail for `invalid_blocks`: which block, and why. */
   errors?: string[];
+  /** For `missing_scope`: the scope the call needed, and the token's scopes (comma-separated). */
+  needed?: string;
+  provided?: string;
 }
 
 /** Slack's complaint for each section block whose text is past the limit, with its JSON pointer. */
@@ -89,6 +112,14 @@ export function slackRefuser(limits: SlackLimits) {
       }
       w.count++;
     }
+    const scope = METHOD_SCOPE[method];
+    if (scope && limits.missingScopes.has(scope))
+      return {
+        status: 200,
+        error: "missing_scope",
+        needed: scope,
+        provided: SCOPES.filter((s) => !limits.missingScopes.has(s)).join(","),
+      };
     const argName = CHANNEL_ARG[method];
     const channel = argName ? String(args[argName] ?? "") : "";
     if (channel && limits.missing.has(channel)) return { status: 200, error: "channel_not_found" };

@@ -185,7 +185,8 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
       refused.push({ ...call, error: no.error });
       res.statusCode = no.status;
       for (const [k, v] of Object.entries(no.headers ?? {})) res.setHeader(k, v);
-      return json({ ok: false, error: no.error, ...(no.errors ? { errors: no.errors } : {}) });
+      const { status: _s, headers: _h, ...said } = no;
+      return json({ ok: false, ...said });
     }
     switch (method) {
       case "auth.test":
