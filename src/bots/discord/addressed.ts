@@ -16,7 +16,7 @@ export async function repliesToBot(message: Message, me: string): Promise<boolea
   if (!message.reference?.messageId) return false;
   if (message.mentions.repliedUser) return message.mentions.repliedUser.id === me;
   const referenced = await message.fetchReference().catch(() => undefined);
-  return referenced?.author.id === me;
+  return referenced?.author?.id === me; // a forward's snapshot has no author
 }
 
 /**

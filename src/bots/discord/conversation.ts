@@ -11,7 +11,8 @@ function turnOf(m: Message, botId: string | undefined, cdn: readonly string[]) {
   const content = turnText(m.content, MENTION);
   const files = photosOf(m, cdn);
   if (!content && !files.length) return undefined;
-  return { role: m.author.id === botId ? "assistant" : "user", content, files } as ChainTurn<IncomingFile>;
+  // A forward's snapshot joins its source channel's cache without an author, whatever the types say.
+  return { role: m.author?.id === botId ? "assistant" : "user", content, files } as ChainTurn<IncomingFile>;
 }
 
 /**
@@ -66,7 +67,7 @@ export async function recentPhoto(
   if (!minutes) return undefined;
   const asked = message.createdTimestamp;
   const theirs = (m: Message) =>
-    m.author.id === message.author.id &&
+    m.author?.id === message.author.id && // snapshots of forwards have no author
     m.id !== message.id &&
     m.createdTimestamp <= asked &&
     asked - m.createdTimestamp <= minutes * 60_000 &&

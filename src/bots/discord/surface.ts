@@ -30,8 +30,8 @@ interface Routing {
  * reply, reached through its token, read from Redis, so any replica can finish it; once the token
  * is gone, the flow is told (reply-gone) and answers in the channel. Partial edits go through
  * `partial`, a REST queue that refuses instead of waiting on a 429. An upload Discord refuses as
- * too large (40005), or without
- * Attach Files (50013), goes without its files and a note says why: no answer is lost to its picture.
+ * too large (40005), or for want of Attach Files (50013), goes without its files and a note says
+ * why: no answer is lost to its picture. A post refused for want of Send Messages is place-gone.
  */
 export function discordSurface(o: { client: Client; partial: REST; conversations: Conversations }): Surface {
   const rest = o.client.rest;

@@ -118,6 +118,20 @@ describe("Discord: where the photo is", () => {
       ],
     });
     expect(await answerTo(DM, id)).toBe("red");
+    // discord.js files the snapshot, authorless, under the channel it came from: a mention there
+    // that looks for the asker's recent photo must pass over it.
+    const there = "840000000000000010";
+    t.stand.dispatch(
+      "MESSAGE_CREATE",
+      memberMessage({
+        id: there,
+        channel: CH.links,
+        author: BOB,
+        content: `<@${BOT_ID}> what colour?`,
+        mentionBot: true,
+      }),
+    );
+    expect(await answerTo(CH.links, there)).toMatch(/Please attach an image/);
   });
 
   it("a link to an image on Discord's CDN is used; a link anywhere else is never fetched", async () => {
@@ -141,6 +155,7 @@ describe("Discord: where the photo is", () => {
       memberMessage({
         id: id2,
         channel: CH.links,
+        author: BOB,
         content: `<@${BOT_ID}> and this? ${outside}`,
         mentionBot: true,
       }),
