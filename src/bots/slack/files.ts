@@ -33,7 +33,7 @@ export async function fileDetails(client: WebClient, files: SlackFile[] | undefi
   );
 }
 
-export const isImageFile = (f: SlackFile): boolean =>
+const isImageFile = (f: SlackFile): boolean =>
   (f.mimetype ?? "").startsWith("image/") ||
   /^(jpe?g|png|gif|webp|heic|heif|avif|tiff?)$/i.test(f.filetype ?? "");
 
