@@ -207,6 +207,40 @@ describe("Discord: where the photo is", () => {
     expect(await answerTo(starter, id)).toBe("blue");
   });
 
+  it("a thread's starter is fetched from Discord when the client no longer holds it (after a restart)", async () => {
+    const starter = "840000000000000011";
+    t.stand.dispatch(
+      "MESSAGE_CREATE",
+      memberMessage({
+        id: starter,
+        channel: CH.threads,
+        content: "",
+        attachments: [await photo("740000000000000013", "green")],
+      }),
+    );
+    t.stand.dispatch("THREAD_CREATE", { ...t.stand.startThread(starter, CH.threads), newly_created: true });
+    await waitFor(() => t.discord.client.channels.cache.has(starter), 10_000, "the thread in the cache");
+    const parent = t.discord.client.channels.cache.get(CH.threads);
+    if (parent?.isTextBased()) parent.messages.cache.delete(starter);
+    const id = "840000000000000012";
+    t.stand.dispatch(
+      "MESSAGE_CREATE",
+      memberMessage({
+        id,
+        channel: starter,
+        author: BOB,
+        content: `<@${BOT_ID}> what colour?`,
+        mentionBot: true,
+      }),
+    );
+    expect(await answerTo(starter, id)).toBe("green");
+    expect(
+      t.stand.requests.some(
+        (r) => r.method === "GET" && r.path === `/channels/${CH.threads}/messages/${starter}`,
+      ),
+    ).toBe(true);
+  });
+
   it("a mention in the bot's own caption thread is about the captioned photo", async () => {
     const uploaded = "840000000000000007";
     t.stand.dispatch(

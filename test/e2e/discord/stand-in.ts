@@ -49,6 +49,8 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
   >();
   /** Threads by id, each started from the message with the same id in `parent_id`. */
   const threads = new Map<string, Record<string, unknown>>();
+  /** Members' messages as the gateway delivered them, by id: GET …/messages/:id finds them too. */
+  const received = new Map<string, Record<string, unknown>>();
   /** Direct-message channels the bot opened, by the other user's id. */
   const dms = new Map<string, string>();
   const requests: Recorded[] = [];
@@ -190,7 +192,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     if (m && req.method === "POST") return reply(200, message(m[1] ?? ""));
     m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
     if (m && req.method === "GET") {
-      const found = messages.get(m[2] ?? "");
+      const found = messages.get(m[2] ?? "") ?? received.get(m[2] ?? "");
       return found ? reply(200, found) : reply(404, { message: "Unknown Message", code: 10008 });
     }
     if (m && req.method === "PATCH") {
@@ -299,6 +301,10 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
    * `lateByMs` earlier (a slow gateway or a busy bot): the callback is then already late.
    */
   function dispatch(t: string, d: unknown, o: { lateByMs?: number; to?: number } = {}) {
+    if (t === "MESSAGE_CREATE") {
+      const m = d as Record<string, unknown>;
+      received.set(String(m.id), m);
+    }
     if (t === "INTERACTION_CREATE") {
       const i = d as { id: string; token: string; channel_id: string };
       // A replayed event keeps the first one's clock and acknowledgement.
