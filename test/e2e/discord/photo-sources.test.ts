@@ -180,65 +180,45 @@ describe("Discord: where the photo is", () => {
     expect(await answerTo(CH.links, id)).toBe("white");
   });
 
-  it("a mention in a thread started from a member's photo is about that photo", async () => {
-    const starter = "840000000000000005";
+  /** A member's photo message and a thread someone starts from it (the thread's id is the message's). */
+  async function threadFromPhoto(starter: string, colour: keyof typeof SWATCHES) {
     t.stand.dispatch(
       "MESSAGE_CREATE",
       memberMessage({
         id: starter,
         channel: CH.threads,
         content: "look",
-        attachments: [await photo("740000000000000005", "blue")],
-      }),
-    );
-    // Someone starts a thread from it: the thread's id is the photo message's.
-    t.stand.dispatch("THREAD_CREATE", { ...t.stand.startThread(starter, CH.threads), newly_created: true });
-    const id = "840000000000000006";
-    t.stand.dispatch(
-      "MESSAGE_CREATE",
-      memberMessage({
-        id,
-        channel: starter,
-        author: BOB,
-        content: `<@${BOT_ID}> what colour?`,
-        mentionBot: true,
-      }),
-    );
-    expect(await answerTo(starter, id)).toBe("blue");
-  });
-
-  it("a thread's starter is fetched from Discord when the client no longer holds it (after a restart)", async () => {
-    const starter = "840000000000000011";
-    t.stand.dispatch(
-      "MESSAGE_CREATE",
-      memberMessage({
-        id: starter,
-        channel: CH.threads,
-        content: "",
-        attachments: [await photo("740000000000000013", "green")],
+        attachments: [await photo(`7${starter.slice(1)}`, colour)],
       }),
     );
     t.stand.dispatch("THREAD_CREATE", { ...t.stand.startThread(starter, CH.threads), newly_created: true });
     await waitFor(() => t.discord.client.channels.cache.has(starter), 10_000, "the thread in the cache");
-    const parent = t.discord.client.channels.cache.get(CH.threads);
-    if (parent?.isTextBased()) parent.messages.cache.delete(starter);
-    const id = "840000000000000012";
+  }
+
+  /** Bob's mention without a photo in a channel (a thread is one); the bot's answer to it. */
+  function bobAsks(channel: string, id: string) {
     t.stand.dispatch(
       "MESSAGE_CREATE",
-      memberMessage({
-        id,
-        channel: starter,
-        author: BOB,
-        content: `<@${BOT_ID}> what colour?`,
-        mentionBot: true,
-      }),
+      memberMessage({ id, channel, author: BOB, content: `<@${BOT_ID}> what colour?`, mentionBot: true }),
     );
-    expect(await answerTo(starter, id)).toBe("green");
-    expect(
-      t.stand.requests.some(
-        (r) => r.method === "GET" && r.path === `/channels/${CH.threads}/messages/${starter}`,
-      ),
-    ).toBe(true);
+    return answerTo(channel, id);
+  }
+
+  it("a mention in a thread started from a member's photo is about that photo", async () => {
+    await threadFromPhoto("840000000000000005", "blue");
+    expect(await bobAsks("840000000000000005", "840000000000000006")).toBe("blue");
+  });
+
+  it("a thread's starter is fetched from Discord when the client no longer holds it (after a restart)", async () => {
+    const starter = "840000000000000011";
+    await threadFromPhoto(starter, "green");
+    const parent = t.discord.client.channels.cache.get(CH.threads);
+    if (parent?.isTextBased()) parent.messages.cache.delete(starter);
+    expect(await bobAsks(starter, "840000000000000012")).toBe("green");
+    const fetched = t.stand.requests.filter(
+      (r) => r.method === "GET" && r.path === `/channels/${CH.threads}/messages/${starter}`,
+    );
+    expect(fetched).toHaveLength(1);
   });
 
   it("a mention in the bot's own caption thread is about the captioned photo", async () => {
