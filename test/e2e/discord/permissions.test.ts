@@ -19,6 +19,7 @@ const CH = {
   mute: "450000000000000001",
   nofiles: "450000000000000002",
   revoked: "450000000000000003",
+  nothreads: "450000000000000004",
 };
 const deny = (bit: bigint) => [{ id: BOT_ID, type: 1 as const, allow: "0", deny: String(bit) }];
 const SEND_MISSING =
@@ -47,6 +48,7 @@ beforeAll(async () => {
       overwrites: {
         [CH.mute]: deny(PERMISSION.SendMessages),
         [CH.nofiles]: deny(PERMISSION.AttachFiles),
+        [CH.nothreads]: deny(PERMISSION.SendMessagesInThreads),
       },
     },
   });
@@ -71,6 +73,28 @@ describe("Discord: missing permissions", () => {
     // Nothing was tried in the channel, and the photo was never fetched for a request.
     expect(t.sentTo(CH.mute)).toEqual([]);
     expect(t.stand.requests.some((r) => r.path.includes("/cdn/"))).toBe(false);
+  });
+
+  it("a mention in a thread where the bot may not send in threads names that permission", async () => {
+    const starter = "850000000000000005";
+    t.stand.dispatch("THREAD_CREATE", { ...t.stand.startThread(starter, CH.nothreads), newly_created: true });
+    await waitFor(() => t.discord.client.channels.cache.has(starter), 10_000, "the thread");
+    const asker = { ...HUMAN, id: "500000000000000008", username: "erin", global_name: "erin" };
+    t.stand.dispatch(
+      "MESSAGE_CREATE",
+      memberMessage({
+        id: "850000000000000006",
+        channel: starter,
+        author: asker,
+        content: `<@${BOT_ID}> hi`,
+        mentionBot: true,
+      }),
+    );
+    await waitFor(() => dmTo(asker.id).length > 0, 20_000, "the DM");
+    expect(dmTo(asker.id)).toEqual([
+      `⚠️ In <#${starter}>: I'm missing the Send Messages in Threads permission in this channel, so I can't answer here. Ask a moderator to give it to me.`,
+    ]);
+    expect(t.sentTo(starter)).toEqual([]);
   });
 
   it("/edit where the bot may not attach files is refused at once, for the asker's eyes", async () => {
