@@ -4,7 +4,7 @@ import type { Platform } from "../core/jobs.js";
 import { PLATFORM_NAMES, TONES } from "../core/post-state.js";
 import { isCodedError, newErrorId, userMessage } from "../errors.js";
 import { logger } from "../log.js";
-import { accountTargets, type PublishTarget, TARGET_LABEL } from "../publish/index.js";
+import { accountTargets, type PublishTarget, TARGET_LABEL, targetForPlatform } from "../publish/index.js";
 import { createPostStore, type Person, POST_EXPIRED, type StoredPost } from "../queue/posts.js";
 import type { Producer } from "../queue/producer.js";
 
@@ -112,7 +112,8 @@ export function createPostClicks(o: {
   /** The account approving this post would publish to, when only an approver may approve it. */
   function publishesTo(post: StoredPost): PublishTarget | undefined {
     if (!o.approvers.configured) return undefined;
-    return accounts.find((t) => t === post.record.bundle.platform);
+    const target = targetForPlatform(post.record.bundle.platform);
+    return target && accounts.includes(target) ? target : undefined;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { text as readStream } from "node:stream/consumers";
 import { PLATFORM_NAMES, type PlatformName } from "../core/post-state.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import { type InstanceRead, instanceLimits } from "../publish/instance.js";
+import { type InstanceRead, instanceFor, instanceLimits } from "../publish/instance.js";
 import { countFor, overLimit, unitOf, utf8Bytes } from "../skills/post/count.js";
 import { captionRule, presetFor } from "../skills/post/presets.js";
 import { COMMON_OPTIONS, configFromFlags, parse, usage } from "./args.js";
@@ -13,6 +13,7 @@ Prints the text's length as the network counts it, and the limit; exits 1 when i
   x          twitter-text's weighting: links (with or without https://) 23, CJK and emoji 2
   mastodon   grapheme clusters, each link as the instance says (23 by default), @user@domain as @user;
              the limits of --instance or publish.mastodon.instanceUrl, read from GET /api/v2/instance
+  pixelfed   code points, links in full; the limits of --instance or publish.pixelfed.instanceUrl
   threads    characters, each emoji as its UTF-8 bytes (😀 is 4)
   bluesky    grapheme clusters (300) and UTF-8 bytes (3,000)
   others     grapheme clusters (instagram-story: the text laid over the story)
@@ -56,8 +57,11 @@ export async function run(argv: string[]): Promise<number> {
   const { config } = configFromFlags(values);
   if (values.instance && !/^https?:\/\/[^/]/.test(values.instance))
     throw new CodedError(ErrorCode.BadRequest, "--instance must be a URL such as https://mastodon.social.");
+  // --instance names a Mastodon or Pixelfed server; other networks state no limits of their own.
   const instance =
-    platform === "mastodon" ? (values.instance ?? config.publish.mastodon.instanceUrl) : undefined;
+    platform === "mastodon" || platform === "pixelfed"
+      ? (values.instance ?? instanceFor(platform, config))
+      : undefined;
   const read = instance ? await instanceLimits(instance, { timeoutMs: config.publish.timeoutMs }) : undefined;
   const preset = presetFor(platform, {
     instagramHashtags: config.post.instagramHashtags,

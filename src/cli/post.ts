@@ -13,6 +13,7 @@ import {
   type PublishTarget,
   publishOnce,
   TARGET_LABEL,
+  targetForPlatform,
 } from "../publish/index.js";
 import { LOOK_NAMES } from "../skills/edit/index.js";
 import { writePostBundle } from "../skills/post/bundle.js";
@@ -22,13 +23,14 @@ import { COMMON_OPTIONS, configFromFlags, parse, readImage, usage } from "./args
 import { runOnce } from "./run-engine.js";
 
 const HELP = `usage: llava-bot post <image> --platform NAME [--tone T] [--variants N] [--look L] [--lang CODE] [--watermark TEXT] [--model ID|PATH] -o <dir>
-       llava-bot post <image> --publish mastodon|bluesky [--pick N] [-o <dir>] [...the options above]
+       llava-bot post <image> --publish mastodon|bluesky|pixelfed|linkedin [--pick N] [-o <dir>] [...the options above]
 
 Writes <dir>/post.json (caption variants with hashtags and lengths, alt text) and the prepared image.
 With --publish, shows the captions, asks which one to publish (or takes --pick N, for scripts),
 publishes it with the image and its alt text, and prints the live URL. The platform is the
-publishing target (its rules apply: a Mastodon post follows the instance's limits). Accounts: publish.mastodon.instanceUrl + MASTODON_ACCESS_TOKEN, or
-publish.bluesky.handle + BLUESKY_APP_PASSWORD. The same caption and image are published once.
+publishing target (its rules apply: a Mastodon post follows the instance's limits). Accounts: publish.mastodon.instanceUrl + MASTODON_ACCESS_TOKEN,
+publish.bluesky.handle + BLUESKY_APP_PASSWORD, publish.pixelfed.instanceUrl + PIXELFED_ACCESS_TOKEN, or
+publish.linkedin.author + LINKEDIN_ACCESS_TOKEN. The same caption and image are published once.
   platforms: ${PLATFORM_NAMES.join(", ")}
   tones:     ${TONES.join(", ")}
   looks:     ${LOOK_NAMES.join(", ")}`;
@@ -157,7 +159,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new CodedError(ErrorCode.BadRequest, "--pick chooses the caption for --publish; add --publish.");
   oneOf(values.platform, PLATFORM_NAMES, "platform");
   // The post is written to one network's rules (length, alt text, image size): the one it goes to.
-  if (target && values.platform && values.platform !== target)
+  if (target && values.platform && targetForPlatform(values.platform) !== target)
     throw new CodedError(
       ErrorCode.BadRequest,
       `--platform ${values.platform} does not match --publish ${target}: a post is written to the rules of the network it goes to, so leave out --platform (or make it ${target}).`,

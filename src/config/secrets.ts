@@ -17,6 +17,8 @@ export interface Secrets {
   hfToken?: string;
   mastodonAccessToken?: string;
   blueskyAppPassword?: string;
+  pixelfedAccessToken?: string;
+  linkedinAccessToken?: string;
 }
 
 const ENV_NAMES: Record<keyof Secrets, string> = {
@@ -34,6 +36,8 @@ const ENV_NAMES: Record<keyof Secrets, string> = {
   hfToken: "HF_TOKEN",
   mastodonAccessToken: "MASTODON_ACCESS_TOKEN",
   blueskyAppPassword: "BLUESKY_APP_PASSWORD",
+  pixelfedAccessToken: "PIXELFED_ACCESS_TOKEN",
+  linkedinAccessToken: "LINKEDIN_ACCESS_TOKEN",
 };
 
 export function secretEnvNames(): Readonly<Record<keyof Secrets, string>> {

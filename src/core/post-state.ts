@@ -15,6 +15,7 @@ const NETWORKS = [
   "bluesky",
   "facebook",
   "mastodon",
+  "pixelfed",
 ] as const;
 export type PlatformName = (typeof NETWORKS)[number];
 export const PLATFORM_NAMES: PlatformName[] = [...NETWORKS];
@@ -46,7 +47,7 @@ export interface PostState {
 }
 
 /**
- * Limits a network publishes about itself (a Mastodon instance's `GET /api/v2/instance`), read by
+ * Limits a network publishes about itself (a Mastodon or Pixelfed instance's `GET /api/v2/instance`), read by
  * publish/ and applied by skills/post over its presets; a field it does not state is absent.
  */
 export interface NetworkLimits {

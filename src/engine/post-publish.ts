@@ -6,12 +6,11 @@ import { isCodedError } from "../errors.js";
 import {
   configuredTargets,
   createPublisher,
-  PUBLISH_TARGETS,
   type PublishImage,
-  type PublishTarget,
   publishOnce,
   redisPublishStore,
   TARGET_LABEL,
+  targetForPlatform,
 } from "../publish/index.js";
 import type { BlobStore } from "../queue/blobs.js";
 import type { Approval, PostRecord } from "../queue/posts.js";
@@ -23,7 +22,7 @@ export type ApprovalOutcome =
 
 /**
  * Publishes an approved variant where the post's platform has an account configured (a Mastodon
- * post to Mastodon, a Bluesky post to Bluesky), exactly once per approval: the approval's id and
+ * post to Mastodon, a LinkedIn or LinkedIn-square post to LinkedIn…), exactly once per approval: the approval's id and
  * time are stable, so a Retry or a re-run job after a crash resumes instead of posting again.
  * Anything else, or an approval by someone who is not an approver, is "ready to post" by hand. A
  * failure the team can act on comes back as `failed` (the approval stays pending); others throw,
@@ -42,9 +41,7 @@ export async function publishApproval(o: {
 }): Promise<ApprovalOutcome> {
   const { record, approval } = o;
   const configured = configuredTargets(o.config, o.secrets);
-  const target = (PUBLISH_TARGETS as readonly string[]).includes(record.bundle.platform)
-    ? (record.bundle.platform as PublishTarget)
-    : undefined;
+  const target = targetForPlatform(record.bundle.platform);
   if (!target || !configured.includes(target)) {
     const names = configured.map((t) => TARGET_LABEL[t]).join(" or ");
     return {

@@ -1,4 +1,5 @@
-import type { NetworkLimits } from "../core/post-state.js";
+import type { Config } from "../config/schema.js";
+import type { NetworkLimits, PlatformName } from "../core/post-state.js";
 import { networkReason } from "./limits.js";
 
 /**
@@ -79,4 +80,11 @@ export function instanceLimits(instanceUrl: string, o: { timeoutMs?: number } = 
     if (r.from === "defaults") entry.until = Date.now() + RETRY_AFTER_FAILURE_MS;
   });
   return entry.read;
+}
+
+/** The configured instance a post for this platform follows, when its network states its own limits. */
+export function instanceFor(platform: PlatformName, config: Config): string | undefined {
+  if (platform === "mastodon") return config.publish.mastodon.instanceUrl;
+  if (platform === "pixelfed") return config.publish.pixelfed.instanceUrl;
+  return undefined;
 }

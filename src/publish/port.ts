@@ -3,10 +3,21 @@
  * folder knows a publishing client's types; callers see PublishPost in and Published out.
  */
 
-export const PUBLISH_TARGETS = ["mastodon", "bluesky"] as const;
+export const PUBLISH_TARGETS = ["mastodon", "bluesky", "pixelfed", "linkedin"] as const;
 export type PublishTarget = (typeof PUBLISH_TARGETS)[number];
 
-export const TARGET_LABEL: Record<PublishTarget, string> = { mastodon: "Mastodon", bluesky: "Bluesky" };
+export const TARGET_LABEL: Record<PublishTarget, string> = {
+  mastodon: "Mastodon",
+  bluesky: "Bluesky",
+  pixelfed: "Pixelfed",
+  linkedin: "LinkedIn",
+};
+
+/** The account a post written for this platform goes to (a square LinkedIn post is a LinkedIn post). */
+export function targetForPlatform(platform: string): PublishTarget | undefined {
+  if (platform === "linkedin-square") return "linkedin";
+  return (PUBLISH_TARGETS as readonly string[]).includes(platform) ? (platform as PublishTarget) : undefined;
+}
 
 export interface PublishImage {
   bytes: Buffer;

@@ -2,7 +2,8 @@ import { z } from "zod";
 
 /**
  * Accounts that approved posts are published to. Tokens and passwords come only from the
- * environment (MASTODON_ACCESS_TOKEN, BLUESKY_APP_PASSWORD); an account without one is off.
+ * environment (MASTODON_ACCESS_TOKEN, BLUESKY_APP_PASSWORD, PIXELFED_ACCESS_TOKEN,
+ * LINKEDIN_ACCESS_TOKEN); an account without one is off.
  */
 export const publishSection = z
   .object({
@@ -22,6 +23,32 @@ export const publishSection = z
         handle: z.string().optional(),
         /** Where published posts are linked to. */
         appUrl: z.url().default("https://bsky.app"),
+      })
+      .prefault({}),
+    pixelfed: z
+      .object({
+        /** The instance, e.g. https://pixelfed.social. */
+        instanceUrl: z.url().optional(),
+        /** public | unlisted | private */
+        visibility: z.enum(["public", "unlisted", "private"]).default("public"),
+      })
+      .prefault({}),
+    linkedin: z
+      .object({
+        /** Who posts: a member (urn:li:person:…) or a page (urn:li:organization:…). */
+        author: z
+          .string()
+          .regex(/^urn:li:(person|organization):[\w-]+$/, "a urn:li:person:… or urn:li:organization:… URN")
+          .optional(),
+        /** The LinkedIn-Version header (YYYYMM); LinkedIn retires each version after about a year. */
+        version: z
+          .string()
+          .regex(/^\d{6}$/, "YYYYMM")
+          .default("202511"),
+        /** The REST API. */
+        apiUrl: z.url().default("https://api.linkedin.com"),
+        /** Origins an image upload URL from LinkedIn may point at; the image goes nowhere else. */
+        uploadOrigins: z.array(z.url()).default(["https://www.linkedin.com", "https://api.linkedin.com"]),
       })
       .prefault({}),
     /** One HTTP request to a publishing service may take this long. */

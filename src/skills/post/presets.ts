@@ -22,6 +22,9 @@ export type { NetworkLimits } from "../../core/post-state.js";
  * - Mastodon: 500 characters with every link counted as 23 and `@user@domain` as `@user`; images
  *   16 MiB (the default since 4.2); alt text 1,500 code points (docs.joinmastodon.org, instance
  *   defaults in `GET /api/v2/instance`).
+ * - Pixelfed: 500 characters (`MAX_CAPTION_LENGTH`), alt text 1,000 (`PF_MEDIA_MAX_ALTTEXT_LENGTH`),
+ *   both checked as Laravel's `max:` (code points, links in full); photos 15,000 KB (`MAX_PHOTO_SIZE`).
+ *   The instance states its own in `GET /api/v2/instance`; it links the first 60 hashtags of a post.
  * - Facebook: 63,206 characters; we cap at 5,000, since longer posts are folded anyway.
  */
 export interface Preset {
@@ -157,6 +160,19 @@ export const PRESETS: Record<PlatformName, Preset> = {
     altCounting: "codepoints",
     maxBytes: 16 * 1024 * 1024,
     counting: "mastodon",
+  },
+  pixelfed: {
+    label: "Pixelfed",
+    aspect: "4:5",
+    width: 1080,
+    text: "caption",
+    captionLimit: 500,
+    maxHashtags: 10,
+    suggestedHashtags: 5,
+    altLimit: 1000,
+    altCounting: "codepoints",
+    maxBytes: 15_000 * 1024,
+    counting: "codepoints",
   },
 };
 

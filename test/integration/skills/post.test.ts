@@ -47,8 +47,8 @@ const threads = (t: string) => countFor("threads", t);
  * Sources: Instagram Graph API (2,200; 8 MB), developer.x.com "Counting characters" (280; 5 MB;
  * alt 1,000), LinkedIn (3,000; alt 300), Threads API (500; alt 1,000; 8 MB), Bluesky lexicons
  * app.bsky.feed.post (300 graphemes, 3,000 bytes) and app.bsky.embed.images (2,000,000 bytes;
- * alt 2,000 in the app), Mastodon instance defaults (500 graphemes; alt 1,500 code points; 16 MiB), Facebook
- * (63,206). The story takes no caption: its 80-character overlay is ours, not Instagram's.
+ * alt 2,000 in the app), Mastodon instance defaults (500 graphemes; alt 1,500 code points; 16 MiB), Pixelfed's
+ * config/pixelfed.php defaults (500; alt 1,000; 15,000 KB), Facebook (63,206). The story takes no caption: its 80-character overlay is ours, not Instagram's.
  */
 type Documented = {
   caption: number;
@@ -72,6 +72,8 @@ const DOCUMENTED: Record<PlatformName, Documented> = {
   facebook: { caption: 63_206, count: graphemes, alt: 1000, image: 8_000_000 },
   // Mastodon counts grapheme clusters (StatusLengthValidator), its alt text in code points.
   mastodon: { caption: 500, count: graphemes, alt: 1500, altCount: codePoints, image: 16 * 1024 * 1024 },
+  // Pixelfed validates with Laravel's `max:` (mb_strlen: code points, links in full); photos in KB.
+  pixelfed: { caption: 500, count: codePoints, alt: 1000, altCount: codePoints, image: 15_000 * 1024 },
 };
 
 async function withGps(name: string): Promise<Buffer> {
