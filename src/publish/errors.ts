@@ -30,14 +30,18 @@ export function isPublishError(err: unknown): err is PublishError {
   return err instanceof PublishError;
 }
 
-/** A remote service's own words, made safe to show: one line, no control characters, short. */
+/**
+ * A remote service's own words, made safe to show: one line, no control characters, short, and
+ * without its closing full stop (our sentence has its own).
+ */
 export function remoteReason(text: unknown): string {
   if (typeof text !== "string") return "";
   return text
     .replace(/[\p{Cc}\p{Cf}]+/gu, " ")
     .replace(/\s+/g, " ")
     .trim()
-    .slice(0, 200);
+    .slice(0, 200)
+    .replace(/[\s.]+$/, "");
 }
 
 function waitPhrase(seconds: number | undefined): string {

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
- * What the loopback stand-ins (fake-mastodon.ts, fake-bluesky.ts) share: JSON answers, a server on
+ * What the loopback stand-ins (fake-mastodon.ts, fake-bluesky.ts, fake-pixelfed.ts, fake-linkedin.ts) share: JSON answers, a server on
  * 127.0.0.1, and hooks that fail a route on demand or hold it (to crash a client between two calls).
  */
 
@@ -51,10 +51,17 @@ export async function body(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** A multipart body as the server's framework reads it. */
+export async function formOf(req: IncomingMessage, raw: Buffer): Promise<FormData> {
+  return new Response(new Uint8Array(raw), {
+    headers: { "content-type": String(req.headers["content-type"]) },
+  }).formData();
+}
+
 export function send(
   res: ServerResponse,
   status: number,
-  data: Json | string,
+  data: Json | Json[] | string,
   headers: Record<string, string> = {},
 ) {
   if (res.destroyed) return;

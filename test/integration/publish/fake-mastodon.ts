@@ -1,5 +1,5 @@
 import { createServer } from "node:http";
-import { body, close, Hooks, type Json, listen, send } from "./fake-http.js";
+import { body, close, formOf, Hooks, type Json, listen, send } from "./fake-http.js";
 
 export interface MastodonMedia {
   id: string;
@@ -96,9 +96,7 @@ export async function fakeMastodon(o: { token: string; maxBytes?: number; instan
 
     if (route === "POST /api/v2/media") {
       if (maxBytes && raw.length > maxBytes) return send(res, 413, { error: "File is too large" });
-      const form = await new Response(new Uint8Array(raw), {
-        headers: { "content-type": String(req.headers["content-type"]) },
-      }).formData();
+      const form = await formOf(req, raw);
       const file = form.get("file");
       if (!(file instanceof Blob)) return send(res, 422, { error: "Validation failed: File can't be blank" });
       const m: MastodonMedia = {

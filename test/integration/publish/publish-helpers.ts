@@ -1,19 +1,28 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { resolve } from "node:path";
 import sharp from "sharp";
 import { afterAll, afterEach } from "vitest";
 import { blueskyPublisher } from "../../../src/publish/bluesky.js";
 import { isPublishError, type PublishError } from "../../../src/publish/errors.js";
+import { linkedinPublisher } from "../../../src/publish/linkedin.js";
 import { mastodonPublisher } from "../../../src/publish/mastodon.js";
-import type { Approval, Publisher, PublishPost } from "../../../src/publish/port.js";
+import { pixelfedPublisher } from "../../../src/publish/pixelfed.js";
+import type { Approval, Published, Publisher, PublishPost } from "../../../src/publish/port.js";
 import { redisPublishStore } from "../../../src/publish/store.js";
-import { fixture } from "../../helpers/images.js";
-import { dropPrefix, newRedis, uniquePrefix } from "../../helpers/redis.js";
+import { FIXTURES, fixture } from "../../helpers/images.js";
+import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 
 /** What the publishing tests share: the accounts the stand-ins accept, a post, publishers for a URL. */
 
 export const TOKEN = "mastodon-token-0123456789";
 export const APP_PASSWORD = "abcd-efgh-ijkl-mnop";
 export const HANDLE = "team.bsky.social";
+export const PIXELFED_TOKEN = "pixelfed-token-9876543210";
+export const LINKEDIN_TOKEN = "AQVlinkedin-token-0123456789";
+export const MEMBER = "urn:li:person:8675309abc";
+export const ORGANIZATION = "urn:li:organization:2414183";
+export const LINKEDIN_VERSION = "202511";
 export const ALT = "Two people play frisbee on a green lawn, bare trees behind them.";
 export const IMAGE = fixture("frisbee.jpg");
 
@@ -53,6 +62,25 @@ export function blueskyAt(url: string, password = APP_PASSWORD): Publisher {
   return blueskyPublisher({ service: url, identifier: HANDLE, password, timeoutMs: 5000 });
 }
 
+export function pixelfedAt(url: string, token = PIXELFED_TOKEN): Publisher {
+  return pixelfedPublisher({ instanceUrl: url, accessToken: token, visibility: "public", timeoutMs: 5000 });
+}
+
+export function linkedinAt(
+  url: string,
+  o: { token?: string; author?: string; version?: string; uploadOrigins?: string[] } = {},
+): Publisher {
+  return linkedinPublisher({
+    apiUrl: url,
+    accessToken: o.token ?? LINKEDIN_TOKEN,
+    author: o.author ?? MEMBER,
+    version: o.version ?? LINKEDIN_VERSION,
+    // The stand-in hands out upload URLs on its own origin, as LinkedIn does on www.linkedin.com.
+    uploadOrigins: o.uploadOrigins ?? [url],
+    timeoutMs: 5000,
+  });
+}
+
 export async function failure(p: Promise<unknown>): Promise<PublishError> {
   const err = await p.then(
     () => undefined,
@@ -62,9 +90,22 @@ export async function failure(p: Promise<unknown>): Promise<PublishError> {
   return err;
 }
 
+/** The retry a queue would make: again while the crashed attempt's claim is still held. */
+export async function retryUntilClaimed(run: () => Promise<Published>): Promise<Published> {
+  for (let i = 0; ; i++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(isPublishError(err) && /right now/.test(err.message)) || i > 50) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 /**
  * A test file's publishing run: an approval store in Redis under its own prefix (dropped at the
- * end), and things to close after each test (stand-in servers, child processes).
+ * end), things to close after each test (stand-in servers, child processes), and publishes run in
+ * a child process (publish-child.ts) that a test can kill with SIGKILL mid-way.
  */
 export function publishingRun(name: string) {
   const redis = newRedis();
@@ -78,5 +119,39 @@ export function publishingRun(name: string) {
     await dropPrefix(redis, prefix);
     await redis.quit();
   });
-  return { prefix, store, cleanups };
+
+  function publishInChild(env: Record<string, string>) {
+    const child = spawn(process.execPath, ["--import", "tsx", resolve("test/integration/publish/publish-child.ts")], {
+      env: {
+        ...process.env,
+        REDIS_URL: redisUrl(),
+        PREFIX: prefix,
+        IMAGE: resolve(FIXTURES, "frisbee.jpg"),
+        ALT,
+        LEASE_MS: "1500",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    cleanups.push(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    });
+    return { child, exited };
+  }
+
+  /**
+   * Publishes in a child and kills it with SIGKILL once the stand-in has reached a held route
+   * (`hooks.hold`); the held answer then goes out to nobody.
+   */
+  async function killWhen(reached: Promise<() => void>, env: Record<string, string>): Promise<void> {
+    const { child, exited } = publishInChild(env);
+    const release = await reached;
+    child.kill("SIGKILL");
+    await exited;
+    release();
+  }
+
+  return { prefix, store, cleanups, publishInChild, killWhen };
 }

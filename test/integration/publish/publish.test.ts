@@ -1,14 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../../src/errors.js";
 import { BLUESKY_MAX_GRAPHEMES, recordKeyFor } from "../../../src/publish/bluesky.js";
-import { isPublishError } from "../../../src/publish/errors.js";
 import { idempotencyKey } from "../../../src/publish/mastodon.js";
 import { publishOnce } from "../../../src/publish/once.js";
-import type { Published } from "../../../src/publish/port.js";
-import { FIXTURES } from "../../helpers/images.js";
-import { redisUrl } from "../../helpers/redis.js";
 import { fakeBluesky, fakeMastodon } from "./fake-services.js";
 import {
   ALT,
@@ -21,10 +15,11 @@ import {
   mastodonAt,
   post,
   publishingRun,
+  retryUntilClaimed,
   TOKEN,
 } from "./publish-helpers.js";
 
-const { prefix, store, cleanups } = publishingRun("publish");
+const { store, cleanups, killWhen } = publishingRun("publish");
 
 async function mastodon(options: { maxBytes?: number } = {}) {
   const m = await fakeMastodon({ token: TOKEN, ...options });
@@ -40,47 +35,6 @@ async function bluesky() {
   });
   cleanups.push(b.close);
   return b;
-}
-
-/** Runs a publish in a child process that the test can SIGKILL. */
-function publishInChild(env: Record<string, string>): {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-} {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", resolve("test/integration/publish/publish-child.ts")],
-    {
-      env: {
-        ...process.env,
-        REDIS_URL: redisUrl(),
-        PREFIX: prefix,
-        IMAGE: resolve(FIXTURES, "frisbee.jpg"),
-        ALT,
-        LEASE_MS: "1500",
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await exited;
-  });
-  return { child, exited };
-}
-
-/** The retry a queue would make: again while the crashed attempt's claim is still held. */
-async function retryUntilClaimed(run: () => Promise<Published>): Promise<Published> {
-  for (let i = 0; ; i++) {
-    try {
-      return await run();
-    } catch (err) {
-      if (!(isPublishError(err) && /right now/.test(err.message)) || i > 50) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 }
 
 describe("Mastodon through the masto client", () => {
@@ -113,8 +67,8 @@ describe("Mastodon through the masto client", () => {
   it("kill -9 between the upload and the status: the retry posts exactly once", async () => {
     const m = await mastodon();
     const a = approval();
-    const uploaded = m.hooks.hold("POST /api/v2/media", "after");
-    const { child, exited } = publishInChild({
+    // The instance has the image; the client has not heard back.
+    await killWhen(m.hooks.hold("POST /api/v2/media", "after"), {
       TARGET: "mastodon",
       SERVICE_URL: m.url,
       SECRET: TOKEN,
@@ -122,10 +76,6 @@ describe("Mastodon through the masto client", () => {
       APPROVED_AT: String(a.at),
       TEXT: post().text,
     });
-    const release = await uploaded; // the instance has the image; the client has not heard back
-    child.kill("SIGKILL");
-    await exited;
-    release();
     expect(m.media).toHaveLength(1);
     expect(m.statuses).toHaveLength(0);
 
@@ -141,8 +91,7 @@ describe("Mastodon through the masto client", () => {
   it("kill -9 after the status was made but before the client heard: the retry gets the same status", async () => {
     const m = await mastodon();
     const a = approval();
-    const posted = m.hooks.hold("POST /api/v1/statuses", "after");
-    const { child, exited } = publishInChild({
+    await killWhen(m.hooks.hold("POST /api/v1/statuses", "after"), {
       TARGET: "mastodon",
       SERVICE_URL: m.url,
       SECRET: TOKEN,
@@ -150,10 +99,6 @@ describe("Mastodon through the masto client", () => {
       APPROVED_AT: String(a.at),
       TEXT: post().text,
     });
-    const release = await posted;
-    child.kill("SIGKILL");
-    await exited;
-    release();
     expect(m.statuses).toHaveLength(1);
 
     const done = await retryUntilClaimed(() =>
@@ -310,8 +255,7 @@ describe("Bluesky through @atproto/api", () => {
   it("kill -9 between the upload and the post: the retry posts exactly once", async () => {
     const b = await bluesky();
     const a = approval();
-    const uploaded = b.hooks.hold("com.atproto.repo.uploadBlob", "after");
-    const { child, exited } = publishInChild({
+    await killWhen(b.hooks.hold("com.atproto.repo.uploadBlob", "after"), {
       TARGET: "bluesky",
       SERVICE_URL: b.url,
       SECRET: APP_PASSWORD,
@@ -320,10 +264,6 @@ describe("Bluesky through @atproto/api", () => {
       APPROVED_AT: String(a.at),
       TEXT: post().text,
     });
-    const release = await uploaded;
-    child.kill("SIGKILL");
-    await exited;
-    release();
     expect(b.records()).toHaveLength(0);
 
     const done = await retryUntilClaimed(() =>
@@ -337,8 +277,7 @@ describe("Bluesky through @atproto/api", () => {
   it("kill -9 after the record was made but before the client heard: the retry finds it, no second post", async () => {
     const b = await bluesky();
     const a = approval();
-    const created = b.hooks.hold("com.atproto.repo.createRecord", "after");
-    const { child, exited } = publishInChild({
+    await killWhen(b.hooks.hold("com.atproto.repo.createRecord", "after"), {
       TARGET: "bluesky",
       SERVICE_URL: b.url,
       SECRET: APP_PASSWORD,
@@ -347,10 +286,6 @@ describe("Bluesky through @atproto/api", () => {
       APPROVED_AT: String(a.at),
       TEXT: post().text,
     });
-    const release = await created;
-    child.kill("SIGKILL");
-    await exited;
-    release();
     expect(b.records()).toHaveLength(1);
 
     const done = await retryUntilClaimed(() =>
