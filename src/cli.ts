@@ -37,7 +37,7 @@ const USAGE = `usage: llava-bot <command> [options]
   edit <image> ["warmer and square"] [--look NAME] [...] -o <file>
   generate "<prompt>" -o <file>
   post <image> --platform NAME [--tone T] [--variants N] [--look L] [--lang L] -o <dir>
-  post <image> --publish mastodon|bluesky [--pick N]   pick a caption and publish it, prints the URL
+  post <image> --publish TARGET [--pick N]   publish one caption (mastodon|bluesky|pixelfed|linkedin), prints the URL
   count "<text>" --platform NAME        the length as that network counts it, and its limit
   models check [ID|PATH] [--dtype D]     what a model needs, whether it is there, one test generation
   models pull ID [--dtype D]             download a hub model into the cache, with progress

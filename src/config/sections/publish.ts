@@ -41,7 +41,7 @@ export const publishSection = z
           .regex(/^urn:li:(person|organization):[\w-]+$/, "a urn:li:person:… or urn:li:organization:… URN")
           .optional(),
         /** The LinkedIn-Version header (YYYYMM); LinkedIn retires each version after about a year. */
-        version: z
+        version: z.coerce
           .string()
           .regex(/^\d{6}$/, "YYYYMM")
           .default("202511"),

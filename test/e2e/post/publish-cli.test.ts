@@ -6,11 +6,19 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCliAsync } from "../../helpers/cli.js";
 import { FIXTURES } from "../../helpers/images.js";
 import { tinyModelDir } from "../../helpers/tiny-model.js";
-import { fakeBluesky, fakeMastodon } from "../../integration/publish/fake-services.js";
+import {
+  fakeBluesky,
+  fakeLinkedIn,
+  fakeMastodon,
+  fakePixelfed,
+} from "../../integration/publish/fake-services.js";
 
 const TOKEN = "cli-mastodon-token-0123456789";
 const APP_PASSWORD = "wxyz-abcd-efgh-ijkl";
 const HANDLE = "team.bsky.social";
+const PIXELFED_TOKEN = "cli-pixelfed-token-0123456789";
+const LINKEDIN_TOKEN = "AQVcli-linkedin-token-0123456789";
+const ORGANIZATION = "urn:li:organization:2414183";
 
 let model: string;
 beforeAll(async () => {
@@ -92,6 +100,53 @@ describe("llava-bot post --publish", () => {
     expect(b.blobs).toHaveLength(1);
   });
 
+  it("pixelfed --pick 1 --json: the photo with its alt text, then the status, and the live URL", async () => {
+    const p = await fakePixelfed({ token: PIXELFED_TOKEN });
+    cleanups.push(p.close);
+    const out = join(mkdtempSync(join(tmpdir(), "publish-cli-")), "bundle");
+    const r = await cli([photo, "--publish", "pixelfed", "--pick", "1", "--json", "-o", out], {
+      PIXELFED_ACCESS_TOKEN: PIXELFED_TOKEN,
+      LLAVA_BOT__PUBLISH__PIXELFED__INSTANCE_URL: p.url,
+    });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(join(out, "post.json"), "utf8")) as {
+      platform: string;
+      limit: number;
+      variants: { text: string }[];
+      altText: string;
+    };
+    expect(json).toMatchObject({ platform: "pixelfed", limit: 500 });
+    expect(p.statuses).toHaveLength(1);
+    expect(p.statuses[0]?.text).toBe(json.variants[0]?.text);
+    expect([...(p.statuses[0]?.text ?? "")].length).toBeLessThanOrEqual(500);
+    expect(p.media[0]?.description).toBe(json.altText);
+    const result = JSON.parse(r.stdout) as { published: { target: string; url: string } };
+    expect(result.published).toMatchObject({ target: "pixelfed", url: `${p.url}/p/team/${p.statuses[0]?.id}` });
+  });
+
+  it("linkedin --pick 1 for a page: the image, then the post with its alt text; prints the post's URL", async () => {
+    const l = await fakeLinkedIn({ token: LINKEDIN_TOKEN, authors: [ORGANIZATION], version: "202511" });
+    cleanups.push(l.close);
+    const r = await cli([photo, "--platform", "linkedin-square", "--publish", "linkedin", "--pick", "1"], {
+      LINKEDIN_ACCESS_TOKEN: LINKEDIN_TOKEN,
+      LLAVA_BOT__PUBLISH__LINKEDIN__AUTHOR: ORGANIZATION,
+      LLAVA_BOT__PUBLISH__LINKEDIN__API_URL: l.url,
+      LLAVA_BOT__PUBLISH__LINKEDIN__UPLOAD_ORIGINS: JSON.stringify([l.url]),
+      LLAVA_BOT__REDIS__STATE_DIR: mkdtempSync(join(tmpdir(), "publish-state-")),
+    });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(l.posts).toHaveLength(1);
+    const [made] = l.posts;
+    expect(made?.author).toBe(ORGANIZATION);
+    expect(made?.media?.altText).toBe("Green");
+    expect(l.images.find((i) => i.urn === made?.media?.id)?.bytes?.length).toBeGreaterThan(0);
+    expect(r.stdout.trim().split("\n").at(-1)).toBe(
+      `Published caption 1 to LinkedIn: https://www.linkedin.com/feed/update/${made?.urn}/`,
+    );
+  });
+
   it("a refused token: one clear line, exit 1, nothing posted", async () => {
     const m = await fakeMastodon({ token: TOKEN });
     cleanups.push(m.close);
@@ -137,7 +192,7 @@ describe("llava-bot post --publish", () => {
     expect(m.statuses).toHaveLength(0);
     const badTarget = await cli([photo, "--publish", "myspace", "--pick", "1"], {});
     expect(badTarget.stderr.trim()).toBe(
-      'llava-bot: Unknown --publish target "myspace". Choose one of: mastodon, bluesky.',
+      'llava-bot: Unknown --publish target "myspace". Choose one of: mastodon, bluesky, pixelfed, linkedin.',
     );
   });
 });
