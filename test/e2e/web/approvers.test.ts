@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWeb } from "../../../src/bots/web/index.js";
 import { colourPhoto } from "../../helpers/images.js";
-import { startPostEngine } from "../../helpers/post-engine.js";
+import { LINKEDIN_TEST_PAGE, startPostEngine } from "../../helpers/post-engine.js";
 import { postModel } from "../../helpers/post-model.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 import { type WebClient, type WebEventJson, webClient } from "../../helpers/web-client.js";
 
 /**
- * Publishing from the playground, with a Mastodon account configured (a loopback stand-in): the
+ * Publishing from the playground, with Mastodon, Pixelfed and LinkedIn accounts configured
+ * (loopback stand-ins; "no approvers" has only Mastodon's): the
  * team signs in with WEB_PASSWORD, approvers with WEB_APPROVER_PASSWORD, and only an approver's
  * Approve publishes. Without an approver password nobody publishes; approvals are ready to post.
  * Wrong passwords are limited per address.
@@ -17,22 +18,36 @@ const redis = newRedis();
 const TEAM = "team-password-for-tests";
 const APPROVER = "approver-password-for-tests";
 
-async function playground(label: string, secrets: { webPassword: string; webApproverPassword?: string }) {
+async function playground(
+  label: string,
+  secrets: { webPassword: string; webApproverPassword?: string },
+  networks: "mastodon" | "all" = "mastodon",
+) {
   const prefix = uniquePrefix(label);
   const stack = await startPostEngine({
     prefix,
     model: postModel(),
-    config: (mastodonUrl) =>
+    config: (mastodonUrl, more) =>
       testConfig({
         redis: { prefix },
         web: { port: 0, host: "127.0.0.1" },
-        publish: { mastodon: { instanceUrl: mastodonUrl } },
+        publish: {
+          mastodon: { instanceUrl: mastodonUrl },
+          ...(networks === "all"
+            ? {
+                pixelfed: { instanceUrl: more.pixelfedUrl },
+                linkedin: { author: LINKEDIN_TEST_PAGE, apiUrl: more.linkedinUrl, uploadOrigins: [more.linkedinUrl] },
+              }
+            : {}),
+        },
       }),
   });
   const web = await startWeb({ config: stack.config, secrets, redisUrl: redisUrl() });
   return {
     web,
     mastodon: stack.mastodon,
+    pixelfed: stack.pixelfed,
+    linkedin: stack.linkedin,
     async close() {
       await web.close();
       await stack.close();
@@ -43,9 +58,9 @@ async function playground(label: string, secrets: { webPassword: string; webAppr
 
 type Delivery = WebEventJson & { delivery: { requestId: string; text: string; reply: { post?: string } } };
 
-/** Posts a photo for Mastodon and waits for the card; resolves with the post's id. */
-async function mastodonPost(client: WebClient, stream: WebEventJson[]): Promise<string> {
-  const sent = await client.send("/post mastodon variants 2", await colourPhoto("red", 320, 240));
+/** Posts a photo for a network (Mastodon unless said) and waits for the card; resolves with the post's id. */
+async function mastodonPost(client: WebClient, stream: WebEventJson[], platform = "mastodon"): Promise<string> {
+  const sent = await client.send(`/post ${platform} variants 2`, await colourPhoto("red", 320, 240));
   expect(sent.status, JSON.stringify(sent.json)).toBe(200);
   const id = String(sent.json.requestId);
   await waitFor(
@@ -108,6 +123,46 @@ describe("with WEB_APPROVER_PASSWORD", () => {
     expect(text).toContain(
       `✅ Published to Mastodon (approved by you): ${p.mastodon.url}/@team/${p.mastodon.statuses[0]?.id}`,
     );
+    events.close();
+  }, 90_000);
+});
+
+describe("with Pixelfed and LinkedIn accounts as well", () => {
+  let p: Awaited<ReturnType<typeof playground>>;
+  beforeAll(async () => {
+    p = await playground("web-networks", { webPassword: TEAM, webApproverPassword: APPROVER }, "all");
+  }, 60_000);
+  afterAll(() => p?.close());
+
+  it("a LinkedIn (square) post is the page's to publish: refused to the team, published once by an approver", async () => {
+    const team = await webClient(p.web.url, { password: TEAM });
+    const teamEvents = await team.events();
+    const refused = await approve(team, await mastodonPost(team, teamEvents.events, "linkedin-square"));
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toMatch(
+      /^Approving this post publishes it to LinkedIn, so only an approver can/,
+    );
+    teamEvents.close();
+
+    const approver = await webClient(p.web.url, { user: "lead", password: APPROVER });
+    const events = await approver.events();
+    const accepted = await approve(approver, await mastodonPost(approver, events.events, "linkedin-square"));
+    const text = await finalMessage(events.events, String(((await accepted.json()) as { requestId: string }).requestId));
+    expect(p.linkedin.posts).toHaveLength(1);
+    const [made] = p.linkedin.posts;
+    expect(made?.author).toBe(LINKEDIN_TEST_PAGE);
+    expect(made?.media?.altText).toBeTruthy();
+    expect(text).toContain(
+      `✅ Published to LinkedIn (approved by you): https://www.linkedin.com/feed/update/${made?.urn}/`,
+    );
+    expect(text).toContain(made?.text.split("\n")[0] ?? "(no text)");
+
+    const pixelfed = await approve(approver, await mastodonPost(approver, events.events, "pixelfed"));
+    const said = await finalMessage(events.events, String(((await pixelfed.json()) as { requestId: string }).requestId));
+    expect(p.pixelfed.statuses).toHaveLength(1);
+    expect(p.pixelfed.media[0]?.description).toBeTruthy();
+    expect(said).toContain(`✅ Published to Pixelfed (approved by you): ${p.pixelfed.url}/p/team/${p.pixelfed.statuses[0]?.id}`);
+    expect(p.mastodon.statuses).toHaveLength(0);
     events.close();
   }, 90_000);
 });
