@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCliAsync } from "../../helpers/cli.js";
-import { fakeMastodon } from "../../integration/publish/fake-services.js";
+import { fakeMastodon, fakePixelfed } from "../../integration/publish/fake-services.js";
 
 /** `llava-bot count`: what a social team runs on a draft before posting it. */
 const count = (args: string[], env: Record<string, string> = {}, stdin?: string) =>
@@ -70,6 +70,23 @@ describe("llava-bot count", () => {
     expect(r).toMatchObject({ code: 1, stdout: "Mastodon: 501 / 500 characters: over by 1 characters\n" });
   });
 
+  it("Pixelfed: code points and links in full, to the configured instance's limit", async () => {
+    const pixelfed = await fakePixelfed({ token: "unused", maxCaption: 600 });
+    try {
+      // 👍🏽 is 2 code points; the link counts in full (33), not as 23.
+      const text = `${"👍🏽".repeat(250)} https://example.com/abcdefghijklm`;
+      const r = await count([text, "--platform", "pixelfed"], {
+        LLAVA_BOT__PUBLISH__PIXELFED__INSTANCE_URL: pixelfed.url,
+      });
+      expect(r.stderr).toBe("");
+      expect(r).toMatchObject({ code: 0, stdout: `Pixelfed (${new URL(pixelfed.url).host}): 534 / 600 characters: fits\n` });
+      const defaults = await count([text, "--platform", "pixelfed"]);
+      expect(defaults).toMatchObject({ code: 1, stdout: "Pixelfed: 534 / 500 characters: over by 34 characters\n" });
+    } finally {
+      await pixelfed.close();
+    }
+  });
+
   it("reads the draft from stdin with -", async () => {
     const r = await count(["-", "--platform", "instagram-story"], {}, "Cat nap o'clock\n");
     expect(r.stdout).toBe("Instagram story: 15 / 80 characters: fits\n");
@@ -78,7 +95,7 @@ describe("llava-bot count", () => {
   it("bad input: one clear line", async () => {
     const none = await count(["hello"]);
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/^llava-bot: count needs --platform, one of: instagram, .*mastodon\.\n$/);
+    expect(none.stderr).toMatch(/^llava-bot: count needs --platform, one of: instagram, .*mastodon, pixelfed\.\n$/);
     const wrong = await count(["hello", "--platform", "myspace"]);
     expect(wrong.stderr).toMatch(/\(not "myspace"\)\.\n$/);
     const two = await count(["hello", "world", "--platform", "x"]);
