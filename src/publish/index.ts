@@ -17,17 +17,33 @@ export { filePublishStore, redisPublishStore } from "./store.js";
  * What each target needs: the setting that names its account (without it the target is off) and
  * the secret that lets us post (which may live only with the engines).
  */
-function needs(target: PublishTarget, config: Config, secrets: Secrets): [setting: [string, unknown], secret: [string, unknown]] {
+function needs(
+  target: PublishTarget,
+  config: Config,
+  secrets: Secrets,
+): [setting: [string, unknown], secret: [string, unknown]] {
   const p = config.publish;
   switch (target) {
     case "mastodon":
-      return [["publish.mastodon.instanceUrl", p.mastodon.instanceUrl], ["MASTODON_ACCESS_TOKEN", secrets.mastodonAccessToken]];
+      return [
+        ["publish.mastodon.instanceUrl", p.mastodon.instanceUrl],
+        ["MASTODON_ACCESS_TOKEN", secrets.mastodonAccessToken],
+      ];
     case "bluesky":
-      return [["publish.bluesky.handle", p.bluesky.handle], ["BLUESKY_APP_PASSWORD", secrets.blueskyAppPassword]];
+      return [
+        ["publish.bluesky.handle", p.bluesky.handle],
+        ["BLUESKY_APP_PASSWORD", secrets.blueskyAppPassword],
+      ];
     case "pixelfed":
-      return [["publish.pixelfed.instanceUrl", p.pixelfed.instanceUrl], ["PIXELFED_ACCESS_TOKEN", secrets.pixelfedAccessToken]];
+      return [
+        ["publish.pixelfed.instanceUrl", p.pixelfed.instanceUrl],
+        ["PIXELFED_ACCESS_TOKEN", secrets.pixelfedAccessToken],
+      ];
     case "linkedin":
-      return [["publish.linkedin.author", p.linkedin.author], ["LINKEDIN_ACCESS_TOKEN", secrets.linkedinAccessToken]];
+      return [
+        ["publish.linkedin.author", p.linkedin.author],
+        ["LINKEDIN_ACCESS_TOKEN", secrets.linkedinAccessToken],
+      ];
   }
 }
 

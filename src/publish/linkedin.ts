@@ -123,7 +123,10 @@ export function linkedinPublisher(o: LinkedInOptions): Publisher {
   }
 
   /** Uploads the image (both steps) and returns its URN. */
-  async function uploadImage(image: NonNullable<PublishPost["image"]>, signal?: AbortSignal): Promise<string> {
+  async function uploadImage(
+    image: NonNullable<PublishPost["image"]>,
+    signal?: AbortSignal,
+  ): Promise<string> {
     const init = await call(`${api}/rest/images?action=initializeUpload`, {
       method: "POST",
       json: { initializeUploadRequest: { owner: o.author } },
@@ -172,7 +175,12 @@ export function linkedinPublisher(o: LinkedInOptions): Publisher {
         { retryable: false, cause: err },
       );
     }
-    type Element = { id?: string; commentary?: string; createdAt?: number; content?: { media?: { id?: string } } };
+    type Element = {
+      id?: string;
+      commentary?: string;
+      createdAt?: number;
+      content?: { media?: { id?: string } };
+    };
     const elements = ((answer.body as { elements?: Element[] } | undefined)?.elements ?? []).filter(
       (e) => typeof e.id === "string",
     );
@@ -207,8 +215,14 @@ export function linkedinPublisher(o: LinkedInOptions): Publisher {
           author: o.author,
           commentary,
           visibility: "PUBLIC",
-          distribution: { feedDistribution: "MAIN_FEED", targetEntities: [], thirdPartyDistributionChannels: [] },
-          ...(imageUrn && post.image ? { content: { media: { id: imageUrn, altText: post.image.altText } } } : {}),
+          distribution: {
+            feedDistribution: "MAIN_FEED",
+            targetEntities: [],
+            thirdPartyDistributionChannels: [],
+          },
+          ...(imageUrn && post.image
+            ? { content: { media: { id: imageUrn, altText: post.image.altText } } }
+            : {}),
           lifecycleState: "PUBLISHED",
           isReshareDisabledByAuthor: false,
         },

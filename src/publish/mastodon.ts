@@ -118,7 +118,11 @@ export function statusParams(post: PublishPost, visibility: string, mediaId: str
 }
 
 export function mastodonPublisher(o: MastodonOptions): Publisher {
-  const where = { target: "mastodon" as const, instanceUrl: o.instanceUrl, credentials: "MASTODON_ACCESS_TOKEN" };
+  const where = {
+    target: "mastodon" as const,
+    instanceUrl: o.instanceUrl,
+    credentials: "MASTODON_ACCESS_TOKEN",
+  };
   return {
     target: "mastodon",
     async publish(post, step) {

@@ -33,7 +33,11 @@ async function statusWithMedia(
 }
 
 function isDuplicateKey(err: unknown): boolean {
-  return err instanceof MastoHttpError && err.statusCode === 400 && /idempotency/i.test(String(err.additionalProperties?.message ?? err.message));
+  return (
+    err instanceof MastoHttpError &&
+    err.statusCode === 400 &&
+    /idempotency/i.test(String(err.additionalProperties?.message ?? err.message))
+  );
 }
 
 /**
@@ -43,8 +47,17 @@ function isDuplicateKey(err: unknown): boolean {
  * checkpointed upload before it posts, and again when the key was already used.
  */
 export function pixelfedPublisher(o: PixelfedOptions): Publisher {
-  const where = { target: "pixelfed" as const, instanceUrl: o.instanceUrl, credentials: "PIXELFED_ACCESS_TOKEN" };
-  const found = (s: mastodon.v1.Status) => ({ target: "pixelfed" as const, id: s.id, url: s.url ?? s.uri, duplicate: true });
+  const where = {
+    target: "pixelfed" as const,
+    instanceUrl: o.instanceUrl,
+    credentials: "PIXELFED_ACCESS_TOKEN",
+  };
+  const found = (s: mastodon.v1.Status) => ({
+    target: "pixelfed" as const,
+    id: s.id,
+    url: s.url ?? s.uri,
+    duplicate: true,
+  });
   return {
     target: "pixelfed",
     async publish(post, step) {

@@ -22,7 +22,11 @@ export async function startPostEngine(o: {
 }) {
   const mastodon = await fakeMastodon({ token: MASTODON_TEST_TOKEN });
   const pixelfed = await fakePixelfed({ token: PIXELFED_TEST_TOKEN });
-  const linkedin = await fakeLinkedIn({ token: LINKEDIN_TEST_TOKEN, authors: [LINKEDIN_TEST_PAGE], version: "202511" });
+  const linkedin = await fakeLinkedIn({
+    token: LINKEDIN_TEST_TOKEN,
+    authors: [LINKEDIN_TEST_PAGE],
+    version: "202511",
+  });
   const config = o.config(mastodon.url, { pixelfedUrl: pixelfed.url, linkedinUrl: linkedin.url });
   const engine = await createEngine({ config, secrets: {}, model: o.model });
   const worker = startEngineWorker({

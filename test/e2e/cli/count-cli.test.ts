@@ -79,9 +79,15 @@ describe("llava-bot count", () => {
         LLAVA_BOT__PUBLISH__PIXELFED__INSTANCE_URL: pixelfed.url,
       });
       expect(r.stderr).toBe("");
-      expect(r).toMatchObject({ code: 0, stdout: `Pixelfed (${new URL(pixelfed.url).host}): 534 / 600 characters: fits\n` });
+      expect(r).toMatchObject({
+        code: 0,
+        stdout: `Pixelfed (${new URL(pixelfed.url).host}): 534 / 600 characters: fits\n`,
+      });
       const defaults = await count([text, "--platform", "pixelfed"]);
-      expect(defaults).toMatchObject({ code: 1, stdout: "Pixelfed: 534 / 500 characters: over by 34 characters\n" });
+      expect(defaults).toMatchObject({
+        code: 1,
+        stdout: "Pixelfed: 534 / 500 characters: over by 34 characters\n",
+      });
     } finally {
       await pixelfed.close();
     }
@@ -95,7 +101,9 @@ describe("llava-bot count", () => {
   it("bad input: one clear line", async () => {
     const none = await count(["hello"]);
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/^llava-bot: count needs --platform, one of: instagram, .*mastodon, pixelfed\.\n$/);
+    expect(none.stderr).toMatch(
+      /^llava-bot: count needs --platform, one of: instagram, .*mastodon, pixelfed\.\n$/,
+    );
     const wrong = await count(["hello", "--platform", "myspace"]);
     expect(wrong.stderr).toMatch(/\(not "myspace"\)\.\n$/);
     const two = await count(["hello", "world", "--platform", "x"]);

@@ -122,7 +122,10 @@ describe("llava-bot post --publish", () => {
     expect([...(p.statuses[0]?.text ?? "")].length).toBeLessThanOrEqual(500);
     expect(p.media[0]?.description).toBe(json.altText);
     const result = JSON.parse(r.stdout) as { published: { target: string; url: string } };
-    expect(result.published).toMatchObject({ target: "pixelfed", url: `${p.url}/p/team/${p.statuses[0]?.id}` });
+    expect(result.published).toMatchObject({
+      target: "pixelfed",
+      url: `${p.url}/p/team/${p.statuses[0]?.id}`,
+    });
   });
 
   it("linkedin --pick 1 for a page: the image, then the post with its alt text; prints the post's URL", async () => {

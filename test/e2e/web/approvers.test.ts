@@ -36,7 +36,11 @@ async function playground(
           ...(networks === "all"
             ? {
                 pixelfed: { instanceUrl: more.pixelfedUrl },
-                linkedin: { author: LINKEDIN_TEST_PAGE, apiUrl: more.linkedinUrl, uploadOrigins: [more.linkedinUrl] },
+                linkedin: {
+                  author: LINKEDIN_TEST_PAGE,
+                  apiUrl: more.linkedinUrl,
+                  uploadOrigins: [more.linkedinUrl],
+                },
               }
             : {}),
         },
@@ -59,7 +63,11 @@ async function playground(
 type Delivery = WebEventJson & { delivery: { requestId: string; text: string; reply: { post?: string } } };
 
 /** Posts a photo for a network (Mastodon unless said) and waits for the card; resolves with the post's id. */
-async function mastodonPost(client: WebClient, stream: WebEventJson[], platform = "mastodon"): Promise<string> {
+async function mastodonPost(
+  client: WebClient,
+  stream: WebEventJson[],
+  platform = "mastodon",
+): Promise<string> {
   const sent = await client.send(`/post ${platform} variants 2`, await colourPhoto("red", 320, 240));
   expect(sent.status, JSON.stringify(sent.json)).toBe(200);
   const id = String(sent.json.requestId);
@@ -147,7 +155,10 @@ describe("with Pixelfed and LinkedIn accounts as well", () => {
     const approver = await webClient(p.web.url, { user: "lead", password: APPROVER });
     const events = await approver.events();
     const accepted = await approve(approver, await mastodonPost(approver, events.events, "linkedin-square"));
-    const text = await finalMessage(events.events, String(((await accepted.json()) as { requestId: string }).requestId));
+    const text = await finalMessage(
+      events.events,
+      String(((await accepted.json()) as { requestId: string }).requestId),
+    );
     expect(p.linkedin.posts).toHaveLength(1);
     const [made] = p.linkedin.posts;
     expect(made?.author).toBe(LINKEDIN_TEST_PAGE);
@@ -158,10 +169,15 @@ describe("with Pixelfed and LinkedIn accounts as well", () => {
     expect(text).toContain(made?.text.split("\n")[0] ?? "(no text)");
 
     const pixelfed = await approve(approver, await mastodonPost(approver, events.events, "pixelfed"));
-    const said = await finalMessage(events.events, String(((await pixelfed.json()) as { requestId: string }).requestId));
+    const said = await finalMessage(
+      events.events,
+      String(((await pixelfed.json()) as { requestId: string }).requestId),
+    );
     expect(p.pixelfed.statuses).toHaveLength(1);
     expect(p.pixelfed.media[0]?.description).toBeTruthy();
-    expect(said).toContain(`✅ Published to Pixelfed (approved by you): ${p.pixelfed.url}/p/team/${p.pixelfed.statuses[0]?.id}`);
+    expect(said).toContain(
+      `✅ Published to Pixelfed (approved by you): ${p.pixelfed.url}/p/team/${p.pixelfed.statuses[0]?.id}`,
+    );
     expect(p.mastodon.statuses).toHaveLength(0);
     events.close();
   }, 90_000);

@@ -82,18 +82,36 @@ export async function fakeLinkedIn(o: {
       return send(
         res,
         400,
-        error(400, "VERSION_MISSING", "A version must be present. Please specify a version by adding the LinkedIn-Version header."),
+        error(
+          400,
+          "VERSION_MISSING",
+          "A version must be present. Please specify a version by adding the LinkedIn-Version header.",
+        ),
       );
     if (version !== o.version)
-      return send(res, 426, error(426, "NONEXISTENT_VERSION", `Requested version ${String(version)} is not active`));
+      return send(
+        res,
+        426,
+        error(426, "NONEXISTENT_VERSION", `Requested version ${String(version)} is not active`),
+      );
     if (req.headers["x-restli-protocol-version"] !== "2.0.0")
       return send(res, 400, error(400, "ILLEGAL_ARGUMENT", "Rest.li protocol 2.0.0 is required"));
 
     if (route === "POST /rest/images" && where.searchParams.get("action") === "initializeUpload") {
-      const owner = (JSON.parse(raw.toString("utf8") || "{}") as { initializeUploadRequest?: { owner?: string } })
-        .initializeUploadRequest?.owner;
+      const owner = (
+        JSON.parse(raw.toString("utf8") || "{}") as { initializeUploadRequest?: { owner?: string } }
+      ).initializeUploadRequest?.owner;
       if (!owner || !o.authors.includes(owner))
-        return send(res, 403, error(403, "ACCESS_DENIED", "Not enough permissions to access: images.ACTION-initializeUpload", 100));
+        return send(
+          res,
+          403,
+          error(
+            403,
+            "ACCESS_DENIED",
+            "Not enough permissions to access: images.ACTION-initializeUpload",
+            100,
+          ),
+        );
       const image: LinkedInImage = {
         urn: `urn:li:image:D4E10AQ${randomBytes(8).toString("hex")}`,
         owner,
@@ -111,10 +129,17 @@ export async function fakeLinkedIn(o: {
     }
     if (route === "GET /rest/posts" && where.searchParams.get("q") === "author") {
       if (o.cannotRead)
-        return send(res, 403, error(403, "ACCESS_DENIED", "Not enough permissions to access: posts.FINDER-author", 100));
+        return send(
+          res,
+          403,
+          error(403, "ACCESS_DENIED", "Not enough permissions to access: posts.FINDER-author", 100),
+        );
       const author = where.searchParams.get("author");
       const count = Number(where.searchParams.get("count") ?? 10);
-      const mine = posts.filter((p) => p.author === author).reverse().slice(0, count);
+      const mine = posts
+        .filter((p) => p.author === author)
+        .reverse()
+        .slice(0, count);
       return send(res, 200, {
         paging: { start: 0, count, links: [] },
         elements: mine.map((p) => ({
@@ -137,19 +162,38 @@ export async function fakeLinkedIn(o: {
         content?: { media?: { id?: string; altText?: string } };
       };
       if (!p.author || !o.authors.includes(p.author))
-        return send(res, 403, error(403, "ACCESS_DENIED", `Not enough permissions to post as ${String(p.author)}`, 100));
+        return send(
+          res,
+          403,
+          error(403, "ACCESS_DENIED", `Not enough permissions to post as ${String(p.author)}`, 100),
+        );
       const text = unescapeLittle(p.commentary ?? "");
       if (graphemes(text) > 3000)
-        return send(res, 422, error(422, "UNPROCESSABLE_ENTITY", "/commentary :: length of commentary is over the limit of 3000"));
+        return send(
+          res,
+          422,
+          error(422, "UNPROCESSABLE_ENTITY", "/commentary :: length of commentary is over the limit of 3000"),
+        );
       const mediaId = p.content?.media?.id;
       if (mediaId && !images.some((i) => i.urn === mediaId && i.bytes))
-        return send(res, 422, error(422, "UNPROCESSABLE_ENTITY", `/content/media/id :: ${mediaId} is not uploaded`));
+        return send(
+          res,
+          422,
+          error(422, "UNPROCESSABLE_ENTITY", `/content/media/id :: ${mediaId} is not uploaded`),
+        );
       const post: LinkedInPost = {
         urn: `urn:li:share:${next++}`,
         author: p.author,
         commentary: p.commentary ?? "",
         text,
-        ...(mediaId ? { media: { id: mediaId, ...(p.content?.media?.altText ? { altText: p.content.media.altText } : {}) } } : {}),
+        ...(mediaId
+          ? {
+              media: {
+                id: mediaId,
+                ...(p.content?.media?.altText ? { altText: p.content.media.altText } : {}),
+              },
+            }
+          : {}),
         createdAt: Date.now(),
         headers: { version: String(version), protocol: String(req.headers["x-restli-protocol-version"]) },
       };

@@ -69,7 +69,9 @@ export async function fakePixelfed(o: {
     content: `<p>${s.text}</p>`,
     visibility: s.visibility,
     account: { ...account, url: `${url}/${account.username}` },
-    media_attachments: s.mediaIds.map((id) => mediaJson(media.find((m) => m.id === id) as PixelfedMedia, true)),
+    media_attachments: s.mediaIds.map((id) =>
+      mediaJson(media.find((m) => m.id === id) as PixelfedMedia, true),
+    ),
   });
   const configuration = {
     statuses: { max_characters: maxCaption, max_media_attachments: 4, characters_reserved_per_url: 23 },
@@ -85,12 +87,18 @@ export async function fakePixelfed(o: {
     }
     const raw = await body(req);
     if (route === "GET /api/v2/instance" || route === "GET /api/v1/instance")
-      return send(res, 200, { domain: "127.0.0.1", title: "Pixelfed", version: "3.5.3 (compatible; Pixelfed 0.12.4)", configuration });
+      return send(res, 200, {
+        domain: "127.0.0.1",
+        title: "Pixelfed",
+        version: "3.5.3 (compatible; Pixelfed 0.12.4)",
+        configuration,
+      });
     if (!/json/.test(String(req.headers.accept ?? ""))) {
       res.writeHead(302, { location: `${url}/login` });
       return res.end();
     }
-    if (req.headers.authorization !== `Bearer ${o.token}`) return send(res, 401, { message: "Unauthenticated." });
+    if (req.headers.authorization !== `Bearer ${o.token}`)
+      return send(res, 401, { message: "Unauthenticated." });
     const failure = hooks.takeFailure(route);
     if (failure) return send(res, failure.status, failure.body, failure.headers);
     await hooks.pause(route, "before");
@@ -108,7 +116,11 @@ export async function fakePixelfed(o: {
         return send(res, 422, invalid("file", `The file must not be greater than ${maxPhotoKb} kilobytes.`));
       const description = (form.get("description") as string | null) ?? null;
       if (description && codePoints(description) > maxAlt)
-        return send(res, 422, invalid("description", `The description must not be greater than ${maxAlt} characters.`));
+        return send(
+          res,
+          422,
+          invalid("description", `The description must not be greater than ${maxAlt} characters.`),
+        );
       const m: PixelfedMedia = {
         id: String(next++),
         bytes: Buffer.from(await file.arrayBuffer()),
@@ -122,13 +134,23 @@ export async function fakePixelfed(o: {
     }
     if (route === "GET /api/v1/media/:id") {
       const m = media.find((x) => x.id === path.split("/").pop());
-      return m ? send(res, 200, mediaJson(m, true)) : send(res, 404, { message: "No query results for model [App\\Media]." });
+      return m
+        ? send(res, 200, mediaJson(m, true))
+        : send(res, 404, { message: "No query results for model [App\\Media]." });
     }
     if (route === "POST /api/v1/statuses") {
-      const p = JSON.parse(raw.toString("utf8") || "{}") as { status?: string; media_ids?: string[]; visibility?: string };
+      const p = JSON.parse(raw.toString("utf8") || "{}") as {
+        status?: string;
+        media_ids?: string[];
+        visibility?: string;
+      };
       const text = p.status ?? "";
       if (codePoints(text) > maxCaption)
-        return send(res, 422, invalid("status", `The status must not be greater than ${maxCaption} characters.`));
+        return send(
+          res,
+          422,
+          invalid("status", `The status must not be greater than ${maxCaption} characters.`),
+        );
       if (p.visibility && !["private", "unlisted", "public"].includes(p.visibility))
         return send(res, 422, invalid("visibility", "The selected visibility is invalid."));
       const key = req.headers["idempotency-key"] as string | undefined;
@@ -138,7 +160,8 @@ export async function fakePixelfed(o: {
       }
       if (!p.media_ids?.length) return send(res, 403, { message: "Empty statuses are not allowed" });
       const attached = p.media_ids.map((id) => media.find((m) => m.id === id && m.statusId === null));
-      if (attached.some((m) => !m)) return send(res, 422, invalid("media_ids", "The selected media ids is invalid."));
+      if (attached.some((m) => !m))
+        return send(res, 422, invalid("media_ids", "The selected media ids is invalid."));
       const s: PixelfedStatus = {
         id: String(next++),
         text,

@@ -70,7 +70,11 @@ describe("Pixelfed through the masto client", () => {
     expect(p.media[0]?.description).toBe(ALT);
     expect(p.media[0]?.bytes.equals(IMAGE)).toBe(true);
     expect(p.statuses).toHaveLength(1);
-    expect(p.statuses[0]).toMatchObject({ text: post().text, mediaIds: [p.media[0]?.id], visibility: "public" });
+    expect(p.statuses[0]).toMatchObject({
+      text: post().text,
+      mediaIds: [p.media[0]?.id],
+      visibility: "public",
+    });
     expect(done).toMatchObject({
       target: "pixelfed",
       id: p.statuses[0]?.id,
@@ -110,7 +114,12 @@ describe("Pixelfed through the masto client", () => {
   it("a post without a photo is refused in one sentence, and nothing is sent", async () => {
     const p = await pixelfed();
     const err = await failure(
-      publishOnce({ store, publisher: pixelfedAt(p.url), post: { text: "Words only" }, approval: approval() }),
+      publishOnce({
+        store,
+        publisher: pixelfedAt(p.url),
+        post: { text: "Words only" },
+        approval: approval(),
+      }),
     );
     expect(err.code).toBe(ErrorCode.PublishRejected);
     expect(err.message).toBe("Pixelfed posts photos: this post has no image to publish. Nothing was posted.");
@@ -164,7 +173,11 @@ describe("Pixelfed through the masto client", () => {
     const p = await pixelfed();
     const a = approval();
     const saved: Record<string, string> = {};
-    const step = { approval: a, checkpoint: saved, save: async (u: Record<string, string>) => void Object.assign(saved, u) };
+    const step = {
+      approval: a,
+      checkpoint: saved,
+      save: async (u: Record<string, string>) => void Object.assign(saved, u),
+    };
     await pixelfedAt(p.url).publish(post(), step);
     // The checkpoint is lost after the status but the upload is remembered: the key is spent.
     delete saved.statusAt;
@@ -195,14 +208,21 @@ describe("Pixelfed through the masto client", () => {
       publishOnce({ store, publisher: pixelfedAt(p.url), post: post(), approval: approval() }),
     );
     expect(err.code).toBe(ErrorCode.PublishTooLarge);
-    expect(err.message).toMatch(/^Pixelfed would not take the image: it is larger than the service allows \(HTTP 413\)/);
+    expect(err.message).toMatch(
+      /^Pixelfed would not take the image: it is larger than the service allows \(HTTP 413\)/,
+    );
     expect(p.statuses).toHaveLength(0);
   });
 
   it("an image over the instance's stated photo size is refused before it is sent", async () => {
     const p = await pixelfed({ maxPhotoKb: 2000 });
     const err = await failure(
-      publishOnce({ store, publisher: pixelfedAt(p.url), post: await jpegPost(PHOTO_3MB), approval: approval() }),
+      publishOnce({
+        store,
+        publisher: pixelfedAt(p.url),
+        post: await jpegPost(PHOTO_3MB),
+        approval: approval(),
+      }),
     );
     expect(err.code).toBe(ErrorCode.PublishTooLarge);
     expect(err.message).toMatch(/^The image is 3\.\d MB; Pixelfed takes at most 2 MB\./);
@@ -213,7 +233,10 @@ describe("Pixelfed through the masto client", () => {
     const p = await pixelfed();
     p.hooks.failNext("POST /api/v1/statuses", {
       status: 422,
-      body: { message: "The selected media ids is invalid.", errors: { media_ids: ["The selected media ids is invalid."] } },
+      body: {
+        message: "The selected media ids is invalid.",
+        errors: { media_ids: ["The selected media ids is invalid."] },
+      },
     });
     const err = await failure(
       publishOnce({ store, publisher: pixelfedAt(p.url), post: post(), approval: approval() }),
@@ -233,7 +256,9 @@ describe("Pixelfed through the masto client", () => {
       body: { message: "Too Many Attempts." },
       headers: { "Retry-After": "42", "X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "0" },
     });
-    const err = await failure(publishOnce({ store, publisher: pixelfedAt(p.url), post: post(), approval: a }));
+    const err = await failure(
+      publishOnce({ store, publisher: pixelfedAt(p.url), post: post(), approval: a }),
+    );
     expect(err.code).toBe(ErrorCode.PublishRateLimited);
     expect(err.retryAfterS).toBe(42);
     expect(err.message).toBe(
@@ -314,7 +339,12 @@ describe("LinkedIn through its REST API", () => {
 
   it("a text-only post goes out without an upload", async () => {
     const l = await linkedin();
-    await publishOnce({ store, publisher: linkedinAt(l.url), post: { text: "Words only" }, approval: approval() });
+    await publishOnce({
+      store,
+      publisher: linkedinAt(l.url),
+      post: { text: "Words only" },
+      approval: approval(),
+    });
     expect(l.images).toHaveLength(0);
     expect(l.posts[0]).toMatchObject({ text: "Words only" });
     expect(l.posts[0]?.media).toBeUndefined();
@@ -396,7 +426,9 @@ describe("LinkedIn through its REST API", () => {
       TEXT: post().text,
     });
     const err = await failure(
-      retryUntilClaimed(() => publishOnce({ store, publisher: linkedinAt(l.url), post: post(), approval: a })),
+      retryUntilClaimed(() =>
+        publishOnce({ store, publisher: linkedinAt(l.url), post: post(), approval: a }),
+      ),
     );
     expect(err.code).toBe(ErrorCode.PublishRejected);
     expect(err.message).toMatch(/^LinkedIn may already show this post/);
@@ -407,11 +439,18 @@ describe("LinkedIn through its REST API", () => {
     const l = await linkedin();
     const a = approval();
     const err = await failure(
-      publishOnce({ store, publisher: linkedinAt(l.url, { token: "AQVwrong-token" }), post: post(), approval: a }),
+      publishOnce({
+        store,
+        publisher: linkedinAt(l.url, { token: "AQVwrong-token" }),
+        post: post(),
+        approval: a,
+      }),
     );
     expect(err.code).toBe(ErrorCode.PublishAuth);
     expect(err.retryable).toBe(false);
-    expect(err.message).toMatch(/^LinkedIn refused our credentials \(HTTP 401\)\. Check LINKEDIN_ACCESS_TOKEN/);
+    expect(err.message).toMatch(
+      /^LinkedIn refused our credentials \(HTTP 401\)\. Check LINKEDIN_ACCESS_TOKEN/,
+    );
     expect(err.message).not.toContain("AQVwrong-token");
     await publishOnce({ store, publisher: linkedinAt(l.url), post: post(), approval: a });
     expect(l.posts).toHaveLength(1);
@@ -423,7 +462,9 @@ describe("LinkedIn through its REST API", () => {
       publishOnce({ store, publisher: linkedinAt(l.url), post: post(), approval: approval() }),
     );
     expect(err.code).toBe(ErrorCode.PublishTooLarge);
-    expect(err.message).toMatch(/^LinkedIn would not take the image: it is larger than the service allows \(HTTP 413\)/);
+    expect(err.message).toMatch(
+      /^LinkedIn would not take the image: it is larger than the service allows \(HTTP 413\)/,
+    );
     expect(l.posts).toHaveLength(0);
   });
 
@@ -431,7 +472,11 @@ describe("LinkedIn through its REST API", () => {
     const l = await linkedin();
     l.hooks.failNext("POST /rest/posts", {
       status: 422,
-      body: { status: 422, code: "UNPROCESSABLE_ENTITY", message: "/commentary :: contains a disallowed character" },
+      body: {
+        status: 422,
+        code: "UNPROCESSABLE_ENTITY",
+        message: "/commentary :: contains a disallowed character",
+      },
     });
     const err = await failure(
       publishOnce({ store, publisher: linkedinAt(l.url), post: post(), approval: approval() }),
@@ -458,10 +503,15 @@ describe("LinkedIn through its REST API", () => {
     const a = approval();
     l.hooks.failNext("POST /rest/posts", {
       status: 429,
-      body: { status: 429, message: "Resource level throttle APPLICATION DAY limit for calls to this resource is reached." },
+      body: {
+        status: 429,
+        message: "Resource level throttle APPLICATION DAY limit for calls to this resource is reached.",
+      },
       headers: { "Retry-After": "120" },
     });
-    const err = await failure(publishOnce({ store, publisher: linkedinAt(l.url), post: post(), approval: a }));
+    const err = await failure(
+      publishOnce({ store, publisher: linkedinAt(l.url), post: post(), approval: a }),
+    );
     expect(err.code).toBe(ErrorCode.PublishRateLimited);
     expect(err.retryable).toBe(true);
     expect(err.retryAfterS).toBe(120);
@@ -476,7 +526,12 @@ describe("LinkedIn through its REST API", () => {
   it("a retired LinkedIn-Version (426): says which setting to change", async () => {
     const l = await linkedin();
     const err = await failure(
-      publishOnce({ store, publisher: linkedinAt(l.url, { version: "202301" }), post: post(), approval: approval() }),
+      publishOnce({
+        store,
+        publisher: linkedinAt(l.url, { version: "202301" }),
+        post: post(),
+        approval: approval(),
+      }),
     );
     expect(err.code).toBe(ErrorCode.PublishRejected);
     expect(err.message).toBe(

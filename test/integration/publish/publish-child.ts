@@ -15,10 +15,12 @@ const redis = new Redis(env.REDIS_URL as string, { maxRetriesPerRequest: null })
 const url = env.SERVICE_URL as string;
 const secret = env.SECRET as string;
 const publishers: Record<string, () => Publisher> = {
-  mastodon: () => mastodonPublisher({ instanceUrl: url, accessToken: secret, visibility: "public", timeoutMs: 10_000 }),
+  mastodon: () =>
+    mastodonPublisher({ instanceUrl: url, accessToken: secret, visibility: "public", timeoutMs: 10_000 }),
   bluesky: () =>
     blueskyPublisher({ service: url, identifier: env.HANDLE as string, password: secret, timeoutMs: 10_000 }),
-  pixelfed: () => pixelfedPublisher({ instanceUrl: url, accessToken: secret, visibility: "public", timeoutMs: 10_000 }),
+  pixelfed: () =>
+    pixelfedPublisher({ instanceUrl: url, accessToken: secret, visibility: "public", timeoutMs: 10_000 }),
   linkedin: () =>
     linkedinPublisher({
       apiUrl: url,

@@ -121,18 +121,22 @@ export function publishingRun(name: string) {
   });
 
   function publishInChild(env: Record<string, string>) {
-    const child = spawn(process.execPath, ["--import", "tsx", resolve("test/integration/publish/publish-child.ts")], {
-      env: {
-        ...process.env,
-        REDIS_URL: redisUrl(),
-        PREFIX: prefix,
-        IMAGE: resolve(FIXTURES, "frisbee.jpg"),
-        ALT,
-        LEASE_MS: "1500",
-        ...env,
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", resolve("test/integration/publish/publish-child.ts")],
+      {
+        env: {
+          ...process.env,
+          REDIS_URL: redisUrl(),
+          PREFIX: prefix,
+          IMAGE: resolve(FIXTURES, "frisbee.jpg"),
+          ALT,
+          LEASE_MS: "1500",
+          ...env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     cleanups.push(async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
