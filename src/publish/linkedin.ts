@@ -34,7 +34,7 @@ export function littleText(text: string): string {
 }
 
 /** Where people see a post: its URN in the feed's update page. */
-export function postUrl(urn: string): string {
+function postUrl(urn: string): string {
   return `https://www.linkedin.com/feed/update/${urn}/`;
 }
 

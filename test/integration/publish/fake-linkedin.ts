@@ -2,14 +2,14 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { body, close, Hooks, type Json, listen, send } from "./fake-http.js";
 
-export interface LinkedInImage {
+interface LinkedInImage {
   urn: string;
   owner: string;
   uploadKey: string;
   bytes?: Buffer;
 }
 
-export interface LinkedInPost {
+interface LinkedInPost {
   urn: string;
   author: string;
   /** As sent, in the little text format. */
