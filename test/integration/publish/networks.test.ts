@@ -8,6 +8,7 @@ import { fakeLinkedIn, fakePixelfed, unescapeLittle } from "./fake-services.js";
 import {
   ALT,
   approval,
+  childEnv,
   failure,
   IMAGE,
   jpegPost,
@@ -129,14 +130,10 @@ describe("Pixelfed through the masto client", () => {
   it("kill -9 between the upload and the status: the retry posts exactly once, with the alt text", async () => {
     const p = await pixelfed();
     const a = approval();
-    await killWhen(p.hooks.hold("POST /api/v2/media", "after"), {
-      TARGET: "pixelfed",
-      SERVICE_URL: p.url,
-      SECRET: PIXELFED_TOKEN,
-      APPROVAL_ID: a.id,
-      APPROVED_AT: String(a.at),
-      TEXT: post().text,
-    });
+    await killWhen(
+      p.hooks.hold("POST /api/v2/media", "after"),
+      childEnv("pixelfed", p.url, PIXELFED_TOKEN, a),
+    );
     expect(p.statuses).toHaveLength(0);
 
     const done = await retryUntilClaimed(() =>
@@ -151,14 +148,10 @@ describe("Pixelfed through the masto client", () => {
   it("kill -9 after the status was made but before the client heard: the retry finds it, no second post", async () => {
     const p = await pixelfed();
     const a = approval();
-    await killWhen(p.hooks.hold("POST /api/v1/statuses", "after"), {
-      TARGET: "pixelfed",
-      SERVICE_URL: p.url,
-      SECRET: PIXELFED_TOKEN,
-      APPROVAL_ID: a.id,
-      APPROVED_AT: String(a.at),
-      TEXT: post().text,
-    });
+    await killWhen(
+      p.hooks.hold("POST /api/v1/statuses", "after"),
+      childEnv("pixelfed", p.url, PIXELFED_TOKEN, a),
+    );
     expect(p.statuses).toHaveLength(1);
 
     const done = await retryUntilClaimed(() =>
@@ -367,16 +360,10 @@ describe("LinkedIn through its REST API", () => {
   it("kill -9 between the upload and the post: the retry posts exactly once, with the alt text", async () => {
     const l = await linkedin();
     const a = approval();
-    await killWhen(l.hooks.hold("PUT /dms-uploads/:id", "after"), {
-      TARGET: "linkedin",
-      SERVICE_URL: l.url,
-      SECRET: LINKEDIN_TOKEN,
-      AUTHOR: MEMBER,
-      LINKEDIN_VERSION,
-      APPROVAL_ID: a.id,
-      APPROVED_AT: String(a.at),
-      TEXT: post().text,
-    });
+    await killWhen(
+      l.hooks.hold("PUT /dms-uploads/:id", "after"),
+      childEnv("linkedin", l.url, LINKEDIN_TOKEN, a, { AUTHOR: MEMBER, LINKEDIN_VERSION }),
+    );
     expect(l.posts).toHaveLength(0);
 
     const done = await retryUntilClaimed(() =>
@@ -392,16 +379,10 @@ describe("LinkedIn through its REST API", () => {
   it("kill -9 after the post was made but before the client heard: the retry finds it, no second post", async () => {
     const l = await linkedin();
     const a = approval();
-    await killWhen(l.hooks.hold("POST /rest/posts", "after"), {
-      TARGET: "linkedin",
-      SERVICE_URL: l.url,
-      SECRET: LINKEDIN_TOKEN,
-      AUTHOR: MEMBER,
-      LINKEDIN_VERSION,
-      APPROVAL_ID: a.id,
-      APPROVED_AT: String(a.at),
-      TEXT: post().text,
-    });
+    await killWhen(
+      l.hooks.hold("POST /rest/posts", "after"),
+      childEnv("linkedin", l.url, LINKEDIN_TOKEN, a, { AUTHOR: MEMBER, LINKEDIN_VERSION }),
+    );
     expect(l.posts).toHaveLength(1);
 
     const done = await retryUntilClaimed(() =>
@@ -415,16 +396,10 @@ describe("LinkedIn through its REST API", () => {
   it("after such a crash, a token that cannot list posts: says so and does not post a second time", async () => {
     const l = await linkedin({ cannotRead: true });
     const a = approval();
-    await killWhen(l.hooks.hold("POST /rest/posts", "after"), {
-      TARGET: "linkedin",
-      SERVICE_URL: l.url,
-      SECRET: LINKEDIN_TOKEN,
-      AUTHOR: MEMBER,
-      LINKEDIN_VERSION,
-      APPROVAL_ID: a.id,
-      APPROVED_AT: String(a.at),
-      TEXT: post().text,
-    });
+    await killWhen(
+      l.hooks.hold("POST /rest/posts", "after"),
+      childEnv("linkedin", l.url, LINKEDIN_TOKEN, a, { AUTHOR: MEMBER, LINKEDIN_VERSION }),
+    );
     const err = await failure(
       retryUntilClaimed(() =>
         publishOnce({ store, publisher: linkedinAt(l.url), post: post(), approval: a }),

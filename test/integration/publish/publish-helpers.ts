@@ -90,6 +90,25 @@ export async function failure(p: Promise<unknown>): Promise<PublishError> {
   return err;
 }
 
+/** What publish-child.ts needs to publish this approval of `post()` to a stand-in. */
+export function childEnv(
+  target: string,
+  serviceUrl: string,
+  secret: string,
+  a: Approval,
+  more: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    TARGET: target,
+    SERVICE_URL: serviceUrl,
+    SECRET: secret,
+    APPROVAL_ID: a.id,
+    APPROVED_AT: String(a.at),
+    TEXT: post().text,
+    ...more,
+  };
+}
+
 /** The retry a queue would make: again while the crashed attempt's claim is still held. */
 export async function retryUntilClaimed(run: () => Promise<Published>): Promise<Published> {
   for (let i = 0; ; i++) {

@@ -9,6 +9,7 @@ import {
   APP_PASSWORD,
   approval,
   blueskyAt,
+  childEnv,
   failure,
   HANDLE,
   IMAGE,
@@ -68,14 +69,7 @@ describe("Mastodon through the masto client", () => {
     const m = await mastodon();
     const a = approval();
     // The instance has the image; the client has not heard back.
-    await killWhen(m.hooks.hold("POST /api/v2/media", "after"), {
-      TARGET: "mastodon",
-      SERVICE_URL: m.url,
-      SECRET: TOKEN,
-      APPROVAL_ID: a.id,
-      APPROVED_AT: String(a.at),
-      TEXT: post().text,
-    });
+    await killWhen(m.hooks.hold("POST /api/v2/media", "after"), childEnv("mastodon", m.url, TOKEN, a));
     expect(m.media).toHaveLength(1);
     expect(m.statuses).toHaveLength(0);
 
@@ -91,14 +85,7 @@ describe("Mastodon through the masto client", () => {
   it("kill -9 after the status was made but before the client heard: the retry gets the same status", async () => {
     const m = await mastodon();
     const a = approval();
-    await killWhen(m.hooks.hold("POST /api/v1/statuses", "after"), {
-      TARGET: "mastodon",
-      SERVICE_URL: m.url,
-      SECRET: TOKEN,
-      APPROVAL_ID: a.id,
-      APPROVED_AT: String(a.at),
-      TEXT: post().text,
-    });
+    await killWhen(m.hooks.hold("POST /api/v1/statuses", "after"), childEnv("mastodon", m.url, TOKEN, a));
     expect(m.statuses).toHaveLength(1);
 
     const done = await retryUntilClaimed(() =>
@@ -255,15 +242,10 @@ describe("Bluesky through @atproto/api", () => {
   it("kill -9 between the upload and the post: the retry posts exactly once", async () => {
     const b = await bluesky();
     const a = approval();
-    await killWhen(b.hooks.hold("com.atproto.repo.uploadBlob", "after"), {
-      TARGET: "bluesky",
-      SERVICE_URL: b.url,
-      SECRET: APP_PASSWORD,
-      HANDLE,
-      APPROVAL_ID: a.id,
-      APPROVED_AT: String(a.at),
-      TEXT: post().text,
-    });
+    await killWhen(
+      b.hooks.hold("com.atproto.repo.uploadBlob", "after"),
+      childEnv("bluesky", b.url, APP_PASSWORD, a, { HANDLE }),
+    );
     expect(b.records()).toHaveLength(0);
 
     const done = await retryUntilClaimed(() =>
@@ -277,15 +259,10 @@ describe("Bluesky through @atproto/api", () => {
   it("kill -9 after the record was made but before the client heard: the retry finds it, no second post", async () => {
     const b = await bluesky();
     const a = approval();
-    await killWhen(b.hooks.hold("com.atproto.repo.createRecord", "after"), {
-      TARGET: "bluesky",
-      SERVICE_URL: b.url,
-      SECRET: APP_PASSWORD,
-      HANDLE,
-      APPROVAL_ID: a.id,
-      APPROVED_AT: String(a.at),
-      TEXT: post().text,
-    });
+    await killWhen(
+      b.hooks.hold("com.atproto.repo.createRecord", "after"),
+      childEnv("bluesky", b.url, APP_PASSWORD, a, { HANDLE }),
+    );
     expect(b.records()).toHaveLength(1);
 
     const done = await retryUntilClaimed(() =>
