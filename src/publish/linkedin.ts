@@ -71,8 +71,9 @@ function unreachable(err: unknown, o: LinkedInOptions): PublishError {
 }
 
 /**
- * LinkedIn's REST API with plain fetch (the official client leaves the versioned /rest routes
- * and the image upload to the caller anyway): an image upload (`initializeUpload`, then the bytes
+ * LinkedIn's REST API with plain fetch: the official linkedin-api-client (0.3.0, beta, 2023) is a
+ * generic Rest.li wrapper over Axios without the binary upload step, so it would save little and
+ * take our timeouts and error bodies away. An image upload (`initializeUpload`, then the bytes
  * to the upload URL it gives), then a post with the image's URN and its alt text. LinkedIn has no
  * idempotency key, so the image URN is checkpointed before the post is asked for, and a retry
  * after a crash first looks for a post of the author's carrying that image.

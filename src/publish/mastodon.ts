@@ -45,7 +45,7 @@ export function mastoFailure(
     const response = err.cause instanceof Response ? err.cause : undefined;
     const retryAfterS = retryAfterFrom(response?.headers);
     // Mastodon says `{"error": …}`; Pixelfed (Laravel) says `{"message": …}`.
-    const said = err.description ?? err.message ?? err.additionalProperties?.message;
+    const said = err.description || err.message || err.additionalProperties?.message;
     return publishFailure({
       ...facts,
       status: err.statusCode,

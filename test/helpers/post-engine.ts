@@ -25,7 +25,7 @@ export async function startPostEngine(o: {
   const linkedin = await fakeLinkedIn({
     token: LINKEDIN_TEST_TOKEN,
     authors: [LINKEDIN_TEST_PAGE],
-    version: "202511",
+    version: "202607",
   });
   const config = o.config(mastodon.url, { pixelfedUrl: pixelfed.url, linkedinUrl: linkedin.url });
   const engine = await createEngine({ config, secrets: {}, model: o.model });

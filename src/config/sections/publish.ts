@@ -44,7 +44,7 @@ export const publishSection = z
         version: z.coerce
           .string()
           .regex(/^\d{6}$/, "YYYYMM")
-          .default("202511"),
+          .default("202607"),
         /** The REST API. */
         apiUrl: z.url().default("https://api.linkedin.com"),
         /** Origins an image upload URL from LinkedIn may point at; the image goes nowhere else. */

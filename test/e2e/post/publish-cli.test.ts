@@ -129,7 +129,7 @@ describe("llava-bot post --publish", () => {
   });
 
   it("linkedin --pick 1 for a page: the image, then the post with its alt text; prints the post's URL", async () => {
-    const l = await fakeLinkedIn({ token: LINKEDIN_TOKEN, authors: [ORGANIZATION], version: "202511" });
+    const l = await fakeLinkedIn({ token: LINKEDIN_TOKEN, authors: [ORGANIZATION], version: "202607" });
     cleanups.push(l.close);
     const r = await cli([photo, "--platform", "linkedin-square", "--publish", "linkedin", "--pick", "1"], {
       LINKEDIN_ACCESS_TOKEN: LINKEDIN_TOKEN,

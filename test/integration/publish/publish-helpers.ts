@@ -22,7 +22,7 @@ export const PIXELFED_TOKEN = "pixelfed-token-9876543210";
 export const LINKEDIN_TOKEN = "AQVlinkedin-token-0123456789";
 export const MEMBER = "urn:li:person:8675309abc";
 export const ORGANIZATION = "urn:li:organization:2414183";
-export const LINKEDIN_VERSION = "202511";
+export const LINKEDIN_VERSION = "202607";
 export const ALT = "Two people play frisbee on a green lawn, bare trees behind them.";
 export const IMAGE = fixture("frisbee.jpg");
 
