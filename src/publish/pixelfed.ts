@@ -50,7 +50,7 @@ export function pixelfedPublisher(o: PixelfedOptions): Publisher {
   const where = {
     target: "pixelfed" as const,
     instanceUrl: o.instanceUrl,
-    credentials: "PIXELFED_ACCESS_TOKEN",
+    credentials: "PIXELFED_ACCESS_TOKEN (with the read and write scopes)",
   };
   const found = (s: mastodon.v1.Status) => ({
     target: "pixelfed" as const,

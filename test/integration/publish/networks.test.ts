@@ -188,7 +188,7 @@ describe("Pixelfed through the masto client", () => {
     expect(err.code).toBe(ErrorCode.PublishAuth);
     expect(err.retryable).toBe(false);
     expect(err.message).toBe(
-      "Pixelfed refused our credentials (HTTP 401). Check PIXELFED_ACCESS_TOKEN, then try again. Nothing was posted.",
+      "Pixelfed refused our credentials (HTTP 401). Check PIXELFED_ACCESS_TOKEN (with the read and write scopes), then try again. Nothing was posted.",
     );
     expect(err.message).not.toContain("wrong-pixelfed-token");
     await publishOnce({ store, publisher: pixelfedAt(p.url), post: post(), approval: a });
