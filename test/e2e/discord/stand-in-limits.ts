@@ -110,6 +110,14 @@ export function contentTooLong(json: Record<string, unknown> | undefined, max: n
   return { status: 400, body: { message: "Invalid Form Body", code: 50035, errors } };
 }
 
+/** 50035 for a reply to a message that no longer exists (unless fail_if_not_exists is false). */
+export function unknownReference(): Refusal {
+  const errors = {
+    message_reference: { _errors: [{ code: "REPLIES_UNKNOWN_MESSAGE", message: "Unknown message" }] },
+  };
+  return { status: 400, body: { message: "Invalid Form Body", code: 50035, errors } };
+}
+
 /**
  * Fixed-window buckets keyed like Discord's: method and route with message ids folded, so each
  * channel or interaction token is its own bucket. Callbacks are not rate limited (as on Discord).
