@@ -124,7 +124,7 @@ describe("Discord: auto-captions where the bot may not post", () => {
     const tried = t.sentTo(CH.revoked);
     expect(tried.map((r) => r.status)).toEqual([403, 403]);
     expect(
-      tried.map((r) => (r.json?.message_reference as { message_id?: string }).message_id).sort(),
+      tried.map((r) => (r.json?.message_reference as { message_id?: string } | undefined)?.message_id).sort(),
     ).toEqual(["860000000000000003", "860000000000000004"]);
     expect(dms()).toEqual([]);
     expect(t.stand.messagesIn(CH.open).map((m) => String(m.content))).not.toContain(
