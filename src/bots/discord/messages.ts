@@ -174,8 +174,8 @@ export function createMessageHandler(x: DiscordContext) {
     );
     if (refused) {
       // Where the bot is not enabled it stays quiet; in a channel it serves, a member without an
-      // allowed role who asks it by name is told why nothing happens.
-      if (mentioned && refused.by === "role")
+      // allowed role who asks it by name is told why nothing happens, and so is a DM (it is private).
+      if ((mentioned && refused.by === "role") || refused.by === "dm")
         await message
           .reply({ content: `⚠️ ${refused.message}`, allowedMentions: NO_MENTIONS })
           .catch(() => undefined);
