@@ -37,6 +37,7 @@ export interface PermissionOverwrite {
 export const PERMISSION = {
   SendMessages: 1n << 11n,
   AttachFiles: 1n << 15n,
+  CreatePublicThreads: 1n << 35n,
   SendMessagesInThreads: 1n << 38n,
 } as const;
 
