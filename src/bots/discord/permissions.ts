@@ -42,16 +42,18 @@ export function missing(perms: Readonly<PermissionsBitField> | null | undefined,
 }
 
 const permissionWords = (names: string[]) =>
-  names.length ? `the ${names.join(" and ")} permission` : "a permission";
+  names.length ? `the ${names.join(" and ")} permission${names.length > 1 ? "s" : ""}` : "a permission";
+/** "it" or "them", for the permissions named. */
+const them = (names: string[]) => (names.length > 1 ? "them" : "it");
 
 /** What is missing, in one sentence, the same whether the check or Discord's 50013 found it. */
 export function missingSentence(names: string[]): string {
-  return `I'm missing ${permissionWords(names)} in this channel, so I can't answer here. Ask a moderator to give it to me.`;
+  return `I'm missing ${permissionWords(names)} in this channel, so I can't answer here. Ask a moderator to give ${them(names)} to me.`;
 }
 
 /** `/autocaption on` where captions could not be posted: nothing is switched on until they can. */
 export function captionsMissingSentence(names: string[]): string {
-  return `Auto-captions are not on: I'm missing ${permissionWords(names)} in this channel, so I couldn't post them. Give it to me, then run /autocaption on again.`;
+  return `Auto-captions are not on: I'm missing ${permissionWords(names)} in this channel, so I couldn't post them. Give ${them(names)} to me, then run /autocaption on again.`;
 }
 
 /** Said under an answer whose image Discord would not let the bot attach. */

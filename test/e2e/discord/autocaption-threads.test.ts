@@ -60,7 +60,7 @@ describe("Discord: auto-captions in threads where the bot may not open or post i
       type: 4,
       data: {
         content:
-          "⚠️ Auto-captions are not on: I'm missing the Create Public Threads and Send Messages in Threads permission in this channel, so I couldn't post them. Give it to me, then run /autocaption on again.",
+          "⚠️ Auto-captions are not on: I'm missing the Create Public Threads and Send Messages in Threads permissions in this channel, so I couldn't post them. Give them to me, then run /autocaption on again.",
         flags: 64,
       },
     });
