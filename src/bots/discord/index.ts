@@ -45,6 +45,8 @@ export async function startDiscord(o: DiscordOptions) {
     ],
     partials: [Partials.Channel],
     allowedMentions: NO_MENTIONS,
+    // A reply to a message deleted meanwhile goes out as a plain message, not Discord's 50035.
+    failIfNotExists: false,
     ...(config.discord.apiBase ? { rest: { api: config.discord.apiBase } } : {}),
   });
   // Partial edits go through their own REST queue that refuses rather than waits on a rate limit:

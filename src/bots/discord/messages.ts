@@ -8,7 +8,7 @@ import { homeChannel, refusal } from "./access.js";
 import { mentionsBot, questionText, repliesToBot } from "./addressed.js";
 import type { DiscordContext } from "./context.js";
 import { recentPhoto, replyChain, threadStarter } from "./conversation.js";
-import { missing, missingSentence, needed } from "./permissions.js";
+import { captionNeeds, missing, missingSentence, needed } from "./permissions.js";
 import { filesOf, isImage } from "./photos.js";
 import { DiscordRefusal, refusalCode } from "./refusals.js";
 import { memberRoles, NO_MENTIONS } from "./shared.js";
@@ -74,6 +74,12 @@ export function createMessageHandler(x: DiscordContext) {
     );
   }
 
+  /** What the bot lacks to post a caption in the message's channel. */
+  function captionsBlocked(message: Message): string[] {
+    if (!message.inGuild() || !client.user) return [];
+    return missing(message.channel.permissionsFor(client.user), captionNeeds(config.discord.autocaptionIn));
+  }
+
   const sendPermission = (m: Message) =>
     m.channel.isThread() ? "Send Messages in Threads" : "Send Messages";
 
@@ -127,6 +133,17 @@ export function createMessageHandler(x: DiscordContext) {
       )
     )
       return;
+    // Captions it could not post are not made: a line in the log, once an hour per channel
+    // (whoever switched them on was told at /autocaption; a busy channel must not flood the log).
+    const cannot = captionsBlocked(message);
+    if (cannot.length) {
+      if (await producer.once(`discord:caption-perm:${message.channelId}`, 3600))
+        logger().warn(
+          { channel: message.channelId, missing: cannot },
+          "discord: auto-captions on, but no permission to post them",
+        );
+      return;
+    }
     try {
       // One caption per message, of its first image: the others are not fetched, so a message
       // with more images than a request may carry (or an unreadable later one) is still captioned.
@@ -157,8 +174,8 @@ export function createMessageHandler(x: DiscordContext) {
     );
     if (refused) {
       // Where the bot is not enabled it stays quiet; in a channel it serves, a member without an
-      // allowed role who asks it by name is told why nothing happens.
-      if (mentioned && refused.by === "role")
+      // allowed role who asks it by name is told why nothing happens, and so is a DM (it is private).
+      if ((mentioned && refused.by === "role") || refused.by === "dm")
         await message
           .reply({ content: `⚠️ ${refused.message}`, allowedMentions: NO_MENTIONS })
           .catch(() => undefined);

@@ -1,19 +1,27 @@
 import { type ChatInputCommandInteraction, MessageFlags, PermissionFlagsBits } from "discord.js";
+import type { Config } from "../../config/schema.js";
 import type { CommandName } from "../../core/jobs.js";
 import { isPersonalRefusal } from "../../errors.js";
 import { captionedByConfig } from "../access.js";
 import { homeChannel, refusal } from "./access.js";
 import type { DiscordContext } from "./context.js";
-import { missing, missingSentence, needed } from "./permissions.js";
+import { captionNeeds, captionsMissingSentence, missing, missingSentence, needed } from "./permissions.js";
 import { acknowledge } from "./refusals.js";
 import { memberRoles, NO_MENTIONS, TOKEN_LIFETIME_MS } from "./shared.js";
 import { ORIGINAL } from "./surface.js";
 
 /**
  * What the bot lacks in the channel to answer this command (the interaction carries its
- * permissions there), said before any work: an image it may not attach would be wasted.
+ * permissions there), said before any work: an image it may not attach would be wasted, and
+ * auto-captions it could not post are not switched on.
  */
-function cannotAnswer(i: ChatInputCommandInteraction): string | undefined {
+function cannotAnswer(i: ChatInputCommandInteraction, config: Config): string | undefined {
+  // Turning captions on is answered in the command's reply, but the captions are messages of their own.
+  if (i.commandName === "autocaption") {
+    if (i.options.getString("mode") !== "on") return undefined;
+    const lacking = missing(i.appPermissions, captionNeeds(config.discord.autocaptionIn));
+    return lacking.length ? captionsMissingSentence(lacking) : undefined;
+  }
   const lacking = missing(
     i.appPermissions,
     needed({ command: i.commandName, thread: false, interaction: true }),
@@ -63,7 +71,7 @@ export function createSlashHandler(x: DiscordContext) {
       (i.commandName === "autocaption" && !i.memberPermissions?.has(PermissionFlagsBits.ManageChannels)
         ? "You need the Manage Channels permission to switch auto-captions."
         : undefined) ??
-      cannotAnswer(i);
+      cannotAnswer(i, config);
     if (refused) {
       await acknowledge(() =>
         i.reply({ content: `⚠️ ${refused}`, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }),

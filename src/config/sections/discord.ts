@@ -12,6 +12,8 @@ export const discordSection = z
     allowedGuilds: idList,
     allowedChannels: idList,
     allowedRoles: idList,
+    /** With an allowlist set, still answer direct messages (from anyone); without one they always are. */
+    allowDirectMessages: z.boolean().default(false),
     /** Roles whose members may approve anyone's post, and the only ones whose approval publishes to an account. */
     approverRoles: idList,
     autocaptionChannels: idList,

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
-import { describePhoto, HUMAN, memberMessage, slashCommand } from "./payloads.js";
+import { describePhoto, directMessage, HUMAN, memberMessage, slashCommand } from "./payloads.js";
 import { BOT_ID, GUILD_ID, MEMBER_ROLE_ID } from "./stand-in.js";
 
 /**
  * Allowlists (discord.allowedChannels, discord.allowedRoles) against the real discord.js client:
- * who is told no, how (only they see it), and where the bot stays quiet.
+ * who is told no, how (only they see it), and where the bot stays quiet. With allowlists set, DMs
+ * are told so in the DM unless discord.allowDirectMessages (access-dms.test.ts).
  */
 const CH = { open: "410000000000000001", closed: "410000000000000002" };
 let t: DiscordUnderTest;
@@ -120,6 +121,20 @@ describe("Discord allowlists", () => {
     expect(t.sentTo(thread)[0]?.json?.message_reference).toEqual(
       expect.objectContaining({ message_id: "810000000000000009" }),
     );
+  });
+
+  it("a DM, with allowlists set and DMs not allowed, is told so in the DM; nothing is fetched", async () => {
+    const dm = "410000000000000099";
+    const att = t.stand.attachment("710000000000000099", "red.png", Buffer.from("never fetched"));
+    t.stand.dispatch(
+      "MESSAGE_CREATE",
+      directMessage({ id: "810000000000000099", channel: dm, content: "what is this?", attachments: [att] }),
+    );
+    await waitFor(() => t.sentTo(dm).length > 0, 10_000, "the answer in the DM");
+    expect(t.stand.messagesIn(dm).map((m) => m.content)).toEqual([
+      "⚠️ I don't answer direct messages here. Ask me in a server channel where I'm enabled.",
+    ]);
+    expect(t.stand.requests.some((r) => r.path.includes(`/cdn/attachments/${att.id}/`))).toBe(false);
   });
 
   it("mentions: quiet where the bot is not enabled; a reply saying why to a member without the role", async () => {

@@ -173,3 +173,20 @@ export function memberMessage(o: {
     }),
   };
 }
+
+/** MESSAGE_CREATE for a direct message to the bot: no guild, no member, channel_type 1. */
+export function directMessage(o: {
+  id: string;
+  channel: string;
+  content: string;
+  attachments?: unknown[];
+  author?: DiscordUser;
+}) {
+  return {
+    id: o.id,
+    channel_id: o.channel,
+    channel_type: 1,
+    author: o.author ?? HUMAN,
+    ...messageBody({ content: o.content, attachments: o.attachments ?? [] }),
+  };
+}

@@ -37,6 +37,7 @@ export interface PermissionOverwrite {
 export const PERMISSION = {
   SendMessages: 1n << 11n,
   AttachFiles: 1n << 15n,
+  CreatePublicThreads: 1n << 35n,
   SendMessagesInThreads: 1n << 38n,
 } as const;
 
@@ -107,6 +108,14 @@ export function contentTooLong(json: Record<string, unknown> | undefined, max: n
     _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: `Must be ${max} or fewer in length.` }],
   };
   for (const key of path.reverse()) errors = { [key]: errors };
+  return { status: 400, body: { message: "Invalid Form Body", code: 50035, errors } };
+}
+
+/** 50035 for a reply to a message that no longer exists (unless fail_if_not_exists is false). */
+export function unknownReference(): Refusal {
+  const errors = {
+    message_reference: { _errors: [{ code: "REPLIES_UNKNOWN_MESSAGE", message: "Unknown message" }] },
+  };
   return { status: 400, body: { message: "Invalid Form Body", code: 50035, errors } };
 }
 

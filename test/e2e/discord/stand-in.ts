@@ -14,6 +14,7 @@ import {
   rateLimiter,
   tooLarge,
   unknownInteraction,
+  unknownReference,
   unknownWebhook,
 } from "./stand-in-limits.js";
 import { type Recorded, recordRequest } from "./stand-in-record.js";
@@ -51,6 +52,8 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
   const threads = new Map<string, Record<string, unknown>>();
   /** Members' messages as the gateway delivered them, by id: GET …/messages/:id finds them too. */
   const received = new Map<string, Record<string, unknown>>();
+  /** Ids of messages deleted (members' or the bot's): a reply to one is refused as on Discord. */
+  const deleted = new Set<string>();
   /** Direct-message channels the bot opened, by the other user's id. */
   const dms = new Map<string, string>();
   const requests: Recorded[] = [];
@@ -199,7 +202,11 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
       const found = messages.get(m[2] ?? "");
       return found ? reply(200, edit(found)) : reply(404, { message: "Unknown Message", code: 10008 });
     }
-    if (m && req.method === "DELETE") return reply(messages.delete(m[2] ?? "") ? 204 : 404);
+    if (m && req.method === "DELETE") {
+      const gone = messages.delete(m[2] ?? "");
+      if (gone) deleted.add(m[2] ?? "");
+      return reply(gone ? 204 : 404);
+    }
     m = /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\//.exec(path);
     if (m) return reply(204);
     m = /^\/channels\/(\d+)$/.exec(path);
@@ -236,6 +243,11 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     const uploaded = r.files.reduce((n, f) => n + f.bytes.length, 0);
     if (uploaded > limits.maxUploadBytes) return tooLarge();
     if (forbidden(r, owner?.channel)) return missingPermissions();
+    const reference = r.json?.message_reference as
+      | { message_id?: string; fail_if_not_exists?: boolean }
+      | undefined;
+    if (reference?.message_id && deleted.has(reference.message_id) && reference.fail_if_not_exists !== false)
+      return unknownReference();
     return contentTooLong(r.json, limits.maxContent);
   }
 
@@ -342,6 +354,15 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
      */
     startThread: (id: string, parent: string, name = "thread") =>
       thread(id, parent, name, "500000000000000001"),
+    /**
+     * A member deletes one of their messages: Discord forgets it (fetching it is 10008, a reply
+     * to it 50035 unless fail_if_not_exists is false) and tells every client with MESSAGE_DELETE.
+     */
+    deleteMessage(channel: string, id: string) {
+      received.delete(id);
+      deleted.add(id);
+      return gateway.dispatch("MESSAGE_DELETE", { id, channel_id: channel, guild_id: GUILD_ID });
+    },
     /** The bot's direct-message channel with a user, once it opened one. */
     dmWith: (userId: string) => dms.get(userId),
     /** An interaction's reply and follow-ups as they read now, in order. */

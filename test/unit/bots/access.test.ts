@@ -19,12 +19,27 @@ describe("Discord allowlists", () => {
     expect(refusal(discord({}), null, CHANNEL, [])).toBeUndefined();
   });
 
-  it("a server list keeps out other servers and direct messages", () => {
+  it("a server list keeps out other servers", () => {
     const c = discord({ allowedGuilds: [GUILD] });
     expect(refusal(c, GUILD, CHANNEL, [])).toBeUndefined();
     const out = { by: "server", message: "I'm not enabled on this server." };
     expect(refusal(c, "100000000000000002", CHANNEL, [])).toEqual(out);
-    expect(refusal(c, null, CHANNEL, [])).toEqual(out);
+  });
+
+  it("any list keeps out direct messages, unless allowDirectMessages lets everyone DM", () => {
+    const dm = {
+      by: "dm",
+      message: "I don't answer direct messages here. Ask me in a server channel where I'm enabled.",
+    };
+    for (const lists of [
+      { allowedGuilds: [GUILD] },
+      { allowedChannels: [CHANNEL] },
+      { allowedRoles: [ROLE] },
+    ]) {
+      expect(refusal(discord(lists), null, "600000000000000001", [])).toEqual(dm);
+      const open = testConfig({ discord: { ...lists, allowDirectMessages: true } });
+      expect(refusal(open, null, "600000000000000001", [])).toBeUndefined();
+    }
   });
 
   it("a channel list keeps out other channels", () => {
