@@ -130,7 +130,7 @@ export function createMessageHandler(x: DiscordContext) {
     try {
       // One caption per message, of its first image: the others are not fetched, so a message
       // with more images than a request may carry (or an unreadable later one) is still captioned.
-      const refs = await x.store(images.slice(0, 1));
+      const refs = await x.store(images.slice(0, 1), { background: true });
       await x.submit({
         requestId: `discord:caption:${message.id}`, // one caption per message, however often the event repeats
         priority: "background",

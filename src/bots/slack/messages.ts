@@ -128,7 +128,7 @@ export function registerMessages(app: App, x: SlackContext) {
     const images = imageFiles(await fileDetails(client, m.files));
     for (const file of images) {
       try {
-        const [ref] = await x.store([file]);
+        const [ref] = await x.store([file], { background: true });
         if (!ref) continue;
         await x.submit({
           requestId: `slack:file:${file.id}`, // once per file, however often Slack retries the event
