@@ -7,6 +7,7 @@ import { type Conversation, type Conversations, createConversations } from "../q
 import type { Producer } from "../queue/producer.js";
 import { jobRetention } from "../queue/retention.js";
 import { type Attach, drawOn, newMessages, resultFiles } from "./draw.js";
+import { createFeedback } from "./feedback.js";
 import { type LiveOptions, LiveReply } from "./live-reply.js";
 import { type Approvers, createPostClicks } from "./post-clicks.js";
 import { createPostDelivery, ownsPost } from "./post-delivery.js";
@@ -59,6 +60,13 @@ export function createFlow(o: FlowOptions) {
   // Answers this process is drawing while they are written; the rest of their state is in Redis.
   const lives = new Map<string, { live: LiveReply<Attach>; final?: () => void; done?: () => void }>();
   const status = o.status ?? ((t: string) => t);
+  const feedback = createFeedback({
+    surface,
+    conversations,
+    producer,
+    notifyAfterMs: o.config.conversation.notifyAfterS * 1000,
+    maxTypingMs: o.config.engine.jobTimeoutMs * (o.config.engine.attempts + 1),
+  });
 
   function liveFor(c: Conversation): LiveReply<Attach> {
     const held = lives.get(c.requestId);
@@ -80,6 +88,7 @@ export function createFlow(o: FlowOptions) {
   }
 
   function forget(requestId: string): void {
+    feedback.stop(requestId);
     lives.get(requestId)?.done?.();
     lives.delete(requestId);
   }
@@ -132,7 +141,7 @@ export function createFlow(o: FlowOptions) {
      * Opens a request's reply: a status line with Stop, posted (or drawn into `first`, a reply the
      * platform already holds, such as a deferred slash command's). A repeat of the same event
      * while the first copy is handled gets undefined; the claim is short, so a repeat after a
-     * crash still gets through.
+     * crash still gets through. `origin`: the person's message it answers, marked when it ends.
      */
     async open(r: {
       requestId: string;
@@ -141,6 +150,7 @@ export function createFlow(o: FlowOptions) {
       text: string;
       first?: string;
       scope?: string;
+      origin?: string;
     }) {
       if (!(await producer.once(`${o.platform}:ph:${r.requestId}`, 120))) return undefined;
       const id = r.first ?? (await surface.post(r.place, { text: status(r.text), stop: r.requestId }));
@@ -150,10 +160,13 @@ export function createFlow(o: FlowOptions) {
         asker: r.asker,
         place: surface.follow?.(r.place, id) ?? r.place,
         ...(r.scope ? { scope: r.scope } : {}),
+        ...(r.origin ? { origin: r.origin } : {}),
+        at: Date.now(),
         messages: [id],
         finished: false,
       };
       await conversations.open(c);
+      feedback.started(c);
       const live = liveFor(c);
       if (r.first && r.text) live.show(status(r.text), false);
       return id;
@@ -173,10 +186,14 @@ export function createFlow(o: FlowOptions) {
       if (line) held.live.show(writing ? line : status(line), writing);
     },
 
-    /** A reply whose request was refused, or was queued before: it goes away again. */
-    async drop(requestId: string): Promise<void> {
+    /**
+     * A reply whose request was refused (`failed`: the person's message is marked so), or was
+     * queued before: it goes away again.
+     */
+    async drop(requestId: string, o: { failed?: boolean } = {}): Promise<void> {
       const c = await conversations.get(requestId);
       forget(requestId);
+      if (o.failed) await feedback.ended(c, "failed");
       await conversations.finish(requestId);
       for (const id of c?.messages ?? []) await surface.remove(c?.place as Place, id).catch(() => undefined);
     },
@@ -188,6 +205,7 @@ export function createFlow(o: FlowOptions) {
       await liveFor(c).finish(message);
       forget(requestId);
       await conversations.finish(requestId);
+      await feedback.ended(c, "failed");
       return true;
     },
 
@@ -209,6 +227,7 @@ export function createFlow(o: FlowOptions) {
       }
       forget(d.requestId);
       await conversations.finish(d.requestId);
+      await feedback.ended(c, d.status === "ok" ? "done" : "failed", ids.at(-1));
       return { postedAt: Date.now(), messageIds: ids.filter((id) => !id.startsWith("@")) };
     },
 
@@ -230,6 +249,7 @@ export function createFlow(o: FlowOptions) {
     },
 
     close(): void {
+      feedback.close();
       for (const id of [...lives.keys()]) forget(id);
     },
   };

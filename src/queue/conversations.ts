@@ -25,6 +25,10 @@ const conversationSchema = z.object({
   messages: z.array(z.string()).default([]),
   /** The answer is out: Stop says so instead of stopping. */
   finished: z.boolean().default(false),
+  /** The person's own message it answers, where the platform marks it (Slack's 👀, then ✅ or ⚠️). */
+  origin: z.string().optional(),
+  /** When the reply opened (ms since the epoch): a late answer pings the asker. */
+  at: z.number().optional(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 

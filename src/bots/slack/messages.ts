@@ -81,11 +81,7 @@ export function registerMessages(app: App, x: SlackContext) {
     // An edited message's mention comes again as a new event: the message has its answer.
     if (!(await flow.conversations.claimMessage(`${m.channel}:${m.ts}`, m.requestId))) return;
     try {
-      const sorted = sortSlackFiles(await fileDetails(client, m.files));
-      const said = await x.readTexts(m.text.replace(/<@[A-Z0-9]+>/g, "").trim(), sorted.texts);
-      const unused = unusedNote([...sorted.unused, ...said.unused]);
-      const { history, images, note } = await conversation(m, sorted.images);
-      const parsed = parseMessage(said.text);
+      // The reply first: reading the thread, downloading and decoding take a while.
       const place = { channel: m.channel, ...(thread ? { thread } : {}) };
       const opened = await flow.open({
         requestId: m.requestId,
@@ -93,8 +89,14 @@ export function registerMessages(app: App, x: SlackContext) {
         asker: m.user,
         scope: team,
         text: "Working on it…",
+        origin: m.ts,
       });
       if (!opened) return; // a repeat of an event still being handled
+      const sorted = sortSlackFiles(await fileDetails(client, m.files));
+      const said = await x.readTexts(m.text.replace(/<@[A-Z0-9]+>/g, "").trim(), sorted.texts);
+      const unused = unusedNote([...sorted.unused, ...said.unused]);
+      const { history, images, note } = await conversation(m, sorted.images);
+      const parsed = parseMessage(said.text);
       const result = await x.submit({
         requestId: m.requestId,
         priority: "interactive",
@@ -114,7 +116,7 @@ export function registerMessages(app: App, x: SlackContext) {
       // The reply says where the request stands; it becomes the answer.
       if (result.position > 1) flow.show(m.requestId, `You're #${result.position} in line…`);
     } catch (err) {
-      await flow.drop(m.requestId).catch(() => undefined);
+      await flow.drop(m.requestId, { failed: true }).catch(() => undefined);
       await x.fail(m.requestId, err, { channel: m.channel, ...(thread ? { thread } : {}), user: m.user });
     }
   }

@@ -77,6 +77,29 @@ export function slackSurface(o: { client: WebClient; partial: WebClient }): Surf
       await client.chat.delete({ channel: place.channel, ts });
     },
 
+    async mark(place, ts, outcome) {
+      // 👀 said "working on it"; the person's message now says how it ended. No 👀 (it was never
+      // added, or someone removed it) is no reason not to say so.
+      await client.reactions
+        .remove({ channel: place.channel, timestamp: ts, name: "eyes" })
+        .catch(() => undefined);
+      await client.reactions.add({
+        channel: place.channel,
+        timestamp: ts,
+        name: outcome === "done" ? "white_check_mark" : "warning",
+      });
+    },
+
+    async notify(place, user, _answer) {
+      // Slack has no allowed-mentions: a message naming only the asker pings only them.
+      await client.chat.postMessage({
+        channel: place.channel,
+        text: `<@${user}> your answer is ready.`,
+        ...(place.thread ? { thread_ts: place.thread } : {}),
+        ...COMMON,
+      });
+    },
+
     async ephemeral(place, user, text) {
       await client.chat.postEphemeral({
         channel: place.channel,

@@ -54,6 +54,8 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
   /** Direct-message channels the bot opened, by the other user's id. */
   const dms = new Map<string, string>();
   const requests: Recorded[] = [];
+  /** Every request in arrival order, CDN downloads included: "GET /cdn/…", "POST /channels/…". */
+  const arrivals: string[] = [];
   const cdn = new Map<string, Buffer>();
   const messages = new Map<string, Record<string, unknown>>();
   const originals = new Map<string, string>(); // interaction token → its reply's message id
@@ -75,6 +77,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
       res.end(JSON.stringify(body));
     };
     if (url.pathname.startsWith("/cdn/")) {
+      arrivals.push(`${req.method} ${url.pathname}`);
       const bytes = cdn.get(url.pathname.slice(5));
       if (!bytes) return reply(404);
       res.setHeader("content-type", "application/octet-stream");
@@ -83,6 +86,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     if (!url.pathname.startsWith("/api/v10/")) return reply(404);
     // discord.js writes @original as %40original in some routes; Discord reads both.
     const path = decodeURIComponent(url.pathname.slice("/api/v10".length));
+    arrivals.push(`${req.method} ${path}`);
     record = await recordRequest(req, path, url.search);
     requests.push(record);
     if (faults.take(record)) return reply(500, { message: "500: Internal Server Error", code: 0 });
@@ -200,6 +204,9 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
       return found ? reply(200, edit(found)) : reply(404, { message: "Unknown Message", code: 10008 });
     }
     if (m && req.method === "DELETE") return reply(messages.delete(m[2] ?? "") ? 204 : 404);
+    // The typing indicator: shown for about 10 s, or until the bot posts in the channel.
+    m = /^\/channels\/(\d+)\/typing$/.exec(path);
+    if (m && req.method === "POST") return reply(204);
     m = /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\//.exec(path);
     if (m) return reply(204);
     m = /^\/channels\/(\d+)$/.exec(path);
@@ -321,6 +328,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     api: `${base}/api`,
     limits,
     requests,
+    arrivals,
     cdn,
     identified: gateway.identified,
     /** Resolves once `count` clients (adapter replicas) have identified. */
