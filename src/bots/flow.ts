@@ -6,7 +6,7 @@ import { cancelRequest } from "../queue/cancel.js";
 import { type Conversation, type Conversations, createConversations } from "../queue/conversations.js";
 import type { Producer } from "../queue/producer.js";
 import { jobRetention } from "../queue/retention.js";
-import { type Attach, drawOn, newMessages, resultFiles } from "./draw.js";
+import { type Attach, drawOn, newMessages, placeOf, resultFiles } from "./draw.js";
 import { createFeedback } from "./feedback.js";
 import { type LiveOptions, LiveReply } from "./live-reply.js";
 import { type Approvers, createPostClicks } from "./post-clicks.js";
@@ -166,10 +166,28 @@ export function createFlow(o: FlowOptions) {
         finished: false,
       };
       await conversations.open(c);
+      if (c.place.thread) await conversations.joinThread(c.place.channel, c.place.thread, c.requestId);
       feedback.started(c);
       const live = liveFor(c);
       if (r.first && r.text) live.show(status(r.text), false);
       return id;
+    },
+
+    /**
+     * A newer message in a thread replaces the answer still being written there: that request is
+     * stopped, its own answer will not be drawn, and its reply's messages (returned) are the new
+     * request's to draw into. Undefined when the thread has no answer in progress.
+     */
+    async takeOver(channel: string, thread: string, requestId: string): Promise<string[] | undefined> {
+      const current = await conversations.threadRequest(channel, thread);
+      if (!current || current === requestId) return undefined;
+      const c = await conversations.get(current);
+      if (!c?.messages.length || !(await conversations.replace(current))) return undefined;
+      await lives.get(current)?.live.settle(); // an edit in flight must not land on the new answer
+      forget(current);
+      await this.stop(current);
+      await feedback.ended(c, "done");
+      return c.messages;
     },
 
     /** A status line in the reply (the queue position), if it is drawn here and has no words yet. */
@@ -212,6 +230,11 @@ export function createFlow(o: FlowOptions) {
     /** Posts one finished request; the delivery worker calls it at least once, it posts once. */
     async deliver(d: DeliveryJob): Promise<{ postedAt: number; messageIds: string[] }> {
       const c = await conversations.get(d.requestId);
+      // A newer message took its reply over (and draws its own answer there).
+      if (c?.replaced) {
+        forget(d.requestId);
+        return { postedAt: Date.now(), messageIds: [] };
+      }
       const held = lives.get(d.requestId);
       held?.final?.();
       let ids: string[] = [];
@@ -264,16 +287,6 @@ export function stopRefusal(
   if (!c || c.finished) return ALREADY_FINISHED;
   if (c.asker !== clicker && !mayStopAny) return STOP_REFUSED;
   return undefined;
-}
-
-/** Where a delivery goes when no conversation was opened for it: its request's routing. */
-function placeOf(d: DeliveryJob): Place {
-  const r = d.reply;
-  return {
-    channel: r.channel ?? d.scope.channelId,
-    ...(r.thread ? { thread: r.thread } : {}),
-    ...(r.replyTo ? { replyTo: r.replyTo } : {}),
-  };
 }
 
 export type Flow = ReturnType<typeof createFlow>;

@@ -81,8 +81,10 @@ export function registerMessages(app: App, x: SlackContext) {
     // An edited message's mention comes again as a new event: the message has its answer.
     if (!(await flow.conversations.claimMessage(`${m.channel}:${m.ts}`, m.requestId))) return;
     try {
-      // The reply first: reading the thread, downloading and decoding take a while.
+      // The reply first: reading the thread, downloading and decoding take a while. A newer
+      // message in a thread whose answer is still being written takes that reply over.
       const place = { channel: m.channel, ...(thread ? { thread } : {}) };
+      const taken = m.threadTs ? await flow.takeOver(m.channel, m.threadTs, m.requestId) : undefined;
       const opened = await flow.open({
         requestId: m.requestId,
         place,
@@ -90,6 +92,7 @@ export function registerMessages(app: App, x: SlackContext) {
         scope: team,
         text: "Working on it…",
         origin: m.ts,
+        ...(taken?.[0] ? { first: taken[0] } : {}),
       });
       if (!opened) return; // a repeat of an event still being handled
       const sorted = sortSlackFiles(await fileDetails(client, m.files));
@@ -183,22 +186,28 @@ export function registerMessages(app: App, x: SlackContext) {
     if (m.bot_id || m.subtype === "bot_message" || !m.user) return; // never answer bots, ourselves included
     if (!x.served(m.channel)) return;
     const team = teamOf(body);
-    if (m.channel_type === "im") {
-      await ask({
-        requestId: `slack:${eventId(body) ?? m.ts}`,
-        text: m.text ?? "",
-        user: m.user,
-        channel: m.channel,
-        ts: m.ts,
-        dm: true,
-        ...(m.thread_ts ? { threadTs: m.thread_ts } : {}),
-        ...(m.files ? { files: m.files } : {}),
-        ...(team ? { team } : {}),
-        me: { botUserId: context.botUserId, botId: context.botId },
-      });
-      return;
-    }
+    const asked = (dm: boolean): Asked => ({
+      requestId: `slack:${eventId(body) ?? m.ts}`,
+      text: m.text ?? "",
+      user: m.user as string,
+      channel: m.channel,
+      ts: m.ts,
+      ...(dm ? { dm } : {}),
+      ...(m.thread_ts ? { threadTs: m.thread_ts } : {}),
+      ...(m.files ? { files: m.files } : {}),
+      ...(team ? { team } : {}),
+      me: { botUserId: context.botUserId, botId: context.botId },
+    });
+    if (m.channel_type === "im") return ask(asked(true));
     if (context.botUserId && m.text?.includes(`<@${context.botUserId}>`)) return; // app_mention answers it
+    // A reply in a thread the bot answers in continues the conversation, no mention needed;
+    // threads it never took part in are people's own.
+    if (
+      m.thread_ts &&
+      m.thread_ts !== m.ts &&
+      (await flow.conversations.threadRequest(m.channel, m.thread_ts))
+    )
+      return ask(asked(false));
     await caption({ ...m, user: m.user }, team);
   });
 }
