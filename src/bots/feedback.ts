@@ -3,7 +3,7 @@ import type { Conversation, Conversations } from "../queue/conversations.js";
 import type { Producer } from "../queue/producer.js";
 
 /** Discord's typing indicator lasts about 10 s: renewed a little sooner, it stays on. */
-export const TYPING_EVERY_MS = 8000;
+const TYPING_EVERY_MS = 8000;
 
 /**
  * What tells people a request is alive besides its reply: the platform's "typing…" while it

@@ -98,8 +98,14 @@ export function registerCommands(app: App, x: SlackContext) {
         images,
         user: { id: r.user },
         scope: { id: r.team ?? "slack", channelId: r.channel },
-        // The answer keeps saying which photo it is about.
-        reply: { ...place, ...(source ? { note: `${r.label} on **${name}** (${when}):` } : {}) },
+        // A slash command's answer keeps saying which photo it found (a shortcut's is on its
+        // message; a post's card and its later messages show the photo itself).
+        reply: {
+          ...place,
+          ...(source && !r.threadTs && r.command !== "post"
+            ? { note: `${r.label} on **${name}** (${when}):` }
+            : {}),
+        },
       })
       .catch(async (err: unknown) => {
         await flow.drop(r.requestId);
