@@ -69,3 +69,13 @@ export async function newMessages(
     },
   );
 }
+
+/** Where a delivery goes when no conversation was opened for it: its request's routing. */
+export function placeOf(d: DeliveryJob): Place {
+  const r = d.reply;
+  return {
+    channel: r.channel ?? d.scope.channelId,
+    ...(r.thread ? { thread: r.thread } : {}),
+    ...(r.replyTo ? { replyTo: r.replyTo } : {}),
+  };
+}

@@ -6,7 +6,8 @@ import { cancelRequest } from "../queue/cancel.js";
 import { type Conversation, type Conversations, createConversations } from "../queue/conversations.js";
 import type { Producer } from "../queue/producer.js";
 import { jobRetention } from "../queue/retention.js";
-import { type Attach, drawOn, newMessages, resultFiles } from "./draw.js";
+import { type Attach, drawOn, newMessages, placeOf, resultFiles } from "./draw.js";
+import { createFeedback } from "./feedback.js";
 import { type LiveOptions, LiveReply } from "./live-reply.js";
 import { type Approvers, createPostClicks } from "./post-clicks.js";
 import { createPostDelivery, ownsPost } from "./post-delivery.js";
@@ -59,6 +60,13 @@ export function createFlow(o: FlowOptions) {
   // Answers this process is drawing while they are written; the rest of their state is in Redis.
   const lives = new Map<string, { live: LiveReply<Attach>; final?: () => void; done?: () => void }>();
   const status = o.status ?? ((t: string) => t);
+  const feedback = createFeedback({
+    surface,
+    conversations,
+    producer,
+    notifyAfterMs: o.config.conversation.notifyAfterS * 1000,
+    maxTypingMs: o.config.engine.jobTimeoutMs * (o.config.engine.attempts + 1),
+  });
 
   function liveFor(c: Conversation): LiveReply<Attach> {
     const held = lives.get(c.requestId);
@@ -80,6 +88,7 @@ export function createFlow(o: FlowOptions) {
   }
 
   function forget(requestId: string): void {
+    feedback.stop(requestId);
     lives.get(requestId)?.done?.();
     lives.delete(requestId);
   }
@@ -132,7 +141,7 @@ export function createFlow(o: FlowOptions) {
      * Opens a request's reply: a status line with Stop, posted (or drawn into `first`, a reply the
      * platform already holds, such as a deferred slash command's). A repeat of the same event
      * while the first copy is handled gets undefined; the claim is short, so a repeat after a
-     * crash still gets through.
+     * crash still gets through. `origin`: the person's message it answers, marked when it ends.
      */
     async open(r: {
       requestId: string;
@@ -141,6 +150,7 @@ export function createFlow(o: FlowOptions) {
       text: string;
       first?: string;
       scope?: string;
+      origin?: string;
     }) {
       if (!(await producer.once(`${o.platform}:ph:${r.requestId}`, 120))) return undefined;
       const id = r.first ?? (await surface.post(r.place, { text: status(r.text), stop: r.requestId }));
@@ -150,13 +160,34 @@ export function createFlow(o: FlowOptions) {
         asker: r.asker,
         place: surface.follow?.(r.place, id) ?? r.place,
         ...(r.scope ? { scope: r.scope } : {}),
+        ...(r.origin ? { origin: r.origin } : {}),
+        at: Date.now(),
         messages: [id],
         finished: false,
       };
       await conversations.open(c);
+      if (c.place.thread) await conversations.joinThread(c.place.channel, c.place.thread, c.requestId);
+      feedback.started(c);
       const live = liveFor(c);
       if (r.first && r.text) live.show(status(r.text), false);
       return id;
+    },
+
+    /**
+     * A newer message in a thread replaces the answer still being written there: that request is
+     * stopped, its own answer will not be drawn, and its reply's messages (returned) are the new
+     * request's to draw into. Undefined when the thread has no answer in progress.
+     */
+    async takeOver(channel: string, thread: string, requestId: string): Promise<string[] | undefined> {
+      const current = await conversations.threadRequest(channel, thread);
+      if (!current || current === requestId) return undefined;
+      const c = await conversations.get(current);
+      if (!c?.messages.length || !(await conversations.replace(current))) return undefined;
+      await lives.get(current)?.live.settle(); // an edit in flight must not land on the new answer
+      forget(current);
+      await this.stop(current);
+      await feedback.ended(c, "done");
+      return c.messages;
     },
 
     /** A status line in the reply (the queue position), if it is drawn here and has no words yet. */
@@ -173,10 +204,14 @@ export function createFlow(o: FlowOptions) {
       if (line) held.live.show(writing ? line : status(line), writing);
     },
 
-    /** A reply whose request was refused, or was queued before: it goes away again. */
-    async drop(requestId: string): Promise<void> {
+    /**
+     * A reply whose request was refused (`failed`: the person's message is marked so), or was
+     * queued before: it goes away again.
+     */
+    async drop(requestId: string, o: { failed?: boolean } = {}): Promise<void> {
       const c = await conversations.get(requestId);
       forget(requestId);
+      if (o.failed) await feedback.ended(c, "failed");
       await conversations.finish(requestId);
       for (const id of c?.messages ?? []) await surface.remove(c?.place as Place, id).catch(() => undefined);
     },
@@ -188,12 +223,18 @@ export function createFlow(o: FlowOptions) {
       await liveFor(c).finish(message);
       forget(requestId);
       await conversations.finish(requestId);
+      await feedback.ended(c, "failed");
       return true;
     },
 
     /** Posts one finished request; the delivery worker calls it at least once, it posts once. */
     async deliver(d: DeliveryJob): Promise<{ postedAt: number; messageIds: string[] }> {
       const c = await conversations.get(d.requestId);
+      // A newer message took its reply over (and draws its own answer there).
+      if (c?.replaced) {
+        forget(d.requestId);
+        return { postedAt: Date.now(), messageIds: [] };
+      }
       const held = lives.get(d.requestId);
       held?.final?.();
       let ids: string[] = [];
@@ -209,6 +250,7 @@ export function createFlow(o: FlowOptions) {
       }
       forget(d.requestId);
       await conversations.finish(d.requestId);
+      await feedback.ended(c, d.status === "ok" ? "done" : "failed", ids.at(-1));
       return { postedAt: Date.now(), messageIds: ids.filter((id) => !id.startsWith("@")) };
     },
 
@@ -230,6 +272,7 @@ export function createFlow(o: FlowOptions) {
     },
 
     close(): void {
+      feedback.close();
       for (const id of [...lives.keys()]) forget(id);
     },
   };
@@ -244,16 +287,6 @@ export function stopRefusal(
   if (!c || c.finished) return ALREADY_FINISHED;
   if (c.asker !== clicker && !mayStopAny) return STOP_REFUSED;
   return undefined;
-}
-
-/** Where a delivery goes when no conversation was opened for it: its request's routing. */
-function placeOf(d: DeliveryJob): Place {
-  const r = d.reply;
-  return {
-    channel: r.channel ?? d.scope.channelId,
-    ...(r.thread ? { thread: r.thread } : {}),
-    ...(r.replyTo ? { replyTo: r.replyTo } : {}),
-  };
 }
 
 export type Flow = ReturnType<typeof createFlow>;

@@ -15,10 +15,16 @@ export interface RemoteFile {
  * An adapter's attachments into blobs: at most the configured count, downloaded only from the
  * platform's hosts with the size cap enforced while streaming, validated and normalised, stored.
  */
-export async function intakeImages(
-  files: RemoteFile[],
-  o: { config: Config; producer: Producer; allowedOrigins: string[]; headers?: Record<string, string> },
-): Promise<BlobRef[]> {
+export interface IntakeOptions {
+  config: Config;
+  producer: Producer;
+  allowedOrigins: string[];
+  headers?: Record<string, string>;
+  /** Auto-captions: their decoding waits behind people's requests. */
+  background?: boolean;
+}
+
+export async function intakeImages(files: RemoteFile[], o: IntakeOptions): Promise<BlobRef[]> {
   const { limits } = o.config;
   if (files.length > limits.maxImagesPerRequest)
     throw new CodedError(
@@ -32,10 +38,7 @@ export async function intakeImages(
   return refs;
 }
 
-async function intakeOne(
-  f: RemoteFile,
-  o: { config: Config; producer: Producer; allowedOrigins: string[]; headers?: Record<string, string> },
-): Promise<BlobRef> {
+async function intakeOne(f: RemoteFile, o: IntakeOptions): Promise<BlobRef> {
   const { limits } = o.config;
   const bytes = await download(f.url, {
     allowedOrigins: o.allowedOrigins,
@@ -43,12 +46,14 @@ async function intakeOne(
     ...(o.headers ? { headers: o.headers } : {}),
   });
   // Only the decoding is gated: it is the CPU work; a slow download must not hold others up.
-  const img = await intakeGate.run(() =>
-    loadImage(bytes, {
-      maxBytes: limits.maxImageBytes,
-      maxPixels: limits.maxImagePixels,
-      maxEdge: 4096,
-    }),
+  const img = await intakeGate.run(
+    () =>
+      loadImage(bytes, {
+        maxBytes: limits.maxImageBytes,
+        maxPixels: limits.maxImagePixels,
+        maxEdge: 4096,
+      }),
+    { background: Boolean(o.background) },
   );
   return o.producer.blobs.put(img.bytes, {
     mime: img.mime,

@@ -85,6 +85,12 @@ export interface Surface {
   resolve?(place: Place, reply: Record<string, string>): Promise<Place>;
   /** Where the rest of an answer goes once its first message exists (Slack: that message's thread). */
   follow?(place: Place, first: string): Place;
+  /** Shows the bot at work in the place for a few seconds (Discord's typing indicator, about 10 s). */
+  typing?(place: Place): Promise<void>;
+  /** Marks the person's message as answered or failed (Slack: 👀 gives way to ✅ or ⚠️). */
+  mark?(place: Place, message: string, outcome: "done" | "failed"): Promise<void>;
+  /** One message that pings `user` alone, pointing at their answer `answer` (it came late). */
+  notify?(place: Place, user: string, answer: string): Promise<void>;
 }
 
 /** Why a surface could not do what the flow asked, when the flow can do something about it. */

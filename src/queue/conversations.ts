@@ -12,6 +12,8 @@ import { placeSchema } from "../core/surface.js";
 
 /** How long a conversation's record outlives its start: longer than any answer takes. */
 const CONVERSATION_TTL_S = 24 * 3600;
+/** How long a thread the bot answered in stays one it answers without a mention. */
+const THREAD_TTL_S = 7 * 24 * 3600;
 
 const conversationSchema = z.object({
   requestId: z.string().min(1),
@@ -25,6 +27,12 @@ const conversationSchema = z.object({
   messages: z.array(z.string()).default([]),
   /** The answer is out: Stop says so instead of stopping. */
   finished: z.boolean().default(false),
+  /** The person's own message it answers, where the platform marks it (Slack's 👀, then ✅ or ⚠️). */
+  origin: z.string().optional(),
+  /** When the reply opened (ms since the epoch): a late answer pings the asker. */
+  at: z.number().optional(),
+  /** A newer message in the thread took its reply over: its own answer is not drawn. */
+  replaced: z.boolean().optional(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
@@ -47,11 +55,18 @@ if ttl > 0 then redis.call("SET", KEYS[1], cjson.encode(c), "PX", ttl) else redi
 return 1
 `;
 
-/** Marks it finished, keeping the record (and its TTL) so a late Stop can say so. */
+/**
+ * Marks it finished, keeping the record (and its TTL) so a late Stop can say so; ARGV[1] "1"
+ * marks it replaced too, and only if it was not finished yet (1 when it was replaced).
+ */
 const FINISH = `
 local raw = redis.call("GET", KEYS[1])
 if not raw then return 0 end
 local c = cjson.decode(raw)
+if ARGV[1] == "1" then
+  if c.finished then return 0 end
+  c.replaced = true
+end
 c.finished = true
 local ttl = redis.call("PTTL", KEYS[1])
 if ttl > 0 then redis.call("SET", KEYS[1], cjson.encode(c), "PX", ttl) else redis.call("SET", KEYS[1], cjson.encode(c)) end
@@ -62,6 +77,8 @@ export function createConversations(redis: Redis, prefix: string, platform: Plat
   const key = (requestId: string) => `${prefix}:conv:${platform}:${requestId}`;
   const secretKey = (requestId: string) => `${prefix}:conv-secret:${platform}:${requestId}`;
   const messageKey = (message: string) => `${prefix}:conv-msg:${platform}:${message}`;
+  const threadKey = (channel: string, thread: string) =>
+    `${prefix}:conv-thread:${platform}:${channel}:${thread}`;
   return {
     /**
      * Claims the platform message a request answers. False when another request already answers
@@ -107,7 +124,23 @@ export function createConversations(redis: Redis, prefix: string, platform: Plat
       );
     },
     async finish(requestId: string): Promise<void> {
-      await redis.eval(FINISH, 1, key(requestId));
+      await redis.eval(FINISH, 1, key(requestId), "0");
+    },
+    /** Marks an unfinished conversation replaced (and finished); false when it had finished. */
+    async replace(requestId: string): Promise<boolean> {
+      return (await redis.eval(FINISH, 1, key(requestId), "1")) === 1;
+    },
+    /**
+     * The bot answers in this thread: its newest request there is noted (for a week), so a
+     * reply in the thread continues the conversation without a mention, and a newer one can
+     * take over an answer still being written.
+     */
+    async joinThread(channel: string, thread: string, requestId: string): Promise<void> {
+      await redis.set(threadKey(channel, thread), requestId, "EX", THREAD_TTL_S);
+    },
+    /** The newest request the bot answered in this thread; undefined where it never answered. */
+    async threadRequest(channel: string, thread: string): Promise<string | undefined> {
+      return (await redis.get(threadKey(channel, thread))) ?? undefined;
     },
     /** Keeps a reply secret until it expires; any replica can read it back, nothing else sees it. */
     async keepSecret(requestId: string, secret: ReplySecret): Promise<void> {

@@ -13,7 +13,11 @@ import { batcher } from "./batch.js";
  *    delivered mark lasts a week), so a platform retry at any later time finds one. A duplicate
  *    gets its current place in the queue and counts toward nothing.
  * 2. Limits: per-user in-flight slots (entries carry their own expiry, so a request whose engine
- *    died cannot hold a slot forever) and a per-scope rate window.
+ *    died cannot hold a slot forever) and a per-scope rate window for interactive requests.
+ *    Background work (auto-captions) has a budget of its own per window and is never refused:
+ *    past the budget it gets a slot in the first later window with room, and the producer adds
+ *    it delayed until then. A burst of uploads thus neither refuses anyone's mention nor drops
+ *    a caption; it only waits its turn.
  * 3. Position: how many waiting requests of the same or a more urgent priority are ahead, read
  *    before the job is added, so the producer needs no round trip after adding it (requests
  *    admitted earlier in the same call count as waiting).
@@ -24,8 +28,9 @@ import { batcher } from "./batch.js";
  */
 const ADMIT = `
 local userLimit, rateLimit, window, pendingMs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local bgLimit = tonumber(ARGV[5])
 local out, admitted = {}, {}
-local k, a = 1, 5
+local k, a = 1, 6
 while a <= #ARGV do
   local nkeys, now, expires, id = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), ARGV[a + 3]
   local countInflight, jobId, maxScore = ARGV[a + 4] == "1", ARGV[a + 5], tonumber(ARGV[a + 6])
@@ -35,23 +40,32 @@ while a <= #ARGV do
   local verdict
   if redis.call("EXISTS", unpack(KEYS, first, last)) > 0 then
     local rank = redis.call("ZRANK", prioritized, jobId)
-    verdict = {2, 0, rank and rank + 1 or 0}
+    verdict = {2, 0, rank and rank + 1 or 0, 0}
   else
     redis.call("ZREMRANGEBYSCORE", inflight, "-inf", now)
-    local counted = 0
-    if not redis.call("ZSCORE", inflight, id) then
+    local counted, delay = 0, 0
+    if not countInflight then
+      -- Background: the first window from now with room in its budget (rate is the scope's
+      -- reservation hash here: the newest window reserved and how many it holds).
+      local current = math.floor(now / 1000 / window)
+      local w = tonumber(redis.call("HGET", rate, "w") or "0")
+      local n = tonumber(redis.call("HGET", rate, "n") or "0")
+      if w < current then w, n = current, 0 end
+      if n >= bgLimit then w, n = w + 1, 0 end
+      redis.call("HSET", rate, "w", w, "n", n + 1)
+      redis.call("PEXPIREAT", rate, (w + 1) * window * 1000)
+      if w > current then delay = w * window * 1000 - now end
+    elseif not redis.call("ZSCORE", inflight, id) then
       local used = tonumber(redis.call("GET", rate) or "0")
-      if countInflight and redis.call("ZCARD", inflight) >= userLimit then
-        verdict = {0, 1, 0}
+      if redis.call("ZCARD", inflight) >= userLimit then
+        verdict = {0, 1, 0, 0}
       elseif used >= rateLimit then
-        verdict = {0, 2, redis.call("TTL", rate)}
+        verdict = {0, 2, redis.call("TTL", rate), 0}
       else
         redis.call("INCR", rate)
         if used == 0 then redis.call("EXPIRE", rate, window) end
-        if countInflight then
-          redis.call("ZADD", inflight, expires, id)
-          redis.call("PEXPIREAT", inflight, expires)
-        end
+        redis.call("ZADD", inflight, expires, id)
+        redis.call("PEXPIREAT", inflight, expires)
         counted = 1
       end
     end
@@ -63,12 +77,10 @@ while a <= #ARGV do
         if score <= maxScore then ahead = ahead + 1 end
       end
       admitted[#admitted + 1] = maxScore
-      verdict = {1, counted, redis.call("ZCOUNT", prioritized, 0, maxScore) + ahead + 1}
+      verdict = {1, counted, redis.call("ZCOUNT", prioritized, 0, maxScore) + ahead + 1, delay}
     end
   end
-  out[#out + 1] = verdict[1]
-  out[#out + 1] = verdict[2]
-  out[#out + 1] = verdict[3]
+  for i = 1, 4 do out[#out + 1] = verdict[i] end
 end
 return out
 `;
@@ -88,6 +100,8 @@ export interface LimitOptions {
   perUserInFlight: number;
   perScopeRate: number;
   perScopeWindowS: number;
+  /** Background requests (auto-captions) per scope per window; more wait for a later window. */
+  backgroundRate: number;
   /** How long an admitted request may hold its slot at most (safety net for crashed engines). */
   slotTtlMs: number;
   /** How long the pending mark keeps racing copies of an event out before its job exists. */
@@ -107,7 +121,10 @@ export interface LimitSubject {
   platform: string;
   userId: string;
   scopeId: string;
-  /** Background work (auto-captions) counts toward the scope rate but not the user's in-flight slots. */
+  /**
+   * Background work (auto-captions) has its own budget per scope, and neither the user's
+   * in-flight slots nor the interactive rate window count it.
+   */
   background: boolean;
 }
 
@@ -132,6 +149,8 @@ export interface Admission {
   counted: boolean;
   /** When it was admitted: the rate window to give back to if the job cannot be added. */
   at?: number;
+  /** Background work past its window's budget: add the job delayed by this many ms. */
+  delayMs: number;
 }
 
 /** The sorted set of a user's admitted, unfinished requests; the delivery worker frees slots in it. */
@@ -139,11 +158,18 @@ export function inflightKey(prefix: string, platform: string, userId: string): s
   return `${prefix}:inflight:${platform}:${userId}`;
 }
 
-function keys(o: LimitOptions, s: Pick<LimitSubject, "platform" | "userId" | "scopeId">, now: number) {
+function keys(
+  o: LimitOptions,
+  s: Pick<LimitSubject, "platform" | "userId" | "scopeId" | "background">,
+  now: number,
+) {
   const window = Math.floor(now / 1000 / o.perScopeWindowS);
   return {
     inflight: inflightKey(o.prefix, s.platform, s.userId),
-    rate: `${o.prefix}:rate:${s.platform}:${s.scopeId}:${window}`,
+    // Background reserves windows ahead in one hash per scope; interactive counts this window.
+    rate: s.background
+      ? `${o.prefix}:rate-bg:${s.platform}:${s.scopeId}`
+      : `${o.prefix}:rate:${s.platform}:${s.scopeId}:${window}`,
   };
 }
 
@@ -173,9 +199,10 @@ export function createLimits(redis: Redis, options: LimitOptions) {
       options.perScopeRate,
       options.perScopeWindowS,
       pendingMs,
+      options.backgroundRate,
       ...args,
     );
-    return items.map((_, i) => flat.slice(3 * i, 3 * i + 3) as [number, number, number]);
+    return items.map((_, i) => flat.slice(4 * i, 4 * i + 4) as [number, number, number, number]);
   });
   return {
     /**
@@ -187,7 +214,7 @@ export function createLimits(redis: Redis, options: LimitOptions) {
       const lk = keys(options, s, now);
       // Keys: inflight, rate, waiting set, then the pending mark and the traces (EXISTS runs over those).
       const itemKeys = [lk.inflight, lk.rate, k.prioritized, k.pending, ...k.traces];
-      const [ok, reason, value] = await admitBatch.now({
+      const [ok, reason, value, delayMs = 0] = await admitBatch.now({
         keys: itemKeys,
         args: [
           itemKeys.length,
@@ -199,8 +226,15 @@ export function createLimits(redis: Redis, options: LimitOptions) {
           k.maxScore,
         ],
       });
-      if (ok === 2) return { status: "seen", position: value, counted: false };
-      if (ok === 1) return { status: "admitted", position: value, counted: reason === 1, at: now };
+      if (ok === 2) return { status: "seen", position: value, counted: false, delayMs: 0 };
+      if (ok === 1)
+        return {
+          status: "admitted",
+          position: value,
+          counted: reason === 1,
+          at: now,
+          delayMs: Math.max(0, delayMs),
+        };
       if (reason === 1) {
         throw new CodedError(
           ErrorCode.TooManyInFlight,
@@ -216,6 +250,7 @@ export function createLimits(redis: Redis, options: LimitOptions) {
     },
     /** Undoes an admission whose job could not be added: slot, rate count and pending mark. */
     async unadmit(s: LimitSubject, pending: string, admission: Admission): Promise<void> {
+      // A background reservation is not given back: a later one merely waits a little longer.
       const lk = keys(options, s, admission.at ?? Date.now());
       await scripts.llavaUnadmit(lk.inflight, lk.rate, pending, s.requestId, admission.counted ? "1" : "0");
     },

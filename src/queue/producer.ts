@@ -70,6 +70,7 @@ export function createProducer(options: ProducerOptions): Producer {
     perUserInFlight: config.limits.perUserInFlight,
     perScopeRate: config.limits.perScopeRate,
     perScopeWindowS: config.limits.perScopeWindowS,
+    backgroundRate: config.limits.backgroundRate,
     slotTtlMs: slotTtlMs(config),
   });
   const prioritizedKey = `${prefix}:${bullQueueName("requests")}:prioritized`;
@@ -124,6 +125,8 @@ export function createProducer(options: ProducerOptions): Producer {
         await queue.add("request", data, {
           jobId,
           priority: PRIORITY[data.priority],
+          // Background work past its budget waits for the window it was given.
+          ...(admission.delayMs > 0 ? { delay: admission.delayMs } : {}),
           attempts: config.engine.attempts,
           backoff: { type: "exponential", delay: 1000 },
           removeOnComplete: {

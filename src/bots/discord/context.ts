@@ -16,8 +16,8 @@ export interface DiscordContext {
   flow: Flow;
   /** Discord's file hosts (config.discord.cdnOrigins): nothing else is ever fetched. */
   cdn: string[];
-  /** Attachments into blobs, downloaded only from Discord's CDN. */
-  store(files: RemoteFile[]): Promise<BlobRef[]>;
+  /** Attachments into blobs, downloaded only from Discord's CDN (`background`: an auto-caption's). */
+  store(files: RemoteFile[], o?: { background?: boolean }): Promise<BlobRef[]>;
   /** The question with its small text files read into it (message.txt), and the files left out. */
   readTexts(question: string, files: IncomingFile[]): Promise<{ text: string; unused: string[] }>;
   submit(input: Omit<RequestInput, "platform" | "createdAt">): ReturnType<Producer["submit"]>;
@@ -36,10 +36,10 @@ export function discordContext(o: {
     ...o,
     cdn,
     // The declared attachment size is only a hint; the download enforces the cap while streaming.
-    store: (files) =>
+    store: (files, x = {}) =>
       intakeImages(
         files.map((a) => ({ url: a.url, ...(a.name ? { name: a.name } : {}) })),
-        { config: o.config, producer: o.producer, allowedOrigins: cdn },
+        { config: o.config, producer: o.producer, allowedOrigins: cdn, ...x },
       ),
     readTexts: (question, files) => withTextFiles(question, files, { config: o.config, allowedOrigins: cdn }),
     submit: (input) => o.producer.submit({ ...input, platform: "discord", createdAt: Date.now() }),

@@ -87,15 +87,21 @@ export function createMessageHandler(x: DiscordContext) {
     const requestId = `discord:${message.id}`;
     try {
       const sorted = sortFiles<IncomingFile>(files, { isImage, isText: isTextFile, name: (f) => f.name });
-      const said = await x.readTexts(questionText(message, client.user?.id ?? ""), sorted.texts);
-      const parsed = parseMessage(said.text);
-      const cannot = lacking(message, parsed.command);
+      const question = questionText(message, client.user?.id ?? "");
+      // What the bot may not do here, judged from the message's own words before anything is posted.
+      const cannot = lacking(message, parseMessage(question).command);
       if (cannot.length) return void (await tellMissing(message, cannot));
-      const unused = unusedNote([...sorted.unused, ...said.unused]);
-      const { history, refs, note } = await conversation(message, sorted.images);
+      // The reply (and typing) first: reading text files, the chain, downloading and decoding take a while.
       const place = { channel: message.channelId, replyTo: message.id };
       const opened = await flow.open({ requestId, place, asker: message.author.id, text: WORKING });
       if (!opened) return; // a repeat of an event still being handled
+      const said = await x.readTexts(question, sorted.texts);
+      const parsed = parseMessage(said.text);
+      // A command that came in message.txt may need more than the message's words did.
+      const more = lacking(message, parsed.command);
+      if (more.length) return void (await flow.fail(requestId, `⚠️ ${missingSentence(more)}`));
+      const unused = unusedNote([...sorted.unused, ...said.unused]);
+      const { history, refs, note } = await conversation(message, sorted.images);
       const result = await x.submit({
         requestId,
         priority: "interactive",
@@ -147,7 +153,7 @@ export function createMessageHandler(x: DiscordContext) {
     try {
       // One caption per message, of its first image: the others are not fetched, so a message
       // with more images than a request may carry (or an unreadable later one) is still captioned.
-      const refs = await x.store(images.slice(0, 1));
+      const refs = await x.store(images.slice(0, 1), { background: true });
       await x.submit({
         requestId: `discord:caption:${message.id}`, // one caption per message, however often the event repeats
         priority: "background",

@@ -160,6 +160,29 @@ export function discordSurface(o: { client: Client; partial: REST; conversations
       });
     },
 
+    async typing(place) {
+      // A command's own reply already shows "is thinking…"; a message's answer shows typing.
+      if (!place.interaction) await rest.post(Routes.channelTyping(place.channel));
+    },
+
+    async notify(place, user, answer) {
+      // The one message that may ping: only the asker, only because their answer came late.
+      const r = await routing(place);
+      const reply =
+        place.interaction || answer.startsWith("@")
+          ? {}
+          : { message_reference: { message_id: answer, fail_if_not_exists: false } };
+      await rest.post(r.create(), {
+        body: {
+          content: `<@${user}> your answer is ready.`,
+          allowed_mentions: { parse: [], users: [user], replied_user: false },
+          flags: NO_EMBEDS,
+          ...reply,
+        },
+        auth: r.auth,
+      });
+    },
+
     async resolve(place, reply) {
       // An auto-caption may go into a thread on the photo's message, opened on first use.
       if (reply.mode !== "thread" || !place.replyTo) return place;

@@ -10,6 +10,22 @@ import { latestImage } from "./recent.js";
 import { channelRefusal } from "./refusals.js";
 
 const SLASH = ["describe", "ask", "ocr", "edit", "post", "generate"] as const;
+/** Commands whose answer may be for the asker's eyes only. */
+const PRIVATE_ALLOWED = new Set<string>(["describe", "ask"]);
+/** Slack honours a command's response_url for 30 minutes; a little less, to be safe. */
+const RESPONSE_URL_MS = 29 * 60_000;
+
+/**
+ * "only me" at the start or end of a command's words (`/describe only me`, `/ask only me: what
+ * does the sign say?`, `/ask what is this? (only me)`): the answer is for the asker alone.
+ */
+export function onlyMe(text: string): { text: string; only: boolean } {
+  const start = /^\s*only me\b[\s:,.;-]*/i;
+  const end = /[\s,;-]*\(?only me\)?[\s.!]*$/i;
+  if (start.test(text)) return { text: text.replace(start, ""), only: true };
+  if (end.test(text)) return { text: text.replace(end, ""), only: true };
+  return { text, only: false };
+}
 
 function ago(ts: string): string {
   const s = Math.max(0, Math.round(Date.now() / 1000 - Number(ts)));
@@ -41,13 +57,23 @@ export function registerCommands(app: App, x: SlackContext) {
     source?: { file: SlackFile; ts: string };
     threadTs?: string;
     label: string;
+    /** "only me": the command's response_url, through which only the asker sees the answer. */
+    privately?: string;
   }) {
     const { source } = r;
-    const images = source ? await x.store([source.file]) : [];
-    const intro = source
-      ? `${r.label} on *${toMrkdwn(source.file.name ?? "your image")}* (${ago(source.ts)})…`
-      : `${r.label}…`;
-    const place = { channel: r.channel, ...(r.threadTs ? { thread: r.threadTs } : {}) };
+    const name = source?.file.name ?? "your image";
+    const when = source ? ago(source.ts) : "";
+    const intro = source ? `${r.label} on *${toMrkdwn(name)}* (${when})…` : `${r.label}…`;
+    // The answer goes in the photo's thread: next to the photo, under its owner (who asked).
+    const thread = r.threadTs ?? source?.ts;
+    if (r.privately)
+      await flow.conversations.keepSecret(r.requestId, {
+        value: { url: r.privately, urlUntil: String(Date.now() + RESPONSE_URL_MS), user: r.user },
+        until: Date.now() + 24 * 3600_000,
+      });
+    const place = r.privately
+      ? { channel: r.channel, interaction: r.requestId }
+      : { channel: r.channel, ...(thread ? { thread } : {}) };
     const opened = await flow.open({
       requestId: r.requestId,
       place,
@@ -56,6 +82,12 @@ export function registerCommands(app: App, x: SlackContext) {
       text: intro,
     });
     if (!opened) return; // Slack repeated the command; the first delivery answers it
+    const images = source
+      ? await x.store([source.file]).catch(async (err: unknown) => {
+          await flow.drop(r.requestId);
+          throw err;
+        })
+      : [];
     const result = await x
       .submit({
         requestId: r.requestId,
@@ -66,7 +98,14 @@ export function registerCommands(app: App, x: SlackContext) {
         images,
         user: { id: r.user },
         scope: { id: r.team ?? "slack", channelId: r.channel },
-        reply: place,
+        // A slash command's answer keeps saying which photo it found (a shortcut's is on its
+        // message; a post's card and its later messages show the photo itself).
+        reply: {
+          ...place,
+          ...(source && !r.threadTs && r.command !== "post"
+            ? { note: `${r.label} on **${name}** (${when}):` }
+            : {}),
+        },
       })
       .catch(async (err: unknown) => {
         await flow.drop(r.requestId);
@@ -83,7 +122,10 @@ export function registerCommands(app: App, x: SlackContext) {
       try {
         if (name === "generate" && (config.imagegen.backend === "none" || !config.imagegen.url))
           throw new CodedError(ErrorCode.BackendMissing, "Image generation is not set up on this bot.");
-        const parsed = parseMessage(`/${name} ${command.text ?? ""}`);
+        const asked = PRIVATE_ALLOWED.has(name)
+          ? onlyMe(command.text ?? "")
+          : { text: command.text ?? "", only: false };
+        const parsed = parseMessage(`/${name} ${asked.text}`);
         // /generate makes a new image from its prompt (as on Discord); the others work on the
         // user's latest image, since a slash command carries no file.
         let source: { file: SlackFile; ts: string } | undefined;
@@ -111,6 +153,7 @@ export function registerCommands(app: App, x: SlackContext) {
           team: command.team_id,
           ...(source ? { source } : {}),
           label: `/${name}`,
+          ...(asked.only ? { privately: command.response_url } : {}),
         });
       } catch (err) {
         await x.fail(`cmd:${command.trigger_id}`, err, {

@@ -69,9 +69,9 @@ export function slackContext(o: {
     served,
     whisper,
     botName,
-    /** Downloads with the bot token, only from Slack's file hosts, into blobs. */
-    store: (files: SlackFile[]): Promise<BlobRef[]> =>
-      storeFiles(files, { config, token: o.token, producer }),
+    /** Downloads with the bot token, only from Slack's file hosts, into blobs (`background`: a caption's). */
+    store: (files: SlackFile[], x: { background?: boolean } = {}): Promise<BlobRef[]> =>
+      storeFiles(files, { config, token: o.token, producer, ...x }),
     /** The question with its small .txt/.md files read into it, and the files left out. */
     readTexts: (question: string, files: SlackFile[]) =>
       withTextFiles(question, files.map(incoming), {

@@ -63,7 +63,7 @@ export function incoming(f: SlackFile): IncomingFile {
 /** Downloads files with the bot token (only from Slack's file hosts), validates them and stores blobs. */
 export function storeFiles(
   files: SlackFile[],
-  o: { config: Config; token: string; producer: Producer },
+  o: { config: Config; token: string; producer: Producer; background?: boolean },
 ): Promise<BlobRef[]> {
   const remote = files.map((f) => {
     const url = f.url_private_download ?? f.url_private;
@@ -75,5 +75,6 @@ export function storeFiles(
     producer: o.producer,
     allowedOrigins: o.config.slack.fileOrigins.map((u) => new URL(u).origin),
     headers: { authorization: `Bearer ${o.token}` },
+    ...(o.background ? { background: true } : {}),
   });
 }

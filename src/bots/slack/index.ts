@@ -4,6 +4,7 @@ import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { workerConnection } from "../../queue/connection.js";
+import { createConversations } from "../../queue/conversations.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
@@ -59,9 +60,11 @@ export async function startSlack(o: SlackOptions) {
   const client: WebClient = app.client;
   const budget = createEditBudget();
   const redis = workerConnection(o.redisUrl);
+  const conversations = createConversations(redis, prefix, "slack");
   const flow = createFlow({
     platform: "slack",
-    surface: slackSurface({ client, partial: partialEditsClient(token, clientOptions) }),
+    surface: slackSurface({ client, partial: partialEditsClient(token, clientOptions), conversations }),
+    conversations,
     config,
     producer,
     redis,
@@ -74,6 +77,8 @@ export async function startSlack(o: SlackOptions) {
     status: (text) => `⏳ ${text}`,
     // chat.update is paced per workspace: a shared budget, paused for Slack's Retry-After.
     pacing: (c) => {
+      // A private answer is drawn once, when it is done: its response_url takes five messages.
+      if (c.place.interaction) return { mayEdit: () => false };
       const team = c.scope ?? "slack";
       budget.live(team, true);
       return {

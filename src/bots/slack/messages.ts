@@ -81,20 +81,25 @@ export function registerMessages(app: App, x: SlackContext) {
     // An edited message's mention comes again as a new event: the message has its answer.
     if (!(await flow.conversations.claimMessage(`${m.channel}:${m.ts}`, m.requestId))) return;
     try {
-      const sorted = sortSlackFiles(await fileDetails(client, m.files));
-      const said = await x.readTexts(m.text.replace(/<@[A-Z0-9]+>/g, "").trim(), sorted.texts);
-      const unused = unusedNote([...sorted.unused, ...said.unused]);
-      const { history, images, note } = await conversation(m, sorted.images);
-      const parsed = parseMessage(said.text);
+      // The reply first: reading the thread, downloading and decoding take a while. A newer
+      // message in a thread whose answer is still being written takes that reply over.
       const place = { channel: m.channel, ...(thread ? { thread } : {}) };
+      const taken = m.threadTs ? await flow.takeOver(m.channel, m.threadTs, m.requestId) : undefined;
       const opened = await flow.open({
         requestId: m.requestId,
         place,
         asker: m.user,
         scope: team,
         text: "Working on it…",
+        origin: m.ts,
+        ...(taken?.[0] ? { first: taken[0] } : {}),
       });
       if (!opened) return; // a repeat of an event still being handled
+      const sorted = sortSlackFiles(await fileDetails(client, m.files));
+      const said = await x.readTexts(m.text.replace(/<@[A-Z0-9]+>/g, "").trim(), sorted.texts);
+      const unused = unusedNote([...sorted.unused, ...said.unused]);
+      const { history, images, note } = await conversation(m, sorted.images);
+      const parsed = parseMessage(said.text);
       const result = await x.submit({
         requestId: m.requestId,
         priority: "interactive",
@@ -114,7 +119,7 @@ export function registerMessages(app: App, x: SlackContext) {
       // The reply says where the request stands; it becomes the answer.
       if (result.position > 1) flow.show(m.requestId, `You're #${result.position} in line…`);
     } catch (err) {
-      await flow.drop(m.requestId).catch(() => undefined);
+      await flow.drop(m.requestId, { failed: true }).catch(() => undefined);
       await x.fail(m.requestId, err, { channel: m.channel, ...(thread ? { thread } : {}), user: m.user });
     }
   }
@@ -128,7 +133,7 @@ export function registerMessages(app: App, x: SlackContext) {
     const images = imageFiles(await fileDetails(client, m.files));
     for (const file of images) {
       try {
-        const [ref] = await x.store([file]);
+        const [ref] = await x.store([file], { background: true });
         if (!ref) continue;
         await x.submit({
           requestId: `slack:file:${file.id}`, // once per file, however often Slack retries the event
@@ -181,22 +186,28 @@ export function registerMessages(app: App, x: SlackContext) {
     if (m.bot_id || m.subtype === "bot_message" || !m.user) return; // never answer bots, ourselves included
     if (!x.served(m.channel)) return;
     const team = teamOf(body);
-    if (m.channel_type === "im") {
-      await ask({
-        requestId: `slack:${eventId(body) ?? m.ts}`,
-        text: m.text ?? "",
-        user: m.user,
-        channel: m.channel,
-        ts: m.ts,
-        dm: true,
-        ...(m.thread_ts ? { threadTs: m.thread_ts } : {}),
-        ...(m.files ? { files: m.files } : {}),
-        ...(team ? { team } : {}),
-        me: { botUserId: context.botUserId, botId: context.botId },
-      });
-      return;
-    }
+    const asked = (dm: boolean): Asked => ({
+      requestId: `slack:${eventId(body) ?? m.ts}`,
+      text: m.text ?? "",
+      user: m.user as string,
+      channel: m.channel,
+      ts: m.ts,
+      ...(dm ? { dm } : {}),
+      ...(m.thread_ts ? { threadTs: m.thread_ts } : {}),
+      ...(m.files ? { files: m.files } : {}),
+      ...(team ? { team } : {}),
+      me: { botUserId: context.botUserId, botId: context.botId },
+    });
+    if (m.channel_type === "im") return ask(asked(true));
     if (context.botUserId && m.text?.includes(`<@${context.botUserId}>`)) return; // app_mention answers it
+    // A reply in a thread the bot answers in continues the conversation, no mention needed;
+    // threads it never took part in are people's own.
+    if (
+      m.thread_ts &&
+      m.thread_ts !== m.ts &&
+      (await flow.conversations.threadRequest(m.channel, m.thread_ts))
+    )
+      return ask(asked(false));
     await caption({ ...m, user: m.user }, team);
   });
 }

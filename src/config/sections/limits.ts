@@ -21,9 +21,14 @@ export const limitsSection = z
     maxTextFileBytes: z.number().int().min(0).max(8000).default(8000),
     /** Requests one user may have queued or running at once. */
     perUserInFlight: z.number().int().min(1).default(3),
-    /** Requests per guild/workspace per window. */
+    /** Interactive requests per guild/workspace per window. */
     perScopeRate: z.number().int().min(1).default(30),
     perScopeWindowS: z.number().int().min(1).default(60),
+    /**
+     * Background work (auto-captions) per guild/workspace per window, counted apart from
+     * people's requests; past it, uploads wait for a later window instead of being dropped.
+     */
+    backgroundRate: z.number().int().min(1).default(30),
     /** Blobs (uploads, results) expire after this many seconds. */
     blobTtlS: z
       .number()

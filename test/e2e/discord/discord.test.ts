@@ -328,8 +328,10 @@ describe("Discord adapter with a real discord.js client", () => {
       attachments: [text],
       mentionBot: true,
     });
-    await waitFor(() => sentTo(CH.bad).length >= 2, 20_000, "two friendly errors");
-    const contents = sentTo(CH.bad).map((r) => String(r.json?.content));
+    // Each reply opened before the download says what went wrong in place of "Working on it…".
+    const said = () => stand.messagesIn(CH.bad).map((m) => String(m.content));
+    await waitFor(() => said().filter((c) => c.startsWith("⚠️")).length >= 2, 20_000, "two friendly errors");
+    const contents = said();
     expect(contents.some((c) => /larger than the 20 MB limit/.test(c))).toBe(true);
     expect(contents.some((c) => /not an image I can read/.test(c))).toBe(true);
     for (const c of contents) expect(c).not.toMatch(/\bat .*\.ts:\d+|Error:/);

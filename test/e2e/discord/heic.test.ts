@@ -144,11 +144,16 @@ describe("HEIC photos on Discord", () => {
         mentionBot: true,
       }),
     );
-    await waitFor(() => repliesTo(CH.mention, "810000000000000004").length > 0, 30_000, "the refusal");
-    const said = repliesTo(CH.mention, "810000000000000004").map(content);
-    expect(said).toHaveLength(1);
-    expect(said[0]).toContain("That image looks damaged or incomplete. Please upload it again.");
-    expect(said[0]).not.toMatch(/error id|Error:|\bat .*\.ts:\d+/);
+    // The reply opens as "Working on it…" before the download, and then says what went wrong.
+    await waitFor(
+      () => answerTo(CH.mention, "810000000000000004")?.startsWith("⚠️") ?? false,
+      30_000,
+      "the refusal",
+    );
+    expect(repliesTo(CH.mention, "810000000000000004")).toHaveLength(1);
+    const said = answerTo(CH.mention, "810000000000000004");
+    expect(said).toContain("That image looks damaged or incomplete. Please upload it again.");
+    expect(said).not.toMatch(/error id|Error:|\bat .*\.ts:\d+/);
     expect(model.seen).toEqual([]);
   });
 });

@@ -57,6 +57,8 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
   /** Direct-message channels the bot opened, by the other user's id. */
   const dms = new Map<string, string>();
   const requests: Recorded[] = [];
+  /** Every request in arrival order, CDN downloads included: "GET /cdn/…", "POST /channels/…". */
+  const arrivals: string[] = [];
   const cdn = new Map<string, Buffer>();
   const messages = new Map<string, Record<string, unknown>>();
   const originals = new Map<string, string>(); // interaction token → its reply's message id
@@ -78,6 +80,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
       res.end(JSON.stringify(body));
     };
     if (url.pathname.startsWith("/cdn/")) {
+      arrivals.push(`${req.method} ${url.pathname}`);
       const bytes = cdn.get(url.pathname.slice(5));
       if (!bytes) return reply(404);
       res.setHeader("content-type", "application/octet-stream");
@@ -86,6 +89,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     if (!url.pathname.startsWith("/api/v10/")) return reply(404);
     // discord.js writes @original as %40original in some routes; Discord reads both.
     const path = decodeURIComponent(url.pathname.slice("/api/v10".length));
+    arrivals.push(`${req.method} ${path}`);
     record = await recordRequest(req, path, url.search);
     requests.push(record);
     if (faults.take(record)) return reply(500, { message: "500: Internal Server Error", code: 0 });
@@ -207,6 +211,9 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
       if (gone) deleted.add(m[2] ?? "");
       return reply(gone ? 204 : 404);
     }
+    // The typing indicator: shown for about 10 s, or until the bot posts in the channel.
+    m = /^\/channels\/(\d+)\/typing$/.exec(path);
+    if (m && req.method === "POST") return reply(204);
     m = /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\//.exec(path);
     if (m) return reply(204);
     m = /^\/channels\/(\d+)$/.exec(path);
@@ -333,6 +340,7 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
     api: `${base}/api`,
     limits,
     requests,
+    arrivals,
     cdn,
     identified: gateway.identified,
     /** Resolves once `count` clients (adapter replicas) have identified. */

@@ -35,12 +35,15 @@ export async function startSlackUnderTest(o: {
   imagegen?: Record<string, unknown>;
   hostile?: string;
   files?: Record<string, Buffer>;
+  /** Other config sections, where a test needs them (conversation, limits…). */
+  config?: Record<string, unknown>;
 }) {
   const api: StandIn = await startSlackStandIn(TOKEN);
   for (const [id, bytes] of Object.entries(o.files ?? {})) api.files.set(id, bytes);
   const config = testConfig({
     redis: { prefix: o.prefix },
     model: { id: await tinyModelDir() },
+    ...o.config,
     slack: { apiUrl: api.apiUrl, fileOrigins: [api.url], ...o.slack },
     ...(o.imagegen ? { imagegen: o.imagegen } : {}),
   });

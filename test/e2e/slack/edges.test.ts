@@ -102,7 +102,10 @@ describe("Slack edges", () => {
       { form: true },
     );
     await waitFor(
-      () => t.api.called("chat.update").some((c) => c.args.channel === "CSHARED2" && c.args.text === "white"),
+      () =>
+        t.api
+          .called("chat.update")
+          .some((c) => c.args.channel === "CSHARED2" && String(c.args.text).endsWith("\n\nwhite")),
       20_000,
       "the answer",
     );

@@ -54,7 +54,10 @@ describe("Slack /edit in plain words", () => {
     expect(completed()).toHaveLength(1);
     const said = "Done: warmer by 20 %, then cropped to 1:1.";
     await waitFor(
-      () => t.api.called("chat.update").some((c) => c.args.channel === "CE1" && c.args.text === said),
+      () =>
+        t.api
+          .called("chat.update")
+          .some((c) => c.args.channel === "CE1" && String(c.args.text).endsWith(`\n\n${said}`)),
       10_000,
       "the sentence saying what was done",
     );

@@ -45,10 +45,12 @@ async function slashPost(platform: string) {
   counter++;
   const channel = `CP${counter}`;
   const trigger = `trig-post-${counter}`;
+  // The photo's message: the post card and everything after it go in its thread.
+  const photo = String(Date.now() / 1000 - 5);
   api.history.set(channel, [
     {
       user: "U1",
-      ts: String(Date.now() / 1000 - 5),
+      ts: photo,
       files: [
         {
           id: "FRED",
@@ -80,13 +82,14 @@ async function slashPost(platform: string) {
           JSON.stringify(c.args.blocks ?? []).includes(`post:${postId}:approve-1`),
       );
   await waitFor(() => Boolean(withButtons()), 30_000, "the post with its buttons");
-  return { postId, channel, ts: String(withButtons()?.args.ts), first: withButtons() };
+  return { postId, channel, ts: String(withButtons()?.args.ts), thread: photo, first: withButtons() };
 }
 
 function click(o: {
   postId: string;
   channel: string;
   ts: string;
+  thread?: string;
   action: string;
   value?: string;
   user?: string;
@@ -109,10 +112,16 @@ function click(o: {
       user: { id: user, username: user === "U1" ? "alice" : user.toLowerCase(), team_id: "T1" },
       api_app_id: "A1",
       token: "legacy",
-      container: { type: "message", message_ts: o.ts, channel_id: o.channel, is_ephemeral: false },
+      container: {
+        type: "message",
+        message_ts: o.ts,
+        channel_id: o.channel,
+        is_ephemeral: false,
+        ...(o.thread ? { thread_ts: o.thread } : {}),
+      },
       trigger_id: `trig-click-${counter}`,
       channel: { id: o.channel, name: "team" },
-      message: { type: "message", ts: o.ts, text: "post" },
+      message: { type: "message", ts: o.ts, text: "post", ...(o.thread ? { thread_ts: o.thread } : {}) },
       actions: [action],
     }),
   });
@@ -204,11 +213,13 @@ describe("a post's Block Kit actions on Slack", () => {
 
     await click({ ...post, action: "approve-2" });
     await waitFor(
-      () => threadPosts(post.channel, post.ts).some((c) => /Ready to post/.test(String(c.args.text))),
+      () => threadPosts(post.channel, post.thread).some((c) => /Ready to post/.test(String(c.args.text))),
       20_000,
       "the final message",
     );
-    const final = threadPosts(post.channel, post.ts).find((c) => /Ready to post/.test(String(c.args.text)));
+    const final = threadPosts(post.channel, post.thread).find((c) =>
+      /Ready to post/.test(String(c.args.text)),
+    );
     expect(String(final?.args.text)).toMatch(/^✅ Ready to post \(approved by alice\)/);
     // The caption approved is the second one shown, not the first.
     const [first, second] = captions(post.first).map((c) => c.replace(/^\*\d\.\* /, "").split("\n")[0]);
@@ -221,7 +232,7 @@ describe("a post's Block Kit actions on Slack", () => {
       () =>
         api
           .called("files.completeUploadExternal")
-          .some((c) => c.args.channel_id === post.channel && c.args.thread_ts === post.ts),
+          .some((c) => c.args.channel_id === post.channel && c.args.thread_ts === post.thread),
       10_000,
       "the prepared image in the thread",
     );
@@ -235,7 +246,7 @@ describe("a post's Block Kit actions on Slack", () => {
     const post = await slashPost("instagram");
     await click({ ...post, action: "approve-1", user: APPROVER });
     await waitFor(
-      () => threadPosts(post.channel, post.ts).some((c) => /Ready to post/.test(String(c.args.text))),
+      () => threadPosts(post.channel, post.thread).some((c) => /Ready to post/.test(String(c.args.text))),
       20_000,
       "the final message",
     );
@@ -277,7 +288,7 @@ describe("a post's Block Kit actions on Slack", () => {
       user: "U1",
       text: `Approving this post publishes it to Mastodon, so only an approver can: <@${APPROVER}>.`,
     });
-    expect(threadPosts(post.channel, post.ts).filter((c) => /✅/.test(String(c.args.text)))).toEqual([]);
+    expect(threadPosts(post.channel, post.thread).filter((c) => /✅/.test(String(c.args.text)))).toEqual([]);
     expect(mastodon.statuses).toHaveLength(statuses);
   });
 
@@ -285,13 +296,14 @@ describe("a post's Block Kit actions on Slack", () => {
     const post = await slashPost("mastodon");
     await click({ ...post, action: "approve-1", user: APPROVER });
     await waitFor(
-      () => threadPosts(post.channel, post.ts).some((c) => /Published to Mastodon/.test(String(c.args.text))),
+      () =>
+        threadPosts(post.channel, post.thread).some((c) => /Published to Mastodon/.test(String(c.args.text))),
       20_000,
       "the link",
     );
     expect(mastodon.statuses).toHaveLength(1);
     const text = String(
-      threadPosts(post.channel, post.ts).find((c) => /Published/.test(String(c.args.text)))?.args.text,
+      threadPosts(post.channel, post.thread).find((c) => /Published/.test(String(c.args.text)))?.args.text,
     );
     expect(text).toContain(`${mastodon.url}/@team/${mastodon.statuses[0]?.id}`);
     expect(mastodon.media.at(-1)?.description).toBe("A red frisbee in flight over a green lawn");
@@ -305,14 +317,15 @@ describe("a post's Block Kit actions on Slack", () => {
     });
     await click({ ...post, action: "approve-1", user: APPROVER });
     const failed = () =>
-      threadPosts(post.channel, post.ts).find((c) => /refused our credentials/.test(String(c.args.text)));
+      threadPosts(post.channel, post.thread).find((c) => /refused our credentials/.test(String(c.args.text)));
     await waitFor(() => Boolean(failed()), 20_000, "the failure");
     expect(String(failed()?.args.text)).toMatch(/Check MASTODON_ACCESS_TOKEN.*Press Retry/s);
     expect(JSON.stringify(failed()?.args.blocks)).toContain(`post:${post.postId}:retry`);
     const before = mastodon.statuses.length;
     await click({ ...post, action: "retry", user: APPROVER });
     await waitFor(
-      () => threadPosts(post.channel, post.ts).some((c) => /Published to Mastodon/.test(String(c.args.text))),
+      () =>
+        threadPosts(post.channel, post.thread).some((c) => /Published to Mastodon/.test(String(c.args.text))),
       20_000,
       "the retry",
     );

@@ -70,9 +70,15 @@ async function stopWhereAsked(
 /**
  * Once A has drawn the first words into its placeholder `ts`, A leaves (`leave`: closed, or
  * killed); then the whole answer is drawn there exactly once, after A was gone (so by B), and
- * no Stop is left on it.
+ * no Stop is left on it. `lead`: what the answer opens with (a slash command's "which photo" line).
  */
-async function leaveMidAnswer(ts: string, all: string[], first: string, leave: () => Promise<void>) {
+async function leaveMidAnswer(
+  ts: string,
+  all: string[],
+  first: string,
+  leave: () => Promise<void>,
+  lead = "",
+) {
   await waitFor(
     () =>
       updatesOf(ts).some((c) => String(c.args.text).startsWith(first) && String(c.args.text).endsWith("▌")),
@@ -81,7 +87,7 @@ async function leaveMidAnswer(ts: string, all: string[], first: string, leave: (
   );
   await leave();
   const leftAt = Date.now();
-  const final = all.join(" ");
+  const final = lead + all.join(" ");
   await waitFor(() => t.api.posted.get(ts)?.text === final, 30_000, "the answer");
   await new Promise((r) => setTimeout(r, 1500)); // room for a second copy, were one coming
   const finals = updatesOf(ts).filter((c) => c.args.text === final);
@@ -109,7 +115,7 @@ describe("two Slack replicas on one Redis", () => {
     await waitFor(() => Boolean(placeholderIn("CR1")), 20_000, "A's placeholder");
     const ts = placeholderIn("CR1")?.ts ?? "";
     expect(hasStop(placeholderIn("CR1")?.blocks)).toBe(true);
-    await leaveMidAnswer(ts, all, "a1", () => a.close());
+    await leaveMidAnswer(ts, all, "a1", () => a.close(), "/describe on *red.png* (just now):\n\n");
     // The reply the command opened is the answer; nothing else was said, here or by response_url.
     expect(postsIn("CR1")).toHaveLength(1);
     expect(t.api.responses.filter((r) => r.path.endsWith("/trig-r1"))).toHaveLength(0);

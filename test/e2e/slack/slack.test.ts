@@ -141,7 +141,15 @@ describe("Slack adapter on a real Bolt app", () => {
     })();
     expect(String(placeholder?.args.text)).toMatch(/red\.png/);
     await waitFor(
-      () => api.called("chat.update").some((c) => c.args.channel === "C3" && c.args.text === "red"),
+      // The answer keeps saying which photo it is about: "/describe on *red.png* (just now):".
+      () =>
+        api
+          .called("chat.update")
+          .some(
+            (c) =>
+              c.args.channel === "C3" &&
+              /^\/describe on \*red\.png\* \(.+\):\n\nred$/.test(String(c.args.text)),
+          ),
       20_000,
       "the final update",
     );

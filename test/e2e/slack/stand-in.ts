@@ -46,6 +46,8 @@ export interface StandIn {
   /** Thread messages by the thread's root ts, root first, as conversations.replies returns them. */
   replies: Map<string, SlackMessage[]>;
   users: Map<string, { is_admin?: boolean }>;
+  /** Reactions the bot has on each message now, by `channel:ts` (reactions.add and .remove applied). */
+  reactions: Map<string, Set<string>>;
   /** Who auth.test says the bot is: its user name may be anything the workspace chose. */
   identity: { user: string };
   /** Mutable: a test may tighten a rate, or take the bot out of a channel. */
@@ -134,6 +136,7 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
   const files = new Map<string, Buffer>();
   const history = new Map<string, HistoryMessage[]>();
   const users = new Map<string, { is_admin?: boolean }>();
+  const reactions = new Map<string, Set<string>>();
   const identity = { user: "llava-bot" };
   const replies = new Map<string, SlackMessage[]>();
   const posted: StandIn["posted"] = new Map();
@@ -222,8 +225,19 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
         return json({ ok: true, channel: args.channel, ts: args.ts });
       case "chat.postEphemeral":
         return json({ ok: true, message_ts: `${tsCounter++}.000200` });
-      case "reactions.add":
+      case "reactions.add": {
+        // As Slack answers: one reaction of a name per member and message.
+        const key = `${args.channel}:${args.timestamp}`;
+        const on = reactions.get(key) ?? new Set<string>();
+        if (on.has(String(args.name))) return json({ ok: false, error: "already_reacted" });
+        reactions.set(key, on.add(String(args.name)));
         return json({ ok: true });
+      }
+      case "reactions.remove": {
+        const on = reactions.get(`${args.channel}:${args.timestamp}`);
+        if (!on?.delete(String(args.name))) return json({ ok: false, error: "no_reaction" });
+        return json({ ok: true });
+      }
       case "conversations.history":
         return json({ ok: true, messages: historyPage(history.get(String(args.channel)) ?? [], args) });
       case "conversations.replies": {
@@ -278,6 +292,7 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
     replies,
     posted,
     users,
+    reactions,
     identity,
     limits,
     refused,

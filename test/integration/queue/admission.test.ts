@@ -98,6 +98,7 @@ describe("admission in one round trip", () => {
       perUserInFlight: 1,
       perScopeRate: 1,
       perScopeWindowS: 60,
+      backgroundRate: 30,
       slotTtlMs: 60_000,
     });
     const subject = { requestId: "cli:x", platform: "cli", userId: "u", scopeId: "s", background: false };
@@ -136,6 +137,7 @@ describe("admission in one round trip", () => {
       perUserInFlight: 1,
       perScopeRate: 1,
       perScopeWindowS: 60,
+      backgroundRate: 30,
       slotTtlMs: 60_000,
     });
     const subject = (id: string) => ({

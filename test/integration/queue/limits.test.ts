@@ -1,7 +1,10 @@
+import { Queue } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
 import { requestJobSchema } from "../../../src/core/jobs.js";
 import { createOutbox } from "../../../src/engine/outbox.js";
+import { bullConnection } from "../../../src/queue/connection.js";
 import { startDeliveryWorker } from "../../../src/queue/delivery-worker.js";
+import { bullQueueName, jobIdFor } from "../../../src/queue/names.js";
 import { createProducer } from "../../../src/queue/producer.js";
 import { recordingAdapter, request, testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
@@ -107,5 +110,41 @@ describe("limits shared through Redis", () => {
     await a.submit(request({ user, priority: "background", command: "caption" }));
     await a.submit(request({ user, priority: "background", command: "caption" }));
     await expect(a.submit(request({ user }))).resolves.toMatchObject({ duplicate: false });
+  });
+
+  it("auto-captions have their own budget: past it they wait for a later window, and people are never refused for them", async () => {
+    const { a, b, prefix } = twoProducers({
+      perUserInFlight: 100,
+      perScopeRate: 2,
+      backgroundRate: 3,
+      perScopeWindowS: 60,
+    });
+    const queue = new Queue(bullQueueName("requests"), {
+      connection: bullConnection(redisUrl(), "queue"),
+      prefix,
+    });
+    cleanups.push(() => queue.close());
+    const scope = { id: "guild-burst", channelId: "c" };
+    const captions = Array.from({ length: 7 }, () =>
+      request({ scope, priority: "background", command: "caption" }),
+    );
+    // Seven uploads at once, through two replicas: none is refused.
+    const { ok, errors } = await settle(captions.map((r, i) => (i % 2 ? a : b).submit(r)));
+    expect(errors).toEqual([]);
+    expect(ok).toBe(7);
+    const delays = await Promise.all(
+      captions.map(async (r) => (await queue.getJob(jobIdFor(r.requestId)))?.opts.delay ?? 0),
+    );
+    // Three run now; three wait for the next minute, the seventh for the one after.
+    expect(delays.filter((d) => d === 0)).toHaveLength(3);
+    const later = delays.filter((d) => d > 0).sort((x, y) => x - y);
+    expect(later).toHaveLength(4);
+    // (Each delay runs from its own admission, a few ms apart at most.)
+    expect((later[2] ?? 0) - (later[0] ?? 0)).toBeLessThan(1000);
+    expect((later[3] ?? 0) - (later[0] ?? 0)).toBeGreaterThan(59_000);
+    // People's requests count apart: the captions took none of the scope's two.
+    const people = await settle([a.submit(request({ scope })), b.submit(request({ scope }))]);
+    expect(people.ok).toBe(2);
+    await expect(a.submit(request({ scope }))).rejects.toMatchObject({ code: "rate_limited" });
   });
 });

@@ -37,4 +37,30 @@ describe("gate", () => {
     // A failed task gives its slot back.
     expect(await gate.run(async () => "after")).toBe("after");
   });
+
+  it("lets a foreground task ahead of background tasks that were waiting before it", async () => {
+    const gate = createGate(1);
+    const state = { running: 0, most: 0, order: [] as number[] };
+    const tasks = [0, 1, 2, 3].map((id) => controlled(state, id));
+    const [busy, bg1, bg2, person] = tasks as [
+      (typeof tasks)[0],
+      (typeof tasks)[0],
+      (typeof tasks)[0],
+      (typeof tasks)[0],
+    ];
+    const results = [
+      gate.run(busy.task, { background: true }),
+      gate.run(bg1.task, { background: true }),
+      gate.run(bg2.task, { background: true }),
+      gate.run(person.task),
+    ];
+    for (const t of [busy, person, bg1, bg2]) {
+      await new Promise((r) => setImmediate(r));
+      t.finish();
+    }
+    expect(await Promise.all(results)).toEqual([0, 1, 2, 3]);
+    // The upload already decoding finishes; the person's task goes next, then the other uploads.
+    expect(state.order).toEqual([0, 3, 1, 2]);
+    expect(state.most).toBe(1);
+  });
 });

@@ -40,6 +40,7 @@ const METHOD_SCOPES: Record<string, string[]> = {
   "chat.delete": ["chat:write"],
   "chat.postEphemeral": ["chat:write"],
   "reactions.add": ["reactions:write"],
+  "reactions.remove": ["reactions:write"],
   // The bot reads history in public and private channels, DMs and group DMs alike.
   "conversations.history": ["channels:history", "groups:history", "im:history", "mpim:history"],
   "conversations.replies": ["channels:history", "groups:history", "im:history", "mpim:history"],
