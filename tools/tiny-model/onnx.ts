@@ -14,10 +14,10 @@ import {
  */
 
 export const DataType = { FLOAT: 1, INT64: 7 } as const;
-type DType = (typeof DataType)[keyof typeof DataType];
+export type DType = (typeof DataType)[keyof typeof DataType];
 
 /** A dimension is a fixed size or a symbolic name such as "batch_size". */
-type Dim = number | string;
+export type Dim = number | string;
 
 export interface Tensor {
   name: string;
@@ -40,7 +40,7 @@ function tensor(t: Tensor): Field[] {
   ];
 }
 
-type Attr =
+export type Attr =
   | { name: string; int: number }
   | { name: string; ints: number[] }
   | { name: string; float: number }
@@ -54,7 +54,7 @@ function attribute(a: Attr): Field[] {
   return [head, messageField(5, tensor(a.tensor)), intField(20, 4)];
 }
 
-interface Node {
+export interface Node {
   op: string;
   inputs: string[];
   outputs: string[];
@@ -71,7 +71,7 @@ function node(n: Node, index: number): Field[] {
   ];
 }
 
-interface ValueInfo {
+export interface ValueInfo {
   name: string;
   type: DType;
   shape: Dim[];
