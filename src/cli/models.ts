@@ -1,6 +1,6 @@
 import sharp from "sharp";
+import { resolveSource } from "../core/model-source.js";
 import { inspectModel } from "../engine/model/preflight.js";
-import { resolveSource } from "../engine/model/source.js";
 import type { Dtype } from "../engine/model/transformers.js";
 import { createTransformersModel } from "../engine/model/transformers.js";
 import { CodedError, ErrorCode } from "../errors.js";
