@@ -96,9 +96,13 @@ export function maskPng(mask: Mask): Promise<Buffer> {
 }
 
 /** The photo with `alpha` as its transparency, as PNG. */
-export function withAlpha(image: ModelImage, alpha: Uint8Array): Promise<Buffer> {
-  return sharp(image.bytes)
-    .removeAlpha()
+export async function withAlpha(
+  image: { bytes: Buffer; width: number; height: number },
+  alpha: Uint8Array,
+): Promise<Buffer> {
+  // Two steps: in one sharp pipeline removeAlpha would run after joinChannel and drop the new alpha.
+  const rgb = await sharp(image.bytes).removeAlpha().raw().toBuffer();
+  return sharp(rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
     .joinChannel(Buffer.from(alpha), { raw: { width: image.width, height: image.height, channels: 1 } })
     .png()
     .toBuffer();
