@@ -2,17 +2,17 @@ import { z } from "zod";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { generate } from "../generate/index.js";
 import type { Skill, SkillContext } from "../skill.js";
-import { subjectAlpha } from "../vision/matte.js";
+import { subjectFinder } from "../vision/matte.js";
 import { describeSteps } from "./describe.js";
 import { EDIT_HELP, rangeProblem } from "./help.js";
 import { LOOK_NAMES } from "./looks.js";
 import { ASPECT_NAMES } from "./names.js";
-import { applyEdits, type EditOp, type SubjectFinder } from "./ops.js";
+import { applyEdits, type EditOp } from "./ops.js";
 import { type EditPlan, planEdits } from "./plan.js";
 
 export { EDIT_HELP } from "./help.js";
 export { LOOK_NAMES } from "./looks.js";
-export { applyEdits, type EditOp, parseAspect } from "./ops.js";
+export { applyEdits, type EditOp, parseAspect, type SubjectFinder } from "./ops.js";
 export { parseEdits, readEdits } from "./parse.js";
 
 const params = z.object({
@@ -57,11 +57,6 @@ async function generated(ctx: SkillContext, instruction: string): Promise<{ byte
   return { bytes: image.bytes, said: (out.text ?? "").replace(/^G/, "g") };
 }
 
-/** Where the subject is, from the background remover, for the edits that need it. */
-function subjectFinder(ctx: SkillContext): SubjectFinder {
-  return (image) => subjectAlpha(ctx.config, { ...image, mime: "image/png" });
-}
-
 async function carryOut(ctx: SkillContext, source: Buffer, plan: EditPlan) {
   let bytes = source;
   const done: string[] = [];
@@ -72,7 +67,7 @@ async function carryOut(ctx: SkillContext, source: Buffer, plan: EditPlan) {
     done.push(g.said);
   }
   ctx.progress?.("editing");
-  const out = await applyEdits(bytes, plan.ops, {}, subjectFinder(ctx));
+  const out = await applyEdits(bytes, plan.ops, {}, subjectFinder(ctx.config));
   done.push(...out.applied);
   return { out, done };
 }

@@ -26,20 +26,22 @@ function subjectRegion(alpha: Uint8Array, width: number, height: number): Region
 }
 
 /**
- * The window to keep: the subject's box with a margin, grown to `ratio` when given, moved (not
- * shrunk) to stay inside the image; when even the largest window of that ratio cannot hold the
- * subject, the largest one centred on it.
+ * The window to keep, moved (not shrunk) to stay inside the image: "tight" is the subject's box
+ * with a margin, grown to `ratio` when given; "largest" the largest window of `ratio` (a post's
+ * crop), placed over the subject. When no window of the ratio can hold the subject, the largest
+ * one centred on it.
  */
 export function windowAround(
   box: Region,
   width: number,
   height: number,
   ratio?: number,
+  fit: "tight" | "largest" = "tight",
   margin = 0.04,
 ): Region {
   const pad = Math.round(margin * Math.max(box.width, box.height));
-  let w = Math.min(width, box.width + 2 * pad);
-  let h = Math.min(height, box.height + 2 * pad);
+  let w = fit === "largest" ? width : Math.min(width, box.width + 2 * pad);
+  let h = fit === "largest" ? height : Math.min(height, box.height + 2 * pad);
   if (ratio) {
     if (w / h < ratio) w = Math.round(h * ratio);
     else h = Math.round(w / ratio);
@@ -88,7 +90,12 @@ export async function applySubjectOp(current: Pixels, op: SubjectOp, find: Subje
             background: op.colour ?? "#ffffff",
           },
         });
-  return sharp(await under.png().toBuffer()).composite([{ input: subject }]);
+  const composed = await sharp(await under.png().toBuffer())
+    .composite([{ input: subject }])
+    .png()
+    .toBuffer();
+  // Opaque again: the subject sits on something now (a separate step, as sharp orders removeAlpha last).
+  return sharp(composed).removeAlpha();
 }
 
 /** A crop window of `ratio` around the subject, or undefined when none is found. */
@@ -99,5 +106,5 @@ export async function subjectCrop(
 ): Promise<Region | undefined> {
   const alpha = await alphaOf(current, find);
   const box = subjectRegion(alpha, current.width, current.height);
-  return box && windowAround(box, current.width, current.height, ratio);
+  return box && windowAround(box, current.width, current.height, ratio, "largest");
 }

@@ -11,3 +11,9 @@ export async function subjectAlpha(config: Config, image: ModelImage): Promise<U
   for (let i = 0; i < alpha.length; i++) alpha[i] = cut.data[i * cut.channels + cut.channels - 1] ?? 0;
   return alpha;
 }
+
+/** The edits' way to ask where the subject is (see edit/subject.ts). */
+export function subjectFinder(config: Config) {
+  return (image: { bytes: Buffer; width: number; height: number }) =>
+    subjectAlpha(config, { ...image, mime: "image/png" });
+}
