@@ -91,6 +91,7 @@ export function maskPng(mask: Mask): Promise<Buffer> {
   const grey = Buffer.alloc(mask.data.length);
   for (let i = 0; i < grey.length; i++) grey[i] = mask.data[i] ? 255 : 0;
   return sharp(grey, { raw: { width: mask.width, height: mask.height, channels: 1 } })
+    .toColourspace("b-w")
     .png()
     .toBuffer();
 }
