@@ -55,10 +55,10 @@ export const cutout = {
     if (!cut)
       return {
         text: `I found no ${p.caption} in this photo to cut out.`,
-        summary: toolOutputs("cutout", { boxes: [], phrases: [] }),
+        summary: toolOutputs({ boxes: [], phrases: [] }),
       };
     const box = alphaBox(cut.alpha, image.width, image.height);
-    const summary = toolOutputs("cutout", {
+    const summary = toolOutputs({
       boxes: box ? [normalisedBox(box, image.width, image.height)] : [],
       phrases: [cut.what],
     });

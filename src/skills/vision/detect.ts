@@ -48,7 +48,7 @@ export const detect = {
   async run(ctx, p) {
     const image = photoOf(ctx, "search");
     const { phrases, found } = await ground(ctx, p, "find");
-    const summary = detectionOutputs("grounding_dino", found, image.width, image.height);
+    const summary = detectionOutputs(found, image.width, image.height);
     if (found.length === 0)
       return { text: `I found no ${phrases.join(" or ")} in this photo.`, summary, data: { detections: [] } };
     const drawn = await drawFindings(image, found);

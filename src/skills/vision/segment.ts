@@ -21,11 +21,15 @@ const params = groundingParams.extend({
 });
 type Params = z.infer<typeof params>;
 
-/** Coordinates given as fractions (all within 0..1) scaled to the image; pixels kept. */
+/** Coordinates given as fractions (all within 0..1) scaled to the image; whole pixels inside it. */
 function toPixels(values: number[][], image: ModelImage): number[][] {
   const normalised = values.every((v) => v.every((n) => n >= 0 && n <= 1));
-  if (!normalised) return values;
-  return values.map((v) => v.map((n, i) => n * (i % 2 === 0 ? image.width : image.height)));
+  return values.map((v) =>
+    v.map((n, i) => {
+      const size = i % 2 === 0 ? image.width : image.height;
+      return Math.min(size, Math.max(0, Math.round(normalised ? n * size : n)));
+    }),
+  );
 }
 
 export interface Outlined {
@@ -80,7 +84,7 @@ export const segment = {
     if (!p.boxes?.length && !p.points?.length && !(p.caption || ctx.text).trim())
       throw new CodedError(ErrorCode.BadRequest, 'Say what to outline, e.g. "the dog" or "red square".');
     const { objects, masks, tool } = await outline(ctx, p);
-    const summary = toolOutputs(tool, {
+    const summary = toolOutputs({
       boxes: objects.map((d) => normalisedBox(d.box, image.width, image.height)),
       logits: objects.map((d) => d.score),
       phrases: objects.map((d) => d.label),
@@ -111,7 +115,7 @@ export const segment = {
       text: `Outlined ${foundSentence(objects).replace(" found", "")}.`,
       images: files,
       summary,
-      data: { objects, width: image.width, height: image.height },
+      data: { objects, tool, width: image.width, height: image.height },
     };
   },
 } satisfies Skill<typeof params>;

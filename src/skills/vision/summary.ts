@@ -1,9 +1,10 @@
 import type { Box, Detection } from "./find.js";
 
 /**
- * Tool results in the compact form LLaVA-Plus is trained to read back:
+ * Tool results in the compact form LLaVA-Plus is trained to read back, the dict of
  * `grounding_dino model outputs: {'boxes': [[0.12, 0.3, 0.45, 0.9]], 'logits': [0.61], 'phrases': ['dog']}`
- * (boxes normalised to the image, two decimals; no masks or pixels).
+ * (boxes normalised to the image, two decimals; no masks or pixels). The planner writes the
+ * "<tool> model outputs: " before it, with the name the model called the tool by.
  */
 
 const two = (v: number) => {
@@ -18,7 +19,7 @@ export function normalisedBox([x0, y0, x1, y1]: Box, width: number, height: numb
   return [x0 / width, y0 / height, x1 / width, y1 / height];
 }
 
-export function toolOutputs(tool: string, fields: Record<string, unknown>): string {
+export function toolOutputs(fields: Record<string, unknown>): string {
   const value = (v: unknown): string => {
     if (typeof v === "number") return two(v);
     if (typeof v === "string") return quoted(v);
@@ -28,11 +29,11 @@ export function toolOutputs(tool: string, fields: Record<string, unknown>): stri
   const body = Object.entries(fields)
     .map(([k, v]) => `${quoted(k)}: ${value(v)}`)
     .join(", ");
-  return `${tool} model outputs: {${body}}`;
+  return `{${body}}`;
 }
 
-export function detectionOutputs(tool: string, found: Detection[], width: number, height: number): string {
-  return toolOutputs(tool, {
+export function detectionOutputs(found: Detection[], width: number, height: number): string {
+  return toolOutputs({
     boxes: found.map((d) => normalisedBox(d.box, width, height)),
     logits: found.map((d) => d.score),
     phrases: found.map((d) => d.label),
