@@ -8,7 +8,7 @@ import { COMMON_OPTIONS, configFromFlags, parse, readImage, usage } from "./args
 
 /** What `detect` and `segment` share on the command line: one photo, words, -o for the drawing. */
 
-export const VISION_OPTIONS = { ...COMMON_OPTIONS, out: { type: "string", short: "o" } } as const;
+const VISION_OPTIONS = { ...COMMON_OPTIONS, out: { type: "string", short: "o" } } as const;
 
 /** The vision tools never call the chat model: a port that says so if anything tries. */
 const NO_MODEL: ModelPort = {

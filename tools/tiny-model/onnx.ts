@@ -14,10 +14,10 @@ import {
  */
 
 export const DataType = { FLOAT: 1, INT64: 7 } as const;
-export type DType = (typeof DataType)[keyof typeof DataType];
+type DType = (typeof DataType)[keyof typeof DataType];
 
 /** A dimension is a fixed size or a symbolic name such as "batch_size". */
-export type Dim = number | string;
+type Dim = number | string;
 
 export interface Tensor {
   name: string;

@@ -14,16 +14,16 @@ export type VisionTool = "detect" | "segment" | "cutout";
 export const VISION_TOOLS: readonly VisionTool[] = ["detect", "segment", "cutout"];
 
 /** transformers.js's loose types, narrowed to what the tools call. */
-export interface Tensorish {
+interface Tensorish {
   dims: number[];
   data: ArrayLike<number | bigint | boolean>;
 }
-export interface Detector {
+interface Detector {
   (image: unknown, labels: string[], options: Record<string, unknown>): Promise<unknown>;
   model: { config: { model_type?: string } };
   dispose(): Promise<unknown>;
 }
-export interface Segmenter {
+interface Segmenter {
   model: ((inputs: Record<string, unknown>) => Promise<{ pred_masks: Tensorish; iou_scores: Tensorish }>) & {
     dispose(): Promise<unknown>;
   };
@@ -31,7 +31,7 @@ export interface Segmenter {
     post_process_masks(masks: unknown, original: unknown, reshaped: unknown): Promise<Tensorish[]>;
   };
 }
-export interface Remover {
+interface Remover {
   (
     image: unknown,
   ): Promise<{ data: Uint8ClampedArray | Uint8Array; width: number; height: number; channels: number }>;

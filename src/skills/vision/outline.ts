@@ -22,7 +22,7 @@ interface Prompt {
  * A box as SAM's original prompt encoding has it: its two corners (labels 2 and 3), and its centre
  * as an object point, since exports whose prompt encoder ignores corner labels still follow that.
  */
-export function boxPrompt([x0, y0, x1, y1]: Box): Prompt {
+function boxPrompt([x0, y0, x1, y1]: Box): Prompt {
   return {
     points: [
       [(x0 + x1) / 2, (y0 + y1) / 2],

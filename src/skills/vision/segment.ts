@@ -32,7 +32,7 @@ function toPixels(values: number[][], image: ModelImage): number[][] {
   );
 }
 
-export interface Outlined {
+interface Outlined {
   objects: Detection[];
   masks: Mask[];
   /** The LLaVA-Plus tool this call stands for: sam (boxes, points) or grounding_dino+sam (words). */
@@ -40,7 +40,7 @@ export interface Outlined {
 }
 
 /** Masks from the call's boxes, else its points, else from detecting its words. */
-export async function outline(ctx: SkillContext, p: Params): Promise<Outlined> {
+async function outline(ctx: SkillContext, p: Params): Promise<Outlined> {
   const image = photoOf(ctx, "outline");
   if (p.boxes?.length) {
     const boxes = toPixels(p.boxes, image) as Box[];
