@@ -9,7 +9,7 @@ import { toMrkdwn } from "./format.js";
 import { latestImage } from "./recent.js";
 import { channelRefusal } from "./refusals.js";
 
-const SLASH = ["describe", "ask", "ocr", "edit", "post", "generate"] as const;
+const SLASH = ["describe", "ask", "ocr", "edit", "detect", "segment", "cutout", "post", "generate"] as const;
 
 function ago(ts: string): string {
   const s = Math.max(0, Math.round(Date.now() / 1000 - Number(ts)));
