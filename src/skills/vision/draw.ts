@@ -64,7 +64,9 @@ export async function drawFindings(
   const rects = detections
     .map(({ box: [x0, y0, x1, y1] }, i) => {
       const [r, g, b] = colour(i);
-      return `<rect x="${x0}" y="${y0}" width="${Math.max(1, x1 - x0)}" height="${Math.max(1, y1 - y0)}" fill="none" stroke="rgb(${r},${g},${b})" stroke-width="${stroke}"/>`;
+      const size = `x="${x0}" y="${y0}" width="${Math.max(1, x1 - x0)}" height="${Math.max(1, y1 - y0)}" fill="none"`;
+      // A dark edge under the colour, so the box shows on a shape of its own colour too.
+      return `<rect ${size} stroke="black" stroke-opacity="0.7" stroke-width="${stroke + 2}"/><rect ${size} stroke="rgb(${r},${g},${b})" stroke-width="${stroke}"/>`;
     })
     .join("");
   const layers: OverlayOptions[] = masks.map((m, i) => maskLayer(m, colour(i)));
