@@ -18,7 +18,7 @@ export function isAnyFamily(value: string): value is AnyFamily {
 }
 
 /** Bumped whenever the generated models change, so cached copies are rebuilt. */
-export const TINY_MODEL_VERSION = 4;
+export const TINY_MODEL_VERSION = 5;
 
 function parts(family: AnyFamily): { files: Record<string, unknown>; graphs: Graph[] } {
   if (isVisionFamily(family)) return visionModel(family as VisionFamily);

@@ -55,6 +55,9 @@ describe("detect (Grounding DINO test model)", () => {
     expect(found).toHaveLength(1);
     expect(boxIoU(found[0]?.box ?? [0, 0, 0, 0], [40, 30, 130, 120])).toBeGreaterThanOrEqual(0.9);
     expect(await detectObjects(config, image, ["cyan thing"])).toEqual([]);
+    // And SAM outlines it from that box, on the photo's own pixels around it.
+    const [mask] = await masksForBoxes(config, image, [found[0]?.box ?? [0, 0, 0, 0]]);
+    expect(maskIoU(mask?.data ?? [], await truthMask(image, "#ff0000"))).toBeGreaterThanOrEqual(0.9);
   });
 });
 

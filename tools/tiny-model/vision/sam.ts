@@ -117,7 +117,8 @@ export function samDecoder(): Graph {
 
   const three = (x: string, axis: number, name: string) => g.concat([x, x, x], axis, name);
   three(g.unsqueeze(logit, [2]), 2, "pred_masks");
-  const score = g.mul(g.reduce("ReduceMax", g.sigmoid(logit), [2, 3], true), g.f32([0.95], [])); // [B,P,1]
+  const best = g.reduce("ReduceMax", g.sigmoid(logit), [2, 3]); // [B,P]
+  const score = g.mul(g.unsqueeze(best, [2]), g.f32([0.95], [])); // [B,P,1]
   three(score, 2, "iou_scores");
 
   const f = DataType.FLOAT;
