@@ -64,9 +64,8 @@ describe("Grounding DINO test model", () => {
     expect(out.logits.dims).toEqual([1, 9, 256]);
     expect(out.pred_boxes.dims).toEqual([1, 9, 4]);
     // BERT-style tokens: [CLS] red square . [SEP]
-    expect(tokenizer.decode(text.input_ids[0], { skip_special_tokens: false })).toBe(
-      "[CLS] red square. [SEP]",
-    );
+    const ids = Array.from((text.input_ids as Tensor).data as BigInt64Array, Number);
+    expect(tokenizer.decode(ids, { skip_special_tokens: false })).toBe("[CLS] red square. [SEP]");
     await model.dispose();
   });
 
@@ -97,7 +96,7 @@ describe("SAM test model", () => {
 
   it("an image not padded to the encoder's size fails as the real encoder does", async () => {
     const dir = await tinyModelDir("sam");
-    const model = await SamModel.from_pretrained(dir, LOCAL);
+    const model = (await SamModel.from_pretrained(dir, LOCAL)) as SamModel;
     const pixel_values = new Tensor("float32", new Float32Array(3 * 100 * 120), [1, 3, 100, 120]);
     await expect(model.get_image_embeddings({ pixel_values })).rejects.toThrow(
       /dimension|Got invalid dimensions/i,
