@@ -119,7 +119,10 @@ export async function run(argv: string[]): Promise<number> {
         ? await sharp(out.bytes).png().toBuffer()
         : ext === ".webp"
           ? await sharp(out.bytes).webp().toBuffer()
-          : out.bytes;
+          : out.mime === "image/png" && (ext === ".jpg" || ext === ".jpeg")
+            ? // A transparent result asked for as JPEG: on white, since JPEG has no transparency.
+              await sharp(out.bytes).flatten({ background: "#ffffff" }).jpeg({ quality: 90 }).toBuffer()
+            : out.bytes;
     await writeFile(values.out, bytes);
     process.stdout.write(
       values.json

@@ -81,6 +81,14 @@ describe("llava-bot detect / segment / edit --cutout", () => {
     for (const s of SCENE) expect(alpha((s.box[0] + s.box[2]) >> 1, (s.box[1] + s.box[3]) >> 1)).toBe(255);
   });
 
+  it("edit --cutout to a .jpg puts the subject on white (JPEG has no transparency)", async () => {
+    const out = join(dir, "cut.jpg");
+    const r = runCli(["edit", photo, "--cutout", "-o", out], env);
+    expect(r.code).toBe(0);
+    const meta = await sharp(readFileSync(out)).metadata();
+    expect([meta.format, meta.channels]).toEqual(["jpeg", 3]);
+  });
+
   it("a tool whose model is missing: one line naming models pull, no stack", () => {
     const r = runCli(["detect", photo, "red square"], {
       ...env,
