@@ -10,8 +10,8 @@ import { AutoModelForImageTextToText, AutoProcessor, RawImage } from "@huggingfa
 import sharp from "sharp";
 import { createEngine } from "../src/engine/engine.js";
 import { createTransformersModel } from "../src/engine/model/transformers.js";
-import { toRawImage } from "../src/engine/model/transformers-lib.js";
 import { loadImage } from "../src/images/load.js";
+import { toRawImage } from "../src/images/raw-image.js";
 import { noisyPhoto } from "../test/helpers/images.js";
 import { testConfig } from "../test/helpers/queue.js";
 import { makeTestModel } from "../tools/tiny-model/index.js";

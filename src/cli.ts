@@ -10,6 +10,8 @@ const COMMANDS = {
   ask: () => import("./cli/ask.js"),
   ocr: () => import("./cli/ocr.js"),
   edit: () => import("./cli/edit.js"),
+  detect: () => import("./cli/detect.js"),
+  segment: () => import("./cli/segment.js"),
   start: () => import("./cli/start.js"),
   engine: () => import("./cli/engine.js"),
   web: () => import("./cli/web.js"),
@@ -34,14 +36,16 @@ const USAGE = `usage: llava-bot <command> [options]
   describe <image> [--model ID|PATH] [--json]
   ask <image> "<question>" [--model ID|PATH] [--json]
   ocr <image> [--json]
-  edit <image> ["warmer and square"] [--look NAME] [...] -o <file>
+  edit <image> ["warmer and square"] [--look NAME] [--cutout] [...] -o <file>
+  detect <image> "<what>" [--json] [-o <file>]   boxes of what the words name, drawn with -o
+  segment <image> "<what>" [--json] [-o <file>]  masks of what the words name; -o writes a PNG mask
   generate "<prompt>" -o <file>
   post <image> --platform NAME [--tone T] [--variants N] [--look L] [--lang L] -o <dir>
   post <image> --publish TARGET [--pick N]   publish one caption (mastodon|bluesky|pixelfed|linkedin), prints the URL
   count "<text>" --platform NAME        the length as that network counts it, and its limit
   models check [ID|PATH] [--dtype D]     what a model needs, whether it is there, one test generation
   models pull ID [--dtype D]             download a hub model into the cache, with progress
-  make-test-model <dir> [--family F]     writes a tiny offline test model (llava|onevision|llava-qwen2)
+  make-test-model <dir> [--family F]     writes a tiny offline test model (llava|onevision|llava-qwen2|grounding-dino|sam|modnet)
 
 Run llava-bot <command> --help for a command's options. With --stack-trace anywhere on the line, a
 command that fails also prints the stack trace of what went wrong.`;

@@ -10,7 +10,8 @@ export interface ParsedMessage {
 
 /**
  * Reads a typed message the way the slash commands work: `/describe`, `/ask <question>`,
- * `/ocr`, `/edit look autumn + crop 4:5`, `/post instagram playful 3`, `/generate <prompt>`.
+ * `/ocr`, `/edit look autumn + crop 4:5`, `/post instagram playful 3`, `/generate <prompt>`,
+ * `/detect <what>`, `/segment <what>`, `/cutout [what]`.
  * Anything else is a free-form message for the planner.
  */
 export function parseMessage(input: string): ParsedMessage {
@@ -27,7 +28,12 @@ export function parseMessage(input: string): ParsedMessage {
     case "ask":
       return { command: "ask", args: {}, text: rest };
     case "edit":
-      return { command: "edit", args: {}, text: rest };
+    case "detect":
+    case "segment":
+    case "cutout":
+      return { command: name, args: {}, text: rest };
+    case "find":
+      return { command: "detect", args: {}, text: rest };
     case "generate":
     case "imagine":
       return { command: "generate", args: {}, text: rest };

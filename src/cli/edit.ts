@@ -6,6 +6,7 @@ import type { ModelPort } from "../core/model-port.js";
 import { createModel } from "../engine/model/index.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { EDIT_HELP, edit, LOOK_NAMES } from "../skills/edit/index.js";
+import { closeVision } from "../skills/vision/load.js";
 import { COMMON_OPTIONS, configFromFlags, parse, readImage, usage } from "./args.js";
 import { loadProgress } from "./progress.js";
 
@@ -24,6 +25,7 @@ Options, applied after the words:
   --blur SIGMA       gaussian blur
   --caption TEXT     caption band at the bottom
   --watermark TEXT   watermark at the bottom right
+  --cutout           the subject on a transparent background (tools.cutout.model; write .png)
   -o, --out FILE     output file (.jpg, .png or .webp)`;
 
 const OPTIONS = {
@@ -35,6 +37,7 @@ const OPTIONS = {
   blur: { type: "string" },
   caption: { type: "string" },
   watermark: { type: "string" },
+  cutout: { type: "boolean" },
   out: { type: "string", short: "o" },
 } as const;
 
@@ -92,6 +95,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(blur ? { blur } : {}),
     ...(values.caption ? { caption: values.caption } : {}),
     ...(values.watermark ? { watermark: values.watermark } : {}),
+    ...(values.cutout ? { cutout: true } : {}),
   });
   const loaded = configFromFlags(values);
   const image = await readImage(path, {
@@ -115,7 +119,10 @@ export async function run(argv: string[]): Promise<number> {
         ? await sharp(out.bytes).png().toBuffer()
         : ext === ".webp"
           ? await sharp(out.bytes).webp().toBuffer()
-          : out.bytes;
+          : out.mime === "image/png" && (ext === ".jpg" || ext === ".jpeg")
+            ? // A transparent result asked for as JPEG: on white, since JPEG has no transparency.
+              await sharp(out.bytes).flatten({ background: "#ffffff" }).jpeg({ quality: 90 }).toBuffer()
+            : out.bytes;
     await writeFile(values.out, bytes);
     process.stdout.write(
       values.json
@@ -126,5 +133,6 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     process.off("SIGINT", stop);
     await model.close();
+    await closeVision();
   }
 }

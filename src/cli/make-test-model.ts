@@ -12,12 +12,16 @@ const loadGenerator = () => import("../../tools/tiny-model/index.js");
 function help(families: readonly string[]): string {
   return `usage: llava-bot make-test-model <dir> [--family ${families.join("|")}]
 
-Writes a tiny model (ONNX, runs offline on transformers.js) that answers the dominant colour of an
-image: red, green, blue, white or black. Its files have the shape of the family's public
-checkpoints, so the real loading path runs:
-  llava        LLaVA-1.5: CLIP image processor, LlavaProcessor, Vicuna prompt (default)
-  onevision    LLaVA-OneVision: SigLIP, LlavaOnevisionProcessor, Qwen2 tokenizer, ChatML
-  llava-qwen2  nanoLLaVA: SigLIP, Qwen2 tokenizer, no processor class of its own
+Writes a tiny model (ONNX, runs offline on transformers.js) whose files have the shape of the
+family's public checkpoints, so the real loading path runs. The chat families answer the dominant
+colour of an image (red, green, blue, white or black):
+  llava           LLaVA-1.5: CLIP image processor, LlavaProcessor, Vicuna prompt (default)
+  onevision       LLaVA-OneVision: SigLIP, LlavaOnevisionProcessor, Qwen2 tokenizer, ChatML
+  llava-qwen2     nanoLLaVA: SigLIP, Qwen2 tokenizer, no processor class of its own
+The vision tools find flat-coloured shapes:
+  grounding-dino  detect: boxes the shapes whose colour the text names ("red square.")
+  sam             segment: masks the colour under a point or inside a box
+  modnet          cutout: keeps what differs from the flat background colour
 Tests use them in place of real weights.`;
 }
 
@@ -26,19 +30,19 @@ export async function run(argv: string[]): Promise<number> {
     family: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
-  const { FAMILIES, isFamily, makeTestModel } = await loadGenerator();
+  const { ALL_FAMILIES, isAnyFamily, makeTestModel } = await loadGenerator();
   if (values.help) {
-    process.stdout.write(`${help(FAMILIES)}\n`);
+    process.stdout.write(`${help(ALL_FAMILIES)}\n`);
     return 0;
   }
   const [dir, ...extra] = positionals;
   if (!dir || extra.length > 0)
     throw new CodedError(ErrorCode.BadRequest, "make-test-model takes one argument: the folder to write.");
   const family = values.family ?? "llava";
-  if (!isFamily(family))
+  if (!isAnyFamily(family))
     throw new CodedError(
       ErrorCode.BadRequest,
-      `Unknown --family "${family}"; choose one of ${FAMILIES.join(", ")}.`,
+      `Unknown --family "${family}"; choose one of ${ALL_FAMILIES.join(", ")}.`,
     );
   const target = resolve(dir);
   const files = makeTestModel(target, family);

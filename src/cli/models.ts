@@ -1,21 +1,25 @@
 import sharp from "sharp";
+import { resolveSource } from "../core/model-source.js";
 import { inspectModel } from "../engine/model/preflight.js";
-import { resolveSource } from "../engine/model/source.js";
 import type { Dtype } from "../engine/model/transformers.js";
 import { createTransformersModel } from "../engine/model/transformers.js";
 import { CodedError, ErrorCode } from "../errors.js";
+import { VISION_TOOLS } from "../skills/vision/load.js";
 import { configFromFlags, parse, usage } from "./args.js";
+import { checkTools, pullTool, toolFor } from "./models-tools.js";
 import { loadProgress } from "./progress.js";
 
 const HELP = `usage: llava-bot models check [ID|PATH] [--dtype D]
-       llava-bot models pull ID [--dtype D]
+       llava-bot models pull [ID] [--dtype D]
 
 check  loads the model's config and processor, lists the ONNX files and dtypes it will use and
        whether each exists (in the folder, or in the hub's listing when online), and runs one tiny
        generation when the files are local. Exits 1 when something is missing.
 pull   downloads a hub model into the cache (model.cacheDir) with a progress bar, so an offline
        host can be prepared from a connected one: copy the cache folder, or the model folder.
-Without ID, the configured model (model.id). HF_HUB_OFFLINE=1 never contacts the hub.`;
+Without ID, the configured model (model.id) and the vision tools' models (tools.detect.model,
+tools.segment.model, tools.cutout.model); an ID that is a tool's model is pulled as that tool's.
+HF_HUB_OFFLINE=1 never contacts the hub.`;
 
 const OPTIONS = {
   dtype: { type: "string" },
@@ -131,16 +135,24 @@ export async function run(argv: string[]): Promise<number> {
   const { config, secrets } = configFromFlags(values);
   const dtype = dtypeFlag(values.dtype, config.model.dtype);
   if (action === "check") {
+    const tool = id ? toolFor(config, id) : undefined;
+    if (tool) return (await checkTools(config, secrets.hfToken, [tool])) ? 0 : 1;
     await check(id ?? config.model.id, dtype, config.model.device, config.model.cacheDir, secrets.hfToken);
+    // The tools after the chat model: a missing one is a line (and exit 1), the chat model is fine.
+    if (!id && !(await checkTools(config, secrets.hfToken))) {
+      out("note       a vision tool without its model answers with one line; the chat works without it");
+      return 1;
+    }
     return 0;
   }
   if (action === "pull") {
-    if (!id)
-      throw new CodedError(
-        ErrorCode.BadRequest,
-        "models pull needs a hub id, e.g. llava-bot models pull onnx-community/llava-onevision-qwen2-0.5b-ov-hf.",
-      );
-    await pull(id, dtype, config.model.device, config.model.cacheDir);
+    const tool = id ? toolFor(config, id) : undefined;
+    if (tool) {
+      await pullTool(tool, config);
+      return 0;
+    }
+    await pull(id ?? config.model.id, dtype, config.model.device, config.model.cacheDir);
+    if (!id) for (const t of VISION_TOOLS) await pullTool(t, config);
     return 0;
   }
   throw new CodedError(ErrorCode.BadRequest, `Unknown models action "${action}"; use check or pull.`);

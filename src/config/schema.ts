@@ -10,6 +10,7 @@ import { postSection } from "./sections/post.js";
 import { publishSection } from "./sections/publish.js";
 import { redisSection } from "./sections/redis.js";
 import { slackSection } from "./sections/slack.js";
+import { toolsSection } from "./sections/tools.js";
 import { webSection } from "./sections/web.js";
 
 /** engine.concurrency when it is "auto": enough to keep a batching server's batch full, or one. */
@@ -26,6 +27,7 @@ export const configKeys = z.strictObject({
   limits: limitsSection,
   conversation: conversationSection,
   imagegen: imagegenSection,
+  tools: toolsSection,
   discord: discordSection,
   slack: slackSection,
   web: webSection,

@@ -7,6 +7,7 @@ import { networkLimitsFor } from "../publish/index.js";
 import { getSkill, skills } from "../skills/index.js";
 import { closeOcr } from "../skills/ocr/pool.js";
 import type { Skill, SkillContext, SkillResult } from "../skills/skill.js";
+import { closeVision } from "../skills/vision/load.js";
 import { createModel } from "./model/index.js";
 import { createModelLoader, describeStatus, type ModelLoader } from "./model/status.js";
 import { plan } from "./planner.js";
@@ -169,6 +170,7 @@ export async function createEngine(options: EngineOptions): Promise<LocalEngine>
     },
     async close() {
       await closeOcr();
+      await closeVision();
       await model.dispose();
     },
   };

@@ -2,6 +2,7 @@ import type { ChatMessage, ModelImage, ModelPort } from "../core/model-port.js";
 import { isCodedError } from "../errors.js";
 import { logger } from "../log.js";
 import type { Skill, SkillImage, SkillResult } from "../skills/skill.js";
+import { paramsFor, skillNameFor } from "./planner/aliases.js";
 import { parseTurn } from "./planner/parse.js";
 
 /**
@@ -81,12 +82,13 @@ export async function plan(input: PlannerInput): Promise<PlannerOutput> {
       return { text: parsed.value ?? out.text, images, data, trace };
     }
     trace.push(`action: ${call.name} ${JSON.stringify(call.params)}`);
-    const tool = input.tools[call.name];
+    // A LLaVA-Plus name (grounding_dino, sam, easyocr, …) runs the skill it stands for.
+    const tool = input.tools[call.name] ?? input.tools[skillNameFor(call.name)];
     let summary: string;
     if (!tool) {
       summary = `there is no tool named ${call.name}; answer without it`;
     } else {
-      const params = tool.params.safeParse(call.params);
+      const params = tool.params.safeParse(paramsFor(call.name, call.params));
       if (!params.success) {
         summary = `the ${call.name} tool was called with bad parameters (${params.error.issues.map((i) => i.message).join("; ")}); answer without it`;
       } else {

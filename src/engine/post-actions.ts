@@ -19,6 +19,7 @@ import {
   textModel,
 } from "../skills/post/refine.js";
 import { postText } from "../skills/post/summary.js";
+import { subjectFinder } from "../skills/vision/matte.js";
 import { publishApproval } from "./post-publish.js";
 
 /**
@@ -130,6 +131,7 @@ export function createPostActions(o: PostActionsOptions) {
         await o.blobs.get(refined.state.imageKey),
         refined.state,
         preset,
+        subjectFinder(o.config),
       );
       const filename = bundle.image ?? `post-${bundle.platform}.jpg`;
       const ref = await o.blobs.put(prepared.bytes, {

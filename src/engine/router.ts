@@ -25,6 +25,12 @@ export function route(
       return { kind: "skill", skill: "ocr", params: {} };
     case "caption":
       return { kind: "skill", skill: "caption", params: {} };
+    case "detect":
+    case "segment":
+    case "cutout": {
+      const caption = (text || String(args.what ?? "")).trim();
+      return { kind: "skill", skill: command, params: caption ? { caption } : {} };
+    }
     case "edit":
       return { kind: "skill", skill: "edit", params: { ...args, ...(text ? { edits: text } : {}) } };
     case "generate":

@@ -1,7 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { makeTestModel, type TestFamily, TINY_MODEL_VERSION } from "../../tools/tiny-model/index.js";
+import {
+  type AnyFamily,
+  makeTestModel,
+  type TestFamily,
+  TINY_MODEL_VERSION,
+} from "../../tools/tiny-model/index.js";
 
 const CACHE = resolve(dirname(fileURLToPath(import.meta.url)), "../fixtures/.cache");
 
@@ -10,7 +15,7 @@ const CACHE = resolve(dirname(fileURLToPath(import.meta.url)), "../fixtures/.cac
  * (gitignored) and rebuilt when the generator changes. Building into a temp folder and renaming
  * keeps parallel workers safe.
  */
-export async function tinyModelDir(family: TestFamily = "llava"): Promise<string> {
+export async function tinyModelDir(family: AnyFamily = "llava"): Promise<string> {
   const dir = join(CACHE, family === "llava" ? "tiny-llava" : `tiny-${family}`);
   const versionFile = join(dir, "VERSION");
   if (existsSync(versionFile) && Number(readFileSync(versionFile, "utf8")) === TINY_MODEL_VERSION) return dir;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { downloadLine, loadProgress } from "../../src/cli/progress.js";
+import { downloadTracker } from "../../src/core/download-progress.js";
 import type { LoadProgress } from "../../src/core/model-port.js";
-import { downloadTracker } from "../../src/engine/model/download-progress.js";
 
 describe("download progress", () => {
   it("adds up every file a load fetches into one total", () => {

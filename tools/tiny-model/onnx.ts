@@ -40,7 +40,7 @@ function tensor(t: Tensor): Field[] {
   ];
 }
 
-type Attr =
+export type Attr =
   | { name: string; int: number }
   | { name: string; ints: number[] }
   | { name: string; float: number }
@@ -54,7 +54,7 @@ function attribute(a: Attr): Field[] {
   return [head, messageField(5, tensor(a.tensor)), intField(20, 4)];
 }
 
-interface Node {
+export interface Node {
   op: string;
   inputs: string[];
   outputs: string[];
@@ -71,7 +71,7 @@ function node(n: Node, index: number): Field[] {
   ];
 }
 
-interface ValueInfo {
+export interface ValueInfo {
   name: string;
   type: DType;
   shape: Dim[];

@@ -16,6 +16,30 @@ export function slashCommands(options: { generate: boolean }) {
       o.setName("question").setDescription("Your question").setRequired(true).setMaxLength(1000),
     ),
     image(new SlashCommandBuilder().setName("ocr").setDescription("Read the text in a photo")),
+    image(
+      new SlashCommandBuilder().setName("detect").setDescription("Find things in a photo and box them"),
+    ).addStringOption((o) =>
+      o
+        .setName("what")
+        .setDescription('What to find, e.g. "the dog" or "red mug"')
+        .setRequired(true)
+        .setMaxLength(300),
+    ),
+    image(
+      new SlashCommandBuilder().setName("segment").setDescription("Outline things in a photo"),
+    ).addStringOption((o) =>
+      o.setName("what").setDescription('What to outline, e.g. "the dog"').setRequired(true).setMaxLength(300),
+    ),
+    image(
+      new SlashCommandBuilder()
+        .setName("cutout")
+        .setDescription("Cut the subject out onto a transparent background"),
+    ).addStringOption((o) =>
+      o
+        .setName("what")
+        .setDescription('Only this object, e.g. "the mug" (default: the main subject)')
+        .setMaxLength(300),
+    ),
     image(new SlashCommandBuilder().setName("post").setDescription("Turn a photo into a social-media post"))
       .addStringOption((o) =>
         o

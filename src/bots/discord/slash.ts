@@ -117,7 +117,11 @@ export function createSlashHandler(x: DiscordContext) {
         priority: "interactive",
         command: i.commandName as CommandName,
         args,
-        text: i.options.getString("question") ?? i.options.getString("prompt") ?? "",
+        text:
+          i.options.getString("question") ??
+          i.options.getString("prompt") ??
+          i.options.getString("what") ??
+          "",
         images,
         user: { id: i.user.id, name: i.user.username.slice(0, 100) },
         scope: { id: i.guildId ?? `dm:${i.user.id}`, channelId: i.channelId },

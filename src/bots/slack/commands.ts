@@ -9,7 +9,7 @@ import { toMrkdwn } from "./format.js";
 import { latestImage } from "./recent.js";
 import { channelRefusal } from "./refusals.js";
 
-const SLASH = ["describe", "ask", "ocr", "edit", "post", "generate"] as const;
+const SLASH = ["describe", "ask", "ocr", "edit", "detect", "segment", "cutout", "post", "generate"] as const;
 /** Commands whose answer may be for the asker's eyes only. */
 const PRIVATE_ALLOWED = new Set<string>(["describe", "ask"]);
 /** Slack honours a command's response_url for 30 minutes; a little less, to be safe. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type ModelSource, modelHint } from "../../core/model-source.js";
 import { CodedError, ErrorCode } from "../../errors.js";
-import { type ModelSource, modelHint } from "./source.js";
 
 /**
  * What a model's source holds, read without loading it: its own chat template, and the sentence for a source that cannot

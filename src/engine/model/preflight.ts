@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AutoConfig, AutoProcessor, AutoTokenizer, env } from "@huggingface/transformers";
+import { hubOffline, type ModelSource, resolveSource } from "../../core/model-source.js";
 import { autoDtypes, FILES, hubListing, localDtypes, onnxNames, SUFFIX_DTYPE } from "./dtypes.js";
 import { isSupportedModelType, SUPPORTED_MODEL_TYPES, unsupportedModel } from "./families.js";
 import { describeSource, notFound, templateFile } from "./folder.js";
-import { hubOffline, type ModelSource, resolveSource } from "./source.js";
 import type { Dtype } from "./transformers.js";
 
 /** What `llava-bot models check` finds out about a model before anything runs on it. */

@@ -1,8 +1,3 @@
-import { RawImage } from "@huggingface/transformers";
-import sharp from "sharp";
-import type { ModelImage } from "../../core/model-port.js";
-import { type CopySize, resized } from "../../images/model-copy.js";
-
 /** The parts of transformers.js the in-process backend uses, typed (the library's own types are loose around multimodal models). */
 
 export interface Tok {
@@ -39,18 +34,6 @@ export interface Model {
   encode_image(inputs: { pixel_values: unknown }): Promise<{ dims: number[] }>;
   generate(args: Record<string, unknown>): Promise<Seq>;
   dispose(): Promise<unknown>;
-}
-
-/** ModelImage → the library's RawImage, from raw RGB pixels (no file round-trip), shrunk to `size` when given. */
-export async function toRawImage(image: ModelImage, size?: CopySize): Promise<RawImage> {
-  const pipeline = size ? resized(image, size) : sharp(image.bytes).removeAlpha();
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-  return new RawImage(
-    new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
-    info.width,
-    info.height,
-    3,
-  );
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   RawImage,
   TextStreamer,
 } from "@huggingface/transformers";
+import { downloadTracker, type HubProgress } from "../../core/download-progress.js";
 import type {
   ChatMessage,
   GenerateRequest,
@@ -15,14 +16,14 @@ import type {
   LoadProgress,
   ModelPort,
 } from "../../core/model-port.js";
+import { hubOffline, resolveSource } from "../../core/model-source.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { type CopySize, modelCopies } from "../../images/model-copy.js";
-import { downloadTracker, type HubProgress } from "./download-progress.js";
+import { toRawImage } from "../../images/raw-image.js";
 import { autoDtype } from "./dtypes.js";
 import { isSupportedModelType, unsupportedModel } from "./families.js";
 import { describeSource, notFound, templateFile } from "./folder.js";
 import { expandImageTokens, featureCounter } from "./image-tokens.js";
-import { hubOffline, resolveSource } from "./source.js";
 import { cutAtStop, GenerationGuard } from "./stopping.js";
 import {
   familyFor,
@@ -39,7 +40,6 @@ import {
   processorEdge,
   type Seq,
   type Tok,
-  toRawImage,
 } from "./transformers-lib.js";
 
 export type Dtype = string | Record<string, string>;

@@ -17,7 +17,17 @@ function signed(amount: number, up: string, down: string): string {
 export function describeOp(op: Op): string {
   switch (op.op) {
     case "crop":
-      return `cropped to ${op.aspect}`;
+      return op.strategy === "subject"
+        ? `cropped to ${op.aspect} around the subject`
+        : `cropped to ${op.aspect}`;
+    case "background":
+      return op.action === "remove"
+        ? "background removed"
+        : op.action === "blur"
+          ? "background blurred"
+          : `background ${op.colour ?? "#ffffff"}`;
+    case "cropSubject":
+      return op.aspect ? `cropped to the subject at ${op.aspect}` : "cropped to the subject";
     case "resize":
       return op.height ? `resized to ${op.width}x${op.height}` : `resized to ${op.width} px wide`;
     case "enhance":

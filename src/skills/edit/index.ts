@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { generate } from "../generate/index.js";
 import type { Skill, SkillContext } from "../skill.js";
+import { subjectFinder } from "../vision/matte.js";
 import { describeSteps } from "./describe.js";
 import { EDIT_HELP, rangeProblem } from "./help.js";
 import { LOOK_NAMES } from "./looks.js";
@@ -11,7 +12,7 @@ import { type EditPlan, planEdits } from "./plan.js";
 
 export { EDIT_HELP } from "./help.js";
 export { LOOK_NAMES } from "./looks.js";
-export { applyEdits, type EditOp, parseAspect } from "./ops.js";
+export { applyEdits, type EditOp, parseAspect, type SubjectFinder } from "./ops.js";
 export { parseEdits, readEdits } from "./parse.js";
 
 const params = z.object({
@@ -24,12 +25,15 @@ const params = z.object({
   blur: z.coerce.number().optional(),
   caption: z.string().max(200).optional(),
   watermark: z.string().max(100).optional(),
+  /** The subject on a transparent background (before the other options). */
+  cutout: z.coerce.boolean().optional(),
 });
 type Params = z.infer<typeof params>;
 
 /** Structured options (slash-command fields, CLI flags), after the typed edits, in a fixed order. */
 function opsFromOptions(p: Omit<Params, "edits">): EditOp[] {
   const ops: EditOp[] = [];
+  if (p.cutout) ops.push({ op: "background", action: "remove" });
   if (p.look) ops.push({ op: "look", name: p.look });
   if (p.enhance) ops.push({ op: "enhance" });
   if (p.aspect) ops.push({ op: "crop", aspect: ASPECT_NAMES[p.aspect.toLowerCase()] ?? p.aspect });
@@ -63,7 +67,7 @@ async function carryOut(ctx: SkillContext, source: Buffer, plan: EditPlan) {
     done.push(g.said);
   }
   ctx.progress?.("editing");
-  const out = await applyEdits(bytes, plan.ops);
+  const out = await applyEdits(bytes, plan.ops, {}, subjectFinder(ctx.config));
   done.push(...out.applied);
   return { out, done };
 }
@@ -71,7 +75,7 @@ async function carryOut(ctx: SkillContext, source: Buffer, plan: EditPlan) {
 export const edit = {
   name: "edit",
   usesModel: false,
-  description: `Edit the photo as the user says it, in plain words (pass them as "edits"): brighter/darker, contrast, saturation, warmer/cooler, black and white, sepia, sharpen, blur, vignette, rotate, mirror, straighten, crop (square, 4:5, for instagram), resize, looks (${LOOK_NAMES.join(", ")}), caption or watermark text.`,
+  description: `Edit the photo as the user says it, in plain words (pass them as "edits"): brighter/darker, contrast, saturation, warmer/cooler, black and white, sepia, sharpen, blur, vignette, rotate, mirror, straighten, crop (square, 4:5, for instagram), resize, looks (${LOOK_NAMES.join(", ")}), caption or watermark text, background (remove, blur, a colour), crop to the subject.`,
   params,
   async run(ctx, p) {
     const { edits = "", ...options } = p;

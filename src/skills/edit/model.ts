@@ -28,6 +28,9 @@ export const OPERATION_LINES: Record<OpName, string> = {
   resize: '{"op":"resize","width":W} W from 16 to 8192 pixels',
   caption: '{"op":"caption","text":"..."} a caption band at the bottom',
   watermark: '{"op":"watermark","text":"..."} small text at the bottom right',
+  background:
+    '{"op":"background","action":"remove"} transparent background; "blur" blurs it (portrait look); "colour" with "colour":"#rrggbb" replaces it',
+  cropSubject: '{"op":"cropSubject"} crop tight around the main subject; add "aspect":"W:H" for a shape',
 };
 
 const ANSWER_FORM = '{"operations": [...], "generate": "", "unknown": ""}';

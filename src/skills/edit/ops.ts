@@ -1,13 +1,17 @@
 import sharp, { type Sharp } from "sharp";
+import { CodedError, ErrorCode } from "../../errors.js";
+import { logger } from "../../log.js";
 import { describeOp } from "./describe.js";
-import { applyGeometry, straighten } from "./geometry.js";
+import { applyGeometry, parseAspect, straighten } from "./geometry.js";
 import { LOOKS } from "./looks.js";
 import { textOverlay, vignetteOverlay } from "./overlay.js";
 import { type EditOp, editOpSchema, type Op } from "./schema.js";
+import { applySubjectOp, type SubjectFinder, subjectCrop } from "./subject.js";
 import { applyTone, grayscale, sepia, sharpen } from "./tone.js";
 
 export { parseAspect } from "./geometry.js";
 export type { EditOp } from "./schema.js";
+export type { SubjectFinder } from "./subject.js";
 
 export interface EditedImage {
   bytes: Buffer;
@@ -30,10 +34,16 @@ async function materialise(img: Sharp): Promise<Pixels> {
   return { data, width: info.width, height: info.height };
 }
 
-async function applyOne(current: Pixels, op: Op): Promise<Pixels> {
+async function applyOne(current: Pixels, op: Op, find?: SubjectFinder): Promise<Pixels> {
   const img = sharp(current.data);
   switch (op.op) {
+    case "background":
+    case "cropSubject":
+      if (!find) throw new CodedError(ErrorCode.BadRequest, `I can't do “${describeOp(op)}” here.`);
+      return materialise(await applySubjectOp(current, op, find));
     case "crop":
+      if (op.strategy === "subject") return materialise(await cropToSubject(current, op.aspect, find));
+      return materialise(applyGeometry(img, op, current));
     case "resize":
     case "rotate":
     case "flip":
@@ -69,6 +79,21 @@ async function applyOne(current: Pixels, op: Op): Promise<Pixels> {
 }
 
 /**
+ * A crop of `aspect` around the subject; the attention heuristic when there is no finder, it
+ * fails (the tool's model is missing) or it finds no subject, so a post never fails for it.
+ */
+async function cropToSubject(current: Pixels, aspect: string, find?: SubjectFinder) {
+  const window = find
+    ? await subjectCrop(current, parseAspect(aspect), find).catch((err: unknown) => {
+        logger().warn({ err }, "subject crop fell back to attention");
+        return undefined;
+      })
+    : undefined;
+  if (window) return sharp(current.data).extract(window);
+  return applyGeometry(sharp(current.data), { op: "crop", aspect, strategy: "attention" }, current);
+}
+
+/**
  * Applies edits in order to an image: orientation first, metadata (EXIF, GPS) never copied to the
  * output. JPEG out unless the source has transparency.
  */
@@ -76,13 +101,16 @@ export async function applyEdits(
   input: Buffer,
   ops: EditOp[],
   output: { quality?: number } = {},
+  /** Where the subject is, for background and subject-crop edits. */
+  find?: SubjectFinder,
 ): Promise<EditedImage> {
   const parsed = ops.map((o) => editOpSchema.parse(o));
   const meta = await sharp(input).metadata();
   // sRGB from the start, so a grey photo still has the colour channels warmth or sepia work on.
   let current = await materialise(sharp(input).autoOrient().toColourspace("srgb"));
-  for (const op of parsed) current = await applyOne(current, op);
-  const alpha = Boolean(meta.hasAlpha);
+  for (const op of parsed) current = await applyOne(current, op, find);
+  // Transparency kept when the source has it or a step made it (background removed).
+  const alpha = Boolean(meta.hasAlpha) || Boolean((await sharp(current.data).metadata()).hasAlpha);
   const encoder = sharp(current.data);
   // sharp writes no EXIF/XMP/ICC unless asked (withMetadata), so GPS and camera data are dropped here.
   const bytes = alpha

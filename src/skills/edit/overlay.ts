@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
 import sharp, { type OverlayOptions } from "sharp";
 
-const FONT_FILE = fileURLToPath(new URL("../../../assets/fonts/DejaVuSans-Bold.ttf", import.meta.url));
+export const FONT_FILE = fileURLToPath(new URL("../../../assets/fonts/DejaVuSans-Bold.ttf", import.meta.url));
 
-function escapeMarkup(text: string): string {
+export function escapeMarkup(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 

@@ -9,8 +9,7 @@ export type Step =
   | { kind: "ops"; said: string; ops: EditOp[] }
   /** Nothing in the table: for the model to read. */
   | { kind: "unplaced"; said: string }
-  | { kind: "generate"; said: string }
-  | { kind: "background"; said: string; action: "remove" | "blur" };
+  | { kind: "generate"; said: string };
 
 /** "and", commas, "then", "+", semicolons and full stops separate edits; "+20 %" does not. */
 const SEPARATORS =
@@ -89,8 +88,7 @@ export function readEdits(text: string): Step[] {
     }
     if (!outcome) steps.push({ kind: "unplaced", said });
     else if (outcome.kind === "ops") steps.push({ kind: "ops", said, ops: checked(outcome.ops, said) });
-    else if (outcome.kind === "generate") steps.push({ kind: "generate", said });
-    else steps.push({ kind: "background", said, action: outcome.action });
+    else steps.push({ kind: "generate", said });
   }
   return steps;
 }

@@ -18,6 +18,19 @@ import {
 
 export type { Outcome, Phrase } from "./rows.js";
 
+/** Background colours by name ("white background", "replace the background with black"). */
+const BACKGROUND_COLOURS: Record<string, string> = {
+  white: "#ffffff",
+  black: "#000000",
+  grey: "#808080",
+  gray: "#808080",
+  red: "#d02020",
+  green: "#20a040",
+  blue: "#2050d0",
+  yellow: "#f0d020",
+  pink: "#f0a0c0",
+};
+
 /**
  * The phrasings people type, in the order they are tried: the first row whose pattern matches
  * the whole clause decides. Adjustments come before looks, looks before generative requests,
@@ -118,7 +131,7 @@ export const PHRASES: Phrase[] = [
     "(?:add |give it |put )?(?:an? )?(?:vignette|vignetting)(?: effect)?",
     "(?:darken|darker|dark|shade)(?: the)? (?:edges|corners)",
   ]),
-  fixed({ kind: "background", action: "blur" }, [
+  fixed(ops({ op: "background", action: "blur" }), [
     "(?:blur|blurred|blurry|soften|defocus)(?: the| its)? (?:background|bg|backdrop)",
     "background blur|bokeh|portrait mode|(?:blurry|blurred|soft) background",
   ]),
@@ -218,8 +231,23 @@ export const PHRASES: Phrase[] = [
     make: (m) => ops({ op: "look", name: lookFor(m[1] ?? "") }),
   },
 
-  // what needs other tools: a cut-out, or new pixels painted in
-  fixed({ kind: "background", action: "remove" }, [
+  // the subject, from the background remover (tools.cutout.model)
+  {
+    on: "plain",
+    pattern: new RegExp(
+      `^(?:(?:make|change|turn|set|replace|swap|put it on)(?: it| the| its)? )?(?:background|bg|backdrop)?(?: (?:to|with|into|for))?(?: an?| plain| solid)* ?(${Object.keys(BACKGROUND_COLOURS).join("|")})(?: (?:background|bg|backdrop))?$`,
+    ),
+    make: (m) =>
+      ops({ op: "background", action: "colour", colour: BACKGROUND_COLOURS[m[1] ?? ""] ?? "#ffffff" }),
+  },
+  {
+    on: "plain",
+    pattern: new RegExp(
+      `^(?:crop|cropped|frame|reframe|zoom)(?: it)?(?: (?:to|around|on|in on))?(?: the)? (?:subject|person|main subject|object)(?: (?:at|to|as))?(?: (${Object.keys(ASPECT_NAMES).join("|")}|\\d+(?:\\.\\d+)?:\\d+(?:\\.\\d+)?))?$`,
+    ),
+    make: (m) => ops({ op: "cropSubject", ...(m[1] ? { aspect: ASPECT_NAMES[m[1]] ?? m[1] } : {}) }),
+  },
+  fixed(ops({ op: "background", action: "remove" }), [
     "(?:remove|delete|erase|cut out|get rid of|drop|lose|take out|clear|strip)(?: the| its)? (?:background|bg|backdrop)",
     "(?:make (?:the )?background |with an? |give it an? )?(?:transparent|no) background|(?:make )?(?:the )?background transparent",
     "(?:cut out|isolate|extract)(?: the)? (?:subject|person|foreground)|background removal|cut-?out",

@@ -16,11 +16,6 @@ export interface EditPlan {
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
-const BACKGROUND = {
-  remove: "Removing the background isn't available yet.",
-  blur: "Blurring the background isn't available yet.",
-} as const;
-
 /**
  * The reader first; the model only for the words it could not place (their operations go where
  * the first of those words stood). Generative requests go to the image generator when one is
@@ -32,12 +27,10 @@ export async function planEdits(ctx: SkillContext, text: string, extra: EditOp[]
   const reading: ModelReading | undefined = unplaced.length ? await readWithModel(ctx, unplaced) : undefined;
   const ops: EditOp[] = [];
   const generative: string[] = [];
-  const background: (keyof typeof BACKGROUND)[] = [];
   let modelPlaced = false;
   for (const step of steps) {
     if (step.kind === "ops") ops.push(...step.ops);
     else if (step.kind === "generate") generative.push(step.said);
-    else if (step.kind === "background") background.push(step.action);
     else if (!modelPlaced && reading) {
       ops.push(...reading.ops);
       modelPlaced = true;
@@ -51,11 +44,9 @@ export async function planEdits(ctx: SkillContext, text: string, extra: EditOp[]
     notes.push(`I didn't know how to do “${unplaced.join("; ")}”, so I left that out.`);
   let instruction: string | undefined;
   if (generate.available(ctx.config)) {
-    const asked = [...generative, ...background.map((b) => `${b} the background`)];
-    if (asked.length) instruction = asked.join(" and ");
+    if (generative.length) instruction = generative.join(" and ");
   } else {
     for (const g of generative) notes.push(`I can't ${lowerFirst(g)} without an image-generation backend.`);
-    for (const b of new Set(background)) notes.push(BACKGROUND[b]);
   }
   if (ops.length === 0 && !instruction) {
     if (notes.length === 0)
@@ -63,7 +54,7 @@ export async function planEdits(ctx: SkillContext, text: string, extra: EditOp[]
         ErrorCode.BadRequest,
         "Tell me which edit to make, e.g. `warmer and crop it square`.",
       );
-    const missing = generative.length > 0 || background.length > 0;
+    const missing = generative.length > 0;
     throw new CodedError(missing ? ErrorCode.BackendMissing : ErrorCode.BadRequest, notes.join(" "));
   }
   return { ...(instruction ? { generate: instruction } : {}), ops, notes };

@@ -7,9 +7,7 @@ import type { EditOp } from "./schema.js";
 export type Outcome =
   | { kind: "ops"; ops: EditOp[] }
   /** New pixels painted in: an image generator's instruction edit. */
-  | { kind: "generate" }
-  /** The vision tools' work (cut-outs), which this bot does not have yet. */
-  | { kind: "background"; action: "remove" | "blur" };
+  | { kind: "generate" };
 
 /**
  * One row of the table. `on` says which form of the clause the pattern sees:

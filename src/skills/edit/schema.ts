@@ -22,7 +22,25 @@ export const editOpSchema = z.discriminatedUnion("op", [
   z.strictObject({
     op: z.literal("crop"),
     aspect: z.string().regex(ASPECT_PATTERN, "an aspect ratio is W:H, e.g. 4:5"),
-    strategy: z.enum(["attention", "entropy", "centre"]).default("attention"),
+    // "subject": around what the background remover keeps (attention when it cannot run).
+    strategy: z.enum(["attention", "entropy", "centre", "subject"]).default("attention"),
+  }),
+  // The subject alone (tools.cutout.model): transparent, on a colour, or on a blurred copy of the photo.
+  z.strictObject({
+    op: z.literal("background"),
+    action: z.enum(["remove", "colour", "blur"]),
+    /** For "colour" (white when not given). */
+    colour: z
+      .string()
+      .regex(/^#[0-9a-f]{6}$/i, "a colour is #rrggbb")
+      .optional(),
+    /** For "blur". */
+    sigma: z.number().min(0.3).max(100).optional(),
+  }),
+  // Tight around the subject (with a margin), or the smallest window of an aspect ratio around it.
+  z.strictObject({
+    op: z.literal("cropSubject"),
+    aspect: z.string().regex(ASPECT_PATTERN, "an aspect ratio is W:H, e.g. 4:5").optional(),
   }),
   // With a height too, the exact size (cover, attention-centred), so a preset's ratio holds to the pixel.
   z.strictObject({

@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { CodedError, ErrorCode } from "../../errors.js";
-import { applyEdits, type EditOp, parseAspect } from "../edit/index.js";
+import { applyEdits, type EditOp, parseAspect, type SubjectFinder } from "../edit/index.js";
 import { type Preset, sizeText } from "./presets.js";
 
 /** Narrower than this a post image is no longer worth posting. */
@@ -25,8 +25,10 @@ export async function preparePostImage(
   input: Buffer,
   preset: Preset,
   extra: { look?: string; watermark?: string },
+  /** Where the subject is: the crop keeps it whole (sharp's attention heuristic without it). */
+  find?: SubjectFinder,
 ): Promise<{ bytes: Buffer; width: number; height: number; applied: string[] }> {
-  const ops: EditOp[] = [{ op: "crop", aspect: preset.aspect, strategy: "attention" }];
+  const ops: EditOp[] = [{ op: "crop", aspect: preset.aspect, strategy: find ? "subject" : "attention" }];
   if (extra.look) ops.push({ op: "look", name: extra.look });
   ops.push({
     op: "resize",
@@ -34,7 +36,7 @@ export async function preparePostImage(
     height: Math.round(preset.width / parseAspect(preset.aspect)),
   });
   if (extra.watermark) ops.push({ op: "watermark", text: extra.watermark });
-  const edited = await applyEdits(input, ops, { quality: 90 });
+  const edited = await applyEdits(input, ops, { quality: 90 }, find);
   let out =
     edited.mime === "image/jpeg"
       ? { bytes: edited.bytes, width: edited.width, height: edited.height }

@@ -7,6 +7,7 @@ import { splitAltLine } from "../alt-line.js";
 import { LOOK_NAMES } from "../edit/index.js";
 import { recognise } from "../ocr/index.js";
 import type { Skill, SkillContext } from "../skill.js";
+import { subjectFinder } from "../vision/matte.js";
 import { collectCaptions } from "./captions.js";
 import { composePost } from "./compose.js";
 import { hashtagsFrom, writtenHashtags } from "./hashtags.js";
@@ -116,10 +117,15 @@ export const post = {
     // failures surface when awaited (the image's), or never (OCR's, which photoText swallows).
     const ocrTask = photoText(image.bytes, ctx.config.engine.ocrWorkers);
     const imageTask = settled(
-      preparePostImage(image.bytes, preset, {
-        ...(p.look ? { look: p.look } : {}),
-        ...(p.watermark ? { watermark: p.watermark } : {}),
-      }),
+      preparePostImage(
+        image.bytes,
+        preset,
+        {
+          ...(p.look ? { look: p.look } : {}),
+          ...(p.watermark ? { watermark: p.watermark } : {}),
+        },
+        subjectFinder(ctx.config),
+      ),
     );
     ctx.progress?.("describing the photo");
     const look = splitAltLine(

@@ -2,6 +2,7 @@ import type { PostBundle } from "../../core/jobs.js";
 import type { ModelPort } from "../../core/model-port.js";
 import type { PlatformName, PostState, Tone } from "../../core/post-state.js";
 import { CodedError, ErrorCode } from "../../errors.js";
+import type { SubjectFinder } from "../edit/index.js";
 import {
   captionSimilarity,
   cleanCaption,
@@ -271,9 +272,15 @@ export function prepareRefinedImage(
   original: Buffer,
   state: PostState,
   preset: Preset = PRESETS[state.platform],
+  find?: SubjectFinder,
 ) {
-  return preparePostImage(original, preset, {
-    ...(state.look ? { look: state.look } : {}),
-    ...(state.watermark ? { watermark: state.watermark } : {}),
-  });
+  return preparePostImage(
+    original,
+    preset,
+    {
+      ...(state.look ? { look: state.look } : {}),
+      ...(state.watermark ? { watermark: state.watermark } : {}),
+    },
+    find,
+  );
 }

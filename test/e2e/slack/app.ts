@@ -33,6 +33,8 @@ export async function startSlackUnderTest(o: {
   prefix: string;
   slack?: Record<string, unknown>;
   imagegen?: Record<string, unknown>;
+  /** The vision tools' models (tools.detect / segment / cutout). */
+  tools?: Record<string, unknown>;
   hostile?: string;
   files?: Record<string, Buffer>;
   /** Other config sections, where a test needs them (conversation, limits…). */
@@ -46,6 +48,7 @@ export async function startSlackUnderTest(o: {
     ...o.config,
     slack: { apiUrl: api.apiUrl, fileOrigins: [api.url], ...o.slack },
     ...(o.imagegen ? { imagegen: o.imagegen } : {}),
+    ...(o.tools ? { tools: o.tools } : {}),
   });
   const switchable = tinyOrHostile(await tinyModelPort(), o.hostile ?? "");
   const engine = await createEngine({ config, secrets: {}, model: switchable.model });

@@ -111,12 +111,12 @@ describe("the LLaVA-Plus loop over recorded turns", () => {
   });
 
   it("an unknown tool degrades to a plain answer", async () => {
-    const unknown = `"thoughts🤔" segment it "actions🚀" [{"API_name": "grounding_dino", "API_params": {"caption": "dog"}}] "value👉" Looking for the dog.`;
+    const unknown = `"thoughts🤔" redraw it "actions🚀" [{"API_name": "controlnet", "API_params": {"caption": "dog"}}] "value👉" Redrawing the dog.`;
     const { out, model } = await run([unknown, "There is a dog on the left."], "where is the dog?", [
       await asModelImage(fixture("frisbee.jpg")),
     ]);
     expect(out.text).toBe("There is a dog on the left.");
-    expect(model.requests[1]?.messages.at(-1)?.content).toMatch(/no tool named grounding_dino/);
+    expect(model.requests[1]?.messages.at(-1)?.content).toMatch(/no tool named controlnet/);
     expect(out.images).toEqual([]);
   });
 

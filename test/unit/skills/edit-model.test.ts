@@ -9,6 +9,7 @@ import { startA1111 } from "../../helpers/a1111.js";
 import { asModelImage, colourPhoto } from "../../helpers/images.js";
 import { testConfig } from "../../helpers/queue.js";
 import { scriptedModel } from "../../helpers/scripted-model.js";
+import { tinyModelDir } from "../../helpers/tiny-model.js";
 
 // The model second: what the reader cannot place goes to the model, whose strict JSON answer is
 // applied whole or refused whole.
@@ -136,13 +137,17 @@ describe("the edit skill's model fallback", () => {
     );
   });
 
-  it("only a generative or background request, without the tools: one sentence and no image", async () => {
+  it("only a generative request without a generator, or a background one without its tool model: one sentence, no image", async () => {
     const hat = await run("add a hat", ["unused"]);
     expect(hat.error?.message).toBe("I can't add a hat without an image-generation backend.");
-    const background = await run("remove the background", ["unused"]);
-    expect(background.error?.message).toBe("Removing the background isn't available yet.");
-    const blur = await run("blur the background", ["unused"]);
-    expect(blur.error?.message).toBe("Blurring the background isn't available yet.");
+    const missing = testConfig({ tools: { cutout: { model: "./no-such-cutout-model" } } });
+    for (const words of ["remove the background", "blur the background", "crop to the subject"]) {
+      const { error, model } = await run(words, ["unused"], missing);
+      expect(error?.message).toMatch(
+        /^The cutout tool's model is not available: .*no-such-cutout-model is not a complete transformers\.js model folder/,
+      );
+      expect(model.requests).toHaveLength(0);
+    }
   });
 
   it("/edit with no text lists what it can do", async () => {
@@ -195,12 +200,15 @@ describe("the edit skill with an image-generation backend", () => {
     expect(g).toBeGreaterThan((b ?? 0) + 80);
   });
 
-  it("sends the background requests there too while the vision tools are missing", async () => {
+  it("does background edits with the background remover, not the generator", async () => {
     const before = a1111.seen.length;
-    const { result } = await run("remove the background", [], withBackend());
-    expect(a1111.seen.slice(before).map((s) => String(s.body.prompt))).toEqual([
-      expect.stringContaining("remove the background"),
-    ]);
-    expect(result?.text).toMatch(/^Done: generated edit/);
+    const config = testConfig({
+      imagegen: { backend: "a1111", url: a1111.url, timeoutMs: 10_000, width: 512, height: 512 },
+      tools: { cutout: { model: await tinyModelDir("modnet") } },
+    });
+    const { result } = await run("remove the background", [], config);
+    expect(a1111.seen.slice(before)).toEqual([]);
+    expect(result?.text).toBe("Done: background removed.");
+    expect(result?.images[0]?.mime).toBe("image/png");
   });
 });

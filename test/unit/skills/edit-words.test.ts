@@ -203,7 +203,7 @@ describe("the forgiving reader", () => {
     ]);
   });
 
-  it("knows what needs an image generator or the background tools", () => {
+  it("knows what needs an image generator, and reads background and subject edits", () => {
     expect(readEdits("add a hat and a scarf, then crop it square")).toEqual([
       { kind: "generate", said: "add a hat and a scarf" },
       { kind: "ops", said: "crop it square", ops: [sq] },
@@ -211,12 +211,19 @@ describe("the forgiving reader", () => {
     expect(readEdits("make it look like a painting")).toEqual([
       { kind: "generate", said: "make it look like a painting" },
     ]);
-    expect(readEdits("remove the background")).toEqual([
-      { kind: "background", said: "remove the background", action: "remove" },
+    const one = (text: string) =>
+      readEdits(text).flatMap((s): unknown[] => (s.kind === "ops" ? s.ops : [s.kind]));
+    expect(one("remove the background")).toEqual([{ op: "background", action: "remove" }]);
+    expect(one("blur the background")).toEqual([{ op: "background", action: "blur" }]);
+    expect(one("cutout + crop subject 4:5")).toEqual([
+      { op: "background", action: "remove" },
+      { op: "cropSubject", aspect: "4:5" },
     ]);
-    expect(readEdits("blur the background")).toEqual([
-      { kind: "background", said: "blur the background", action: "blur" },
+    expect(one("crop to the subject")).toEqual([{ op: "cropSubject" }]);
+    expect(one("replace the background with white")).toEqual([
+      { op: "background", action: "colour", colour: "#ffffff" },
     ]);
+    expect(one("black background")).toEqual([{ op: "background", action: "colour", colour: "#000000" }]);
   });
 
   it.each([

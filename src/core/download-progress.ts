@@ -1,4 +1,4 @@
-import type { LoadProgress } from "../../core/model-port.js";
+import type { LoadProgress } from "./model-port.js";
 
 /** The part of transformers.js's progress_callback payload we read. */
 export interface HubProgress {
