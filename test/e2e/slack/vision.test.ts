@@ -63,9 +63,12 @@ describe("Slack /detect and /cutout", () => {
     expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 480, 360]);
     await waitFor(
       () =>
-        t.api
-          .called("chat.update")
-          .some((c) => c.args.channel === "CV1" && c.args.text === "1 found: red square."),
+        t.api.called("chat.update").some(
+          // Slash answers say which photo they used (in the photo's thread), then the finding.
+          (c) =>
+            c.args.channel === "CV1" &&
+            c.args.text === "/detect on *shapes.png* (just now):\n\n1 found: red square.",
+        ),
       10_000,
       "the sentence",
     );
