@@ -51,6 +51,15 @@ export const publishSection = z
         uploadOrigins: z.array(z.url()).default(["https://www.linkedin.com", "https://api.linkedin.com"]),
       })
       .prefault({}),
+    /** IANA zone scheduled times are read in, unless a person set their own; the host's when unset. */
+    timeZone: z.string().optional(),
+    /** A post may be scheduled at most this many days ahead. */
+    maxAheadDays: z.number().int().min(1).max(365).default(60),
+    /** The times "Schedule…" offers first, read in the person's zone (any words a time box takes). */
+    slots: z
+      .array(z.string().min(1).max(60))
+      .max(10)
+      .default(["today 18:00", "tomorrow 09:00", "monday 09:00"]),
     /** One HTTP request to a publishing service may take this long. */
     timeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
     /** How long an approval's publish claim and its result are kept in Redis (exactly-once window). */
