@@ -13,7 +13,7 @@ import {
   targetForPlatform,
 } from "../publish/index.js";
 import type { BlobStore } from "../queue/blobs.js";
-import type { Approval, PostRecord } from "../queue/posts.js";
+import { type Approval, approvalIdFor, type PostRecord } from "../queue/posts.js";
 
 export type ApprovalOutcome =
   | { kind: "ready"; note?: string }
@@ -69,7 +69,7 @@ export async function publishApproval(o: {
       store: redisPublishStore(o.redis, o.prefix, o.config.publish.keyTtlS),
       publisher: createPublisher(target, o.config, o.secrets),
       approval: {
-        id: `${record.postId}:approve:${approval.variant}`,
+        id: approvalIdFor(record.postId, approval.variant),
         at: approval.at,
         ...(approval.by.name ? { by: approval.by.name } : {}),
       },

@@ -38,12 +38,22 @@ const approvalSchema = z.object({
   /** Whether `by` was an approver when they clicked: only then may the approval publish. */
   approver: z.boolean().optional(),
   at: z.number().int(),
-  /** pending: queued or publishing; ready: final message posted; published; failed: Retry may resume it. */
-  status: z.enum(["pending", "ready", "published", "failed"]),
+  /**
+   * scheduled: waiting for its time (a delayed job, see schedule.ts); pending: queued or publishing;
+   * ready: final message posted; published; failed: Retry may resume it.
+   */
+  status: z.enum(["scheduled", "pending", "ready", "published", "failed"]),
+  /** When a scheduled approval is due (ms since the epoch). */
+  scheduledFor: z.number().int().optional(),
   message: z.string().max(1000).optional(),
   url: z.string().max(500).optional(),
 });
 export type Approval = z.infer<typeof approvalSchema>;
+
+/** The id an approval publishes under (and a scheduled post's job id): one per post and caption. */
+export function approvalIdFor(postId: string, variant: number): string {
+  return `${postId}:approve:${variant}`;
+}
 
 /** Where the post's message is: the request's reply routing, plus the ids its adapter added. */
 type PostLocation = Record<string, string>;
@@ -72,6 +82,10 @@ export interface PostStore {
   approve(postId: string, approval: Approval): Promise<Approval | undefined>;
   /** Updates the approval that holds (status, message, link). */
   setApproval(postId: string, approval: Approval): Promise<void>;
+  /** Drops the approval (a cancelled scheduled post), so the post can be approved again. */
+  clearApproval(postId: string): Promise<void>;
+  /** Keeps the post and its images at least until `until` (ms since the epoch): a post scheduled past the blob TTL. */
+  keepUntil(postId: string, until: number): Promise<void>;
 }
 
 /** Sets a field only while the hash exists, so a late write cannot bring back an expired post without a TTL. */
@@ -95,6 +109,15 @@ local current = redis.call("HGET", KEYS[1], "approval")
 if current then return current end
 redis.call("HSET", KEYS[1], "approval", ARGV[1])
 return ARGV[1]
+`;
+
+/** Lengthens each key's TTL to ARGV[1] ms, never shortens one, never adds one to a key without. */
+const KEEP_LONGER = `
+for _, k in ipairs(KEYS) do
+  local ttl = redis.call("PTTL", k)
+  if ttl >= 0 and ttl < tonumber(ARGV[1]) then redis.call("PEXPIRE", k, ARGV[1]) end
+end
+return 1
 `;
 
 function parse<T>(schema: z.ZodType<T>, text: string | undefined | null): T | undefined {
@@ -145,6 +168,16 @@ export function createPostStore(redis: Redis, prefix: string): PostStore {
     },
     async setApproval(postId, approval) {
       await setIfExists(postId, "approval", approval);
+    },
+    async clearApproval(postId) {
+      await redis.hdel(key(postId), "approval");
+    },
+    async keepUntil(postId, until) {
+      const record = parse(postRecordSchema, await redis.hget(key(postId), "record"));
+      if (!record) return;
+      const blobs = new Set([record.state.imageKey, ...(record.image ? [record.image.key] : [])]);
+      const keys = [key(postId), ...[...blobs].map((b) => blobRedisKey(prefix, b))];
+      await redis.eval(KEEP_LONGER, keys.length, ...keys, Math.max(1, until - Date.now()));
     },
   };
 }
