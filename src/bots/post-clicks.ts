@@ -4,9 +4,12 @@ import type { Platform } from "../core/jobs.js";
 import { PLATFORM_NAMES, TONES } from "../core/post-state.js";
 import { isCodedError, newErrorId, userMessage } from "../errors.js";
 import { logger } from "../log.js";
-import { accountTargets, type PublishTarget, TARGET_LABEL, targetForPlatform } from "../publish/index.js";
+import { TARGET_LABEL } from "../publish/index.js";
 import { createPostStore, type Person, POST_EXPIRED, type StoredPost } from "../queue/posts.js";
 import type { Producer } from "../queue/producer.js";
+import { type Approvers, createApprovalRule } from "./approval-rule.js";
+
+export type { Approvers } from "./approval-rule.js";
 
 /**
  * What every adapter does with a click on a post, whatever the platform: component ids are
@@ -72,16 +75,6 @@ function validValue(action: RefineName, value: string | undefined, config: Confi
   return true;
 }
 
-/** Who may approve a post that publishes, as each platform knows them. */
-export interface Approvers {
-  /** Whether anyone on this platform is an approver. */
-  configured: boolean;
-  /** Who they are, for the clicker who is not one ("a member with the role @social team"). */
-  who: string;
-  /** The setting that names them, for the start-up line when none is set. */
-  setting: string;
-}
-
 const PLATFORM_LABEL: Record<Platform, string> = {
   discord: "Discord",
   slack: "Slack",
@@ -103,31 +96,15 @@ export function createPostClicks(o: {
   approvers: Approvers;
 }) {
   const posts = createPostStore(o.redis, o.config.redis.prefix);
-  const accounts = accountTargets(o.config);
+  const rule = createApprovalRule(o.config, o.approvers);
+  const accounts = rule.accounts;
   if (accounts.length && !o.approvers.configured)
     logger().warn(
       `publishing to ${accounts.map((t) => TARGET_LABEL[t]).join(" and ")} is off on ${PLATFORM_LABEL[o.platform]}: no approvers (set ${o.approvers.setting})`,
     );
 
-  /** The account approving this post would publish to, when only an approver may approve it. */
-  function publishesTo(post: StoredPost): PublishTarget | undefined {
-    if (!o.approvers.configured) return undefined;
-    const target = targetForPlatform(post.record.bundle.platform);
-    return target && accounts.includes(target) ? target : undefined;
-  }
-
-  /**
-   * Why this clicker may not approve (or retry) the post, or undefined when they may; `notAsker` is
-   * the sentence when only the person who asked (or `also`, who approved it) might.
-   */
   function whyNotApprove(post: StoredPost, click: PostClick, notAsker: string, also?: Person) {
-    const target = publishesTo(post);
-    if (target)
-      return click.approver
-        ? undefined
-        : `Approving this post publishes it to ${TARGET_LABEL[target]}, so only an approver can: ${o.approvers.who}.`;
-    const mayAsAsker = click.user.id === post.record.requester.id || click.user.id === also?.id;
-    return mayAsAsker || click.approver ? undefined : notAsker;
+    return rule.whyNot(post, { person: click.user, approver: click.approver }, notAsker, also);
   }
 
   async function submit(

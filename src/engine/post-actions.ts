@@ -164,7 +164,7 @@ export function createPostActions(o: PostActionsOptions) {
     };
   }
 
-  async function approve(found: StoredPost, signal: AbortSignal): Promise<DeliveryBody> {
+  async function approve(found: StoredPost, request: RequestJob, signal: AbortSignal): Promise<DeliveryBody> {
     const { record, approval } = found;
     const variant = approval ? record.bundle.variants[approval.variant] : undefined;
     if (!approval || !variant)
@@ -179,7 +179,9 @@ export function createPostActions(o: PostActionsOptions) {
       ].join("\n\n"),
       images: record.image ? [record.image] : [],
     });
-    const outcome = await publishApproval({ ...o, record, approval, variant, signal });
+    // A scheduled post tries a passing failure again itself (nobody is at the button then).
+    const retries = request.args.scheduled === "1" ? o.config.engine.attempts + 1 : 0;
+    const outcome = await publishApproval({ ...o, record, approval, variant, signal, retries });
     if (outcome.kind === "failed") {
       await posts.setApproval(record.postId, { ...approval, status: "failed", message: outcome.message });
       return {
@@ -227,7 +229,9 @@ export function createPostActions(o: PostActionsOptions) {
 
     async run(request: RequestJob, signal: AbortSignal, report: Report): Promise<DeliveryBody> {
       const found = await load(request);
-      return request.command === "refine" ? refine(found, request, signal, report) : approve(found, signal);
+      return request.command === "refine"
+        ? refine(found, request, signal, report)
+        : approve(found, request, signal);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Config } from "../config/schema.js";
 import type { Secrets } from "../config/secrets.js";
 import type { PostBundle } from "../core/jobs.js";
 import { isCodedError } from "../errors.js";
+import { isPublishError } from "../publish/errors.js";
 import {
   configuredTargets,
   createPublisher,
@@ -18,7 +19,8 @@ import { type Approval, approvalIdFor, type PostRecord } from "../queue/posts.js
 export type ApprovalOutcome =
   | { kind: "ready"; note?: string }
   | { kind: "published"; label: string; url: string; duplicate: boolean }
-  | { kind: "failed"; code: string; message: string };
+  /** retryAfterS: trying the same again may work, after about that many seconds. */
+  | { kind: "failed"; code: string; message: string; retryAfterS?: number };
 
 /**
  * Publishes an approved variant where the post's platform has an account configured (a Mastodon
@@ -38,6 +40,12 @@ export async function publishApproval(o: {
   approval: Approval;
   variant: PostBundle["variants"][number];
   signal: AbortSignal;
+  /**
+   * Times a failure that may pass (a rate limit, an outage, a crashed attempt's claim) is tried
+   * again, after the wait it names, before it is reported: a scheduled post has nobody watching to
+   * press Retry at once. 0 for a click, which reports at once.
+   */
+  retries?: number;
 }): Promise<ApprovalOutcome> {
   const { record, approval } = o;
   const configured = configuredTargets(o.config, o.secrets);
@@ -53,6 +61,34 @@ export async function publishApproval(o: {
   // set up, or one made before approvers existed) is ready to post by hand and publishes nothing.
   if (!approval.approver)
     return { kind: "ready", note: `Not published to ${TARGET_LABEL[target]}: that needs an approver.` };
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await publishTo(target, o);
+    if (outcome.kind !== "failed" || outcome.retryAfterS === undefined || attempt >= (o.retries ?? 0))
+      return outcome;
+    await waitFor(Math.min(Math.max(outcome.retryAfterS, 1), MAX_WAIT_S) * 1000, o.signal);
+  }
+}
+
+/** The longest a scheduled post waits between two tries inside one job. */
+const MAX_WAIT_S = 30;
+
+function waitFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+async function publishTo(
+  target: PublishTarget,
+  o: Parameters<typeof publishApproval>[0],
+): Promise<ApprovalOutcome> {
+  const { record, approval } = o;
   try {
     const image = record.image;
     const publishImage: PublishImage | undefined =
@@ -82,7 +118,13 @@ export async function publishApproval(o: {
     });
     return { kind: "published", label: TARGET_LABEL[target], url: done.url, duplicate: done.duplicate };
   } catch (err) {
-    if (isCodedError(err) && err.userFacing) return { kind: "failed", code: err.code, message: err.message };
+    if (isCodedError(err) && err.userFacing)
+      return {
+        kind: "failed",
+        code: err.code,
+        message: err.message,
+        ...(isPublishError(err) && err.retryable ? { retryAfterS: err.retryAfterS ?? 5 } : {}),
+      };
     throw err;
   }
 }

@@ -82,7 +82,10 @@ export function createSchedule(o: { redisUrl: string; prefix: string; config: Co
         priority: 1,
         attempts: o.config.engine.attempts,
         backoff: { type: "exponential", delay: 1000 },
-        removeOnComplete: { age: o.config.limits.keepCompleted.ageS, count: o.config.limits.keepCompleted.count },
+        removeOnComplete: {
+          age: o.config.limits.keepCompleted.ageS,
+          count: o.config.limits.keepCompleted.count,
+        },
         removeOnFail: { age: o.config.limits.keepFailed.ageS, count: o.config.limits.keepFailed.count },
       });
       return { created: true, at: (await dueAt(jobId)) ?? at };

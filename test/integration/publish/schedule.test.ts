@@ -1,0 +1,341 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Redis } from "ioredis";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { createPostSchedule, type PostSchedule } from "../../../src/bots/post-schedule.js";
+import type { Config } from "../../../src/config/schema.js";
+import { createEngine } from "../../../src/engine/engine.js";
+import { startEngineWorker } from "../../../src/engine/worker.js";
+import { idempotencyKey } from "../../../src/publish/mastodon.js";
+import { createBlobStore } from "../../../src/queue/blobs.js";
+import { approvalIdFor, createPostStore } from "../../../src/queue/posts.js";
+import { freePort, startRedisServer } from "../../../src/queue/redis-server.js";
+import { createSchedule, type Schedule } from "../../../src/queue/schedule.js";
+import { fixture } from "../../helpers/images.js";
+import { testConfig, waitFor } from "../../helpers/queue.js";
+import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { scriptedModel } from "../../helpers/scripted-model.js";
+import { MASTODON_TEST_TOKEN as TOKEN } from "../../helpers/secrets.js";
+import { fakeMastodon } from "./fake-services.js";
+
+/**
+ * Scheduled posts on real Redis and BullMQ, published by a real engine worker to a loopback
+ * Mastodon: at the time and once, one job however often it is scheduled, and Cancel, Reschedule
+ * and Publish now on the delayed job; an engine killed while publishing and a Redis restarted
+ * while a post waits lose nothing and post nothing twice.
+ */
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+});
+const shared = newRedis();
+const prefixes: string[] = [];
+afterAll(async () => {
+  for (const p of prefixes) await dropPrefix(shared, p);
+  shared.disconnect();
+});
+
+const maria = { id: "U-maria", name: "maria" }; // an approver
+const sam = { id: "U-sam", name: "sam" }; // asked for the post
+const approver = { user: maria, approver: true, platformZone: "Europe/Berlin" };
+const CAPTIONS = ["Frisbee Sunday 🥏 #Park", "Lawn, disc, friends. #Frisbee"];
+
+/** One test's world: a prefix, a loopback Mastodon configured as the account, the flow, the queue. */
+async function world(o: { url?: string; redis?: Redis } = {}) {
+  const url = o.url ?? redisUrl();
+  const prefix = uniquePrefix("schedule");
+  prefixes.push(prefix);
+  const mastodon = await fakeMastodon({ token: TOKEN });
+  cleanups.push(mastodon.close);
+  const config = testConfig({
+    redis: { prefix },
+    publish: { mastodon: { instanceUrl: mastodon.url }, timeZone: "Europe/Berlin" },
+  });
+  const redis = o.redis ?? newRedis();
+  if (!o.redis) cleanups.push(async () => redis.disconnect());
+  const schedule = createSchedule({ redisUrl: url, prefix, config });
+  cleanups.push(() => schedule.close());
+  const flow = createPostSchedule({
+    platform: "web",
+    config,
+    redis,
+    schedule,
+    approvers: {
+      configured: true,
+      who: "whoever has the approver password",
+      setting: "web.approverPassword",
+    },
+  });
+  return { prefix, config, redis, url, mastodon, schedule, flow };
+}
+
+/** A Mastodon post by sam with two captions and the frisbee photo, as the engine would have saved it. */
+async function savedPost(w: { prefix: string; config: Config; redis: Redis }, n: number): Promise<string> {
+  const blobs = createBlobStore(w.redis, { prefix: w.prefix, ttlS: 3600, maxBytes: 20_000_000 });
+  const image = await blobs.put(fixture("frisbee.jpg"), { mime: "image/jpeg", width: 640, height: 427 });
+  const postId = `web:post-${n}`;
+  await createPostStore(w.redis, w.prefix).save(
+    {
+      postId,
+      platform: "web",
+      requester: sam,
+      scope: { id: "local", channelId: "playground" },
+      state: {
+        imageKey: image.key,
+        platform: "mastodon",
+        tone: "casual",
+        lang: "en",
+        requested: 2,
+        description: "people playing frisbee",
+        altText: "Two people play frisbee on a lawn.",
+        captions: CAPTIONS,
+        hashtags: [],
+      },
+      bundle: {
+        platform: "mastodon",
+        variants: CAPTIONS.map((text) => ({ text, hashtags: [], chars: text.length })),
+        altText: "Two people play frisbee on a lawn.",
+        limit: 500,
+      },
+      image: { ...image, altText: "Two people play frisbee on a lawn.", filename: "post-mastodon.jpg" },
+      version: 0,
+    },
+    { channel: "playground" },
+  );
+  return postId;
+}
+
+async function inProcessEngine(w: { config: Config; url: string; prefix: string }) {
+  const engine = await createEngine({ config: w.config, secrets: {}, model: scriptedModel(["ok"]) });
+  const worker = startEngineWorker({
+    redisUrl: w.url,
+    prefix: w.prefix,
+    config: w.config,
+    engine,
+    secrets: { mastodonAccessToken: TOKEN },
+  });
+  const close = async () => {
+    await worker.close(500);
+    await engine.close();
+  };
+  cleanups.push(close);
+  return close;
+}
+
+function childEngine(w: { config: Config; url: string }): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", resolve("test/integration/publish/engine-child.ts")],
+    {
+      env: {
+        ...process.env,
+        REDIS_URL: w.url,
+        ENGINE_CONFIG: JSON.stringify(w.config),
+        MASTODON_TOKEN: TOKEN,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+  });
+  let out = "";
+  return new Promise((res, rej) => {
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (/^ready$/m.test(out)) res(child);
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    void exited.then(() => rej(new Error(`engine exited:\n${out}`)));
+  });
+}
+
+const scheduled = (out: Awaited<ReturnType<PostSchedule["schedule"]>>) => {
+  if (!out.accepted) throw new Error(out.message);
+  return out;
+};
+
+describe("a scheduled post", () => {
+  it("is published once, at its time, with the chosen caption and the photo's alt text", async () => {
+    const w = await world();
+    await inProcessEngine(w);
+    const postId = await savedPost(w, 1);
+    const out = scheduled(await w.flow.schedule(postId, 1, Date.now() + 3000, approver));
+    expect(out).toMatchObject({
+      approvalId: approvalIdFor(postId, 1),
+      zone: "Europe/Berlin",
+      duplicate: false,
+    });
+    expect(w.mastodon.statuses).toHaveLength(0);
+    await waitFor(() => w.mastodon.statuses.length === 1, 15_000, "the scheduled post");
+    const status = w.mastodon.statuses[0];
+    expect(status?.text).toBe(CAPTIONS[1]);
+    expect(status?.idempotencyKey).toBe(idempotencyKey(out.approvalId));
+    expect(w.mastodon.media[0]?.description).toBe("Two people play frisbee on a lawn.");
+    const postedAt = Date.parse(status?.createdAt ?? "");
+    expect(postedAt).toBeGreaterThanOrEqual(out.at);
+    expect(postedAt - out.at).toBeLessThanOrEqual(1000);
+    await waitFor(
+      async () => (await createPostStore(w.redis, w.prefix).get(postId))?.approval?.status === "published",
+      5000,
+      "the approval marked published",
+    );
+    expect(await w.schedule.list("local")).toEqual([]);
+    expect(w.mastodon.statuses).toHaveLength(1);
+  });
+
+  it("scheduled twice (and by a second approver) is one job, at the first time", async () => {
+    const w = await world();
+    const postId = await savedPost(w, 2);
+    const first = scheduled(await w.flow.schedule(postId, 0, "tomorrow 9am", approver));
+    const again = scheduled(await w.flow.schedule(postId, 0, "next friday 17:30", approver));
+    const other = scheduled(
+      await w.flow.schedule(postId, 0, "in 3 hours", { user: { id: "U-kim" }, approver: true }),
+    );
+    expect(again).toMatchObject({ duplicate: true, at: first.at, approvalId: first.approvalId });
+    expect(other).toMatchObject({ duplicate: true, at: first.at });
+    const list = await w.flow.list("local");
+    expect(list.map((p) => [p.approvalId, p.at, p.network, p.caption, p.by.id])).toEqual([
+      [first.approvalId, first.at, "mastodon", CAPTIONS[0], maria.id],
+    ]);
+    // Another caption of an approved post is refused, whoever asks.
+    const second = await w.flow.schedule(postId, 1, "tomorrow 9am", approver);
+    expect(second).toEqual({
+      accepted: false,
+      message: "This post is already approved (caption 1, by maria).",
+    });
+  });
+
+  it("is refused to someone who may not publish, and at a time in the past or too far ahead", async () => {
+    const w = await world();
+    const postId = await savedPost(w, 3);
+    const bySam = await w.flow.schedule(postId, 0, "tomorrow 9am", { user: sam, approver: false });
+    expect(bySam).toEqual({
+      accepted: false,
+      message:
+        "Scheduling this post publishes it to Mastodon, so only an approver can: whoever has the approver password.",
+    });
+    const past = await w.flow.schedule(postId, 0, "yesterday 9am", approver);
+    expect(past.accepted ? "" : past.message).toMatch(/has already passed; pick a time in the future\.$/);
+    const far = await w.flow.schedule(postId, 0, "in 400 days", approver);
+    expect(far.accepted ? "" : far.message).toMatch(/is more than 60 days ahead/);
+    expect(await w.schedule.list()).toEqual([]);
+    expect((await createPostStore(w.redis, w.prefix).get(postId))?.approval).toBeUndefined();
+  });
+
+  it("Cancel before the time publishes nothing, only for its scheduler or an approver, and frees the post", async () => {
+    const w = await world();
+    await inProcessEngine(w);
+    const cancelled = await savedPost(w, 4);
+    const later = await savedPost(w, 5);
+    const a = scheduled(await w.flow.schedule(cancelled, 0, Date.now() + 2000, approver));
+    const byOther = await w.flow.change(a.approvalId, "cancel", { user: sam, approver: false });
+    expect(byOther).toEqual({
+      done: false,
+      message: "Only maria or an approver can change this scheduled post.",
+    });
+    expect(await w.flow.change(a.approvalId, "cancel", approver)).toMatchObject({ done: true });
+    expect((await createPostStore(w.redis, w.prefix).get(cancelled))?.approval).toBeUndefined();
+    // A post due after the cancelled one is published; the cancelled one never is.
+    const b = scheduled(await w.flow.schedule(later, 1, Date.now() + 2500, approver));
+    await waitFor(() => w.mastodon.statuses.length > 0, 15_000, "the later post");
+    expect(w.mastodon.statuses.map((s) => s.idempotencyKey)).toEqual([idempotencyKey(b.approvalId)]);
+    expect(await w.flow.change(a.approvalId, "cancel", approver)).toEqual({
+      done: false,
+      message: "That post is not scheduled any more (published or cancelled).",
+    });
+  });
+
+  it("Reschedule moves it: due in an hour, moved to 2 s ahead, it is published then", async () => {
+    const w = await world();
+    await inProcessEngine(w);
+    const postId = await savedPost(w, 6);
+    const a = scheduled(await w.flow.schedule(postId, 0, "in 1 hour", approver));
+    const target = Date.now() + 2000;
+    const moved = await w.flow.change(a.approvalId, "reschedule", approver, target);
+    expect(moved).toMatchObject({ done: true, at: target });
+    expect((await w.schedule.get(a.approvalId))?.at).toBe(target);
+    await waitFor(() => w.mastodon.statuses.length === 1, 15_000, "the moved post");
+    const postedAt = Date.parse(w.mastodon.statuses[0]?.createdAt ?? "");
+    expect(postedAt).toBeGreaterThanOrEqual(target);
+    expect(postedAt - target).toBeLessThanOrEqual(1000);
+    expect(await w.schedule.list()).toEqual([]);
+  });
+
+  it("Publish now publishes once and leaves no delayed job", async () => {
+    const w = await world();
+    await inProcessEngine(w);
+    const postId = await savedPost(w, 7);
+    const a = scheduled(await w.flow.schedule(postId, 0, "in 2 days", approver));
+    expect(await w.schedule.list()).toHaveLength(1);
+    expect(await w.flow.change(a.approvalId, "publish-now", approver)).toEqual({
+      done: true,
+      message: "Publishing to Mastodon now.",
+    });
+    await waitFor(() => w.mastodon.statuses.length === 1, 15_000, "the post published now");
+    expect(await w.schedule.list()).toEqual([]);
+    expect(await shared.zcard(`${w.prefix}:requests:delayed`)).toBe(0);
+    // Scheduling it again afterwards makes no second job and no second post.
+    const again = await w.flow.schedule(postId, 0, "tomorrow 9am", approver);
+    expect(again).toMatchObject({ accepted: false });
+    expect(w.mastodon.statuses).toHaveLength(1);
+  });
+});
+
+describe("crashes and restarts", () => {
+  it("the engine killed with SIGKILL as it publishes: a restarted engine finishes it, exactly once", async () => {
+    const w = await world();
+    const postId = await savedPost(w, 8);
+    const child = await childEngine(w);
+    const posted = w.mastodon.hooks.hold("POST /api/v1/statuses", "after");
+    const a = scheduled(await w.flow.schedule(postId, 0, Date.now() + 1500, approver));
+    const release = await posted; // the status exists; the engine has not heard back
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    release();
+    expect(w.mastodon.statuses).toHaveLength(1);
+    await inProcessEngine(w);
+    await waitFor(
+      async () => (await createPostStore(w.redis, w.prefix).get(postId))?.approval?.status === "published",
+      40_000,
+      "the restarted engine to finish the publish",
+    );
+    expect(w.mastodon.statuses).toHaveLength(1);
+    expect(w.mastodon.statuses[0]?.idempotencyKey).toBe(idempotencyKey(a.approvalId));
+    const approval = (await createPostStore(w.redis, w.prefix).get(postId))?.approval;
+    expect(approval?.url).toBe(`${w.mastodon.url}/@team/${w.mastodon.statuses[0]?.id}`);
+  }, 60_000);
+
+  it("Redis restarted (AOF) while a post waits: it is still scheduled and is published once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "schedule-aof-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const port = await freePort();
+    let server = await startRedisServer({ dir, port, appendOnly: true });
+    cleanups.push(() => server.stop());
+    const { Redis } = await import("ioredis");
+    const redis = new Redis(server.url, { maxRetriesPerRequest: null });
+    cleanups.push(async () => redis.disconnect());
+    const w = await world({ url: server.url, redis });
+    const postId = await savedPost(w, 9);
+    const a = scheduled(await w.flow.schedule(postId, 0, Date.now() + 8000, approver));
+    await server.stop();
+    server = await startRedisServer({ dir, port, appendOnly: true });
+    await waitFor(
+      async () => (await w.schedule.get(a.approvalId).catch(() => undefined)) !== undefined,
+      10_000,
+      "Redis back",
+    );
+    expect((await w.schedule.get(a.approvalId))?.at).toBe(a.at);
+    await inProcessEngine(w);
+    await waitFor(() => w.mastodon.statuses.length === 1, 20_000, "the post after the restart");
+    expect(Date.parse(w.mastodon.statuses[0]?.createdAt ?? "")).toBeGreaterThanOrEqual(a.at);
+    expect(w.mastodon.statuses[0]?.text).toBe(CAPTIONS[0]);
+  }, 60_000);
+});
