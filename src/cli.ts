@@ -20,6 +20,7 @@ const COMMANDS = {
   generate: () => import("./cli/generate.js"),
   post: () => import("./cli/post.js"),
   count: () => import("./cli/count.js"),
+  scheduled: () => import("./cli/scheduled.js"),
   models: () => import("./cli/models.js"),
   "make-test-model": () => import("./cli/make-test-model.js"),
 } satisfies Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>>;
@@ -42,6 +43,8 @@ const USAGE = `usage: llava-bot <command> [options]
   generate "<prompt>" -o <file>
   post <image> --platform NAME [--tone T] [--variants N] [--look L] [--lang L] -o <dir>
   post <image> --publish TARGET [--pick N]   publish one caption (mastodon|bluesky|pixelfed|linkedin), prints the URL
+  post <image> --publish TARGET --pick N --at "tomorrow 9am" [--tz ZONE] [--dry-run]   schedule it
+  scheduled [list|cancel ID]             the posts waiting for their time; cancel one
   count "<text>" --platform NAME        the length as that network counts it, and its limit
   models check [ID|PATH] [--dtype D]     what a model needs, whether it is there, one test generation
   models pull ID [--dtype D]             download a hub model into the cache, with progress

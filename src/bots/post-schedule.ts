@@ -94,6 +94,15 @@ export function createPostSchedule(o: {
     };
   }
 
+  async function listed(scopeId: string | undefined): Promise<ScheduledPost[]> {
+    const out: ScheduledPost[] = [];
+    for (const job of await o.schedule.list(scopeId)) {
+      const post = await describe(job);
+      if (post) out.push(post);
+    }
+    return out;
+  }
+
   /** Whether `actor` may change a scheduled post: its scheduler or an approver. */
   function mayChange(job: ScheduledJob, actor: Actor): boolean {
     return actor.approver || job.request.user.id === actor.user.id;
@@ -178,15 +187,9 @@ export function createPostSchedule(o: {
     },
 
     /** The scheduled posts of a server or workspace, soonest first. */
-    async list(scopeId: string): Promise<ScheduledPost[]> {
-      const out: ScheduledPost[] = [];
-      for (const job of await o.schedule.list(scopeId)) {
-        const post = await describe(job);
-        if (post) out.push(post);
-      }
-      return out;
-    },
-
+    list: (scopeId: string) => listed(scopeId),
+    /** Every scheduled post of the deployment (the terminal's view), soonest first. */
+    listAll: () => listed(undefined),
     /** Cancel, Reschedule (to `when`) or Publish now, by its scheduler or an approver. */
     async change(
       approvalId: string,

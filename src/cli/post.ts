@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import type { Config } from "../config/schema.js";
@@ -15,15 +14,20 @@ import {
   TARGET_LABEL,
   targetForPlatform,
 } from "../publish/index.js";
+import { whenLine } from "../publish/when.js";
+import { isoInZone } from "../publish/zone.js";
 import { LOOK_NAMES } from "../skills/edit/index.js";
 import { writePostBundle } from "../skills/post/bundle.js";
 import { PLATFORM_NAMES, TONES } from "../skills/post/index.js";
 import type { SkillImage } from "../skills/skill.js";
 import { COMMON_OPTIONS, configFromFlags, parse, readImage, usage } from "./args.js";
+import { deploymentRedisUrl } from "./deployment-redis.js";
+import { checkScheduleTarget, resolveAt, schedulePost, terminalPostKey } from "./post-schedule.js";
 import { runOnce } from "./run-engine.js";
 
 const HELP = `usage: llava-bot post <image> --platform NAME [--tone T] [--variants N] [--look L] [--lang CODE] [--watermark TEXT] [--model ID|PATH] -o <dir>
        llava-bot post <image> --publish mastodon|bluesky|pixelfed|linkedin [--pick N] [-o <dir>] [...the options above]
+       llava-bot post <image> --publish TARGET [--pick N] --at "tomorrow 9am" [--tz ZONE] [--dry-run]
 
 Writes <dir>/post.json (caption variants with hashtags and lengths, alt text) and the prepared image.
 With --publish, shows the captions, asks which one to publish (or takes --pick N, for scripts),
@@ -31,6 +35,10 @@ publishes it with the image and its alt text, and prints the live URL. The platf
 publishing target (its rules apply: a Mastodon post follows the instance's limits). Accounts: publish.mastodon.instanceUrl + MASTODON_ACCESS_TOKEN,
 publish.bluesky.handle + BLUESKY_APP_PASSWORD, publish.pixelfed.instanceUrl + PIXELFED_ACCESS_TOKEN, or
 publish.linkedin.author + LINKEDIN_ACCESS_TOKEN. The same caption and image are published once.
+With --at, the post is scheduled on the bot's queue (REDIS_URL, or the Redis of a running
+\`llava-bot start\`) and a running engine publishes it then; the time is read in --tz (an IANA zone;
+default publish.timeZone, else this machine's) and printed in ISO 8601 and in words. --dry-run
+prints only the time and the caption, and needs no account or Redis. See llava-bot scheduled.
   platforms: ${PLATFORM_NAMES.join(", ")}
   tones:     ${TONES.join(", ")}
   looks:     ${LOOK_NAMES.join(", ")}`;
@@ -46,6 +54,9 @@ const OPTIONS = {
   out: { type: "string", short: "o" },
   publish: { type: "string" },
   pick: { type: "string" },
+  at: { type: "string" },
+  tz: { type: "string" },
+  "dry-run": { type: "boolean" },
 } as const;
 
 function oneOf(value: string | undefined, allowed: readonly string[], flag: string): void {
@@ -112,9 +123,7 @@ async function publishChosen(o: {
 }): Promise<Published> {
   const publisher = createPublisher(o.target, o.config, o.secrets);
   const text = o.bundle.variants[o.index]?.text ?? "";
-  const imageHash = o.image ? createHash("sha256").update(o.image.bytes).digest("hex") : "";
-  // The same caption and image to the same account is one approval, however often it is run.
-  const id = `cli:${createHash("sha256").update(`${o.target}\0${text}\0${imageHash}`).digest("hex").slice(0, 32)}`;
+  const id = terminalPostKey(o.target, text, o.image);
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once("SIGINT", stop);
@@ -145,6 +154,47 @@ async function publishChosen(o: {
   }
 }
 
+/** --at: schedules the chosen caption (or, with --dry-run, says what it would schedule). */
+async function scheduleChosen(o: {
+  at: number;
+  zone: string;
+  target: PublishTarget;
+  bundle: PostBundle;
+  pick: number | undefined;
+  image: SkillImage | undefined;
+  loaded: { config: Config; secrets: Secrets };
+  values: { json?: boolean; "dry-run"?: boolean };
+}): Promise<number> {
+  const index = await choose(o.bundle, o.pick, o.target);
+  const caption = o.bundle.variants[index]?.text ?? "";
+  const label = TARGET_LABEL[o.target];
+  if (o.values["dry-run"]) {
+    const json = { dryRun: true, at: isoInZone(o.zone, o.at), zone: o.zone, target: o.target, caption };
+    process.stdout.write(
+      o.values.json
+        ? `${JSON.stringify(json)}\n`
+        : `Would schedule caption ${index + 1} to ${label} for ${whenLine(o.at, o.zone)}:\n\n${caption}\n`,
+    );
+    return 0;
+  }
+  const done = await schedulePost({
+    ...o.loaded,
+    target: o.target,
+    bundle: o.bundle,
+    index,
+    image: o.image,
+    at: o.at,
+    zone: o.zone,
+  });
+  const json = { scheduled: { id: done.id, at: isoInZone(o.zone, done.at), zone: o.zone, target: o.target } };
+  process.stdout.write(
+    o.values.json
+      ? `${JSON.stringify(json)}\n`
+      : `\n${done.duplicate ? "Already scheduled" : "Scheduled"} caption ${index + 1} to ${label} for ${done.line}.\nid ${done.id} (llava-bot scheduled cancel ${done.id})\n`,
+  );
+  return 0;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, OPTIONS);
   if (values.help) return usage(HELP);
@@ -173,9 +223,17 @@ export async function run(argv: string[]): Promise<number> {
       ErrorCode.BadRequest,
       "--publish asks which caption to post; outside a terminal, say it with --pick N.",
     );
+  if ((values.tz || values["dry-run"]) && !values.at)
+    throw new CodedError(ErrorCode.BadRequest, "--tz and --dry-run go with --at (when to publish).");
+  if (values.at && !target)
+    throw new CodedError(ErrorCode.BadRequest, "--at schedules a post for --publish; add --publish.");
   const loaded = configFromFlags(values);
-  // Fail before the model runs when the account is not set up.
-  if (target) createPublisher(target, loaded.config, loaded.secrets);
+  // Fail before the model runs when the time, the account or the queue is not there.
+  const when = values.at ? resolveAt(values.at, values.tz, loaded.config) : undefined;
+  if (target && when && !values["dry-run"]) {
+    checkScheduleTarget(target, loaded.config);
+    deploymentRedisUrl(loaded.config, loaded.secrets, "post --at");
+  } else if (target && !when) createPublisher(target, loaded.config, loaded.secrets);
   // The post keeps full resolution: the model gets its own shrunk copy inside the skill.
   const image = await readImage(path, {
     ...loaded.config,
@@ -197,8 +255,10 @@ export async function run(argv: string[]): Promise<number> {
   const bundle = postBundleSchema.parse(output.post);
   const dir = values.out ? resolve(values.out) : undefined;
   const files = dir ? await writePostBundle(dir, bundle, output.images[0]) : [];
-  if (!values.json)
+  if (!values.json && !values["dry-run"])
     process.stdout.write(`${output.text}\n${dir ? `\nwrote ${files.join(", ")} to ${dir}\n` : ""}`);
+  if (target && when)
+    return scheduleChosen({ ...when, target, bundle, pick, image: output.images[0], loaded, values });
   let published: Published | undefined;
   if (target) {
     const index = await choose(bundle, pick, target);

@@ -10,6 +10,7 @@ import { checkRedisTarget } from "../queue/connection.js";
 import { type RedisServer, startRedisServer } from "../queue/redis-server.js";
 import { describeRedisUrl } from "../queue/redis-url.js";
 import { COMMON_OPTIONS, configFromFlags, parse, portFlag, usage } from "./args.js";
+import { noteRunningRedis } from "./deployment-redis.js";
 import { loadProgress } from "./progress.js";
 import { shutdownSteps, stopSignal } from "./shutdown.js";
 
@@ -54,7 +55,12 @@ export async function run(argv: string[]): Promise<number> {
         binary: config.redis.serverBin,
         ownProcessGroup: true,
       });
-      stops.add("redis-server", () => server.stop());
+      // A terminal's `llava-bot post --at` and `scheduled` find it from this note.
+      const forget = noteRunningRedis(config, server.url);
+      stops.add("redis-server", () => {
+        forget();
+        return server.stop();
+      });
       redisUrl = server.url;
       line("redis", `private redis-server on 127.0.0.1:${server.port} (pid ${server.pid}), data in ${dir}`);
     }

@@ -4,6 +4,7 @@ import { createEngine } from "../../src/engine/engine.js";
 import { startEngineWorker } from "../../src/engine/worker.js";
 import { fakeLinkedIn, fakeMastodon, fakePixelfed } from "../integration/publish/fake-services.js";
 import { redisUrl } from "./redis.js";
+import { scriptedModel } from "./scripted-model.js";
 import { LINKEDIN_TEST_TOKEN, MASTODON_TEST_TOKEN, PIXELFED_TEST_TOKEN } from "./secrets.js";
 
 /** The LinkedIn page the stand-in lets the test token post as. */
@@ -50,5 +51,24 @@ export async function startPostEngine(o: {
       await engine.close();
       await Promise.all([mastodon.close(), pixelfed.close(), linkedin.close()]);
     },
+  };
+}
+
+/**
+ * An engine worker whose Mastodon account is `config`'s publish.mastodon (the test's stand-in),
+ * with the token the stand-ins accept; for tests that publish through the queue.
+ */
+export async function startPublishingEngine(o: { config: Config; redisUrl?: string }) {
+  const engine = await createEngine({ config: o.config, secrets: {}, model: scriptedModel(["ok"]) });
+  const worker = startEngineWorker({
+    redisUrl: o.redisUrl ?? redisUrl(),
+    prefix: o.config.redis.prefix,
+    config: o.config,
+    engine,
+    secrets: { mastodonAccessToken: MASTODON_TEST_TOKEN },
+  });
+  return async () => {
+    await worker.close(500);
+    await engine.close();
   };
 }

@@ -6,17 +6,15 @@ import type { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createPostSchedule, type PostSchedule } from "../../../src/bots/post-schedule.js";
 import type { Config } from "../../../src/config/schema.js";
-import { createEngine } from "../../../src/engine/engine.js";
-import { startEngineWorker } from "../../../src/engine/worker.js";
 import { idempotencyKey } from "../../../src/publish/mastodon.js";
 import { createBlobStore } from "../../../src/queue/blobs.js";
 import { approvalIdFor, createPostStore } from "../../../src/queue/posts.js";
 import { freePort, startRedisServer } from "../../../src/queue/redis-server.js";
 import { createSchedule, type Schedule } from "../../../src/queue/schedule.js";
 import { fixture } from "../../helpers/images.js";
+import { startPublishingEngine } from "../../helpers/post-engine.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
-import { scriptedModel } from "../../helpers/scripted-model.js";
 import { MASTODON_TEST_TOKEN as TOKEN } from "../../helpers/secrets.js";
 import { fakeMastodon } from "./fake-services.js";
 
@@ -108,19 +106,8 @@ async function savedPost(w: { prefix: string; config: Config; redis: Redis }, n:
   return postId;
 }
 
-async function inProcessEngine(w: { config: Config; url: string; prefix: string }) {
-  const engine = await createEngine({ config: w.config, secrets: {}, model: scriptedModel(["ok"]) });
-  const worker = startEngineWorker({
-    redisUrl: w.url,
-    prefix: w.prefix,
-    config: w.config,
-    engine,
-    secrets: { mastodonAccessToken: TOKEN },
-  });
-  const close = async () => {
-    await worker.close(500);
-    await engine.close();
-  };
+async function inProcessEngine(w: { config: Config; url: string }) {
+  const close = await startPublishingEngine({ config: w.config, redisUrl: w.url });
   cleanups.push(close);
   return close;
 }
