@@ -56,6 +56,7 @@ export function createFlow(o: FlowOptions) {
     config: o.config,
     redis: o.redis,
     approvers: o.approvers,
+    ...(surface.time ? { time: surface.time } : {}),
   });
   // Answers this process is drawing while they are written; the rest of their state is in Redis.
   const lives = new Map<string, { live: LiveReply<Attach>; final?: () => void; done?: () => void }>();

@@ -1,6 +1,9 @@
+import type { Config } from "../config/schema.js";
 import type { PostBundle } from "../core/jobs.js";
 import { PLATFORM_NAMES, type PlatformName, TONES } from "../core/post-state.js";
-import type { Card, CardButton } from "../core/surface.js";
+import type { Card, CardButton, CardSelect } from "../core/surface.js";
+import { nextSlots, type Slot } from "../publish/when.js";
+import { hostTimeZone } from "../publish/zone.js";
 import { PRESETS } from "../skills/post/presets.js";
 import { languageName } from "../skills/post/prompts.js";
 import { captionCount } from "../skills/post/summary.js";
@@ -28,7 +31,43 @@ function postTitle(post: PostBundle): string {
   return `${label(post.platform)} post, ${captionCount(post)} (limit ${post.limit})`;
 }
 
-export function postCard(postId: string, post: PostBundle, languages: readonly string[]): Card {
+/**
+ * "Schedule…": each caption at each of the next slots, as one menu (options `<caption>-<unix s>`,
+ * so a click carries the instant it showed); a time already gone when clicked is refused.
+ */
+function scheduleMenu(postId: string, post: PostBundle, slots: readonly Slot[]): CardSelect[] {
+  const captions = post.variants.slice(0, MAX_APPROVE);
+  if (!slots.length || !captions.length) return [];
+  const options = captions.flatMap((_, n) =>
+    slots.map((s) => ({
+      value: `${n + 1}-${Math.floor(s.at / 1000)}`,
+      label: captions.length > 1 ? `Caption ${n + 1} · ${s.label}` : s.label,
+    })),
+  );
+  // Discord's menu holds 25 options.
+  return [
+    {
+      type: "select",
+      id: postComponentId(postId, "schedule"),
+      placeholder: "Schedule…",
+      options: options.slice(0, 25),
+    },
+  ];
+}
+
+/** The card as a platform's delivery draws it: the configured languages, and the slots still ahead now. */
+export function postCardFor(postId: string, post: PostBundle, config: Config): Card {
+  const zone = config.publish.timeZone ?? hostTimeZone();
+  const slots = nextSlots(config.publish.slots, { zone, maxAheadDays: config.publish.maxAheadDays });
+  return postCard(postId, post, config.post.languages, slots);
+}
+
+export function postCard(
+  postId: string,
+  post: PostBundle,
+  languages: readonly string[],
+  slots: readonly Slot[] = [],
+): Card {
   return {
     title: postTitle(post),
     sections: post.variants.map((v, n) => ({
@@ -43,6 +82,7 @@ export function postCard(postId: string, post: PostBundle, languages: readonly s
       ...(post.altText ? [{ text: `*Alt text:* ${post.altText}`, copy: post.altText }] : []),
     ],
     actions: [
+      ...scheduleMenu(postId, post, slots),
       button(postId, "regenerate", "Regenerate"),
       button(postId, "shorter", "Shorter"),
       {

@@ -5,9 +5,11 @@ import { PLATFORM_NAMES, TONES } from "../core/post-state.js";
 import { isCodedError, newErrorId, userMessage } from "../errors.js";
 import { logger } from "../log.js";
 import { TARGET_LABEL } from "../publish/index.js";
+import { describeWhen } from "../publish/when.js";
 import { createPostStore, type Person, POST_EXPIRED, type StoredPost } from "../queue/posts.js";
 import type { Producer } from "../queue/producer.js";
 import { type Approvers, createApprovalRule } from "./approval-rule.js";
+import { createPostSchedule } from "./post-schedule.js";
 
 export type { Approvers } from "./approval-rule.js";
 
@@ -25,7 +27,7 @@ const REFINE_MENUS = ["tone", "platform", "translate"] as const;
 type RefineName = (typeof REFINE_BUTTONS)[number] | (typeof REFINE_MENUS)[number];
 
 /** `approve-2` approves the second caption; `retry` publishes a failed approval again. */
-export type PostAction = RefineName | `approve-${number}` | "retry";
+export type PostAction = RefineName | `approve-${number}` | "retry" | "schedule";
 
 export function postComponentId(postId: string, action: PostAction): string {
   return `${POST_COMPONENT_PREFIX}${postId}:${action}`;
@@ -59,6 +61,8 @@ export interface PostClick {
 
 export type ClickOutcome =
   | { accepted: true; requestId: string; command: "refine" | "approve" }
+  /** Scheduled: no job answers now; `note` says when, for the clicker. */
+  | { accepted: true; requestId: string; command: "schedule"; note: string }
   | { accepted: false; message: string };
 
 const refused = (message: string): ClickOutcome => ({ accepted: false, message });
@@ -94,7 +98,10 @@ export function createPostClicks(o: {
   config: Config;
   redis: Redis;
   approvers: Approvers;
+  /** How the platform writes an instant so each reader sees their own zone (Discord's <t:…>). */
+  time?: (at: number) => string;
 }) {
+  const schedule = createPostSchedule({ ...o, schedule: o.producer.schedule });
   const posts = createPostStore(o.redis, o.config.redis.prefix);
   const rule = createApprovalRule(o.config, o.approvers);
   const accounts = rule.accounts;
@@ -156,6 +163,10 @@ export function createPostClicks(o: {
       // Someone approved first; pressing Approve again on a failed publish is a retry.
       if (held.status === "failed" && held.variant === variant)
         return retry({ ...post, approval: held }, click);
+      if (held.status === "scheduled")
+        return refused(
+          `This post is scheduled (caption ${held.variant + 1}, by ${whoApproved(held)}); /scheduled can publish it now.`,
+        );
       return refused(`This post is already approved (caption ${held.variant + 1}, by ${whoApproved(held)}).`);
     }
     return submit({ ...post, approval: held }, click, "approve", { variant: String(variant) });
@@ -179,7 +190,27 @@ export function createPostClicks(o: {
     return submit(post, click, "approve", { variant: String(approval.variant) });
   }
 
+  /** A "Schedule…" menu choice: `<caption>-<unix seconds>`, the instant the menu showed. */
+  async function scheduleAt(click: PostClick): Promise<ClickOutcome> {
+    const m = /^(\d)-(\d{9,11})$/.exec(click.value ?? "");
+    if (!m) return refused("That choice is not on the menu.");
+    const variant = Number(m[1]) - 1;
+    const out = await schedule.schedule(click.postId, variant, Number(m[2]) * 1000, {
+      user: click.user,
+      approver: click.approver,
+    });
+    if (!out.accepted) return refused(out.message);
+    const when = o.time?.(out.at) ?? describeWhen(out.at, out.zone);
+    return {
+      accepted: true,
+      requestId: out.approvalId,
+      command: "schedule",
+      note: `${out.duplicate ? "Already scheduled" : "Scheduled"}: caption ${variant + 1} goes out ${when}. /scheduled lists it.`,
+    };
+  }
+
   return {
+    schedule,
     /** Reads the post and queues the click's job, or says why not. */
     async click(click: PostClick): Promise<ClickOutcome> {
       const post = await posts.get(click.postId);
@@ -187,6 +218,7 @@ export function createPostClicks(o: {
       const approveMatch = /^approve-(\d)$/.exec(click.action);
       if (approveMatch) return approve(post, click, Number(approveMatch[1]) - 1);
       if (click.action === "retry") return retry(post, click);
+      if (click.action === "schedule") return scheduleAt(click);
       const action = [...REFINE_BUTTONS, ...REFINE_MENUS].find((a) => a === click.action);
       if (!action) return refused("That button is not one I know.");
       if (post.approval)

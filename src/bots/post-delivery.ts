@@ -5,7 +5,7 @@ import type { BlobStore } from "../queue/blobs.js";
 import type { Conversation, Conversations } from "../queue/conversations.js";
 import { postText } from "../skills/post/summary.js";
 import { newMessages, resultFiles } from "./draw.js";
-import { postCard, retryCard } from "./post-card.js";
+import { postCardFor, retryCard } from "./post-card.js";
 import type { PostClicks } from "./post-clicks.js";
 import { deliveryText } from "./render.js";
 
@@ -55,7 +55,7 @@ export function createPostDelivery(o: {
         const postId = d.reply.post ?? d.requestId;
         const out = {
           text: postText(post),
-          card: postCard(postId, post, o.config.post.languages),
+          card: postCardFor(postId, post, o.config),
           ...withFiles,
         };
         const place = postPlace(d);
@@ -74,7 +74,7 @@ export function createPostDelivery(o: {
       if (d.command !== "refine" && d.command !== "approve" && post) {
         const out = {
           text: postText(post),
-          card: postCard(d.requestId, post, o.config.post.languages),
+          card: postCardFor(d.requestId, post, o.config),
           ...withFiles,
         };
         const place: Place = c?.place ?? {
@@ -108,7 +108,11 @@ export function createPostDelivery(o: {
         ...(d.reply.postMessage ? { replyTo: d.reply.postMessage } : {}),
       };
       const live = await newMessages(o, d, place);
-      return live.finish(surface.format(deliveryText(d)), {
+      // A scheduled post's outcome names the person who scheduled it, who is not watching now.
+      const whose = d.reply.scheduledBy
+        ? `${surface.mention(d.reply.scheduledBy)}, your scheduled post: `
+        : "";
+      return live.finish(whose + surface.format(deliveryText(d)), {
         ...withFiles,
         ...(retry ? { card: retryCard(d.reply.post ?? "") } : {}),
       });

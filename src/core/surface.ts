@@ -76,6 +76,8 @@ export interface Surface {
   remove(place: Place, id: string): Promise<void>;
   /** One sentence for one person's eyes. */
   ephemeral(place: Place, user: string, text: string): Promise<void>;
+  /** An instant as the platform shows it, each reader in their own zone where it can (Discord's <t:…>). */
+  time?(at: number): string;
   /** How an answer names the person it is for (never a ping: mentions are off everywhere). */
   mention(user: string): string;
   /**

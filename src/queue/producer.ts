@@ -12,6 +12,7 @@ import { type BlobStore, createBlobStore } from "./blobs.js";
 import { bullConnection, checkRedisTarget, producerConnection, ready } from "./connection.js";
 import { type Admission, createLimits, type Limits } from "./limits.js";
 import { bullQueueName, deliveredKey, jobIdFor, jobKey, priorityScoreBound, seenKey } from "./names.js";
+import { createSchedule, type Schedule } from "./schedule.js";
 
 export interface ProducerOptions {
   redisUrl: string;
@@ -43,6 +44,8 @@ export interface Producer {
   position(requestId: string): Promise<number>;
   readonly blobs: BlobStore;
   readonly limits: Limits;
+  /** Scheduled posts (delayed jobs on the same queue), opened on first use. */
+  readonly schedule: Schedule;
   close(): Promise<void>;
 }
 
@@ -80,10 +83,15 @@ export function createProducer(options: ProducerOptions): Producer {
     return rank === null ? 0 : rank + 1;
   }
 
+  let schedule: Schedule | undefined;
   return {
     blobs,
     limits,
     position,
+    get schedule() {
+      schedule ??= createSchedule(options);
+      return schedule;
+    },
     /**
      * Two round trips: one script admits the request (duplicate check, limits, position), then
      * BullMQ adds the job. Nothing is marked after the add; the job itself is the lasting mark.
@@ -160,6 +168,7 @@ export function createProducer(options: ProducerOptions): Producer {
       };
     },
     async close() {
+      await schedule?.close();
       await queue.close();
       redis.disconnect();
     },

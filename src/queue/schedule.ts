@@ -74,11 +74,14 @@ export function createSchedule(o: { redisUrl: string; prefix: string; config: Co
       const data = requestJobSchema.parse(input);
       const jobId = jobIdFor(data.requestId);
       const earlier = await queue.getJob(jobId);
+      const now = Date.now();
       if (earlier) return { created: false, at: (await dueAt(jobId)) ?? earlier.timestamp + earlier.delay };
       // Two racing calls may both get here: BullMQ keeps the first job of an id, so there is one.
       await queue.add(SCHEDULED_JOB, data, {
         jobId,
-        delay: Math.max(1, at - Date.now()),
+        // One clock reading for both, so the due time is exactly `at`.
+        timestamp: now,
+        delay: Math.max(1, at - now),
         priority: 1,
         attempts: o.config.engine.attempts,
         backoff: { type: "exponential", delay: 1000 },

@@ -64,9 +64,10 @@ export function createClickHandlers(x: DiscordContext) {
       approver: memberRoles(i.member).some((r) => approvers.includes(r)),
       reply: { channel: i.channelId, ...(i.message?.id ? { postMessage: i.message.id } : {}) },
     });
-    if (!outcome.accepted)
+    const note = outcome.accepted ? (outcome.command === "schedule" ? outcome.note : "") : outcome.message;
+    if (note)
       await i.followUp({
-        content: outcome.message,
+        content: note,
         flags: MessageFlags.Ephemeral,
         allowedMentions: NO_MENTIONS,
       });

@@ -43,18 +43,19 @@ function stopRow(requestId: string): Row {
 
 /**
  * Five rows, Discord's most: the card's buttons, one row per menu, and the sections' buttons
- * (Approve 1, Approve 2…) together in the last.
+ * (Approve 1, Approve 2…). The buttons share one row when they fit in five; when the rows are still
+ * too many, the menus go from the last (Approve is never the one left out).
  */
 function cardRows(card: Card): Row[] {
-  const buttons = card.actions.filter((a): a is CardButton => a.type === "button");
-  const rows: Row[] = [];
-  if (buttons.length) rows.push({ type: ComponentType.ActionRow, components: buttons.map((b) => button(b)) });
-  for (const a of card.actions) if (a.type === "select") rows.push(select(a));
+  const buttons = card.actions.filter((a): a is CardButton => a.type === "button").map((b) => button(b));
   const own = card.sections.flatMap((s, n) =>
     s.button ? [button(s.button, `${s.button.label} ${n + 1}`)] : [],
   );
-  if (own.length) rows.push({ type: ComponentType.ActionRow, components: own.slice(0, 5) });
-  return rows.slice(0, 5);
+  const buttonRows = (buttons.length + own.length <= 5 ? [[...own, ...buttons]] : [buttons, own.slice(0, 5)])
+    .filter((r) => r.length)
+    .map((components): Row => ({ type: ComponentType.ActionRow, components }));
+  const menus = card.actions.filter((a): a is CardSelect => a.type === "select").map(select);
+  return [...buttonRows.slice(0, 1), ...menus.slice(0, 5 - buttonRows.length), ...buttonRows.slice(1)];
 }
 
 const OVERFLOW_NOTE = "\n… the whole post is in post.txt";

@@ -103,6 +103,7 @@ export function discordSurface(o: { client: Client; partial: REST; conversations
     limit: DISCORD_LIMIT,
     format: unmaskLinks,
     mention: (user) => `<@${user}>`,
+    time: (at) => `<t:${Math.floor(at / 1000)}:F> (<t:${Math.floor(at / 1000)}:R>)`,
 
     async post(place, out) {
       const r = await routing(place);

@@ -55,7 +55,8 @@ export function registerClicks(app: App, x: SlackContext) {
         approver: config.slack.approvers.includes(b.user.id),
         reply: { channel, ...(b.container?.message_ts ? { postMessage: b.container.message_ts } : {}) },
       });
-      if (!outcome.accepted) await x.whisper(channel, b.user.id, outcome.message, b.container?.thread_ts);
+      const note = outcome.accepted ? (outcome.command === "schedule" ? outcome.note : "") : outcome.message;
+      if (note) await x.whisper(channel, b.user.id, note, b.container?.thread_ts);
     } catch (err) {
       logger().error({ err }, "slack post click failed");
     }

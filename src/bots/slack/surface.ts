@@ -73,6 +73,9 @@ export function slackSurface(o: {
     limit: SLACK_CHUNK,
     format: toMrkdwn,
     mention: (user) => `<@${user}>`,
+    // Each reader sees their own zone; the fallback (UTC) is for clients that cannot.
+    time: (at) =>
+      `<!date^${Math.floor(at / 1000)}^{date_short_pretty} {time}|${new Date(at).toISOString().slice(0, 16).replace("T", " ")} UTC>`,
     // Answers continue in the thread of their first message.
     follow: (place, first) => (place.thread || place.interaction ? place : { ...place, thread: first }),
 

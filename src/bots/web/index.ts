@@ -10,7 +10,7 @@ import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
 import { jobRetention } from "../../queue/retention.js";
 import { stopRefusal } from "../flow.js";
-import { postCard } from "../post-card.js";
+import { postCardFor } from "../post-card.js";
 import { createPostClicks } from "../post-clicks.js";
 import { createWebAdapter } from "./adapter.js";
 import { assertExposure, exposure } from "./guard.js";
@@ -37,11 +37,7 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
   const adapter = createWebAdapter({
     cardFor: (d) =>
       d.status === "ok" && d.post
-        ? postCard(
-            d.command === "refine" ? (d.reply.post ?? d.requestId) : d.requestId,
-            d.post,
-            o.config.post.languages,
-          )
+        ? postCardFor(d.command === "refine" ? (d.reply.post ?? d.requestId) : d.requestId, d.post, o.config)
         : undefined,
   });
   const redis = workerConnection(o.redisUrl);
@@ -100,6 +96,8 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
       producer,
       config: o.config,
       redis,
+      // The page puts the instant in the browser's locale and zone.
+      time: (at) => new Date(at).toISOString(),
       approvers: {
         configured: Boolean(passwords.approverPassword),
         who: "someone signed in with the approver password (WEB_APPROVER_PASSWORD)",

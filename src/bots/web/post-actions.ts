@@ -41,6 +41,8 @@ export function registerPostActions(
       });
       if (!outcome.accepted)
         return reply.code(outcome.message === POST_EXPIRED ? 410 : 403).send({ error: outcome.message });
+      // A scheduled post has no answer now: the note says when (the page writes the time its way).
+      if (outcome.command === "schedule") return { requestId: outcome.requestId, note: outcome.note };
       o.adapter.track(outcome.requestId, session);
       return { requestId: outcome.requestId };
     },

@@ -52,6 +52,10 @@ function postSelect(label, items, onPick, action) {
   return s;
 }
 
+function localTime(iso) {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "full", timeStyle: "short" });
+}
+
 function postNote(card, text, error = false) {
   card.note.className = error ? "post-note error" : "post-note";
   card.note.textContent = text;
@@ -65,7 +69,18 @@ async function postAct(card, action, value) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify(value === undefined ? { action } : { action, value }),
   }).catch(() => undefined);
-  if (res?.ok) return;
+  if (res?.ok) {
+    const done = await res.json().catch(() => ({}));
+    // Scheduled: nothing comes back now; the note's ISO time in this browser's locale and zone.
+    if (done.note) {
+      card.root.classList.remove("busy");
+      postNote(
+        card,
+        done.note.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, (iso) => localTime(iso)),
+      );
+    }
+    return;
+  }
   const json = res ? await res.json().catch(() => ({})) : {};
   card.root.classList.remove("busy");
   postNote(card, json.error || "Cannot reach the bot. Is llava-bot still running?", true);
