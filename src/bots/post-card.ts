@@ -8,6 +8,7 @@ import { PRESETS } from "../skills/post/presets.js";
 import { languageName } from "../skills/post/prompts.js";
 import { captionCount } from "../skills/post/summary.js";
 import { type PostAction, postComponentId } from "./post-clicks.js";
+import type { ScheduledPost } from "./post-schedule.js";
 
 /**
  * A post's card, described once for every platform: a title, a section per caption with its
@@ -110,4 +111,24 @@ export function postCard(
 /** Under a publish that failed: the reason, and Retry. */
 export function retryCard(postId: string): Card {
   return { title: "", sections: [], notes: [], actions: [button(postId, "retry", "Retry", true)] };
+}
+
+/**
+ * `/scheduled`: a server's or workspace's scheduled posts, soonest first, each with its time in
+ * the platform's markup, network, caption start and Cancel (the flow decides who may).
+ */
+export function scheduledCard(posts: readonly ScheduledPost[], time: (at: number) => string): Card {
+  return {
+    title: posts.length ? `Scheduled posts (${posts.length}), soonest first` : "Nothing is scheduled.",
+    sections: posts.map((p) => {
+      const flat = p.caption.replace(/\s+/g, " ").trim();
+      return {
+        text: `${time(p.at)} · ${label(p.network)} · ${flat.length > 80 ? `${flat.slice(0, 79)}…` : flat}`,
+        footer: `scheduled by ${p.by.name ?? "a teammate"}`,
+        button: button(p.postId, "unschedule", "Cancel"),
+      };
+    }),
+    notes: [],
+    actions: [],
+  };
 }

@@ -6,7 +6,13 @@ import { isCodedError, newErrorId, userMessage } from "../errors.js";
 import { logger } from "../log.js";
 import { TARGET_LABEL } from "../publish/index.js";
 import { describeWhen } from "../publish/when.js";
-import { createPostStore, type Person, POST_EXPIRED, type StoredPost } from "../queue/posts.js";
+import {
+  approvalIdFor,
+  createPostStore,
+  type Person,
+  POST_EXPIRED,
+  type StoredPost,
+} from "../queue/posts.js";
 import type { Producer } from "../queue/producer.js";
 import { type Approvers, createApprovalRule } from "./approval-rule.js";
 import { createPostSchedule } from "./post-schedule.js";
@@ -27,7 +33,14 @@ const REFINE_MENUS = ["tone", "platform", "translate"] as const;
 type RefineName = (typeof REFINE_BUTTONS)[number] | (typeof REFINE_MENUS)[number];
 
 /** `approve-2` approves the second caption; `retry` publishes a failed approval again. */
-export type PostAction = RefineName | `approve-${number}` | "retry" | "schedule";
+/** `schedule` takes a slot from the card's menu; `unschedule` and `publish-now` act on a scheduled post. */
+export type PostAction =
+  | RefineName
+  | `approve-${number}`
+  | "retry"
+  | "schedule"
+  | "unschedule"
+  | "publish-now";
 
 export function postComponentId(postId: string, action: PostAction): string {
   return `${POST_COMPONENT_PREFIX}${postId}:${action}`;
@@ -209,6 +222,18 @@ export function createPostClicks(o: {
     };
   }
 
+  /** Cancel or Publish now on a scheduled post (from /scheduled), by its scheduler or an approver. */
+  async function changeScheduled(post: StoredPost, click: PostClick): Promise<ClickOutcome> {
+    const approval = post.approval;
+    if (approval?.status !== "scheduled")
+      return refused("That post is not scheduled any more (published or cancelled).");
+    const approvalId = approvalIdFor(click.postId, approval.variant);
+    const action = click.action === "unschedule" ? "cancel" : "publish-now";
+    const out = await schedule.change(approvalId, action, { user: click.user, approver: click.approver });
+    if (!out.done) return refused(out.message);
+    return { accepted: true, requestId: approvalId, command: "schedule", note: out.message };
+  }
+
   return {
     schedule,
     /** Reads the post and queues the click's job, or says why not. */
@@ -219,6 +244,8 @@ export function createPostClicks(o: {
       if (approveMatch) return approve(post, click, Number(approveMatch[1]) - 1);
       if (click.action === "retry") return retry(post, click);
       if (click.action === "schedule") return scheduleAt(click);
+      if (click.action === "unschedule" || click.action === "publish-now")
+        return changeScheduled(post, click);
       const action = [...REFINE_BUTTONS, ...REFINE_MENUS].find((a) => a === click.action);
       if (!action) return refused("That button is not one I know.");
       if (post.approval)

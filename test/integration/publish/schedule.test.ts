@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { postCardFor } from "../../../src/bots/post-card.js";
+import { postCardFor, scheduledCard } from "../../../src/bots/post-card.js";
 import { createPostClicks } from "../../../src/bots/post-clicks.js";
 import { createPostSchedule, type PostSchedule } from "../../../src/bots/post-schedule.js";
 import type { Config } from "../../../src/config/schema.js";
@@ -408,5 +408,32 @@ describe("Schedule… on the post card", () => {
       approver: true,
     });
     expect(bogus).toEqual({ accepted: false, message: "That choice is not on the menu." });
+
+    // /scheduled: the list as a card, each post with Cancel, for its scheduler and the approvers only.
+    const listed = scheduledCard(
+      await clicks.schedule.list("local"),
+      (at) => `<t:${Math.floor(at / 1000)}:F>`,
+    );
+    expect(listed.title).toBe("Scheduled posts (1), soonest first");
+    expect(listed.sections).toEqual([
+      {
+        text: `<t:${unix}:F> · Mastodon · ${CAPTIONS[1]}`,
+        footer: "scheduled by maria",
+        button: { type: "button", id: `post:${postId}:unschedule`, label: "Cancel" },
+      },
+    ]);
+    const cancel = (user: { id: string; name?: string }, approver: boolean) =>
+      clicks.click({ postId, action: "unschedule", clickId: `u-${user.id}`, user, approver });
+    expect(await cancel(sam, false)).toEqual({
+      accepted: false,
+      message: "Only maria or an approver can change this scheduled post.",
+    });
+    expect(await w.schedule.list()).toHaveLength(1);
+    expect(await cancel({ id: "U-kim", name: "kim" }, true)).toMatchObject({
+      accepted: true,
+      note: "Cancelled: nothing will be published. The post can be approved again.",
+    });
+    expect(await w.schedule.list()).toEqual([]);
+    expect(scheduledCard([], String).title).toBe("Nothing is scheduled.");
   });
 });
