@@ -15,7 +15,7 @@ import { createBlobStore } from "../../../src/queue/blobs.js";
 import { approvalIdFor, createPostStore } from "../../../src/queue/posts.js";
 import { createProducer } from "../../../src/queue/producer.js";
 import { freePort, startRedisServer } from "../../../src/queue/redis-server.js";
-import { createSchedule, type Schedule } from "../../../src/queue/schedule.js";
+import { createSchedule } from "../../../src/queue/schedule.js";
 import { fixture } from "../../helpers/images.js";
 import { startPublishingEngine } from "../../helpers/post-engine.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
