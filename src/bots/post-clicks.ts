@@ -177,9 +177,7 @@ export function createPostClicks(o: {
       if (held.status === "failed" && held.variant === variant)
         return retry({ ...post, approval: held }, click);
       if (held.status === "scheduled")
-        return refused(
-          `This post is scheduled (caption ${held.variant + 1}, by ${whoApproved(held)}); /scheduled can publish it now.`,
-        );
+        return refused(`This post is scheduled (caption ${held.variant + 1}, by ${whoApproved(held)}).`);
       return refused(`This post is already approved (caption ${held.variant + 1}, by ${whoApproved(held)}).`);
     }
     return submit({ ...post, approval: held }, click, "approve", { variant: String(variant) });
@@ -218,7 +216,7 @@ export function createPostClicks(o: {
       accepted: true,
       requestId: out.approvalId,
       command: "schedule",
-      note: `${out.duplicate ? "Already scheduled" : "Scheduled"}: caption ${variant + 1} goes out ${when}. /scheduled lists it.`,
+      note: `${out.duplicate ? "Already scheduled" : "Scheduled"}: caption ${variant + 1} goes out ${when}.`,
     };
   }
 

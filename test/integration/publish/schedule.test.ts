@@ -383,7 +383,7 @@ describe("Schedule… on the post card", () => {
       accepted: true,
       command: "schedule",
       requestId: approvalIdFor(postId, 1),
-      note: `Scheduled: caption 2 goes out <t:${unix}:F> (<t:${unix}:R>). /scheduled lists it.`,
+      note: `Scheduled: caption 2 goes out <t:${unix}:F> (<t:${unix}:R>).`,
     });
     expect((await w.schedule.list("local")).map((j) => [j.approvalId, j.at])).toEqual([
       [approvalIdFor(postId, 1), unix * 1000],
@@ -397,7 +397,7 @@ describe("Schedule… on the post card", () => {
     });
     expect(approve).toEqual({
       accepted: false,
-      message: "This post is scheduled (caption 2, by maria); /scheduled can publish it now.",
+      message: "This post is scheduled (caption 2, by maria).",
     });
     const bogus = await clicks.click({
       postId,
