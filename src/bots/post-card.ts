@@ -63,7 +63,7 @@ export function postCardFor(postId: string, post: PostBundle, config: Config): C
   return postCard(postId, post, config.post.languages, slots);
 }
 
-export function postCard(
+function postCard(
   postId: string,
   post: PostBundle,
   languages: readonly string[],

@@ -51,7 +51,7 @@ export function hostTimeZone(): string {
 }
 
 /** The wall clock in `zone` at `instant` (ms since the epoch). */
-export function wallClockAt(zone: string, instant: number): Required<WallClock> {
+function wallClockAt(zone: string, instant: number): Required<WallClock> {
   const parts: Record<string, number> = {};
   for (const p of formatFor(zone).formatToParts(new Date(instant)))
     if (p.type !== "literal") parts[p.type] = Number(p.value);

@@ -13,7 +13,7 @@ import { bullQueueName, jobIdFor, requestIdFor } from "./names.js";
  */
 
 /** The BullMQ job name of a scheduled post (clicks' approve jobs are named "request"). */
-export const SCHEDULED_JOB = "scheduled";
+const SCHEDULED_JOB = "scheduled";
 
 export interface ScheduledJob {
   /** The approval's id, also the job's: `${postId}:approve:${variant}`. */

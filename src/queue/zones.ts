@@ -16,5 +16,3 @@ export function createZoneStore(redis: Redis, prefix: string) {
     },
   };
 }
-
-export type ZoneStore = ReturnType<typeof createZoneStore>;
