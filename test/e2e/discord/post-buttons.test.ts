@@ -352,6 +352,41 @@ describe("a post's buttons on Discord", () => {
     expect(mastodon.statuses).toHaveLength(1);
   });
 
+  it("Schedule…: an approver's slot is answered in Discord's time markup, Cancel by the requester is refused, and at the time it is published naming the scheduler", async () => {
+    const post = await slashPost("mastodon");
+    const asCarol = { user: carol, roles: [APPROVER_ROLE] };
+    const menu = `post:${post.postId}:schedule`;
+    const shown = webhookEdits(post.postId.replace("discord:", "")).find((r) =>
+      JSON.stringify(r.json?.components ?? []).includes(menu),
+    );
+    expect(JSON.stringify(shown?.json?.components)).toContain('"placeholder":"Schedule…"');
+    // An option's value is the caption and the instant the menu showed: here one a few seconds away.
+    const at = Math.floor(Date.now() / 1000) + 6;
+    const choose = (who: object) =>
+      click({ messageId: post.messageId, customId: menu, values: [`1-${at}`], ...who });
+    expect(await ephemeral(choose({}))).toMatch(
+      /^Scheduling this post publishes it to Mastodon, so only an approver can: a member with the role/,
+    );
+    const before = mastodon.statuses.length;
+    const posted = channelPosts().length;
+    expect(await ephemeral(choose(asCarol))).toBe(`Scheduled: caption 1 goes out <t:${at}:F> (<t:${at}:R>).`);
+    expect(
+      await ephemeral(click({ messageId: post.messageId, customId: `post:${post.postId}:unschedule` })),
+    ).toBe("Only carol or an approver can change this scheduled post.");
+    expect(
+      await ephemeral(
+        click({ messageId: post.messageId, customId: `post:${post.postId}:approve-1`, ...asCarol }),
+      ),
+    ).toBe("This post is scheduled (caption 1, by carol).");
+    await waitFor(() => channelPosts().length > posted, 30_000, "the published message");
+    expect(mastodon.statuses).toHaveLength(before + 1);
+    const status = mastodon.statuses.at(-1);
+    expect(Date.parse(status?.createdAt ?? "")).toBeGreaterThanOrEqual(at * 1000);
+    expect(String(channelPosts().at(-1)?.json?.content)).toContain(
+      `<@${carol.id}>, your scheduled post: ✅ Published to Mastodon (approved by carol): ${mastodon.url}/@team/${status?.id}`,
+    );
+  });
+
   it("every message sent carries allowed_mentions with no parse", () => {
     for (const r of stand.requests)
       if (r.json && "content" in r.json)

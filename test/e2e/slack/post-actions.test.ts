@@ -309,6 +309,35 @@ describe("a post's Block Kit actions on Slack", () => {
     expect(mastodon.media.at(-1)?.description).toBe("A red frisbee in flight over a green lawn");
   });
 
+  it("Schedule…: the approver is told the time in Slack's date markup, the requester's Cancel is refused, and at the time it is published naming the scheduler", async () => {
+    const post = await slashPost("mastodon");
+    // An option's value is the caption and the instant the menu showed: here one a few seconds away.
+    const at = Math.floor(Date.now() / 1000) + 6;
+    const before = mastodon.statuses.length;
+    await click({ ...post, action: "schedule", value: `1-${at}`, user: APPROVER });
+    await waitFor(() => ephemerals(post.channel).length > 0, 10_000, "the note");
+    expect(ephemerals(post.channel)[0]?.args.user).toBe(APPROVER);
+    expect(String(ephemerals(post.channel)[0]?.args.text)).toMatch(
+      new RegExp(
+        `^Scheduled: caption 1 goes out <!date\\^${at}\\^\\{date_short_pretty\\} \\{time\\}\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC>\\.$`,
+      ),
+    );
+    await click({ ...post, action: "unschedule" });
+    await waitFor(() => ephemerals(post.channel).length > 1, 10_000, "the refusal");
+    expect(ephemerals(post.channel)[1]?.args).toMatchObject({
+      user: "U1",
+      text: "Only u_approver or an approver can change this scheduled post.",
+    });
+    const published = () =>
+      threadPosts(post.channel, post.ts).find((c) => /Published to Mastodon/.test(String(c.args.text)));
+    await waitFor(() => Boolean(published()), 30_000, "the published message");
+    expect(mastodon.statuses).toHaveLength(before + 1);
+    expect(Date.parse(mastodon.statuses.at(-1)?.createdAt ?? "")).toBeGreaterThanOrEqual(at * 1000);
+    expect(String(published()?.args.text)).toContain(
+      `<@${APPROVER}>, your scheduled post: ✅ Published to Mastodon`,
+    );
+  });
+
   it("a failed publish (401) leaves the approval pending with a Retry button", async () => {
     const post = await slashPost("mastodon");
     mastodon.hooks.failNext("POST /api/v2/media", {
