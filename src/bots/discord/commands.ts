@@ -87,6 +87,19 @@ export function slashCommands(options: { generate: boolean }) {
           .setRequired(true)
           .addChoices({ name: "on", value: "on" }, { name: "off", value: "off" }),
       ),
+    new SlashCommandBuilder()
+      .setName("scheduled")
+      .setDescription("This server's scheduled posts, soonest first, with Cancel"),
+    new SlashCommandBuilder()
+      .setName("timezone")
+      .setDescription("The time zone your scheduled times are read in")
+      .addStringOption((o) =>
+        o
+          .setName("zone")
+          .setDescription("An IANA zone, e.g. Europe/Berlin")
+          .setRequired(true)
+          .setMaxLength(64),
+      ),
   ];
   if (options.generate)
     list.push(

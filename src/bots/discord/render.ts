@@ -58,6 +58,12 @@ function cardRows(card: Card): Row[] {
   return [...buttonRows.slice(0, 1), ...menus.slice(0, 5 - buttonRows.length), ...buttonRows.slice(1)];
 }
 
+/** An instant each reader sees in their own zone: the date and time, and how far away. */
+export function discordTime(at: number): string {
+  const s = Math.floor(at / 1000);
+  return `<t:${s}:F> (<t:${s}:R>)`;
+}
+
 const OVERFLOW_NOTE = "\n… the whole post is in post.txt";
 
 /**

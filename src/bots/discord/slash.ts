@@ -3,10 +3,12 @@ import type { Config } from "../../config/schema.js";
 import type { CommandName } from "../../core/jobs.js";
 import { isPersonalRefusal } from "../../errors.js";
 import { captionedByConfig } from "../access.js";
+import { scheduledCard } from "../post-card.js";
 import { homeChannel, refusal } from "./access.js";
 import type { DiscordContext } from "./context.js";
 import { captionNeeds, captionsMissingSentence, missing, missingSentence, needed } from "./permissions.js";
 import { acknowledge } from "./refusals.js";
+import { discordTime, render } from "./render.js";
 import { memberRoles, NO_MENTIONS, TOKEN_LIFETIME_MS } from "./shared.js";
 import { ORIGINAL } from "./surface.js";
 
@@ -63,6 +65,19 @@ export function createSlashHandler(x: DiscordContext) {
     );
   }
 
+  /** /timezone and /scheduled: read and answered at once, for the member's eyes only. */
+  async function scheduleCommand(i: ChatInputCommandInteraction) {
+    const schedule = flow.clicks.schedule;
+    if (i.commandName === "timezone") {
+      const out = await schedule.setZone({ id: i.user.id }, i.options.getString("zone", true));
+      return i.reply({ content: out.message, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    }
+    const card = scheduledCard(await schedule.list(i.guildId ?? `dm:${i.user.id}`), discordTime);
+    const text = [card.title, ...card.sections.map((s, n) => `${n + 1}. ${s.text} (${s.footer})`)].join("\n");
+    const { body } = render({ text, card }, false);
+    return i.reply({ ...body, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+  }
+
   return async function onSlash(i: ChatInputCommandInteraction) {
     // The token's 15 minutes run from now, not from when the attachment has been downloaded.
     const received = Date.now();
@@ -78,6 +93,8 @@ export function createSlashHandler(x: DiscordContext) {
       );
       return;
     }
+    if (i.commandName === "scheduled" || i.commandName === "timezone")
+      return void (await acknowledge(() => scheduleCommand(i)));
     // Too late, the token is dead and the answer goes to the channel; acknowledged elsewhere,
     // that process answers it.
     const ack = await acknowledge(() => i.deferReply());

@@ -6,7 +6,7 @@ import type { Conversations } from "../../queue/conversations.js";
 import { unmaskLinks } from "../text.js";
 import { FILES_NOT_ALLOWED } from "./permissions.js";
 import { DiscordRefusal, refusalCode, tokenGone, UPLOAD_TOO_LARGE } from "./refusals.js";
-import { render } from "./render.js";
+import { discordTime, render } from "./render.js";
 import { DISCORD_LIMIT, NO_EMBEDS, NO_PINGS } from "./shared.js";
 
 /** What an answer says when Discord refused its files, by the refusal's code. */
@@ -103,7 +103,7 @@ export function discordSurface(o: { client: Client; partial: REST; conversations
     limit: DISCORD_LIMIT,
     format: unmaskLinks,
     mention: (user) => `<@${user}>`,
-    time: (at) => `<t:${Math.floor(at / 1000)}:F> (<t:${Math.floor(at / 1000)}:R>)`,
+    time: discordTime,
 
     async post(place, out) {
       const r = await routing(place);

@@ -78,6 +78,12 @@ function cardBlocks(card: Card, text: string) {
 }
 
 /** chat.postMessage / chat.update fields for a message: `text` is what notifications show. */
+/** An instant each reader sees in their own zone; the fallback (UTC) is for clients that cannot. */
+export function slackTime(at: number): string {
+  const fallback = `${new Date(at).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return `<!date^${Math.floor(at / 1000)}^{date_short_pretty} {time}|${fallback}>`;
+}
+
 export function render(out: Outgoing): { text: string; blocks: unknown[] } {
   if (out.card?.title) return { text: toMrkdwn(out.card.title), blocks: cardBlocks(out.card, "") };
   // Words arrive formatted by the flow (toMrkdwn): drawn as they are.

@@ -3,7 +3,7 @@ import { type OutFile, type Outgoing, type Place, type Surface, SurfaceError } f
 import type { Conversations } from "../../queue/conversations.js";
 import { toMrkdwn } from "./format.js";
 import { channelRefusal, slackError } from "./refusals.js";
-import { COMMON, render, SLACK_CHUNK } from "./render.js";
+import { COMMON, render, SLACK_CHUNK, slackTime } from "./render.js";
 
 /**
  * Slack's side of the flow: messages are chat.postMessage into the place's thread, edits are
@@ -73,9 +73,7 @@ export function slackSurface(o: {
     limit: SLACK_CHUNK,
     format: toMrkdwn,
     mention: (user) => `<@${user}>`,
-    // Each reader sees their own zone; the fallback (UTC) is for clients that cannot.
-    time: (at) =>
-      `<!date^${Math.floor(at / 1000)}^{date_short_pretty} {time}|${new Date(at).toISOString().slice(0, 16).replace("T", " ")} UTC>`,
+    time: slackTime,
     // Answers continue in the thread of their first message.
     follow: (place, first) => (place.thread || place.interaction ? place : { ...place, thread: first }),
 

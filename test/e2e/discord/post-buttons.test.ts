@@ -106,6 +106,16 @@ function captionShown(content: string, n: number): string {
   return line ?? "";
 }
 
+/** A slash command by alice that is answered at once; resolves with the callback's data. */
+async function slashAnswer(name: string, options: unknown[]): Promise<Record<string, unknown> | undefined> {
+  const id = nextId();
+  stand.dispatch("INTERACTION_CREATE", slashCommand({ id, channel: CH, name, user: alice, options }));
+  const callback = () => stand.requests.find((r) => r.path.startsWith(`/interactions/${id}/`));
+  await waitFor(() => Boolean(callback()), 10_000, `the answer to /${name}`);
+  expect(callback()?.json?.type).toBe(4);
+  return callback()?.json?.data as Record<string, unknown> | undefined;
+}
+
 async function ephemeral(id: string): Promise<string> {
   await waitFor(() => followUps(id).length > 0, 10_000, "the ephemeral answer");
   const answer = followUps(id)[0]?.json;
@@ -370,6 +380,16 @@ describe("a post's buttons on Discord", () => {
     const before = mastodon.statuses.length;
     const posted = channelPosts().length;
     expect(await ephemeral(choose(asCarol))).toBe(`Scheduled: caption 1 goes out <t:${at}:F> (<t:${at}:R>).`);
+    // /scheduled lists it for the server (anyone may look), in Discord's time markup, with Cancel.
+    const listed = await slashAnswer("scheduled", []);
+    expect(listed?.flags).toBe(64);
+    expect(String(listed?.content)).toContain(
+      `Scheduled posts (1), soonest first\n1. <t:${at}:F> (<t:${at}:R>) · Mastodon · `,
+    );
+    expect(JSON.stringify(listed?.components)).toContain(`post:${post.postId}:unschedule`);
+    expect(
+      (await slashAnswer("timezone", [{ name: "zone", type: 3, value: "Europe/Berlin" }]))?.content,
+    ).toBe("Your time zone is now Europe/Berlin; times you schedule are read there.");
     expect(
       await ephemeral(click({ messageId: post.messageId, customId: `post:${post.postId}:unschedule` })),
     ).toBe("Only carol or an approver can change this scheduled post.");

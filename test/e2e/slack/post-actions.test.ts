@@ -127,6 +127,26 @@ function click(o: {
   });
 }
 
+/** A slash command by alice, answered through its response_url; resolves with what it said. */
+async function slashAnswer(command: string, text: string): Promise<{ text?: unknown; blocks?: unknown }> {
+  counter++;
+  const trigger = `trig-cmd-${counter}`;
+  await send({
+    command,
+    text,
+    user_id: "U1",
+    user_name: "alice",
+    channel_id: `CS${counter}`,
+    team_id: "T1",
+    trigger_id: trigger,
+    response_url: `${api.url}/respond/${trigger}`,
+  });
+  const said = () => api.responses.find((r) => r.path === `/respond/${trigger}`);
+  await waitFor(() => Boolean(said()), 10_000, `the answer to ${command}`);
+  expect(said()?.body.response_type).toBe("ephemeral");
+  return said()?.body ?? {};
+}
+
 /** Clicks and waits for the next edit of the post message. */
 async function refine(post: { postId: string; channel: string; ts: string }, action: string, value?: string) {
   const before = updatesOf(post.channel, post.ts).length;
@@ -321,6 +341,17 @@ describe("a post's Block Kit actions on Slack", () => {
       new RegExp(
         `^Scheduled: caption 1 goes out <!date\\^${at}\\^\\{date_short_pretty\\} \\{time\\}\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC>\\.$`,
       ),
+    );
+    // /scheduled lists it for the workspace (anyone may look), with its time in Slack's markup and Cancel.
+    const listed = await slashAnswer("/scheduled", "");
+    expect(listed.text).toBe("Scheduled posts (1), soonest first");
+    expect(JSON.stringify(listed.blocks)).toContain(`<!date^${at}^{date_short_pretty} {time}|`);
+    expect(JSON.stringify(listed.blocks)).toContain(`post:${post.postId}:unschedule`);
+    expect((await slashAnswer("/timezone", "Mars/Base")).text).toBe(
+      '"Mars/Base" is not a time zone I know; use an IANA name such as Europe/Berlin.',
+    );
+    expect((await slashAnswer("/timezone", "Europe/Berlin")).text).toBe(
+      "Your time zone is now Europe/Berlin; times you schedule are read there.",
     );
     await click({ ...post, action: "unschedule" });
     await waitFor(() => ephemerals(post.channel).length > 1, 10_000, "the refusal");
