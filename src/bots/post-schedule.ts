@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Config } from "../config/schema.js";
 import type { Platform } from "../core/jobs.js";
-import { TARGET_LABEL } from "../publish/index.js";
+import { TARGET_LABEL, targetForPlatform } from "../publish/index.js";
 import { checkWhen, describeWhen, nextSlots, parseWhen, type Slot } from "../publish/when.js";
 import { hostTimeZone, isTimeZone } from "../publish/zone.js";
 import {
@@ -206,8 +206,8 @@ export function createPostSchedule(o: {
           message: `Only ${job.request.user.name ?? "the person who scheduled it"} or an approver can change this scheduled post.`,
         };
       const postId = String(job.request.args.post ?? "");
-      const network =
-        TARGET_LABEL[(await describe(job))?.network as keyof typeof TARGET_LABEL] ?? "its network";
+      const target = targetForPlatform((await describe(job))?.network ?? "");
+      const network = target ? TARGET_LABEL[target] : "its network";
       let at: number | undefined;
       if (action === "reschedule") {
         const zone = await zoneOf(actor);

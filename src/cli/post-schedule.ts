@@ -41,12 +41,20 @@ export function resolveAt(at: string, tz: string | undefined, config: Config): {
   return { at: when.at, zone };
 }
 
+/** The setting that names each network's account (its token stays with the engines). */
+const ACCOUNT_SETTING: Record<PublishTarget, string> = {
+  mastodon: "publish.mastodon.instanceUrl",
+  bluesky: "publish.bluesky.handle",
+  pixelfed: "publish.pixelfed.instanceUrl",
+  linkedin: "publish.linkedin.author",
+};
+
 /** Before the model runs: the account must be named where the engines read the same config. */
 export function checkScheduleTarget(target: PublishTarget, config: Config): void {
   if (!accountTargets(config).includes(target))
     throw new CodedError(
       ErrorCode.BadRequest,
-      `Scheduling to ${TARGET_LABEL[target]} needs its account in the configuration (${target === "mastodon" ? "publish.mastodon.instanceUrl" : "publish.bluesky.handle"}), with its token where the engine runs.`,
+      `Scheduling to ${TARGET_LABEL[target]} needs its account in the configuration (${ACCOUNT_SETTING[target]}), with its token where the engine runs.`,
     );
 }
 

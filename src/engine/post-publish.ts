@@ -8,6 +8,7 @@ import {
   configuredTargets,
   createPublisher,
   type PublishImage,
+  type PublishTarget,
   publishOnce,
   redisPublishStore,
   TARGET_LABEL,
