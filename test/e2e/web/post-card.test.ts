@@ -123,6 +123,6 @@ describe("the playground's post card", () => {
     const card = await post(page, fixture("frisbee.jpg"), "/post instagram playful variants 2");
     mkdirSync(join(out, ".."), { recursive: true });
     await page.locator(".turn").last().screenshot({ path: out });
-    expect(await card.locator(".post-controls select").count()).toBe(3);
+    expect(await card.locator(".post-controls select").count()).toBe(4); // Schedule…, tone, platform, language
   }, 90_000);
 });
