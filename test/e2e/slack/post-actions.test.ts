@@ -359,8 +359,11 @@ describe("a post's Block Kit actions on Slack", () => {
       user: "U1",
       text: "Only u_approver or an approver can change this scheduled post.",
     });
+    // In the thread the post is in (a /post on a photo answers in the photo's thread).
     const published = () =>
-      threadPosts(post.channel, post.ts).find((c) => /Published to Mastodon/.test(String(c.args.text)));
+      api
+        .called("chat.postMessage")
+        .find((c) => c.args.channel === post.channel && /Published to Mastodon/.test(String(c.args.text)));
     await waitFor(() => Boolean(published()), 30_000, "the published message");
     expect(mastodon.statuses).toHaveLength(before + 1);
     expect(Date.parse(mastodon.statuses.at(-1)?.createdAt ?? "")).toBeGreaterThanOrEqual(at * 1000);
