@@ -26,7 +26,8 @@ const MODULES: Record<string, Module> = {
   },
   "post-clicks": {
     mutate: ["src/bots/post-clicks.ts"],
-    tests: ["test/integration/queue/post-clicks.test.ts"],
+    // Schedule…, Cancel, Reschedule and Publish now are clicks too; their tests run the real delayed jobs.
+    tests: ["test/integration/queue/post-clicks.test.ts", "test/integration/publish/schedule.test.ts"],
   },
   "publish-once": {
     mutate: ["src/publish/once.ts"],
