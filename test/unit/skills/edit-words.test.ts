@@ -174,6 +174,23 @@ const PHRASINGS: [string, EditOp[]][] = [
   ["sepia, please!", [{ op: "sepia" }]],
   ["sepia!!", [{ op: "sepia" }]],
   ["sepia, thank you.", [{ op: "sepia" }]],
+  // the second and third ways of saying an adjustment
+  ["lower the exposure", [bright(-20)]],
+  ["underexpose it", [bright(-20)]],
+  ["it's too bright", [bright(-20)]],
+  ["punchier", [contrast(20)]],
+  ["reduce the contrast", [contrast(-20)]],
+  ["boost the saturation", [sat(20)]],
+  ["it's too dull", [sat(20)]],
+  ["less washed out", [sat(20)]],
+  // background colours by name
+  ["grey background", [{ op: "background", action: "colour", colour: "#808080" }]],
+  ["gray background", [{ op: "background", action: "colour", colour: "#808080" }]],
+  ["replace the background with red", [{ op: "background", action: "colour", colour: "#d02020" }]],
+  ["green background", [{ op: "background", action: "colour", colour: "#20a040" }]],
+  ["blue background", [{ op: "background", action: "colour", colour: "#2050d0" }]],
+  ["replace the background with yellow", [{ op: "background", action: "colour", colour: "#f0d020" }]],
+  ["pink background", [{ op: "background", action: "colour", colour: "#f0a0c0" }]],
 ];
 
 describe("the forgiving reader", () => {
