@@ -76,7 +76,7 @@ describe("llava-bot post with the tiny model", () => {
     );
     expect(r.status).not.toBe(0);
     expect(r.stderr.trim()).toMatch(
-      /^llava-bot: Unknown platform "myspace"\. Choose one of: instagram, .*mastodon\.$/,
+      /^llava-bot: Unknown platform "myspace"\. Choose one of: instagram, .*mastodon, pixelfed\.$/,
     );
   });
 });
