@@ -40,6 +40,6 @@ it("make-test-model refuses an unknown family in one line", () => {
   const r = cli("make-test-model", join(dir, "x"), "--family", "gpt");
   expect(r.code).toBe(1);
   expect(r.stderr.trim()).toMatch(
-    /^llava-bot: Unknown --family "gpt"; choose one of llava, onevision, llava-qwen2\.$/,
+    /^llava-bot: Unknown --family "gpt"; choose one of llava, onevision, llava-qwen2, grounding-dino, sam, modnet\.$/,
   );
 });

@@ -62,6 +62,18 @@ describe("publishOnce on Redis", () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("an approval already published is returned as it is, even while another attempt holds the claim", async () => {
+    const { publisher, calls } = countingPublisher();
+    const a = approval();
+    const first = await publishOnce({ store, publisher, post, approval: a });
+    expect(await store.claim(approvalKey("mastodon", a.id), "a late retry", 60_000)).toBe(true);
+    expect(await publishOnce({ store, publisher, post, approval: a })).toMatchObject({
+      id: first.id,
+      duplicate: true,
+    });
+    expect(calls).toHaveLength(1);
+  });
+
   it("while another attempt holds the claim, refuses as retryable after the lease, and publishes nothing", async () => {
     const { publisher, calls } = countingPublisher();
     const a = approval();
