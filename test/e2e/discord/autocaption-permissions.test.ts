@@ -4,7 +4,7 @@ import { colourPhoto } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { newRedis, uniquePrefix } from "../../helpers/redis.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
-import { ALL_PERMISSIONS, memberMessage, slashCommand } from "./payloads.js";
+import { ALL_PERMISSIONS, autocaptionOn, memberMessage, slashCommand } from "./payloads.js";
 import { BOT_ID } from "./stand-in.js";
 import { PERMISSION } from "./stand-in-limits.js";
 
@@ -63,14 +63,7 @@ describe("Discord: auto-captions where the bot may not post", () => {
     const id = "960000000000000001";
     t.stand.dispatch(
       "INTERACTION_CREATE",
-      slashCommand({
-        id,
-        channel: CH.art,
-        name: "autocaption",
-        options: [{ name: "mode", type: 3, value: "on" }],
-        permissions: LEE,
-        appPermissions: String(BigInt(ALL_PERMISSIONS) & ~PERMISSION.SendMessages),
-      }),
+      autocaptionOn({ id, channel: CH.art, missing: PERMISSION.SendMessages }),
     );
     const callback = () => t.stand.requests.find((r) => r.path.startsWith(`/interactions/${id}/`));
     await waitFor(() => callback() !== undefined, 10_000, "the answer");

@@ -1,10 +1,9 @@
-import { PermissionFlagsBits } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { colourPhoto } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { newRedis, uniquePrefix } from "../../helpers/redis.js";
 import { type DiscordUnderTest, startDiscordUnderTest } from "./app.js";
-import { ALL_PERMISSIONS, memberMessage, slashCommand } from "./payloads.js";
+import { autocaptionOn, memberMessage } from "./payloads.js";
 import { BOT_ID } from "./stand-in.js";
 import { PERMISSION } from "./stand-in-limits.js";
 
@@ -13,7 +12,6 @@ import { PERMISSION } from "./stand-in-limits.js";
  * open a thread on the photo and send in it, so those are the permissions it names.
  */
 const CH = { art: "461000000000000001", configured: "461000000000000002", open: "461000000000000003" };
-const LEE = String(BigInt(ALL_PERMISSIONS) | PermissionFlagsBits.ManageChannels);
 const prefix = uniquePrefix("discord-autocaption-threads");
 const redis = newRedis();
 let t: DiscordUnderTest;
@@ -43,15 +41,10 @@ describe("Discord: auto-captions in threads where the bot may not open or post i
     const id = "961000000000000001";
     t.stand.dispatch(
       "INTERACTION_CREATE",
-      slashCommand({
+      autocaptionOn({
         id,
         channel: CH.art,
-        name: "autocaption",
-        options: [{ name: "mode", type: 3, value: "on" }],
-        permissions: LEE,
-        appPermissions: String(
-          BigInt(ALL_PERMISSIONS) & ~PERMISSION.CreatePublicThreads & ~PERMISSION.SendMessagesInThreads,
-        ),
+        missing: PERMISSION.CreatePublicThreads | PERMISSION.SendMessagesInThreads,
       }),
     );
     const callback = () => t.stand.requests.find((r) => r.path.startsWith(`/interactions/${id}/`));

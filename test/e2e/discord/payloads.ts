@@ -1,3 +1,4 @@
+import { PermissionFlagsBits } from "discord.js";
 import { colourPhoto, type SWATCHES } from "../../helpers/images.js";
 import { APP_ID, BOT_ID, GUILD_ID, type startDiscordStandIn } from "./stand-in.js";
 import { EVERYONE_PERMISSIONS } from "./stand-in-gateway.js";
@@ -84,6 +85,21 @@ export function slashCommand(o: {
       ...(o.attachments ? { resolved: { attachments: o.attachments } } : {}),
     },
   };
+}
+
+/**
+ * INTERACTION_CREATE for `/autocaption on` by a moderator (Manage Channels) in a channel where
+ * the bot has every permission but `missing`.
+ */
+export function autocaptionOn(o: { id: string; channel: string; missing: bigint }) {
+  return slashCommand({
+    id: o.id,
+    channel: o.channel,
+    name: "autocaption",
+    options: [{ name: "mode", type: 3, value: "on" }],
+    permissions: String(BigInt(ALL_PERMISSIONS) | PermissionFlagsBits.ManageChannels),
+    appPermissions: String(BigInt(ALL_PERMISSIONS) & ~o.missing),
+  });
 }
 
 /**
