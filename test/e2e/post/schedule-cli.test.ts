@@ -47,22 +47,23 @@ function cli(args: string[], env: Record<string, string> = {}) {
   });
 }
 
+/** `post <photo> --publish mastodon --pick 1 --at <when>`, then `rest`. */
+const postAt = (when: string, rest: string[] = [], file = photo) => [
+  "post",
+  file,
+  "--publish",
+  "mastodon",
+  "--pick",
+  "1",
+  "--at",
+  when,
+  ...rest,
+];
+
 describe("llava-bot post --at", () => {
   it("--dry-run prints the time in ISO 8601 and in words, and the caption, with no account and no Redis", async () => {
     const expected = parseWhen("tomorrow 9am", { zone: ZONE, maxAheadDays: 60 });
-    const r = await cli([
-      "post",
-      photo,
-      "--publish",
-      "mastodon",
-      "--pick",
-      "1",
-      "--at",
-      "tomorrow 9am",
-      "--tz",
-      ZONE,
-      "--dry-run",
-    ]);
+    const r = await cli(postAt("tomorrow 9am", ["--tz", ZONE, "--dry-run"]));
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const iso = expected.ok ? isoInZone(ZONE, expected.at) : "";
@@ -88,18 +89,7 @@ describe("llava-bot post --at", () => {
       LLAVA_BOT__REDIS__PREFIX: prefix,
       LLAVA_BOT__PUBLISH__MASTODON__INSTANCE_URL: m.url,
     };
-    const args = [
-      "post",
-      photo,
-      "--publish",
-      "mastodon",
-      "--pick",
-      "1",
-      "--at",
-      "tomorrow 9am",
-      "--tz",
-      ZONE,
-    ];
+    const args = postAt("tomorrow 9am", ["--tz", ZONE]);
     const r = await cli(args, env);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -130,19 +120,7 @@ describe("llava-bot post --at", () => {
     expect((await cli(["scheduled"], env)).stdout).toBe("Nothing is scheduled.\n");
 
     // Another one, cancelled from the terminal.
-    const other = await cli(
-      [
-        "post",
-        join(FIXTURES, "waterview.jpg"),
-        "--publish",
-        "mastodon",
-        "--pick",
-        "1",
-        "--at",
-        "next friday 17:30",
-      ],
-      env,
-    );
+    const other = await cli(postAt("next friday 17:30", [], join(FIXTURES, "waterview.jpg")), env);
     const otherId = /\nid (\S+) /.exec(other.stdout)?.[1] ?? "";
     expect(otherId).toMatch(/^cli:[0-9a-f]{32}:approve:0$/);
     const cancelled = await cli(["scheduled", "cancel", otherId], env);
@@ -155,39 +133,15 @@ describe("llava-bot post --at", () => {
   }, 180_000);
 
   it("refuses a past time, an unknown zone, and a missing queue in one line each, before the model runs", async () => {
-    const past = await cli([
-      "post",
-      photo,
-      "--publish",
-      "mastodon",
-      "--pick",
-      "1",
-      "--at",
-      "yesterday 9am",
-      "--dry-run",
-    ]);
+    const past = await cli(postAt("yesterday 9am", ["--dry-run"]));
     expect(past.code).not.toBe(0);
     expect(past.stderr.trim().split("\n")).toHaveLength(1);
     expect(past.stderr).toMatch(/has already passed; pick a time in the future\./);
-    const zone = await cli([
-      "post",
-      photo,
-      "--publish",
-      "mastodon",
-      "--pick",
-      "1",
-      "--at",
-      "tomorrow 9am",
-      "--tz",
-      "Mars/Base",
-    ]);
+    const zone = await cli(postAt("tomorrow 9am", ["--tz", "Mars/Base"]));
     expect(zone.stderr).toMatch(/--tz "Mars\/Base" is not a time zone I know/);
-    const noRedis = await cli(
-      ["post", photo, "--publish", "mastodon", "--pick", "1", "--at", "tomorrow 9am"],
-      {
-        LLAVA_BOT__PUBLISH__MASTODON__INSTANCE_URL: "https://example.social",
-      },
-    );
+    const noRedis = await cli(postAt("tomorrow 9am"), {
+      LLAVA_BOT__PUBLISH__MASTODON__INSTANCE_URL: "https://example.social",
+    });
     expect(noRedis.code).not.toBe(0);
     expect(noRedis.stderr).toMatch(
       /needs the bot's Redis: set REDIS_URL, or run it beside a running `llava-bot start`/,
