@@ -56,6 +56,21 @@ beforeAll(async () => {
 
 afterAll(() => t?.close());
 
+/** `/edit make it warmer` on `att` in the channel without Attach Files, with the app permissions the interaction carries. */
+function editWarmer(id: string, att: { id: string }, appPermissions?: string) {
+  return slashCommand({
+    id,
+    channel: CH.nofiles,
+    name: "edit",
+    options: [
+      { name: "image", type: 11, value: att.id },
+      { name: "edits", type: 3, value: "make it warmer" },
+    ],
+    attachments: { [att.id]: att },
+    ...(appPermissions ? { appPermissions } : {}),
+  });
+}
+
 describe("Discord: missing permissions", () => {
   it("a mention where the bot may not send is told in a DM, once, and nothing is posted or queued", async () => {
     const id = "850000000000000001";
@@ -102,17 +117,7 @@ describe("Discord: missing permissions", () => {
     const id = "950000000000000002";
     t.stand.dispatch(
       "INTERACTION_CREATE",
-      slashCommand({
-        id,
-        channel: CH.nofiles,
-        name: "edit",
-        options: [
-          { name: "image", type: 11, value: att.id },
-          { name: "edits", type: 3, value: "make it warmer" },
-        ],
-        attachments: { [att.id]: att },
-        appPermissions: String(BigInt(ALL_PERMISSIONS) & ~PERMISSION.AttachFiles),
-      }),
+      editWarmer(id, att, String(BigInt(ALL_PERMISSIONS) & ~PERMISSION.AttachFiles)),
     );
     const callback = () => t.stand.requests.find((r) => r.path.startsWith(`/interactions/${id}/`));
     await waitFor(() => callback() !== undefined, 20_000, "the refusal");
@@ -141,19 +146,7 @@ describe("Discord: missing permissions", () => {
     const att = t.stand.attachment("750000000000000003", "grey.png", await greyPhoto());
     const id = "950000000000000003";
     // The interaction still says it may attach (a permission changed since): Discord refuses the upload.
-    t.stand.dispatch(
-      "INTERACTION_CREATE",
-      slashCommand({
-        id,
-        channel: CH.nofiles,
-        name: "edit",
-        options: [
-          { name: "image", type: 11, value: att.id },
-          { name: "edits", type: 3, value: "make it warmer" },
-        ],
-        attachments: { [att.id]: att },
-      }),
-    );
+    t.stand.dispatch("INTERACTION_CREATE", editWarmer(id, att));
     await waitFor(
       () => t.stand.interactionMessages(`token-${id}`).length === 2,
       30_000,
