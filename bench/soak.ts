@@ -267,6 +267,15 @@ for (const t of [
     `  ${t.platform} ${t.kind}${t.bad ? " (bad input)" : ""} ${t.key}: ${JSON.stringify(outcome(t))}`,
   );
 
+// What the bot logged (warnings and errors) says why a request went unanswered.
+if (verdict.unanswered.length || verdict.twice.length || verdict.withErrorIds.length)
+  for (const line of bot
+    .output()
+    .split("\n")
+    .filter((l) => /"level":(40|50|60)/.test(l))
+    .slice(-20))
+    console.log(`  log: ${line.slice(0, 400)}`);
+
 for (const [shape, n] of final.shapes)
   if (n > (baseline.shapes.get(shape) ?? 0))
     console.log(`  keys ${shape}: ${baseline.shapes.get(shape) ?? 0} → ${n}`);

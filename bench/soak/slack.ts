@@ -4,7 +4,14 @@
  * uploads in an auto-caption channel, and bad inputs.
  */
 
-import { mentionEvent, SECRET, sendSigned, slackFile, TOKEN } from "../../test/e2e/slack/harness.js";
+import {
+  mentionEvent,
+  SECRET,
+  sendSigned,
+  slackFile,
+  TOKEN,
+  uploadEvent,
+} from "../../test/e2e/slack/harness.js";
 import { startSlackStandIn } from "../../test/e2e/slack/stand-in.js";
 import type { Photo } from "./photos.js";
 import type { Outcome, Tracked } from "./track.js";
@@ -88,21 +95,7 @@ export async function slackTraffic() {
           sentAt: Date.now(),
           bad,
         };
-        return signed(t, {
-          type: "event_callback",
-          team_id: "T1",
-          event_id: `EvSoak${seq}`,
-          event: {
-            type: "message",
-            subtype: "file_share",
-            user,
-            channel: SLACK_AUTOCAPTION,
-            channel_type: "channel",
-            ts,
-            text: "",
-            files: [upload(photo)],
-          },
-        });
+        return signed(t, uploadEvent(`EvSoak${seq}`, SLACK_AUTOCAPTION, ts, [upload(photo)], user));
       }
       const channel = "CSOAK";
       const t: Tracked = {

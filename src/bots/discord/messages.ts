@@ -164,7 +164,13 @@ export function createMessageHandler(x: DiscordContext) {
         reply: { channel: message.channelId, replyTo: message.id, mode: config.discord.autocaptionIn },
       });
     } catch (err) {
-      logger().info({ err: (err as Error).message, message: message.id }, "auto-caption skipped a message");
+      // The uploader hears why their photo got no caption, in a reply, once per message.
+      if (await producer.once(`discord:fail:${message.id}`))
+        await message
+          .reply({ content: x.failure(err), allowedMentions: NO_MENTIONS })
+          .catch((told) =>
+            logger().warn({ err: told, message: message.id }, "auto-caption failure not told"),
+          );
     }
   }
 

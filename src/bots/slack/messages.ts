@@ -145,7 +145,10 @@ export function registerMessages(app: App, x: SlackContext) {
           reply: { channel: m.channel, thread: m.thread_ts ?? m.ts },
         });
       } catch (err) {
-        logger().info({ err: (err as Error).message, file: file.id }, "auto-caption skipped a file");
+        // The uploader hears why their photo got no caption, in its thread, once per file.
+        await x
+          .fail(`file:${file.id}`, err, { channel: m.channel, thread: m.thread_ts ?? m.ts, user: m.user })
+          .catch((told) => logger().warn({ err: told, file: file.id }, "auto-caption failure not told"));
       }
     }
   }

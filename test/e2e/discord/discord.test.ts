@@ -207,6 +207,25 @@ describe("Discord adapter with a real discord.js client", () => {
     );
   });
 
+  it("an upload in an auto-caption channel that cannot be read gets one sentence saying why, not silence", async () => {
+    const photo = fixture("frisbee.jpg");
+    const att = stand.attachment("700000000000000006", "cut.jpg", photo.subarray(0, photo.length / 3));
+    messageCreate({ id: "800000000000000006", channel: CH.caption, content: "", attachments: [att] });
+    messageCreate({ id: "800000000000000006", channel: CH.caption, content: "", attachments: [att] }); // the same event again
+    const replies = () =>
+      sentTo(CH.caption).filter(
+        (r) =>
+          (r.json?.message_reference as { message_id?: string } | undefined)?.message_id ===
+          "800000000000000006",
+      );
+    await waitFor(() => replies().length > 0, 20_000, "the refusal");
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(replies()).toHaveLength(1);
+    expect(String(replies()[0]?.json?.content)).toBe(
+      "⚠️ That image looks damaged or incomplete. Please upload it again.",
+    );
+  });
+
   it("a message with more photos than one request may carry is still captioned, from its first photo", async () => {
     const colours = ["blue", "red", "red", "red", "red", "red"] as const;
     const atts = await Promise.all(

@@ -3,7 +3,7 @@ import { colourPhoto } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
-import { mentionEvent, slackFile } from "./harness.js";
+import { mentionEvent, slackFile, uploadEvent } from "./harness.js";
 
 /**
  * Journey 2.1 on Slack (issue 28, item 4; the Discord test shows the ordering): the same
@@ -37,21 +37,15 @@ describe("Slack: a burst of uploads in an auto-caption channel", () => {
       colour: n % 2 ? "blue" : "green",
     }));
     for (const u of uploads)
-      await t.send({
-        type: "event_callback",
-        team_id: "T1",
-        event_id: `EvBurst${u.file}`,
-        event: {
-          type: "message",
-          subtype: "file_share",
-          user: "U7",
-          channel: "CBURST",
-          channel_type: "channel",
-          ts: u.ts,
-          text: "",
-          files: [slackFile(t.api.url, u.file, `${u.file}.png`)],
-        },
-      });
+      await t.send(
+        uploadEvent(
+          `EvBurst${u.file}`,
+          "CBURST",
+          u.ts,
+          [slackFile(t.api.url, u.file, `${u.file}.png`)],
+          "U7",
+        ),
+      );
     const asked = "1700000902.000100";
     await t.send(mentionEvent("EvBurstAsk", "CBURST", asked, [slackFile(t.api.url, "FASK", "red.png")]));
     await waitFor(

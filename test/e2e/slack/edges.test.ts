@@ -4,7 +4,7 @@ import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { pacedModel } from "../../helpers/scripted-model.js";
 import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
-import { mentionEvent, slackFile, slashCommand } from "./harness.js";
+import { mentionEvent, slackFile, slashCommand, uploadEvent } from "./harness.js";
 
 /** What people do in their first week on Slack that the happy path does not cover (issue 28). */
 let t: SlackUnderTest;
@@ -66,21 +66,7 @@ describe("Slack edges", () => {
 
   it("Slack Connect: an upload in an auto-caption channel is captioned from its stub", async () => {
     const ts = "1700000202.000100";
-    await t.send({
-      type: "event_callback",
-      team_id: "T1",
-      event_id: "EvShared2",
-      event: {
-        type: "message",
-        subtype: "file_share",
-        user: "U7",
-        channel: "CSHARED",
-        channel_type: "channel",
-        ts,
-        text: "",
-        files: [connectStub("FGREEN")],
-      },
-    });
+    await t.send(uploadEvent("EvShared2", "CSHARED", ts, [connectStub("FGREEN")], "U7"));
     await waitFor(() => threaded("CSHARED", ts).length > 0, 20_000, "the caption");
     expect(String(threaded("CSHARED", ts)[0]?.text)).toMatch(/green/i);
   });

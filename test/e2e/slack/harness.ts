@@ -66,6 +66,25 @@ export function mentionEvent(
   };
 }
 
+/** An upload as Slack's Events API sends it: a `file_share` message in a channel (no mention). */
+export function uploadEvent(eventId: string, channel: string, ts: string, files: unknown[], user = "U6") {
+  return {
+    type: "event_callback",
+    team_id: "T1",
+    event_id: eventId,
+    event: {
+      type: "message",
+      subtype: "file_share",
+      user,
+      channel,
+      channel_type: "channel",
+      ts,
+      text: "",
+      files,
+    },
+  };
+}
+
 /**
  * A slash command as Slack posts it (send it with `{ form: true }`); its response_url is the
  * stand-in's `/respond/<trigger>`, so a test can find what was said through it.

@@ -4,7 +4,7 @@ import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { expectOneUpright, watchTinyModel } from "../../helpers/watching-model.js";
 import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
-import { mentionEvent, slackFile } from "./harness.js";
+import { mentionEvent, slackFile, uploadEvent } from "./harness.js";
 
 /**
  * iPhone photos (HEIC), which Slack keeps in their original format, through the real Bolt app,
@@ -72,21 +72,7 @@ describe("HEIC photos on Slack", () => {
     const ts = (n: number) => `1700000302.00010${n}`;
     await Promise.all(
       uploads.map(([file], n) =>
-        t.send({
-          type: "event_callback",
-          team_id: "T1",
-          event_id: `EvHeicUpload${n}`,
-          event: {
-            type: "message",
-            subtype: "file_share",
-            user: "USAM",
-            channel: "CSOCIAL",
-            channel_type: "channel",
-            ts: ts(n),
-            text: "",
-            files: [heicFile(file)],
-          },
-        }),
+        t.send(uploadEvent(`EvHeicUpload${n}`, "CSOCIAL", ts(n), [heicFile(file)], "USAM")),
       ),
     );
     await waitFor(

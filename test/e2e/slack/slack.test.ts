@@ -5,7 +5,15 @@ import { colourPhoto, fixture } from "../../helpers/images.js";
 import { waitFor } from "../../helpers/queue.js";
 import { uniquePrefix } from "../../helpers/redis.js";
 import { type SlackUnderTest, startSlackUnderTest } from "./app.js";
-import { mentionEvent, type SendOptions, sendSigned, sign, slackFile, TOKEN } from "./harness.js";
+import {
+  mentionEvent,
+  type SendOptions,
+  sendSigned,
+  sign,
+  slackFile,
+  TOKEN,
+  uploadEvent,
+} from "./harness.js";
 import type { StandIn } from "./stand-in.js";
 
 let t: SlackUnderTest;
@@ -205,21 +213,7 @@ describe("Slack adapter on a real Bolt app", () => {
       10_000,
       "switch on",
     );
-    const upload = {
-      type: "event_callback",
-      team_id: "T1",
-      event_id: "EvUpload",
-      event: {
-        type: "message",
-        subtype: "file_share",
-        user: "U6",
-        channel: "C5",
-        channel_type: "channel",
-        ts: "1700000005.000100",
-        text: "",
-        files: [file("FGREEN", "lawn.png")],
-      },
-    };
+    const upload = uploadEvent("EvUpload", "C5", "1700000005.000100", [file("FGREEN", "lawn.png")]);
     await send(upload);
     await send({ ...upload, event_id: "EvUpload-again" }, { retry: 1 });
     const fromBot = {
@@ -239,6 +233,23 @@ describe("Slack adapter on a real Bolt app", () => {
     expect(threaded("C5", "1700000005.000100")).toHaveLength(1);
     expect(String(threaded("C5", "1700000005.000100")[0]?.text)).toMatch(/green/i);
     expect(threaded("C5", "1700000005.000200")).toHaveLength(0);
+  });
+
+  it("an upload in an auto-caption channel that cannot be read gets one sentence in its thread, not silence", async () => {
+    // C5's auto-captions were switched on by the test before.
+    const photo = fixture("frisbee.jpg");
+    api.files.set("FCUT", photo.subarray(0, photo.length / 3));
+    const upload = uploadEvent("EvCut", "C5", "1700000005.000300", [
+      { ...file("FCUT", "cut.jpg"), mimetype: "image/jpeg", filetype: "jpg" },
+    ]);
+    await send(upload);
+    await send({ ...upload, event_id: "EvCut-again" }, { retry: 1 });
+    await waitFor(() => threaded("C5", "1700000005.000300").length > 0, 20_000, "the refusal");
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(threaded("C5", "1700000005.000300")).toHaveLength(1);
+    expect(String(threaded("C5", "1700000005.000300")[0]?.text)).toBe(
+      "⚠️ That image looks damaged or incomplete. Please upload it again.",
+    );
   });
 
   it("a file URL pointing at another host is never fetched", async () => {
