@@ -97,7 +97,7 @@ function damaged(cause: unknown): CodedError {
 
 /**
  * sharp's libvips reads HEIC headers but has no HEVC decoder: libheif's WebAssembly build decodes
- * the primary image (rotation and mirror applied) on a worker thread, which also normalises it,
+ * the primary image (rotation and mirror applied) in a decoder process, which also normalises it,
  * so the main thread never holds its decoded pixels.
  */
 async function loadHeic(bytes: Buffer, maxPixels: number, edge: number): Promise<Normalised> {
@@ -105,7 +105,7 @@ async function loadHeic(bytes: Buffer, maxPixels: number, edge: number): Promise
   if (out.kind === "too-many-pixels") throw tooManyPixels(out.width, out.height, maxPixels);
   if (out.kind === "corrupt") throw damaged(new Error(out.detail));
   return {
-    bytes: Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength),
+    bytes: out.bytes,
     mime: out.mime,
     width: out.width,
     height: out.height,

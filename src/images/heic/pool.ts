@@ -1,11 +1,16 @@
 import { type ChildProcess, fork } from "node:child_process";
-import { availableParallelism, getPriority, setPriority } from "node:os";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { availableParallelism, getPriority, setPriority, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DecodeReply, DecodeRequest } from "./protocol.js";
 
-/** What a decode comes to, without the message id. */
-export type HeicOutcome = DistributiveOmit<Exclude<DecodeReply, { kind: "ready" }>, "id">;
+type Reply = Exclude<DecodeReply, { kind: "ready" }>;
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+/** What a decode comes to, without the message id; a decoded image with its JPEG bytes. */
+export type HeicOutcome =
+  | (Omit<Extract<Reply, { kind: "ok" }>, "id"> & { bytes: Buffer })
+  | DistributiveOmit<Exclude<Reply, { kind: "ok" }>, "id">;
 
 /** An idle decoder keeps its WebAssembly memory (it never shrinks), so it goes after a while. */
 const IDLE_MS = 10_000;
@@ -16,9 +21,10 @@ const LIMIT = Math.max(1, availableParallelism() - 1);
 
 interface Task {
   id: number;
-  bytes: Buffer;
+  input: string;
+  output: string;
   limits: { maxPixels: number; edge: number };
-  resolve(outcome: HeicOutcome): void;
+  resolve(outcome: DistributiveOmit<Reply, "id">): void;
   reject(err: Error): void;
   timer?: NodeJS.Timeout;
 }
@@ -47,11 +53,26 @@ export function heicDecodeCount(): number {
  * reach this process, whose garbage collector would otherwise hold up acknowledgements. The
  * decoder checks `maxPixels` against the header before decoding.
  */
-export function decodeHeic(bytes: Buffer, limits: { maxPixels: number; edge: number }): Promise<HeicOutcome> {
-  return new Promise((resolve, reject) => {
-    waiting.push({ id: nextId++, bytes, limits, resolve, reject });
-    pump();
-  });
+export async function decodeHeic(
+  bytes: Buffer,
+  limits: { maxPixels: number; edge: number },
+): Promise<HeicOutcome> {
+  const id = nextId++;
+  // A private folder per decode, removed with what is in it however the decode ends.
+  const dir = await mkdtemp(join(tmpdir(), "llava-bot-heic-"));
+  const input = join(dir, `${id}.heic`);
+  const output = join(dir, `${id}.jpg`);
+  try {
+    // Files, read and written on libuv's threads: the main thread copies nothing of megabytes.
+    await writeFile(input, bytes, { mode: 0o600 });
+    const reply = await new Promise<DistributiveOmit<Reply, "id">>((resolve, reject) => {
+      waiting.push({ id, input, output, limits, resolve, reject });
+      pump();
+    });
+    return reply.kind === "ok" ? { ...reply, bytes: await readFile(output) } : reply;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function pump(): void {
@@ -73,7 +94,12 @@ function start(slot: Slot, task: Task): void {
   slot.task = task;
   task.timer = setTimeout(() => retire(slot, new Error("decoding took too long")), DECODE_TIMEOUT_MS);
   decodes++;
-  slot.child.send({ id: task.id, bytes: task.bytes, ...task.limits } satisfies DecodeRequest);
+  slot.child.send({
+    id: task.id,
+    input: task.input,
+    output: task.output,
+    ...task.limits,
+  } satisfies DecodeRequest);
 }
 
 function hold(slot: Slot, busy: boolean): void {

@@ -4,6 +4,7 @@
  * platform events; sharp then normalises the pixels here too, so they never reach that process's
  * heap. One request at a time.
  */
+import { readFileSync, writeFileSync } from "node:fs";
 import libheif, { type HeifError } from "libheif-js/wasm-bundle";
 import sharp from "sharp";
 import { normalise } from "../normalise.js";
@@ -22,7 +23,7 @@ function decodePixels(req: DecodeRequest): Decoded {
   const corrupt = (detail: string) => ({ id: req.id, kind: "corrupt", detail }) as const;
   const ctx = libheif.heif_context_alloc();
   try {
-    const read = libheif.heif_context_read_from_memory(ctx, req.bytes);
+    const read = libheif.heif_context_read_from_memory(ctx, readFileSync(req.input));
     if (read.code.value !== 0) return corrupt(read.message);
     const handle = libheif.heif_js_context_get_primary_image_handle(ctx);
     if (failed(handle)) return corrupt(handle.message);
@@ -71,14 +72,8 @@ async function decode(req: DecodeRequest): Promise<DecodeReply> {
       hasAlpha,
       photo: true,
     });
-    return {
-      id: req.id,
-      kind: "ok",
-      width: out.width,
-      height: out.height,
-      mime: "image/jpeg",
-      bytes: out.bytes,
-    };
+    writeFileSync(req.output, out.bytes, { mode: 0o600 });
+    return { id: req.id, kind: "ok", width: out.width, height: out.height, mime: "image/jpeg" };
   } catch (err) {
     return { id: req.id, kind: "corrupt", detail: String(err) };
   }
