@@ -113,22 +113,35 @@ export function retryCard(postId: string): Card {
   return { title: "", sections: [], notes: [], actions: [button(postId, "retry", "Retry", true)] };
 }
 
+/** Entries a /scheduled list shows at most: Discord draws each with its own row of buttons. */
+const MAX_LISTED = 5;
+
 /**
  * `/scheduled`: a server's or workspace's scheduled posts, soonest first, each with its time in
- * the platform's markup, network, caption start and Cancel (the flow decides who may).
+ * the platform's markup, network, caption start, its photo as a thumbnail, and Publish now,
+ * Reschedule and Cancel (the flow decides who may).
  */
 export function scheduledCard(posts: readonly ScheduledPost[], time: (at: number) => string): Card {
+  const shown = posts.slice(0, MAX_LISTED);
+  const more = posts.length - shown.length;
   return {
     title: posts.length ? `Scheduled posts (${posts.length}), soonest first` : "Nothing is scheduled.",
-    sections: posts.map((p) => {
+    sections: shown.map((p) => {
       const flat = p.caption.replace(/\s+/g, " ").trim();
       return {
         text: `${time(p.at)} · ${label(p.network)} · ${flat.length > 80 ? `${flat.slice(0, 79)}…` : flat}`,
         footer: `scheduled by ${p.by.name ?? "a teammate"}`,
-        button: button(p.postId, "unschedule", "Cancel"),
+        buttons: [
+          button(p.postId, "publish-now", "Publish now", true),
+          button(p.postId, "reschedule", "Reschedule"),
+          button(p.postId, "unschedule", "Cancel"),
+        ],
+        ...(p.imageKey
+          ? { thumbnail: { key: p.imageKey, description: p.imageAlt ?? "The post's photo" } }
+          : {}),
       };
     }),
-    notes: [],
+    notes: more > 0 ? [{ text: `…and ${more} more, due later.` }] : [],
     actions: [],
   };
 }

@@ -33,13 +33,17 @@ const REFINE_MENUS = ["tone", "platform", "translate"] as const;
 type RefineName = (typeof REFINE_BUTTONS)[number] | (typeof REFINE_MENUS)[number];
 
 /** `approve-2` approves the second caption; `retry` publishes a failed approval again. */
-/** `schedule` takes a slot from the card's menu; `unschedule` and `publish-now` act on a scheduled post. */
+/**
+ * `schedule` takes a slot from the card's menu; `unschedule`, `reschedule` and `publish-now` act
+ * on a scheduled post.
+ */
 export type PostAction =
   | RefineName
   | `approve-${number}`
   | "retry"
   | "schedule"
   | "unschedule"
+  | "reschedule"
   | "publish-now";
 
 export function postComponentId(postId: string, action: PostAction): string {

@@ -50,6 +50,8 @@ export interface ScheduledPost extends ScheduledJob {
   caption: string;
   /** Blob key of the post's image, for a thumbnail. */
   imageKey?: string;
+  /** What the image shows (its alt text, else its file name), said with the thumbnail. */
+  imageAlt?: string;
   by: Person;
 }
 
@@ -89,7 +91,12 @@ export function createPostSchedule(o: {
       variant,
       network: post?.record.bundle.platform ?? "?",
       caption: post?.record.bundle.variants[variant]?.text ?? "",
-      ...(post?.record.image ? { imageKey: post.record.image.key } : {}),
+      ...(post?.record.image
+        ? {
+            imageKey: post.record.image.key,
+            imageAlt: post.record.image.altText || post.record.image.filename,
+          }
+        : {}),
       by: job.request.user,
     };
   }

@@ -44,11 +44,30 @@ export interface CardSelect {
   options: { value: string; label: string }[];
 }
 
+/** A small picture beside a section: the blob it is made from, and what it shows (its alt text). */
+interface CardThumbnail {
+  key: string;
+  description: string;
+}
+
+/** One item of a card (a caption, a scheduled post). */
+export interface CardSection {
+  text: string;
+  footer?: string;
+  /** The item's one button (a caption's Approve), numbered after the item where rows are shared. */
+  button?: CardButton;
+  /** Several buttons of the item's own (a scheduled post's Publish now, Reschedule, Cancel), drawn with it. */
+  buttons?: CardButton[];
+  thumbnail?: CardThumbnail;
+  /** The words people copy from it. */
+  copy?: string;
+}
+
 /** A card described once and rendered per platform (Discord components, Slack blocks, the playground's JSON). */
 export interface Card {
   title: string;
-  /** One section per item (a caption), each with its own button; `copy`: the words people copy from it. */
-  sections: { text: string; footer?: string; button?: CardButton; copy?: string }[];
+  /** One section per item (a caption), each with its own button or buttons. */
+  sections: CardSection[];
   /** Small print under the sections (why there are fewer captions, the alt text). */
   notes: { text: string; copy?: string }[];
   actions: (CardButton | CardSelect)[];

@@ -4,11 +4,16 @@ import {
   PermissionFlagsBits,
   type StringSelectMenuInteraction,
 } from "discord.js";
+import { logger } from "../../log.js";
 import { parsePostComponentId } from "../post-clicks.js";
 import type { DiscordContext } from "./context.js";
 import { acknowledge } from "./refusals.js";
+import { scheduledList } from "./scheduled.js";
 import { memberRoles, NO_MENTIONS, TOKEN_LIFETIME_MS } from "./shared.js";
 import { ORIGINAL } from "./surface.js";
+
+/** What a /scheduled entry's buttons do that takes the post off the list. */
+const LIST_ACTIONS = new Set(["publish-now", "unschedule"]);
 
 /**
  * Buttons and menus: Stop on an answer being written, and a post card's refinements and
@@ -65,6 +70,11 @@ export function createClickHandlers(x: DiscordContext) {
       reply: { channel: i.channelId, ...(i.message?.id ? { postMessage: i.message.id } : {}) },
     });
     const note = outcome.accepted ? (outcome.command === "schedule" ? outcome.note : "") : outcome.message;
+    // Done from /scheduled (an ephemeral list): the list is drawn again without that post.
+    if (outcome.accepted && LIST_ACTIONS.has(parsed.action) && i.message.flags.has(MessageFlags.Ephemeral))
+      await i
+        .editReply(await scheduledList(x, i.guildId ?? `dm:${i.user.id}`))
+        .catch((err: unknown) => logger().warn({ err }, "the /scheduled list could not be redrawn"));
     if (note)
       await i.followUp({
         content: note,

@@ -48,8 +48,9 @@ function stopRow(requestId: string): Row {
  */
 function cardRows(card: Card): Row[] {
   const buttons = card.actions.filter((a): a is CardButton => a.type === "button").map((b) => button(b));
+  // Numbered after their item, since the rows are shared (a list card draws them with list-render.ts).
   const own = card.sections.flatMap((s, n) =>
-    s.button ? [button(s.button, `${s.button.label} ${n + 1}`)] : [],
+    [...(s.button ? [s.button] : []), ...(s.buttons ?? [])].map((b) => button(b, `${b.label} ${n + 1}`)),
   );
   const buttonRows = (buttons.length + own.length <= 5 ? [[...own, ...buttons]] : [buttons, own.slice(0, 5)])
     .filter((r) => r.length)

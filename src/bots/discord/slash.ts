@@ -3,12 +3,11 @@ import type { Config } from "../../config/schema.js";
 import type { CommandName } from "../../core/jobs.js";
 import { isPersonalRefusal } from "../../errors.js";
 import { captionedByConfig } from "../access.js";
-import { scheduledCard } from "../post-card.js";
 import { homeChannel, refusal } from "./access.js";
 import type { DiscordContext } from "./context.js";
 import { captionNeeds, captionsMissingSentence, missing, missingSentence, needed } from "./permissions.js";
 import { acknowledge } from "./refusals.js";
-import { discordTime, render } from "./render.js";
+import { scheduledList } from "./scheduled.js";
 import { memberRoles, NO_MENTIONS, TOKEN_LIFETIME_MS } from "./shared.js";
 import { ORIGINAL } from "./surface.js";
 
@@ -72,10 +71,8 @@ export function createSlashHandler(x: DiscordContext) {
       const out = await schedule.setZone({ id: i.user.id }, i.options.getString("zone", true));
       return i.reply({ content: out.message, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     }
-    const card = scheduledCard(await schedule.list(i.guildId ?? `dm:${i.user.id}`), discordTime);
-    const text = [card.title, ...card.sections.map((s, n) => `${n + 1}. ${s.text} (${s.footer})`)].join("\n");
-    const { body } = render({ text, card }, false);
-    return i.reply({ ...body, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    const list = await scheduledList(x, i.guildId ?? `dm:${i.user.id}`);
+    return i.reply({ ...list, flags: MessageFlags.Ephemeral | list.flags });
   }
 
   return async function onSlash(i: ChatInputCommandInteraction) {

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import { logger } from "../../log.js";
 import { parsePostComponentId } from "../post-clicks.js";
 import type { SlackContext } from "./context.js";
+import { scheduledList } from "./scheduled.js";
 
 interface BlockAction {
   type: string;
@@ -14,9 +15,13 @@ interface BlockAction {
 interface ActionBody {
   user: { id: string; username?: string; name?: string };
   channel?: { id: string };
-  container?: { message_ts?: string; thread_ts?: string };
+  team?: { id: string };
+  container?: { message_ts?: string; thread_ts?: string; is_ephemeral?: boolean };
   trigger_id?: string;
 }
+
+/** What a /scheduled entry's buttons do that takes the post off the list. */
+const LIST_ACTIONS = new Set(["publish-now", "unschedule"]);
 
 /**
  * Buttons and menus: Stop (the person who asked, or a Slack admin listed in config) and a post
@@ -39,7 +44,7 @@ export function registerClicks(app: App, x: SlackContext) {
     await flow.stop(requestId);
   });
 
-  app.action(/^post:/, async ({ ack, body, action }) => {
+  app.action(/^post:/, async ({ ack, body, action, respond }) => {
     await ack();
     const a = action as BlockAction;
     const parsed = parsePostComponentId(a.action_id);
@@ -56,6 +61,13 @@ export function registerClicks(app: App, x: SlackContext) {
         reply: { channel, ...(b.container?.message_ts ? { postMessage: b.container.message_ts } : {}) },
       });
       const note = outcome.accepted ? (outcome.command === "schedule" ? outcome.note : "") : outcome.message;
+      // Done from /scheduled (an ephemeral list, which only its response_url can change): drawn again.
+      if (outcome.accepted && LIST_ACTIONS.has(parsed.action) && b.container?.is_ephemeral)
+        await respond({
+          replace_original: true,
+          response_type: "ephemeral",
+          ...(await scheduledList(flow, b.team?.id ?? "slack")),
+        });
       if (note) await x.whisper(channel, b.user.id, note, b.container?.thread_ts);
     } catch (err) {
       logger().error({ err }, "slack post click failed");

@@ -3,13 +3,12 @@ import type { CommandName } from "../../core/jobs.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { captionedByConfig } from "../access.js";
 import { parseMessage } from "../commands.js";
-import { scheduledCard } from "../post-card.js";
 import type { SlackContext } from "./context.js";
 import { fileDetails, imageFiles, type SlackFile } from "./files.js";
 import { toMrkdwn } from "./format.js";
 import { latestImage } from "./recent.js";
 import { channelRefusal } from "./refusals.js";
-import { render, slackTime } from "./render.js";
+import { scheduledList } from "./scheduled.js";
 
 const SLASH = ["describe", "ask", "ocr", "edit", "detect", "segment", "cutout", "post", "generate"] as const;
 /** Commands whose answer may be for the asker's eyes only. */
@@ -177,14 +176,7 @@ export function registerCommands(app: App, x: SlackContext) {
 
   app.command("/scheduled", async ({ command, ack, respond }) => {
     await ack();
-    // The card's words are escaped as text: the date markup goes in after, in place of a marker.
-    const card = scheduledCard(
-      await flow.clicks.schedule.list(command.team_id ?? "slack"),
-      (at) => `⏱${at}⏱`,
-    );
-    const drawn = JSON.stringify(render({ text: card.title, card }));
-    const withTimes = drawn.replace(/⏱(\d+)⏱/g, (_, at: string) => slackTime(Number(at)));
-    await respond({ response_type: "ephemeral", ...(JSON.parse(withTimes) as ReturnType<typeof render>) });
+    await respond({ response_type: "ephemeral", ...(await scheduledList(flow, command.team_id ?? "slack")) });
   });
 
   app.command("/autocaption", async ({ command, ack, respond }) => {

@@ -54,14 +54,27 @@ function cardBlocks(card: Card, text: string) {
       type: "section",
       text: { type: "mrkdwn", text: card.title ? `*${toMrkdwn(card.title)}*` : cut(text, SECTION) },
     },
-    ...card.sections.map((s) => ({
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text: cut(`${toMrkdwn(s.text)}${s.footer ? `\n_${toMrkdwn(s.footer)}_` : ""}`, SECTION),
+    ...card.sections.flatMap((s) => [
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: cut(`${toMrkdwn(s.text)}${s.footer ? `\n_${toMrkdwn(s.footer)}_` : ""}`, SECTION),
+        },
+        ...(s.button ? { accessory: button(s.button) } : {}),
       },
-      ...(s.button ? { accessory: button(s.button) } : {}),
-    })),
+      // An image needs a URL Slack can fetch, and the bot's photos are not public (the blob store
+      // serves no one, and the Slack upload's file id is not kept), so a thumbnail is named, not shown.
+      ...(s.thumbnail
+        ? [
+            {
+              type: "context",
+              elements: [{ type: "mrkdwn", text: cut(`🖼 ${toMrkdwn(s.thumbnail.description)}`, 300) }],
+            },
+          ]
+        : []),
+      ...(s.buttons?.length ? [{ type: "actions", elements: s.buttons.map(button) }] : []),
+    ]),
     ...card.notes.map((n) => ({
       type: "context",
       elements: [{ type: "mrkdwn", text: cut(toMrkdwn(n.text), SECTION) }],

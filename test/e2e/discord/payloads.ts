@@ -131,6 +131,8 @@ export function componentClick(o: {
   roles?: string[];
   permissions?: string;
   values?: string[];
+  /** The clicked message's flags (64: an ephemeral one, such as /scheduled's list). */
+  flags?: number;
 }) {
   return {
     ...fromMember(o.id, o.channel, o),
@@ -141,6 +143,7 @@ export function componentClick(o: {
       author: BOT_USER,
       ...messageBody({ content: "" }),
       components: [],
+      ...(o.flags ? { flags: o.flags } : {}),
     },
     data: o.values
       ? { custom_id: o.customId, component_type: 3, values: o.values }

@@ -1,5 +1,7 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDiscord } from "../../../src/bots/discord/index.js";
+import { bullQueueName, jobIdFor } from "../../../src/queue/names.js";
 import { colourPhoto } from "../../helpers/images.js";
 import { startPostEngine } from "../../helpers/post-engine.js";
 import { postModel, toneLines, WITTY } from "../../helpers/post-model.js";
@@ -39,9 +41,12 @@ const carol = person("500000000000000003", "carol"); // holds the approver role
 const APPROVER_ROLE = "700000000000000777";
 
 /** /post with a photo; resolves with the post message's id and the text it shows. */
-async function slashPost(platform: string): Promise<{ postId: string; messageId: string; content: string }> {
+async function slashPost(
+  platform: string,
+  photo?: Buffer,
+): Promise<{ postId: string; messageId: string; content: string }> {
   const id = nextId();
-  const att = stand.attachment(nextId(), "red.png", await colourPhoto("red"));
+  const att = stand.attachment(nextId(), "red.png", photo ?? (await colourPhoto("red")));
   stand.dispatch(
     "INTERACTION_CREATE",
     slashCommand({
@@ -72,6 +77,7 @@ function click(o: {
   user?: DiscordUser;
   roles?: string[];
   values?: string[];
+  flags?: number;
 }): string {
   const id = nextId();
   stand.dispatch(
@@ -108,12 +114,51 @@ function captionShown(content: string, n: number): string {
 
 /** A slash command by alice that is answered at once; resolves with the callback's data. */
 async function slashAnswer(name: string, options: unknown[]): Promise<Record<string, unknown> | undefined> {
+  return (await slashCallback(name, options)).data;
+}
+
+/** A slash command answered at once: the callback's data and the files uploaded with it. */
+async function slashCallback(name: string, options: unknown[]) {
   const id = nextId();
   stand.dispatch("INTERACTION_CREATE", slashCommand({ id, channel: CH, name, user: alice, options }));
   const callback = () => stand.requests.find((r) => r.path.startsWith(`/interactions/${id}/`));
   await waitFor(() => Boolean(callback()), 10_000, `the answer to /${name}`);
   expect(callback()?.json?.type).toBe(4);
-  return callback()?.json?.data as Record<string, unknown> | undefined;
+  return {
+    data: callback()?.json?.data as Record<string, unknown> | undefined,
+    files: callback()?.files ?? [],
+  };
+}
+
+type Layout = {
+  type: number;
+  content?: string;
+  custom_id?: string;
+  label?: string;
+  components?: Layout[];
+  accessory?: Layout & { media?: { url: string }; description?: string };
+};
+
+/**
+ * /scheduled's entries as its layout components draw them: each entry's words, its thumbnail's
+ * attachment and its buttons (the row right under it).
+ */
+function listEntries(components: unknown) {
+  const top = (components ?? []) as Layout[];
+  const entries: { text: string; thumbnail?: string; buttons: string[] }[] = [];
+  for (const c of top) {
+    if (c.type === 9)
+      entries.push({
+        text: c.components?.map((t) => t.content).join("\n") ?? "",
+        ...(c.accessory?.media ? { thumbnail: c.accessory.media.url } : {}),
+        buttons: [],
+      });
+    else if (c.type === 1 && entries.length) {
+      const last = entries.at(-1);
+      if (last) last.buttons = (c.components ?? []).map((b) => `${b.label}=${b.custom_id}`);
+    }
+  }
+  return { title: top[0]?.content, entries };
 }
 
 async function ephemeral(id: string): Promise<string> {
@@ -382,11 +427,11 @@ describe("a post's buttons on Discord", () => {
     expect(await ephemeral(choose(asCarol))).toBe(`Scheduled: caption 1 goes out <t:${at}:F> (<t:${at}:R>).`);
     // /scheduled lists it for the server (anyone may look), in Discord's time markup, with Cancel.
     const listed = await slashAnswer("scheduled", []);
-    expect(listed?.flags).toBe(64);
-    expect(String(listed?.content)).toContain(
-      `Scheduled posts (1), soonest first\n1. <t:${at}:F> (<t:${at}:R>) · Mastodon · `,
-    );
-    expect(JSON.stringify(listed?.components)).toContain(`post:${post.postId}:unschedule`);
+    expect(listed?.flags).toBe(64 | 32768); // ephemeral, layout components
+    const list = listEntries(listed?.components);
+    expect(list.title).toBe("**Scheduled posts (1), soonest first**");
+    expect(list.entries[0]?.text).toMatch(new RegExp(`^<t:${at}:F> \\(<t:${at}:R>\\) · Mastodon · `));
+    expect(list.entries[0]?.buttons).toContain(`Cancel=post:${post.postId}:unschedule`);
     expect(
       (await slashAnswer("timezone", [{ name: "zone", type: 3, value: "Europe/Berlin" }]))?.content,
     ).toBe("Your time zone is now Europe/Berlin; times you schedule are read there.");
@@ -405,6 +450,104 @@ describe("a post's buttons on Discord", () => {
     expect(String(channelPosts().at(-1)?.json?.content)).toContain(
       `<@${carol.id}>, your scheduled post: ✅ Published to Mastodon (approved by carol): ${mastodon.url}/@team/${status?.id}`,
     );
+  });
+
+  it("/scheduled lists two posts soonest first, each with a thumbnail and Publish now, Reschedule and Cancel; Publish now is the scheduler's or an approver's, and publishes once", async () => {
+    const asCarol = { user: carol, roles: [APPROVER_ROLE] };
+    const later = await slashPost("mastodon", await colourPhoto("red", 640, 480));
+    const sooner = await slashPost("mastodon", await colourPhoto("blue", 640, 480));
+    const atLater = Math.floor(Date.now() / 1000) + 7200;
+    const atSooner = atLater - 3600;
+    for (const [post, at] of [
+      [later, atLater],
+      [sooner, atSooner],
+    ] as const)
+      expect(
+        await ephemeral(
+          click({
+            messageId: post.messageId,
+            customId: `post:${post.postId}:schedule`,
+            values: [`1-${at}`],
+            ...asCarol,
+          }),
+        ),
+      ).toBe(`Scheduled: caption 1 goes out <t:${at}:F> (<t:${at}:R>).`);
+
+    const { data, files } = await slashCallback("scheduled", []);
+    expect(data?.flags).toBe(64 | 32768);
+    const list = listEntries(data?.components);
+    expect(list.title).toBe("**Scheduled posts (2), soonest first**");
+    expect(list.entries.map((e) => e.text.split("\n")[0]?.split(" · ")[0])).toEqual([
+      `<t:${atSooner}:F> (<t:${atSooner}:R>)`,
+      `<t:${atLater}:F> (<t:${atLater}:R>)`,
+    ]);
+    expect(list.entries.map((e) => e.buttons)).toEqual(
+      [sooner, later].map((p) => [
+        `Publish now=post:${p.postId}:publish-now`,
+        `Reschedule=post:${p.postId}:reschedule`,
+        `Cancel=post:${p.postId}:unschedule`,
+      ]),
+    );
+    expect(list.entries[0]?.text).toContain("-# scheduled by carol");
+    // Each entry's thumbnail is a small JPEG of its own photo, uploaded with the answer.
+    expect(list.entries.map((e) => e.thumbnail)).toEqual([
+      "attachment://thumb-1.jpg",
+      "attachment://thumb-2.jpg",
+    ]);
+    expect(files.map((f) => f.name)).toEqual(["thumb-1.jpg", "thumb-2.jpg"]);
+    const thumbs = await Promise.all(files.map((f) => sharp(f.bytes).stats()));
+    const meta = await Promise.all(files.map((f) => sharp(f.bytes).metadata()));
+    expect(meta.map((m) => [m.format, Math.max(m.width ?? 0, m.height ?? 0)])).toEqual([
+      ["jpeg", 160],
+      ["jpeg", 160],
+    ]);
+    // The sooner one is the blue photo, the later one the red.
+    const [blue, red] = thumbs.map((t) => t.channels.map((c) => Math.round(c.mean)));
+    expect((blue?.[2] ?? 0) > (blue?.[0] ?? 0) && (red?.[0] ?? 0) > (red?.[2] ?? 0)).toBe(true);
+
+    const approvalId = `${sooner.postId}:approve:0`;
+    const delayed = () =>
+      redis.zscore(`${prefix}:${bullQueueName("requests")}:delayed`, jobIdFor(approvalId));
+    expect(await delayed()).not.toBeNull();
+    const listMessage = nextId();
+    const fromList = (customId: string, who: object = {}) =>
+      click({ messageId: listMessage, customId, flags: 64, ...who });
+
+    // alice asked for the post but did not schedule it and is no approver: refused, nothing published.
+    const statuses = mastodon.statuses.length;
+    const refusedClick = fromList(`post:${sooner.postId}:publish-now`);
+    expect(await ephemeral(refusedClick)).toBe("Only carol or an approver can change this scheduled post.");
+    expect(webhookEdits(refusedClick)).toHaveLength(0);
+    expect(mastodon.statuses).toHaveLength(statuses);
+    expect(await delayed()).not.toBeNull();
+
+    // carol, who scheduled it: published once, the delayed job gone, the list drawn without it.
+    const posted = channelPosts().length;
+    const publish = fromList(`post:${sooner.postId}:publish-now`, asCarol);
+    expect(await ephemeral(publish)).toBe("Publishing to Mastodon now.");
+    await waitFor(() => webhookEdits(publish).length > 0, 10_000, "the list drawn again");
+    const redrawn = listEntries(webhookEdits(publish)[0]?.json?.components);
+    expect(redrawn.title).toBe("**Scheduled posts (1), soonest first**");
+    expect(redrawn.entries.map((e) => e.buttons[0])).toEqual([
+      `Publish now=post:${later.postId}:publish-now`,
+    ]);
+    expect(webhookEdits(publish)[0]?.files.map((f) => f.name)).toEqual(["thumb-1.jpg"]);
+    await waitFor(() => channelPosts().length > posted, 30_000, "the published message");
+    expect(mastodon.statuses).toHaveLength(statuses + 1);
+    expect(mastodon.statuses.at(-1)?.text).toContain(captionShown(sooner.content, 1).slice(0, 20));
+    expect(await delayed()).toBeNull();
+    expect(String(channelPosts().at(-1)?.json?.content)).toContain(
+      `<@${carol.id}>, your scheduled post: ✅ Published to Mastodon (approved by carol)`,
+    );
+
+    // Cancel from the list: one sentence, and the list is empty.
+    const cancel = fromList(`post:${later.postId}:unschedule`, asCarol);
+    expect(await ephemeral(cancel)).toBe(
+      "Cancelled: nothing will be published. The post can be approved again.",
+    );
+    await waitFor(() => webhookEdits(cancel).length > 0, 10_000, "the emptied list");
+    expect(listEntries(webhookEdits(cancel)[0]?.json?.components).title).toBe("**Nothing is scheduled.**");
+    expect(mastodon.statuses).toHaveLength(statuses + 1);
   });
 
   it("every message sent carries allowed_mentions with no parse", () => {

@@ -130,6 +130,10 @@ function drawPost(card, shown) {
               ),
             ]
           : []),
+        // A section's own buttons beyond Approve (a list card's), each acting on its own post.
+        ...(section.buttons ?? []).map((sb) =>
+          postButton(sb.label, () => postAct(card, actionOf(sb.id)), "", actionOf(sb.id), `${sb.label} ${n}`),
+        ),
       ]),
     );
   });
