@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bullQueueName, jobIdFor } from "../../../src/queue/names.js";
 import { colourPhoto } from "../../helpers/images.js";
 import { startPostEngine } from "../../helpers/post-engine.js";
 import { postModel, toneLines, WITTY } from "../../helpers/post-model.js";
@@ -41,7 +42,7 @@ const captions = (call: ApiCall | undefined) =>
     .map((b) => b.text?.text ?? "");
 
 /** /post in a new channel; resolves with the post id and the message's channel and ts. */
-async function slashPost(platform: string) {
+async function slashPost(platform: string, file = "FRED") {
   counter++;
   const channel = `CP${counter}`;
   const trigger = `trig-post-${counter}`;
@@ -53,11 +54,11 @@ async function slashPost(platform: string) {
       ts: photo,
       files: [
         {
-          id: "FRED",
-          name: "red.png",
+          id: file,
+          name: `${file.slice(1).toLowerCase()}.png`,
           mimetype: "image/png",
           filetype: "png",
-          url_private: `${api.url}/files/FRED`,
+          url_private: `${api.url}/files/${file}`,
         },
       ],
     },
@@ -93,6 +94,8 @@ function click(o: {
   action: string;
   value?: string;
   user?: string;
+  /** A click on an ephemeral message (/scheduled's list): only its response_url can change it. */
+  respondTo?: string;
 }) {
   counter++;
   const user = o.user ?? "U1";
@@ -116,9 +119,10 @@ function click(o: {
         type: "message",
         message_ts: o.ts,
         channel_id: o.channel,
-        is_ephemeral: false,
+        is_ephemeral: Boolean(o.respondTo),
         ...(o.thread ? { thread_ts: o.thread } : {}),
       },
+      ...(o.respondTo ? { response_url: `${api.url}/respond/${o.respondTo}` } : {}),
       trigger_id: `trig-click-${counter}`,
       channel: { id: o.channel, name: "team" },
       message: { type: "message", ts: o.ts, text: "post", ...(o.thread ? { thread_ts: o.thread } : {}) },
@@ -370,6 +374,106 @@ describe("a post's Block Kit actions on Slack", () => {
     expect(String(published()?.args.text)).toContain(
       `<@${APPROVER}>, your scheduled post: ✅ Published to Mastodon`,
     );
+  });
+
+  it("/scheduled lists two posts soonest first, each naming its photo with Publish now, Reschedule and Cancel; Publish now is the scheduler's or an approver's, and publishes once", async () => {
+    api.files.set("FBLUE", await colourPhoto("blue"));
+    const later = await slashPost("mastodon");
+    const sooner = await slashPost("mastodon", "FBLUE");
+    const atLater = Math.floor(Date.now() / 1000) + 7200;
+    const atSooner = atLater - 3600;
+    for (const [post, at] of [
+      [later, atLater],
+      [sooner, atSooner],
+    ] as const) {
+      await click({ ...post, action: "schedule", value: `1-${at}`, user: APPROVER });
+      await waitFor(() => ephemerals(post.channel).length > 0, 10_000, "the note");
+      expect(String(ephemerals(post.channel)[0]?.args.text)).toMatch(
+        /^Scheduled: caption 1 goes out <!date\^/,
+      );
+    }
+
+    const listed = await slashAnswer("/scheduled", "");
+    expect(listed.text).toBe("Scheduled posts (2), soonest first");
+    type Drawn = {
+      type: string;
+      text?: { text: string };
+      elements?: { action_id?: string; text?: unknown }[];
+    };
+    const blocks = listed.blocks as Drawn[];
+    // Per post: its section (time, network, caption start, who), the photo named, its three buttons.
+    expect(blocks.map((b) => b.type)).toEqual([
+      "section",
+      ...["section", "context", "actions", "section", "context", "actions"],
+    ]);
+    expect(blocks[1]?.text?.text).toMatch(
+      new RegExp(`^<!date\\^${atSooner}\\^.* · Mastodon · .+\n_scheduled by u_approver_$`),
+    );
+    expect(blocks[4]?.text?.text).toMatch(new RegExp(`^<!date\\^${atLater}\\^`));
+    // Slack fetches an image accessory from a URL and the bot's photos have none it may read: named, not shown.
+    expect(blocks[2]?.elements?.[0]?.text).toBe("🖼 A red frisbee in flight over a green lawn");
+    expect([blocks[3], blocks[6]].map((b) => b?.elements?.map((e) => e.action_id))).toEqual(
+      [sooner, later].map((p) => [
+        `post:${p.postId}:publish-now`,
+        `post:${p.postId}:reschedule`,
+        `post:${p.postId}:unschedule`,
+      ]),
+    );
+
+    const approvalId = `${sooner.postId}:approve:0`;
+    const delayed = () =>
+      redis.zscore(`${prefix}:${bullQueueName("requests")}:delayed`, jobIdFor(approvalId));
+    expect(await delayed()).not.toBeNull();
+    // The list is an ephemeral message in the channel, outside any thread.
+    const onList = (p: { postId: string; channel: string }) => ({
+      postId: p.postId,
+      channel: p.channel,
+      ts: "1700000000.000100",
+    });
+    const list = onList(sooner);
+    const redrawn = (key: string) => api.responses.filter((r) => r.path === `/respond/${key}`);
+
+    // alice asked for the post but neither scheduled it nor approves: refused, nothing published.
+    const statuses = mastodon.statuses.length;
+    await click({ ...list, action: "publish-now", respondTo: "list-refused" });
+    await waitFor(() => ephemerals(sooner.channel).length > 1, 10_000, "the refusal");
+    expect(ephemerals(sooner.channel)[1]?.args).toMatchObject({
+      user: "U1",
+      text: "Only u_approver or an approver can change this scheduled post.",
+    });
+    expect(redrawn("list-refused")).toHaveLength(0);
+    expect(mastodon.statuses).toHaveLength(statuses);
+    expect(await delayed()).not.toBeNull();
+
+    // The approver who scheduled it: one sentence, the list drawn again without it, published once.
+    await click({ ...list, action: "publish-now", user: APPROVER, respondTo: "list-publish" });
+    await waitFor(() => ephemerals(sooner.channel).length > 2, 10_000, "the sentence");
+    expect(ephemerals(sooner.channel)[2]?.args).toMatchObject({
+      user: APPROVER,
+      text: "Publishing to Mastodon now.",
+    });
+    await waitFor(() => redrawn("list-publish").length > 0, 10_000, "the list drawn again");
+    const after = redrawn("list-publish")[0]?.body;
+    expect(after?.replace_original).toBe(true);
+    expect(after?.text).toBe("Scheduled posts (1), soonest first");
+    expect(JSON.stringify(after?.blocks)).toContain(`post:${later.postId}:publish-now`);
+    expect(JSON.stringify(after?.blocks)).not.toContain(sooner.postId);
+    await waitFor(() => mastodon.statuses.length > statuses, 30_000, "the status");
+    await waitFor(
+      () =>
+        threadPosts(sooner.channel, sooner.thread).some((c) =>
+          /Published to Mastodon/.test(String(c.args.text)),
+        ),
+      20_000,
+      "the published message",
+    );
+    expect(mastodon.statuses).toHaveLength(statuses + 1);
+    expect(await delayed()).toBeNull();
+
+    await click({ ...onList(later), action: "unschedule", user: APPROVER, respondTo: "list-cancel" });
+    await waitFor(() => redrawn("list-cancel").length > 0, 10_000, "the emptied list");
+    expect(redrawn("list-cancel")[0]?.body.text).toBe("Nothing is scheduled.");
+    expect(mastodon.statuses).toHaveLength(statuses + 1);
   });
 
   it("a failed publish (401) leaves the approval pending with a Retry button", async () => {

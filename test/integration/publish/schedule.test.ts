@@ -409,7 +409,8 @@ describe("Schedule… on the post card", () => {
     });
     expect(bogus).toEqual({ accepted: false, message: "That choice is not on the menu." });
 
-    // /scheduled: the list as a card, each post with Cancel, for its scheduler and the approvers only.
+    // /scheduled: the list as a card, each post with its photo and Publish now, Reschedule and
+    // Cancel, for its scheduler and the approvers only.
     const listed = scheduledCard(
       await clicks.schedule.list("local"),
       (at) => `<t:${Math.floor(at / 1000)}:F>`,
@@ -419,7 +420,15 @@ describe("Schedule… on the post card", () => {
       {
         text: `<t:${unix}:F> · Mastodon · ${CAPTIONS[1]}`,
         footer: "scheduled by maria",
-        button: { type: "button", id: `post:${postId}:unschedule`, label: "Cancel" },
+        buttons: [
+          { type: "button", id: `post:${postId}:publish-now`, label: "Publish now", primary: true },
+          { type: "button", id: `post:${postId}:reschedule`, label: "Reschedule" },
+          { type: "button", id: `post:${postId}:unschedule`, label: "Cancel" },
+        ],
+        thumbnail: {
+          key: (await createPostStore(w.redis, w.prefix).get(postId))?.record.image?.key,
+          description: "Two people play frisbee on a lawn.",
+        },
       },
     ]);
     const cancel = (user: { id: string; name?: string }, approver: boolean) =>
