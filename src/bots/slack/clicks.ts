@@ -18,6 +18,7 @@ interface ActionBody {
   team?: { id: string };
   container?: { message_ts?: string; thread_ts?: string; is_ephemeral?: boolean };
   trigger_id?: string;
+  response_url?: string;
 }
 
 /** What a /scheduled entry's buttons do that takes the post off the list. */
@@ -62,7 +63,7 @@ export function registerClicks(app: App, x: SlackContext) {
       });
       const note = outcome.accepted ? (outcome.command === "schedule" ? outcome.note : "") : outcome.message;
       // Done from /scheduled (an ephemeral list, which only its response_url can change): drawn again.
-      if (outcome.accepted && LIST_ACTIONS.has(parsed.action) && b.container?.is_ephemeral)
+      if (outcome.accepted && LIST_ACTIONS.has(parsed.action) && b.container?.is_ephemeral && b.response_url)
         await respond({
           replace_original: true,
           response_type: "ephemeral",
