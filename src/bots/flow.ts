@@ -2,6 +2,8 @@ import type { Redis } from "ioredis";
 import type { Config } from "../config/schema.js";
 import type { DeliveryJob, Platform, Progress } from "../core/jobs.js";
 import { isSurfaceError, type Place, type Surface } from "../core/surface.js";
+import { describeWhen } from "../publish/when.js";
+import { hostTimeZone } from "../publish/zone.js";
 import { cancelRequest } from "../queue/cancel.js";
 import { type Conversation, type Conversations, createConversations } from "../queue/conversations.js";
 import type { Producer } from "../queue/producer.js";
@@ -11,6 +13,7 @@ import { createFeedback } from "./feedback.js";
 import { type LiveOptions, LiveReply } from "./live-reply.js";
 import { type Approvers, createPostClicks } from "./post-clicks.js";
 import { createPostDelivery, ownsPost } from "./post-delivery.js";
+import { createPostRedraw, surfaceDraw } from "./post-standing.js";
 import { progressText } from "./progress-text.js";
 import { deliveryText } from "./render.js";
 
@@ -50,6 +53,14 @@ const ALREADY_FINISHED = "That answer is already finished.";
 export function createFlow(o: FlowOptions) {
   const { surface, producer } = o;
   const conversations = o.conversations ?? createConversations(o.redis, o.config.redis.prefix, o.platform);
+  // A scheduled post's card says where it stands: redrawn when its schedule changes and at its time.
+  const zone = o.config.publish.timeZone ?? hostTimeZone();
+  const redraw = createPostRedraw({
+    redis: o.redis,
+    config: o.config,
+    writer: { time: surface.time ?? ((at) => describeWhen(at, zone)), format: surface.format },
+    draw: surfaceDraw(surface),
+  });
   const clicks = createPostClicks({
     platform: o.platform,
     producer,
@@ -57,6 +68,7 @@ export function createFlow(o: FlowOptions) {
     redis: o.redis,
     approvers: o.approvers,
     ...(surface.time ? { time: surface.time } : {}),
+    redraw,
   });
   // Answers this process is drawing while they are written; the rest of their state is in Redis.
   const lives = new Map<string, { live: LiveReply<Attach>; final?: () => void; done?: () => void }>();
@@ -97,6 +109,7 @@ export function createFlow(o: FlowOptions) {
   const postDelivery = createPostDelivery({
     surface,
     clicks,
+    redraw,
     conversations,
     config: o.config,
     blobs: producer.blobs,

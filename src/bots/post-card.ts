@@ -56,8 +56,28 @@ function scheduleMenu(postId: string, post: PostBundle, slots: readonly Slot[]):
   ];
 }
 
-/** The card as a platform's delivery draws it: the configured languages, and the slots still ahead now. */
-export function postCardFor(postId: string, post: PostBundle, config: Config): Card {
+/** Where a scheduled post stands, as its card says it (post-standing.ts writes the line). */
+export type PostStatus = NonNullable<Card["status"]> & {
+  /** The publish failed: the card offers Retry. */
+  retry?: boolean;
+};
+
+/**
+ * The card as a platform's delivery draws it: the configured languages, and the slots still ahead
+ * now. With a `status` (a scheduled post) it shows the captions and where the post stands, and no
+ * control that would approve, schedule or change it again; a failed one keeps Retry.
+ */
+export function postCardFor(postId: string, post: PostBundle, config: Config, status?: PostStatus): Card {
+  if (status) {
+    const { retry, ...line } = status;
+    const open = postCard(postId, post, []);
+    return {
+      ...open,
+      sections: open.sections.map(({ button: _approve, ...s }) => s),
+      actions: retry ? [button(postId, "retry", "Retry", true)] : [],
+      status: line,
+    };
+  }
   const zone = config.publish.timeZone ?? hostTimeZone();
   const slots = nextSlots(config.publish.slots, { zone, maxAheadDays: config.publish.maxAheadDays });
   return postCard(postId, post, config.post.languages, slots);

@@ -117,6 +117,8 @@ export function createPostClicks(o: {
   approvers: Approvers;
   /** How the platform writes an instant so each reader sees their own zone (Discord's <t:…>). */
   time?: (at: number) => string;
+  /** Redraws a post's card once its schedule changed, so it says where the post stands. */
+  redraw?: (postId: string) => Promise<unknown>;
 }) {
   const schedule = createPostSchedule({ ...o, schedule: o.producer.schedule });
   const posts = createPostStore(o.redis, o.config.redis.prefix);

@@ -7,6 +7,7 @@ import { postText } from "../skills/post/summary.js";
 import { newMessages, resultFiles } from "./draw.js";
 import { postCardFor, retryCard } from "./post-card.js";
 import type { PostClicks } from "./post-clicks.js";
+import { type PostRedraw, postPlaceOf } from "./post-standing.js";
 import { deliveryText } from "./render.js";
 
 /** Deliveries that are posts with a card, their refinements and approvals. */
@@ -22,6 +23,8 @@ export function ownsPost(d: DeliveryJob): boolean {
 export function createPostDelivery(o: {
   surface: Surface;
   clicks: PostClicks;
+  /** Redraws a post's card as it stands (post-standing.ts). */
+  redraw: PostRedraw;
   conversations: Conversations;
   config: Config;
   blobs: BlobStore;
@@ -39,12 +42,7 @@ export function createPostDelivery(o: {
   }
 
   /** Where the post's own message is, from its location as recorded when it was first posted. */
-  function postPlace(d: DeliveryJob): Place {
-    return {
-      channel: d.reply.channel ?? d.scope.channelId,
-      ...(d.reply.thread ? { thread: d.reply.thread } : {}),
-    };
-  }
+  const postPlace = (d: DeliveryJob): Place => postPlaceOf(d.reply, d.scope);
 
   return {
     async deliver(d: DeliveryJob, c: Conversation | undefined): Promise<string[]> {
@@ -100,13 +98,23 @@ export function createPostDelivery(o: {
         if (id !== first) await locate(id);
         return [id];
       }
-      // The final "ready to post" message, or why a click could not be done, under the post: what
-      // people copy, so a long caption continues in a second message, never cut.
-      const retry = d.command === "approve" && d.status === "error" && d.reply.post;
       const place: Place = {
         ...postPlace(d),
         ...(d.reply.postMessage ? { replyTo: d.reply.postMessage } : {}),
       };
+      // A scheduled post's outcome is drawn on its card (published, or the failure and Retry); the
+      // person who scheduled it, not watching now, is told in one short line that names only them.
+      const onCard = d.command === "approve" && d.reply.post ? await o.redraw(d.reply.post, true) : "none";
+      if (onCard === "drawn" && d.reply.scheduledBy) {
+        const headline = deliveryText(d).split("\n\n")[0] ?? "";
+        const live = await newMessages(o, d, place);
+        return live.finish(
+          `${surface.mention(d.reply.scheduledBy)}, your scheduled post: ${surface.format(headline)}`,
+        );
+      }
+      // The final "ready to post" message, or why a click could not be done, under the post: what
+      // people copy, so a long caption continues in a second message, never cut.
+      const retry = d.command === "approve" && d.status === "error" && d.reply.post;
       const live = await newMessages(o, d, place);
       // A scheduled post's outcome names the person who scheduled it, who is not watching now.
       const whose = d.reply.scheduledBy

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Config } from "../config/schema.js";
 import type { Platform } from "../core/jobs.js";
+import { logger } from "../log.js";
 import { TARGET_LABEL, targetForPlatform } from "../publish/index.js";
 import { checkWhen, describeWhen, nextSlots, parseWhen, type Slot } from "../publish/when.js";
 import { hostTimeZone, isTimeZone } from "../publish/zone.js";
@@ -61,6 +62,8 @@ export function createPostSchedule(o: {
   redis: Redis;
   schedule: Schedule;
   approvers: Approvers;
+  /** Redraws the post's card after its schedule changed (the platform's flow; none from a terminal). */
+  redraw?: (postId: string) => Promise<unknown>;
 }) {
   const posts = createPostStore(o.redis, o.config.redis.prefix);
   const zones = createZoneStore(o.redis, o.config.redis.prefix);
@@ -108,6 +111,13 @@ export function createPostSchedule(o: {
       if (post) out.push(post);
     }
     return out;
+  }
+
+  /** The card says where the post stands now; the change itself is done, so a failure is only logged. */
+  async function redraw(postId: string): Promise<void> {
+    await o
+      .redraw?.(postId)
+      .catch((err) => logger().warn({ err, postId }, "could not redraw the post's card"));
   }
 
   /** Whether `actor` may change a scheduled post: its scheduler or an approver. */
@@ -172,7 +182,10 @@ export function createPostSchedule(o: {
         );
       // Scheduled before (by them or someone else): the one job stands, at its own time.
       const existing = await o.schedule.get(approvalId);
-      if (existing) return { accepted: true, approvalId, at: existing.at, zone, duplicate: true };
+      if (existing) {
+        await redraw(postId);
+        return { accepted: true, approvalId, at: existing.at, zone, duplicate: true };
+      }
       // The post and its photo must outlive the wait, with a day to spare for retries.
       await posts.keepUntil(postId, time.at + 24 * 3600_000);
       const added = await o.schedule.schedule(
@@ -190,6 +203,7 @@ export function createPostSchedule(o: {
         },
         time.at,
       );
+      await redraw(postId);
       return { accepted: true, approvalId, at: added.at, zone, duplicate: !added.created };
     },
 
@@ -235,6 +249,7 @@ export function createPostSchedule(o: {
       const post = await posts.get(postId);
       if (action === "cancel") {
         await posts.clearApproval(postId);
+        await redraw(postId);
         return {
           done: true,
           message: "Cancelled: nothing will be published. The post can be approved again.",
@@ -243,6 +258,7 @@ export function createPostSchedule(o: {
       if (action === "reschedule" && at !== undefined) {
         if (post?.approval) await posts.setApproval(postId, { ...post.approval, scheduledFor: at });
         await posts.keepUntil(postId, at + 24 * 3600_000);
+        await redraw(postId);
         return { done: true, at, message: `Rescheduled for ${describeWhen(at, await zoneOf(actor))}.` };
       }
       return { done: true, message: `Publishing to ${network} now.` };

@@ -71,6 +71,11 @@ export interface Card {
   /** Small print under the sections (why there are fewer captions, the alt text). */
   notes: { text: string; copy?: string }[];
   actions: (CardButton | CardSelect)[];
+  /**
+   * Where the post stands (scheduled, published, failed), a line already in the platform's markup
+   * (its time markup, say); `at`: the instant in it, for a page that writes times itself.
+   */
+  status?: { text: string; at?: number };
 }
 
 export interface Outgoing {

@@ -83,7 +83,9 @@ export function fitPost(text: string): { content: string; overflow?: OutFile } {
 
 /** A message body for Discord's REST routes, and the files to upload with it. */
 export function render(out: Outgoing, withFiles = true): { body: Record<string, unknown>; files: OutFile[] } {
-  const fitted = out.card ? fitPost(out.text) : { content: out.text };
+  // Where a post stands leads its words (it is already in Discord's markup: <t:…> for a time).
+  const status = out.card?.status ? `${out.card.status.text}\n\n` : "";
+  const fitted = out.card ? fitPost(status + out.text) : { content: out.text };
   const files = [...(withFiles ? (out.files ?? []) : []), ...(fitted.overflow ? [fitted.overflow] : [])];
   return {
     body: {

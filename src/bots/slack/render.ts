@@ -54,6 +54,10 @@ function cardBlocks(card: Card, text: string) {
       type: "section",
       text: { type: "mrkdwn", text: card.title ? `*${toMrkdwn(card.title)}*` : cut(text, SECTION) },
     },
+    // Where a post stands, already in Slack's markup (<!date^…> for a time): drawn as it is.
+    ...(card.status
+      ? [{ type: "section", text: { type: "mrkdwn", text: cut(card.status.text, SECTION) } }]
+      : []),
     ...card.sections.flatMap((s) => [
       {
         type: "section",

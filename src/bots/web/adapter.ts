@@ -6,7 +6,9 @@ import type { Card } from "../../core/surface.js";
 export type WebEvent =
   | { type: "queued"; requestId: string; position: number }
   | { type: "progress"; requestId: string; stage: string; detail?: string; text?: string }
-  | { type: "delivery"; delivery: DeliveryJob & { card?: Card } };
+  | { type: "delivery"; delivery: DeliveryJob & { card?: Card } }
+  /** A post's card redrawn as it stands (a scheduled post's time, its outcome, or open again). */
+  | { type: "card"; postId: string; card: Card };
 
 type Listener = (event: WebEvent) => void;
 

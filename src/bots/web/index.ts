@@ -12,6 +12,7 @@ import { jobRetention } from "../../queue/retention.js";
 import { stopRefusal } from "../flow.js";
 import { postCardFor } from "../post-card.js";
 import { createPostClicks } from "../post-clicks.js";
+import { createPostRedraw } from "../post-standing.js";
 import { createWebAdapter } from "./adapter.js";
 import { assertExposure, exposure } from "./guard.js";
 import { startWebServer } from "./server.js";
@@ -52,6 +53,19 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
   // Sessions end in Redis by their TTL; the adapter's catch-up history goes with them.
   const prune = setInterval(() => adapter.prune(o.config.web.sessionIdleS * 1000), 60_000);
   prune.unref();
+  // A scheduled post's card, redrawn in the tab of the session that made it; the page writes the
+  // instant (ISO in the line, and `at`) in the browser's locale and zone.
+  const redraw = createPostRedraw({
+    redis,
+    config: o.config,
+    writer: { time: (at) => new Date(at).toISOString(), format: (text) => text },
+    async draw(stored, out) {
+      const session = stored.location.session ?? stored.record.requester.id;
+      if (!out.card) return "none";
+      adapter.emit(session, { type: "card", postId: stored.record.postId, card: out.card });
+      return "drawn";
+    },
+  });
   const delivery = startDeliveryWorker({
     redisUrl: o.redisUrl,
     prefix,
@@ -64,6 +78,8 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
             d.reply.session,
             d.images.map((i) => i.key),
           );
+        // A scheduled post's outcome is drawn on its card first; the message below says it too.
+        if (d.command === "approve" && d.reply.post) await redraw(d.reply.post, true);
         const posted = await adapter.post(d);
         // The answer is the next turn of the session's conversation (a post's clicks are not).
         const session = d.reply.session;
@@ -98,6 +114,7 @@ export async function startWeb(o: WebOptions): Promise<{ url: string; close(): P
       redis,
       // The page puts the instant in the browser's locale and zone.
       time: (at) => new Date(at).toISOString(),
+      redraw,
       approvers: {
         configured: Boolean(passwords.approverPassword),
         who: "someone signed in with the approver password (WEB_APPROVER_PASSWORD)",

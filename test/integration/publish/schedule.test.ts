@@ -7,8 +7,10 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { postCardFor, scheduledCard } from "../../../src/bots/post-card.js";
 import { createPostClicks } from "../../../src/bots/post-clicks.js";
 import { createPostSchedule, type PostSchedule } from "../../../src/bots/post-schedule.js";
+import { createPostRedraw } from "../../../src/bots/post-standing.js";
 import type { Config } from "../../../src/config/schema.js";
 import type { PostBundle } from "../../../src/core/jobs.js";
+import type { Outgoing } from "../../../src/core/surface.js";
 import { idempotencyKey } from "../../../src/publish/mastodon.js";
 import { nextSlots } from "../../../src/publish/when.js";
 import { createBlobStore } from "../../../src/queue/blobs.js";
@@ -444,5 +446,75 @@ describe("Schedule… on the post card", () => {
     });
     expect(await w.schedule.list()).toEqual([]);
     expect(scheduledCard([], String).title).toBe("Nothing is scheduled.");
+  });
+});
+
+describe("the post card of a scheduled post", () => {
+  it("says where the post stands: its time (no Approve or Schedule… left), moved, open again once cancelled, then published or failed with Retry", async () => {
+    const w = await world();
+    const drawn: Outgoing[] = [];
+    const redraw = createPostRedraw({
+      redis: w.redis,
+      config: w.config,
+      writer: { time: (at) => `<t:${Math.floor(at / 1000)}:F>`, format: String },
+      async draw(_stored, out) {
+        drawn.push(out);
+        return "drawn";
+      },
+    });
+    const flow = createPostSchedule({
+      platform: "discord",
+      config: w.config,
+      redis: w.redis,
+      schedule: w.schedule,
+      approvers: { configured: true, who: "approvers", setting: "discord.approverRoles" },
+      redraw,
+    });
+    const postId = await savedPost(w, 20);
+    const unix = Math.floor(Date.now() / 1000) + 3600;
+    const a = scheduled(await flow.schedule(postId, 1, unix * 1000, approver));
+    const shown = drawn.at(-1)?.card;
+    expect(shown?.status).toEqual({
+      text: `🕒 Scheduled for <t:${unix}:F> by maria (caption 2)`,
+      at: unix * 1000,
+    });
+    expect(shown?.sections.map((s) => [s.copy, s.button])).toEqual(CAPTIONS.map((c) => [c, undefined]));
+    expect(shown?.actions).toEqual([]);
+
+    expect(await flow.change(a.approvalId, "reschedule", approver, (unix + 60) * 1000)).toMatchObject({
+      done: true,
+    });
+    expect(drawn.at(-1)?.card?.status?.text).toBe(`🕒 Scheduled for <t:${unix + 60}:F> by maria (caption 2)`);
+
+    expect(await flow.change(a.approvalId, "cancel", approver)).toMatchObject({ done: true });
+    const open = drawn.at(-1)?.card;
+    expect(open?.status).toBeUndefined();
+    expect(open?.sections.map((s) => s.button?.id)).toEqual([
+      `post:${postId}:approve-1`,
+      `post:${postId}:approve-2`,
+    ]);
+    expect(open?.actions.map((x) => x.id)).toContain(`post:${postId}:schedule`);
+
+    // At the time the engine records the outcome; the card shows it (scheduled posts only).
+    const posts = createPostStore(w.redis, w.prefix);
+    const approval = { variant: 1, by: maria, approver: true, at: Date.now(), scheduledFor: unix * 1000 };
+    await posts.approve(postId, { ...approval, status: "published", url: "https://m.example/@team/7" });
+    expect(await redraw(postId, true)).toBe("drawn");
+    expect(drawn.at(-1)?.card?.status?.text).toBe(
+      "Published ✅ https://m.example/@team/7 (Mastodon, caption 2, scheduled by maria)",
+    );
+    expect(drawn.at(-1)?.card?.actions).toEqual([]);
+    await posts.setApproval(postId, { ...approval, status: "failed", message: "Mastodon is down." });
+    await redraw(postId, true);
+    expect(drawn.at(-1)?.card?.status?.text).toBe(
+      "⚠️ Not published to Mastodon: Mastodon is down. (caption 2, scheduled by maria). Press Retry to try again.",
+    );
+    expect(drawn.at(-1)?.card?.actions.map((x) => x.id)).toEqual([`post:${postId}:retry`]);
+    // An approval made at once (never scheduled) keeps the card as it is.
+    await posts.clearApproval(postId);
+    await posts.approve(postId, { ...approval, scheduledFor: undefined, status: "published" });
+    const before = drawn.length;
+    expect(await redraw(postId, true)).toBe("none");
+    expect(drawn).toHaveLength(before);
   });
 });

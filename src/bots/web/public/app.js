@@ -154,6 +154,8 @@ const events = new EventSource("/api/events");
 function apply(e) {
   // A post's refinements and approvals belong to its card, not to a turn of their own.
   if (e.type === "delivery" && onPostDelivery(e.delivery)) return;
+  // Where a scheduled post stands, redrawn on its card.
+  if (e.type === "card") return void onPostCard(e);
   if (/^web:post:/.test(e.requestId || e.delivery?.requestId || "")) return;
   const id = e.requestId || e.delivery?.requestId;
   const turn = turns.get(id);

@@ -155,6 +155,17 @@ function drawPost(card, shown) {
       ]),
     ),
     ...(card.image ? [postImages([card.image])] : []),
+    // Where a scheduled post stands; its instant written in this browser's locale and zone.
+    ...(shown.status
+      ? [
+          el("p", {
+            class: "post-status",
+            text: shown.status.at
+              ? shown.status.text.replace(new Date(shown.status.at).toISOString(), localTime(shown.status.at))
+              : shown.status.text,
+          }),
+        ]
+      : []),
     ...(card.approved
       ? [
           el("p", {
@@ -215,7 +226,9 @@ function onPostDelivery(d) {
     el("div", { class: "answer", text: ok ? d.text : d.error?.message || "That did not work." }),
     ...(d.images?.length ? [postImages(d.images)] : []),
   ]);
-  if (!ok) final.append(postButton("Retry", () => postAct(card, "retry"), "approve", "retry"));
+  // A scheduled post's card offers Retry itself.
+  if (!ok && !card.shown?.status?.text)
+    final.append(postButton("Retry", () => postAct(card, "retry"), "approve", "retry"));
   // Focus was on the button that asked (now disabled, or gone): it moves to the answer.
   const lost = card.root.contains(document.activeElement) || document.activeElement === document.body;
   card.root.append(final);
@@ -226,4 +239,12 @@ function onPostDelivery(d) {
   }
   if (lost) final.focus();
   return true;
+}
+
+/** A scheduled post's card, redrawn as it stands now (scheduled, cancelled, published, failed). */
+function onPostCard(e) {
+  const card = postCards.get(e.postId);
+  if (!card) return;
+  card.root.classList.remove("busy");
+  drawPost(card, e.card);
 }
