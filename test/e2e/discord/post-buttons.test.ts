@@ -93,6 +93,8 @@ const webhookEdits = (id: string) =>
   );
 const followUps = (id: string) =>
   stand.requests.filter((r) => r.method === "POST" && r.path === `/webhooks/${APP_ID}/token-${id}`);
+/** The post's own message as it reads now in the stand-in, edits applied. */
+const cardMessage = (messageId: string) => stand.messagesIn(CH).find((m) => m.id === messageId);
 const channelPosts = () =>
   stand.requests.filter((r) => r.method === "POST" && r.path === `/channels/${CH}/messages`);
 
@@ -407,7 +409,7 @@ describe("a post's buttons on Discord", () => {
     expect(mastodon.statuses).toHaveLength(1);
   });
 
-  it("Schedule…: an approver's slot is answered in Discord's time markup, Cancel by the requester is refused, and at the time it is published naming the scheduler", async () => {
+  it("Schedule…: an approver's slot is answered in Discord's time markup, the card shows it and offers no second approval, Cancel by the requester is refused, and at the time the card says Published with the link and the scheduler is told", async () => {
     const post = await slashPost("mastodon");
     const asCarol = { user: carol, roles: [APPROVER_ROLE] };
     const menu = `post:${post.postId}:schedule`;
@@ -425,6 +427,12 @@ describe("a post's buttons on Discord", () => {
     const before = mastodon.statuses.length;
     const posted = channelPosts().length;
     expect(await ephemeral(choose(asCarol))).toBe(`Scheduled: caption 1 goes out <t:${at}:F> (<t:${at}:R>).`);
+    // The card itself says when, and offers no second approval (the captions are still there).
+    const scheduledCard = cardMessage(post.messageId);
+    expect(scheduledCard?.content).toBe(
+      `🕒 Scheduled for <t:${at}:F> (<t:${at}:R>) by carol (caption 1)\n\n${post.content}`,
+    );
+    expect(scheduledCard?.components).toEqual([]);
     // /scheduled lists it for the server (anyone may look), in Discord's time markup, with Cancel.
     const listed = await slashAnswer("scheduled", []);
     expect(listed?.flags).toBe(64 | 32768); // ephemeral, layout components
@@ -447,9 +455,44 @@ describe("a post's buttons on Discord", () => {
     expect(mastodon.statuses).toHaveLength(before + 1);
     const status = mastodon.statuses.at(-1);
     expect(Date.parse(status?.createdAt ?? "")).toBeGreaterThanOrEqual(at * 1000);
-    expect(String(channelPosts().at(-1)?.json?.content)).toContain(
-      `<@${carol.id}>, your scheduled post: ✅ Published to Mastodon (approved by carol): ${mastodon.url}/@team/${status?.id}`,
+    const link = `${mastodon.url}/@team/${status?.id}`;
+    // The scheduler is told in one short line; the card message itself says Published, with the link.
+    expect(channelPosts().at(-1)?.json?.content).toBe(
+      `<@${carol.id}>, your scheduled post: ✅ Published to Mastodon (approved by carol): ${link}`,
     );
+    expect(channelPosts()).toHaveLength(posted + 1);
+    const publishedCard = cardMessage(post.messageId);
+    expect(publishedCard?.content).toBe(
+      `Published ✅ ${link} (Mastodon, caption 1, scheduled by carol)\n\n${post.content}`,
+    );
+    expect(publishedCard?.components).toEqual([]);
+  });
+
+  it("Cancel from /scheduled opens the scheduled card again: Approve and Schedule… are back, nothing is published", async () => {
+    const post = await slashPost("mastodon");
+    const asCarol = { user: carol, roles: [APPROVER_ROLE] };
+    const at = Math.floor(Date.now() / 1000) + 3600;
+    const before = mastodon.statuses.length;
+    const choose = {
+      messageId: post.messageId,
+      customId: `post:${post.postId}:schedule`,
+      values: [`2-${at}`],
+    };
+    expect(await ephemeral(click({ ...choose, ...asCarol }))).toMatch(/^Scheduled: caption 2 goes out/);
+    expect(cardMessage(post.messageId)?.content).toBe(
+      `🕒 Scheduled for <t:${at}:F> (<t:${at}:R>) by carol (caption 2)\n\n${post.content}`,
+    );
+    expect(
+      await ephemeral(
+        click({ messageId: post.messageId, customId: `post:${post.postId}:unschedule`, ...asCarol }),
+      ),
+    ).toBe("Cancelled: nothing will be published. The post can be approved again.");
+    const open = cardMessage(post.messageId);
+    expect(open?.content).toBe(post.content);
+    const components = JSON.stringify(open?.components);
+    for (const action of ["approve-1", "approve-2", "schedule"])
+      expect(components).toContain(`"custom_id":"post:${post.postId}:${action}"`);
+    expect(mastodon.statuses).toHaveLength(before);
   });
 
   it("/scheduled lists two posts soonest first, each with a thumbnail and Publish now, Reschedule and Cancel; Publish now is the scheduler's or an approver's, and publishes once", async () => {
