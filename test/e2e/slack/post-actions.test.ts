@@ -41,6 +41,12 @@ const captions = (call: ApiCall | undefined) =>
     .filter((b) => b.type === "section" && /^\*\d\.\*/.test(b.text?.text ?? ""))
     .map((b) => b.text?.text ?? "");
 
+/** The line a post message leads with when it says where the post stands (its second block). */
+const statusLine = (call: ApiCall | undefined) =>
+  ((call?.args.blocks ?? []) as Block[])
+    .slice(1)
+    .find((b) => b.type === "section" && /^(🕒|Published|⚠️|⏳|✅)/.test(b.text?.text ?? ""))?.text?.text;
+
 /** /post in a new channel; resolves with the post id and the message's channel and ts. */
 async function slashPost(platform: string, file = "FRED") {
   counter++;
@@ -333,7 +339,7 @@ describe("a post's Block Kit actions on Slack", () => {
     expect(mastodon.media.at(-1)?.description).toBe("A red frisbee in flight over a green lawn");
   });
 
-  it("Schedule…: the approver is told the time in Slack's date markup, the requester's Cancel is refused, and at the time it is published naming the scheduler", async () => {
+  it("Schedule…: the approver is told the time in Slack's date markup, the card shows it and offers no second approval, the requester's Cancel is refused, and at the time the card says Published with the link and the scheduler is told", async () => {
     const post = await slashPost("mastodon");
     // An option's value is the caption and the instant the menu showed: here one a few seconds away.
     const at = Math.floor(Date.now() / 1000) + 6;
@@ -346,6 +352,15 @@ describe("a post's Block Kit actions on Slack", () => {
         `^Scheduled: caption 1 goes out <!date\\^${at}\\^\\{date_short_pretty\\} \\{time\\}\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC>\\.$`,
       ),
     );
+    // The card itself says when, in Slack's date markup, and offers no second approval.
+    const scheduledCard = updatesOf(post.channel, post.ts).at(-1);
+    expect(statusLine(scheduledCard)).toMatch(
+      new RegExp(
+        `^🕒 Scheduled for <!date\\^${at}\\^\\{date_short_pretty\\} \\{time\\}\\|[^>]+ UTC> by u_approver \\(caption 1\\)$`,
+      ),
+    );
+    expect(captions(scheduledCard)).toEqual(captions(post.first));
+    expect(JSON.stringify(scheduledCard?.args.blocks)).not.toMatch(/"(actions|accessory)"/);
     // /scheduled lists it for the workspace (anyone may look), with its time in Slack's markup and Cancel.
     const listed = await slashAnswer("/scheduled", "");
     expect(listed.text).toBe("Scheduled posts (1), soonest first");
@@ -371,9 +386,39 @@ describe("a post's Block Kit actions on Slack", () => {
     await waitFor(() => Boolean(published()), 30_000, "the published message");
     expect(mastodon.statuses).toHaveLength(before + 1);
     expect(Date.parse(mastodon.statuses.at(-1)?.createdAt ?? "")).toBeGreaterThanOrEqual(at * 1000);
-    expect(String(published()?.args.text)).toContain(
-      `<@${APPROVER}>, your scheduled post: ✅ Published to Mastodon`,
+    const link = `${mastodon.url}/@team/${mastodon.statuses.at(-1)?.id}`;
+    // The scheduler is told in one short line; the card message itself says Published, with the link.
+    expect(published()?.args.text).toBe(
+      `<@${APPROVER}>, your scheduled post: ✅ Published to Mastodon (approved by u_approver): ${link}`,
     );
+    const publishedCard = updatesOf(post.channel, post.ts).at(-1);
+    expect(statusLine(publishedCard)).toBe(
+      `Published ✅ ${link} (Mastodon, caption 1, scheduled by u_approver)`,
+    );
+    expect(JSON.stringify(publishedCard?.args.blocks)).not.toMatch(/"(actions|accessory)"/);
+  });
+
+  it("Cancel from /scheduled opens the scheduled card again: Approve and Schedule… are back, nothing is published", async () => {
+    const post = await slashPost("mastodon");
+    const at = Math.floor(Date.now() / 1000) + 3600;
+    const before = mastodon.statuses.length;
+    await click({ ...post, action: "schedule", value: `2-${at}`, user: APPROVER });
+    await waitFor(() => ephemerals(post.channel).length > 0, 10_000, "the note");
+    expect(statusLine(updatesOf(post.channel, post.ts).at(-1))).toMatch(
+      new RegExp(`^🕒 Scheduled for <!date\\^${at}\\^.* by u_approver \\(caption 2\\)$`),
+    );
+    await click({ ...post, action: "unschedule", user: APPROVER });
+    await waitFor(() => ephemerals(post.channel).length > 1, 10_000, "the answer to Cancel");
+    expect(ephemerals(post.channel)[1]?.args.text).toBe(
+      "Cancelled: nothing will be published. The post can be approved again.",
+    );
+    const open = updatesOf(post.channel, post.ts).at(-1);
+    expect(statusLine(open)).toBeUndefined();
+    expect(captions(open)).toEqual(captions(post.first));
+    const actions = JSON.stringify(open?.args.blocks);
+    for (const action of ["approve-1", "approve-2", "schedule"])
+      expect(actions).toContain(`"action_id":"post:${post.postId}:${action}"`);
+    expect(mastodon.statuses).toHaveLength(before);
   });
 
   it("/scheduled lists two posts soonest first, each naming its photo with Publish now, Reschedule and Cancel; Publish now is the scheduler's or an approver's, and publishes once", async () => {
