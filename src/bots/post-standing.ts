@@ -21,7 +21,7 @@ export interface StatusWriter {
 }
 
 /** The line a scheduled post's card shows, or undefined for a post that is not one (or was cancelled). */
-export function statusOf(stored: StoredPost, w: StatusWriter): PostStatus | undefined {
+function statusOf(stored: StoredPost, w: StatusWriter): PostStatus | undefined {
   const a = stored.approval;
   if (!a || a.scheduledFor === undefined) return undefined;
   const target = targetForPlatform(stored.record.bundle.platform);

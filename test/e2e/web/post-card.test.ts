@@ -115,6 +115,36 @@ describe("the playground's post card", () => {
     }
   }, 120_000);
 
+  it("Schedule…: the card says when in the browser's locale and zone, offers no second approval, and at the time says how it went", async () => {
+    const page = await app.browser.newPage({ locale: "de-DE", timezoneId: "Asia/Tokyo" });
+    await page.goto(app.url);
+    const card = await post(page, await colourPhoto("red", 320, 240));
+    // The menu's slots are hours away: one a few seconds ahead is offered as the server writes them.
+    const at = Math.floor(Date.now() / 1000) + 5;
+    const menu = card.getByLabel("Schedule…");
+    await menu.evaluate((s, value) => {
+      s.append(Object.assign(document.createElement("option"), { value, text: "soon" }));
+    }, `1-${at}`);
+    await menu.selectOption(`1-${at}`);
+    const status = card.locator(".post-status");
+    await status.waitFor({ timeout: 10_000 });
+    const local = new Intl.DateTimeFormat("de-DE", {
+      dateStyle: "full",
+      timeStyle: "short",
+      timeZone: "Asia/Tokyo",
+    }).format(at * 1000);
+    expect(await status.textContent()).toBe(`🕒 Scheduled for ${local} by you (caption 1)`);
+    expect(await card.locator(".variants li p").count()).toBe(2); // the captions are still shown
+    expect(await card.locator(".post-action").count()).toBe(0); // no Approve, Schedule… or refinement
+    // No account is set up here: at the time it is ready to post, on the card and below it.
+    await card.locator(".final").waitFor({ timeout: 20_000 });
+    expect(await status.textContent()).toBe("✅ Ready to post (caption 1, scheduled by you)");
+    expect(await card.locator(".final .answer").textContent()).toMatch(
+      /^✅ Ready to post \(approved by you\)/,
+    );
+    await page.close();
+  }, 90_000);
+
   it("a card for the README (SCREENSHOT=path)", async () => {
     const out = process.env.SCREENSHOT;
     if (!out) return;
