@@ -593,6 +593,53 @@ describe("a post's buttons on Discord", () => {
     expect(mastodon.statuses).toHaveLength(statuses + 1);
   });
 
+  it("a scheduled post the network refuses says so on its card, with Retry; the scheduler is told; Retry publishes it and the card says so", async () => {
+    const post = await slashPost("mastodon");
+    const asCarol = { user: carol, roles: [APPROVER_ROLE] };
+    mastodon.hooks.failNext("POST /api/v2/media", {
+      status: 401,
+      body: { error: "The access token is invalid" },
+    });
+    const at = Math.floor(Date.now() / 1000) + 4;
+    const posted = channelPosts().length;
+    const choose = {
+      messageId: post.messageId,
+      customId: `post:${post.postId}:schedule`,
+      values: [`1-${at}`],
+    };
+    expect(await ephemeral(click({ ...choose, ...asCarol }))).toMatch(/^Scheduled: caption 1 goes out/);
+    await waitFor(() => channelPosts().length > posted, 30_000, "the scheduler's note");
+    expect(channelPosts()).toHaveLength(posted + 1);
+    const told = channelPosts().at(-1)?.json;
+    expect(String(told?.content)).toMatch(
+      new RegExp(
+        `^<@${carol.id}>, your scheduled post: ⚠️ Mastodon refused our credentials.*Press Retry to try again\\.$`,
+        "s",
+      ),
+    );
+    expect(told?.components).toEqual([]);
+    const failed = cardMessage(post.messageId);
+    expect(String(failed?.content)).toMatch(
+      /^⚠️ Not published to Mastodon: Mastodon refused our credentials.* \(caption 1, scheduled by carol\)\. Press Retry to try again\.\n\n/s,
+    );
+    const components = JSON.stringify(failed?.components);
+    expect(components).toContain(`"custom_id":"post:${post.postId}:retry"`);
+    expect(components).not.toContain(`post:${post.postId}:approve-1`);
+
+    const before = mastodon.statuses.length;
+    click({ messageId: post.messageId, customId: `post:${post.postId}:retry`, ...asCarol });
+    await waitFor(
+      () => String(cardMessage(post.messageId)?.content).startsWith("Published ✅"),
+      20_000,
+      "the card saying Published",
+    );
+    expect(mastodon.statuses).toHaveLength(before + 1);
+    expect(cardMessage(post.messageId)?.content).toBe(
+      `Published ✅ ${mastodon.url}/@team/${mastodon.statuses.at(-1)?.id} (Mastodon, caption 1, scheduled by carol)\n\n${post.content}`,
+    );
+    expect(cardMessage(post.messageId)?.components).toEqual([]);
+  });
+
   it("every message sent carries allowed_mentions with no parse", () => {
     for (const r of stand.requests)
       if (r.json && "content" in r.json)
