@@ -18,7 +18,8 @@ export function ownsPost(d: DeliveryJob): boolean {
 /**
  * How a post reaches the chat, on every platform alike: a new post becomes the card (drawn into
  * the request's reply, so no Stop button is left behind), a refinement redraws the card in place,
- * and an approval (or why a click failed) is a message under the post.
+ * and an approval (or why a click failed) is a message under the post; a scheduled post's outcome
+ * is drawn on the card itself, with one short line for the person who scheduled it.
  */
 export function createPostDelivery(o: {
   surface: Surface;
