@@ -29,6 +29,8 @@ export interface Actor {
   approver: boolean;
   /** The zone their platform reports for them (Slack's users.info), when it does. */
   platformZone?: string;
+  /** The zone their client reports (the playground's browser): used when they set none themselves. */
+  clientZone?: string;
 }
 
 export type ScheduleOutcome =
@@ -70,11 +72,13 @@ export function createPostSchedule(o: {
   const rule = createApprovalRule(o.config, o.approvers);
   const maxAheadDays = o.config.publish.maxAheadDays;
 
-  /** The zone a person's words are read in: their platform's, then /timezone, then the config's. */
+  /** The zone a person's words are read in: their platform's, then /timezone, their client's, the config's. */
   async function zoneOf(actor: Actor): Promise<string> {
     if (actor.platformZone && isTimeZone(actor.platformZone)) return actor.platformZone;
     const own = await zones.get(o.platform, actor.user.id);
-    return own && isTimeZone(own) ? own : (o.config.publish.timeZone ?? hostTimeZone());
+    if (own && isTimeZone(own)) return own;
+    if (actor.clientZone && isTimeZone(actor.clientZone)) return actor.clientZone;
+    return o.config.publish.timeZone ?? hostTimeZone();
   }
 
   /** Free words or an instant (a slot's value), checked against now and the horizon. */

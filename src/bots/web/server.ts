@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyReply } from "fastify";
+import sharp from "sharp";
 import type { Config } from "../../config/schema.js";
 import type { BlobRef } from "../../core/jobs.js";
 import { CodedError, ErrorCode, isCodedError, newErrorId, userMessage } from "../../errors.js";
@@ -18,6 +19,7 @@ import type { PostClicks } from "../post-clicks.js";
 import type { WebAdapter } from "./adapter.js";
 import { installGuards, type Passwords } from "./guard.js";
 import { registerPostActions } from "./post-actions.js";
+import { registerScheduled, WEB_SCOPE_ID } from "./scheduled.js";
 import type { WebSessions } from "./sessions.js";
 
 const PUBLIC = new URL("./public/", import.meta.url);
@@ -27,7 +29,12 @@ const STATIC: Record<string, { file: string; type: string }> = {
   "/post-card.js": { file: "post-card.js", type: "text/javascript; charset=utf-8" },
   "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
   "/post-card.css": { file: "post-card.css", type: "text/css; charset=utf-8" },
+  "/scheduled.js": { file: "scheduled.js", type: "text/javascript; charset=utf-8" },
+  "/scheduled.css": { file: "scheduled.css", type: "text/css; charset=utf-8" },
 };
+
+/** The edge of a week view's thumbnail, in pixels (twice what it shows, for dense screens). */
+const THUMB_EDGE = 128;
 
 export interface WebServerOptions extends Passwords {
   config: Config;
@@ -107,7 +114,10 @@ export async function startWebServer(o: WebServerOptions) {
     }
   });
 
-  if (o.clicks) registerPostActions(app, { config, clicks: o.clicks, adapter, guards });
+  if (o.clicks) {
+    registerPostActions(app, { config, clicks: o.clicks, adapter, guards });
+    registerScheduled(app, { clicks: o.clicks, guards, sessions: o.sessions });
+  }
 
   /** The session's earlier turns, each with those of its images still in the blob store. */
   async function earlierTurns(session: string) {
@@ -194,7 +204,7 @@ export async function startWebServer(o: WebServerOptions) {
         images: picked.files,
         history: picked.history,
         user: { id: session },
-        scope: { id: "local", channelId: session },
+        scope: { id: WEB_SCOPE_ID, channelId: session },
         reply: { session, ...(note ? { note } : {}) },
         createdAt: Date.now(),
       });
@@ -261,6 +271,12 @@ export async function startWebServer(o: WebServerOptions) {
       return reply.code(404).send();
     try {
       const bytes = await producer.blobs.get(key);
+      // The week view's thumbnails: small, so a week of posts does not load full photos.
+      if ((req.query as Record<string, string>).size === "thumb")
+        return reply
+          .type("image/webp")
+          .header("cache-control", "private, max-age=3600")
+          .send(await sharp(bytes).resize(THUMB_EDGE, THUMB_EDGE, { fit: "cover" }).webp().toBuffer());
       const format = sniff(bytes); // blobs are validated images; the magic bytes say which
       return reply
         .type(`image/${format === "jpeg" ? "jpeg" : format}`)

@@ -195,6 +195,12 @@ $("composer").addEventListener("submit", async (e) => {
   e.preventDefault();
   $("error").textContent = "";
   const message = $("message").value.trim() || "/describe";
+  // /scheduled is the page's own view (scheduled.js), not a request to the bot.
+  if (/^\/scheduled$/i.test(message)) {
+    $("message").value = "";
+    openScheduled();
+    return;
+  }
   const form = new FormData();
   form.set("message", message);
   for (const f of picked) form.append("files", f, f.name);

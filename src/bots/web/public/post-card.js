@@ -56,6 +56,13 @@ function localTime(iso) {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "full", timeStyle: "short" });
 }
 
+/** This browser's IANA zone: the server reads typed times ("tomorrow 9am") there. */
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** What the server says a scheduling did, its instant in this browser's locale and zone. */
+const scheduledNote = (caption, done) =>
+  `${done.duplicate ? "Already scheduled" : "Scheduled"}: caption ${caption} goes out ${localTime(done.at)}.`;
+
 function postNote(card, text, error = false) {
   card.note.className = error ? "post-note error" : "post-note";
   card.note.textContent = text;
@@ -78,12 +85,60 @@ async function postAct(card, action, value) {
         card,
         done.note.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, (iso) => localTime(iso)),
       );
+      announce(card.note.textContent);
     }
     return;
   }
   const json = res ? await res.json().catch(() => ({})) : {};
   card.root.classList.remove("busy");
   postNote(card, json.error || "Cannot reach the bot. Is llava-bot still running?", true);
+}
+
+/** "Other time…": typed words for the chosen caption; a refusal is the server's one sentence. */
+async function scheduleTyped(card, caption, words) {
+  postNote(card, "Working on it…");
+  const res = await fetch(`/api/posts/${encodeURIComponent(card.postId)}/schedule`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ caption, when: words, zone: browserZone() }),
+  }).catch(() => undefined);
+  const json = res ? await res.json().catch(() => ({})) : {};
+  if (!res?.ok)
+    return postNote(card, json.error || "Cannot reach the bot. Is llava-bot still running?", true);
+  postNote(card, scheduledNote(caption, json));
+  announce(card.note.textContent);
+}
+
+/** The typed-time form, beside the slot menu: a caption menu only when there is a choice. */
+function whenForm(card, shown) {
+  const captions = shown.sections.flatMap((s, i) => (s.button ? [i + 1] : []));
+  if (!captions.length) return [];
+  const input = el("input", {
+    type: "text",
+    class: "post-action",
+    "data-action": "when",
+    placeholder: "tomorrow 9am",
+    autocomplete: "off",
+    maxlength: "200",
+  });
+  const pick =
+    captions.length > 1
+      ? el(
+          "select",
+          { class: "post-action", "data-action": "when-caption", "aria-label": "Caption to schedule" },
+          captions.map((n) => el("option", { value: String(n), text: `Caption ${n}` })),
+        )
+      : undefined;
+  const form = el("form", { class: "post-when", "aria-label": "Schedule at another time" }, [
+    el("label", {}, ["Other time… ", input]),
+    ...(pick ? [pick] : []),
+    el("button", { type: "submit", class: "post-action", "data-action": "when-go", text: "Schedule" }),
+  ]);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (input.value.trim()) scheduleTyped(card, Number(pick?.value || captions[0]), input.value.trim());
+  });
+  return [form];
 }
 
 /** The card's image and the approved post's alike: a thumbnail no wider than the card. */
@@ -175,6 +230,7 @@ function drawPost(card, shown) {
         ]
       : []),
     controls,
+    ...whenForm(card, shown),
   );
   // Approved: nothing here can change the post any more (the server would refuse it anyway).
   if (card.approved) for (const c of card.content.querySelectorAll(".post-action")) c.disabled = true;
