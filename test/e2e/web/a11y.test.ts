@@ -87,6 +87,38 @@ describe("the playground with a keyboard and a screen reader", () => {
     await expectNoViolations(page, "an approved post");
   }, 120_000);
 
+  it("axe-core finds no violation in the week view of scheduled posts, nor on a card with a typed time", async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(app.url);
+    await page.setInputFiles("#files", photo);
+    await page.fill("#message", "/post instagram variants 2");
+    await page.click("#send");
+    const card = page.locator(".turn").last().locator(".post");
+    await card.locator(".variants li").first().waitFor({ timeout: 30_000 });
+    await card.getByLabel("Other time…").fill("not a time at all");
+    await card.getByRole("button", { name: "Schedule", exact: true }).click();
+    await card.locator(".post-note.error").waitFor();
+    await expectNoViolations(page, "a typed time refused");
+    await card.getByLabel("Other time…").fill("tomorrow 9am");
+    await card.getByRole("button", { name: "Schedule", exact: true }).click();
+    await card.locator(".post-note", { hasText: "Scheduled:" }).waitFor();
+
+    await page.fill("#message", "/scheduled");
+    await page.press("#message", "Enter");
+    const entry = page.locator("#week .entry").first();
+    await entry.waitFor();
+    expect(await focused(page)).toBe("scheduled-title"); // focus moved to the view it opened
+    await expectNoViolations(page, "the week view");
+    await entry.getByRole("button", { name: /^Reschedule:/ }).click();
+    await entry.getByLabel("New time").fill("yesterday");
+    await entry.getByRole("button", { name: /^Move:/ }).click();
+    await entry.locator(".entry-note.error").waitFor();
+    await expectNoViolations(page, "the week view with a reschedule refused");
+    await entry.getByRole("button", { name: /^Cancel:/ }).click();
+    await page.locator("#week-note", { hasText: "Cancelled" }).waitFor();
+    await page.close();
+  }, 90_000);
+
   it("keyboard only: Tab to the picker, choose a photo, ask, Enter, Tab to Stop, then to Approve on a post card", async () => {
     const page = await app.browser.newPage({ viewport: { width: 900, height: 1000 } });
     // Proof that no mouse was used: a pointer press anywhere on the page is counted.
@@ -112,7 +144,11 @@ describe("the playground with a keyboard and a screen reader", () => {
     }
 
     const toPicker = await tabTo(page, "pick");
-    expect(toPicker, toPicker.path.join(" → ")).toMatchObject({ reached: true, path: ["pick"] });
+    // The header's Scheduled posts button first, then the picker.
+    expect(toPicker, toPicker.path.join(" → ")).toMatchObject({
+      reached: true,
+      path: ["show-scheduled", "pick"],
+    });
     await pickWithKeyboard();
     expect(await page.locator("#drop-text").textContent()).toBe("1 photo ready");
     expect(await page.locator("#thumbs button").getAttribute("aria-label")).toBe("Remove red.png");
@@ -288,9 +324,9 @@ describe("the playground with a keyboard and a screen reader", () => {
   it("honours prefers-reduced-motion and prefers-color-scheme: dark", async () => {
     const page = await app.browser.newPage();
     await page.goto(app.url);
-    // Both stylesheets were served (the page's and the post card's).
+    // Every stylesheet was served (the page's, the post card's and the week view's).
     const sheets = await page.evaluate(() => Array.from(document.styleSheets, (s) => s.cssRules.length > 0));
-    expect(sheets).toEqual([true, true]);
+    expect(sheets).toEqual([true, true, true]);
     // A status line as the page shows one while the bot works.
     await page.evaluate(() => {
       const status = Object.assign(document.createElement("div"), {

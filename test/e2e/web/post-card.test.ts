@@ -99,7 +99,9 @@ describe("the playground's post card", () => {
 
       // Nothing on the card can change the post now, and it says which caption was approved.
       const controls = card.locator(".post-action");
-      expect(await controls.count()).toBe(8); // two Approve, Regenerate, Shorter, four menus (Schedule…, tone, platform, language)
+      // Two Approve, Regenerate, Shorter, four menus (Schedule…, tone, platform, language), and the
+      // typed time: its words, its caption menu and its Schedule button.
+      expect(await controls.count()).toBe(11);
       expect(
         await controls.evaluateAll((cs) => cs.filter((c) => !(c as HTMLButtonElement).disabled).length),
       ).toBe(0);
