@@ -5,12 +5,13 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWeb } from "../../../src/bots/web/index.js";
 import { instantInZone } from "../../../src/publish/zone.js";
-import { fixture } from "../../helpers/images.js";
+import { colourPhoto, fixture } from "../../helpers/images.js";
 import { startPostEngine } from "../../helpers/post-engine.js";
 import { postModel } from "../../helpers/post-model.js";
-import { testConfig } from "../../helpers/queue.js";
+import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 import { launchChromium } from "../../helpers/start.js";
+import { webClient } from "../../helpers/web-client.js";
 
 /**
  * Scheduling from the playground in real Chromium, with a Mastodon account (the loopback stand-in)
@@ -86,14 +87,14 @@ async function post(page: Page, photo: string) {
   return card;
 }
 
-/** Midnight-based day `days` after today in Berlin, at hh:mm there, as an instant. */
-function berlin(days: number, hour: number, minute = 0) {
-  const [y, m, d] = new Intl.DateTimeFormat("en-CA", { timeZone: ZONE }).format(new Date()).split("-");
+/** The day `days` after today in `zone`, at hh:mm there: the instant, and the date as words to type. */
+function dayIn(days: number, hour: number, zone = ZONE) {
+  const [y, m, d] = new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date()).split("-");
   const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d) + days));
   const wall = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
   return {
-    at: instantInZone(ZONE, { ...wall, hour, minute, second: 0 }),
-    words: `${wall.year}-${String(wall.month).padStart(2, "0")}-${String(wall.day).padStart(2, "0")} ${hour}:${String(minute).padStart(2, "0")}`,
+    at: instantInZone(zone, { ...wall, hour, minute: 0, second: 0 }),
+    words: `${wall.year}-${String(wall.month).padStart(2, "0")}-${String(wall.day).padStart(2, "0")} ${hour}:00`,
   };
 }
 
@@ -131,7 +132,7 @@ describe("scheduling in the playground", () => {
     );
 
     // "tomorrow 9am" for caption 2 is 09:00 in the browser's zone, shown in its locale.
-    const tomorrow = berlin(1, 9);
+    const tomorrow = dayIn(1, 9);
     await first.getByLabel("Caption to schedule").selectOption("2");
     await first.getByLabel("Other time…").fill("tomorrow 9am");
     await first.getByRole("button", { name: "Schedule", exact: true }).click();
@@ -179,7 +180,7 @@ describe("scheduling in the playground", () => {
     await teammate.context().close();
 
     // Reschedule to three days from today, 10:00: it moves to that day's column.
-    const later = berlin(3, 10);
+    const later = dayIn(3, 10);
     await entry.getByRole("button", { name: /^Reschedule:/ }).click();
     await entry.getByLabel("New time").fill(later.words);
     await entry.getByRole("button", { name: /^Move:/ }).click();
@@ -191,7 +192,7 @@ describe("scheduling in the playground", () => {
 
     // A second post, scheduled for tomorrow evening: the week holds both.
     const second = await post(lead, "dog_phone.webp");
-    const evening = berlin(1, 18);
+    const evening = dayIn(1, 18);
     await second.getByLabel("Other time…").fill("tomorrow 6pm");
     await second.getByRole("button", { name: "Schedule", exact: true }).click();
     await second.locator(".post-note", { hasText: "Scheduled:" }).waitFor();
@@ -250,4 +251,58 @@ describe("scheduling in the playground", () => {
     expect(await lead.locator("#week-range").textContent()).toBe(range);
     await lead.context().close();
   }, 180_000);
+
+  it("over HTTP: another session's post is unknown, an unknown zone is the config's, no session id is sent", async () => {
+    const lead = await webClient(web.url, { password: APPROVER });
+    const events = await lead.events();
+    const sent = await lead.send("/post mastodon", await colourPhoto("red", 320, 240));
+    const postId = String(sent.json.requestId);
+    await waitFor(
+      () => events.events.some((e) => e.type === "delivery" && e.delivery?.requestId === postId),
+      30_000,
+      "the post card",
+    );
+    const typed = (client: typeof lead, body: Record<string, unknown>) =>
+      client.fetch(`/api/posts/${encodeURIComponent(postId)}/schedule`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+
+    const teammate = await webClient(web.url, { password: TEAM });
+    const theirs = await typed(teammate, { caption: 1, when: "tomorrow 9am", zone: ZONE });
+    expect(theirs.status).toBe(410);
+    expect(await theirs.json()).toEqual({ error: "This post has expired; run /post again." });
+
+    // A zone that is not one: the words are read in publish.timeZone (New York here).
+    const res = await typed(lead, { caption: 1, when: "tomorrow 9am", zone: "Mars/Olympus" });
+    expect(res.status).toBe(200);
+    const done = (await res.json()) as { at: string; approvalId: string };
+    expect(done.at).toBe(new Date(dayIn(1, 9, "America/New_York").at).toISOString());
+
+    // The list tells the teammate whose it is not, without naming the session (its cookie).
+    const listed = await (await teammate.fetch("/api/scheduled")).text();
+    expect(listed).not.toContain(lead.session);
+    const [entry] = (JSON.parse(listed) as { posts: Record<string, unknown>[] }).posts;
+    expect(entry).toEqual({
+      approvalId: done.approvalId,
+      at: done.at,
+      network: "Mastodon",
+      caption: expect.any(String),
+      captionNumber: 1,
+      thumb: expect.stringMatching(/^\/blobs\/[^?]+\?size=thumb$/),
+      mine: false,
+    });
+    const thumb = await teammate.fetch(String(entry?.thumb));
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get("content-type")).toBe("image/webp");
+
+    const cancel = await lead.fetch("/api/scheduled/change", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ approvalId: done.approvalId, action: "cancel" }),
+    });
+    expect(cancel.status).toBe(200);
+    events.close();
+  }, 90_000);
 });
