@@ -35,9 +35,7 @@ export function registerPostActions(
         action,
         ...(value ? { value } : {}),
         clickId: randomUUID(),
-        // The page says "you" to its own session; a scheduled post's "by" is read by every
-        // session in the week view, so it has no name (scheduled.ts's typed times alike).
-        user: { id: session, ...(action === "schedule" ? {} : { name: "you" }) },
+        user: { id: session, name: "you" },
         approver: o.guards.approver(req),
         reply: { session },
       });

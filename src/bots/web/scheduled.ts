@@ -36,6 +36,13 @@ function captionStart(text: string): string {
   return flat.length > CAPTION_START ? `${flat.slice(0, CAPTION_START - 1)}…` : flat;
 }
 
+/**
+ * A post's scheduler is named "you" (its own session reads its card); the sentence saying who may
+ * change it is read only by someone else (the scheduler may always), so there it is "that person".
+ */
+const othersView = (message: string) =>
+  message.replace(/^Only you or an approver /, "Only the person who scheduled it or an approver ");
+
 const refuse = (reply: FastifyReply, status: number, error: string) => reply.code(status).send({ error });
 
 export function registerScheduled(
@@ -44,14 +51,11 @@ export function registerScheduled(
 ): void {
   const schedule = o.clicks.schedule;
 
-  /**
-   * The session as the scheduler knows it. No name: a scheduled post's "by" is read by every
-   * session in the week view, where the page's usual "you" would name the wrong person.
-   */
+  /** The session as the scheduler knows it; "you", as the page names its own session (post-actions.ts). */
   function actor(req: Parameters<Guards["session"]>[0], body: Body): Actor {
     const zone = field(body, "zone", 64);
     return {
-      user: { id: o.guards.session(req) },
+      user: { id: o.guards.session(req), name: "you" },
       approver: o.guards.approver(req),
       ...(zone ? { clientZone: zone } : {}),
     };
@@ -88,7 +92,7 @@ export function registerScheduled(
         network: PRESETS[p.network as PlatformName]?.label ?? p.network,
         caption: captionStart(p.caption),
         captionNumber: p.variant + 1,
-        ...(p.imageKey ? { thumb: `/blobs/${p.imageKey}?size=thumb` } : {}),
+        ...(p.imageKey ? { thumb: `/blobs/${p.imageKey}?size=thumb`, thumbAlt: p.imageAlt ?? "" } : {}),
         // Whether this session scheduled it; the session id itself is a secret and never sent.
         mine: p.by.id === session,
       })),
@@ -103,7 +107,7 @@ export function registerScheduled(
     if (action === "reschedule" && !when?.trim())
       return refuse(reply, 400, 'Type a time, such as "tomorrow 9am".');
     const out = await schedule.change(approvalId, action, actor(req, req.body), when);
-    if (!out.done) return refuse(reply, 409, out.message);
+    if (!out.done) return refuse(reply, 409, othersView(out.message));
     return {
       message: out.message,
       ...(out.at !== undefined ? { at: new Date(out.at).toISOString() } : {}),

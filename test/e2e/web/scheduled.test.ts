@@ -142,6 +142,12 @@ describe("scheduling in the playground", () => {
       tomorrow.at,
     );
     expect(await first.locator(".post-note").textContent()).toBe(`Scheduled: caption 2 goes out ${shown}.`);
+    // The card itself says so, as the slot menu's does, with nothing left to approve or schedule.
+    await first.locator(".post-status").waitFor();
+    expect(await first.locator(".post-status").textContent()).toBe(
+      `🕒 Scheduled for ${shown} by you (caption 2)`,
+    );
+    expect(await first.getByLabel("Other time…").count()).toBe(0);
 
     // /scheduled in the composer: the week from today, the post on tomorrow's column.
     await lead.fill("#message", "/scheduled");
@@ -162,6 +168,7 @@ describe("scheduling in the playground", () => {
       () => (document.querySelector("#week .entry img") as HTMLImageElement)?.complete,
     );
     expect(await thumb.getAttribute("src")).toMatch(/^\/blobs\/[^?]+\?size=thumb$/);
+    expect(await thumb.getAttribute("alt")).toBe("A red frisbee in flight over a green lawn");
     expect(await thumb.evaluate((i: HTMLImageElement) => [i.naturalWidth, i.naturalHeight])).toEqual([
       128, 128,
     ]);
@@ -185,10 +192,13 @@ describe("scheduling in the playground", () => {
     await entry.getByLabel("New time").fill(later.words);
     await entry.getByRole("button", { name: /^Move:/ }).click();
     await lead.locator("#week-note", { hasText: "Rescheduled for" }).waitFor();
-    expect(await lead.locator("#week-note").textContent()).toBe(
-      `Rescheduled for ${await lead.evaluate((at) => new Date(at).toLocaleString(undefined, { dateStyle: "full", timeStyle: "short" }), later.at)}.`,
+    const laterShown = await lead.evaluate(
+      (at) => new Date(at).toLocaleString(undefined, { dateStyle: "full", timeStyle: "short" }),
+      later.at,
     );
+    expect(await lead.locator("#week-note").textContent()).toBe(`Rescheduled for ${laterShown}.`);
     expect(await columns(lead)).toEqual([[], [], [], [iso(later.at)], [], [], []]);
+    await first.locator(".post-status", { hasText: laterShown }).waitFor(); // its card moved too
 
     // A second post, scheduled for tomorrow evening: the week holds both.
     const second = await post(lead, "dog_phone.webp");
@@ -215,7 +225,7 @@ describe("scheduling in the playground", () => {
     await first.locator(".final").waitFor({ timeout: 30_000 });
     expect(stack.mastodon.statuses).toHaveLength(1);
     expect(await first.locator(".final .answer").textContent()).toMatch(
-      new RegExp(`^✅ Published to Mastodon \\(approved by a teammate\\): ${stack.mastodon.url}/@team/\\d+`),
+      new RegExp(`^✅ Published to Mastodon \\(approved by you\\): ${stack.mastodon.url}/@team/\\d+`),
     );
     expect(stack.mastodon.statuses[0]?.text).toContain(caption2);
     expect(await columns(lead)).toEqual([[], [iso(evening.at)], [], [], [], [], []]);
@@ -291,6 +301,7 @@ describe("scheduling in the playground", () => {
       caption: expect.any(String),
       captionNumber: 1,
       thumb: expect.stringMatching(/^\/blobs\/[^?]+\?size=thumb$/),
+      thumbAlt: "A red frisbee in flight over a green lawn",
       mine: false,
     });
     const thumb = await teammate.fetch(String(entry?.thumb));

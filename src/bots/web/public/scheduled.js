@@ -81,7 +81,7 @@ function entry(post) {
     if (input.value.trim()) changeScheduled(post, "reschedule", note, input.value.trim());
   });
   return el("li", { class: "entry", "data-approval": post.approvalId }, [
-    ...(post.thumb ? [el("img", { src: post.thumb, alt: "", width: "64", height: "64" })] : []),
+    ...(post.thumb ? [el("img", { src: post.thumb, alt: post.thumbAlt, width: "64", height: "64" })] : []),
     el("div", { class: "entry-body" }, [
       el("p", { class: "entry-when" }, [
         el("time", { datetime: post.at, text: when }),
