@@ -9,6 +9,7 @@ import { languageName } from "../skills/post/prompts.js";
 import { captionCount } from "../skills/post/summary.js";
 import { type PostAction, postComponentId } from "./post-clicks.js";
 import type { ScheduledPost } from "./post-schedule.js";
+import { OTHER_TIME } from "./post-when.js";
 
 /**
  * A post's card, described once for every platform: a title, a section per caption with its
@@ -32,28 +33,28 @@ function postTitle(post: PostBundle): string {
   return `${label(post.platform)} post, ${captionCount(post)} (limit ${post.limit})`;
 }
 
+/** Options Discord's menu holds. */
+const MAX_OPTIONS = 25;
+
 /**
- * "Schedule…": each caption at each of the next slots, as one menu (options `<caption>-<unix s>`,
- * so a click carries the instant it showed); a time already gone when clicked is refused.
+ * "Schedule…": each caption at each of the next slots, and Other time… (a typed time), as one
+ * menu (options `<caption>-<unix s>`, so a click carries the instant it showed, and
+ * `<caption>-other`, which opens a form); a time already gone when clicked is refused. Each caption
+ * keeps its Other time… within the menu's 25 options.
  */
 function scheduleMenu(postId: string, post: PostBundle, slots: readonly Slot[]): CardSelect[] {
   const captions = post.variants.slice(0, MAX_APPROVE);
-  if (!slots.length || !captions.length) return [];
-  const options = captions.flatMap((_, n) =>
-    slots.map((s) => ({
-      value: `${n + 1}-${Math.floor(s.at / 1000)}`,
-      label: captions.length > 1 ? `Caption ${n + 1} · ${s.label}` : s.label,
+  if (!captions.length) return [];
+  const perCaption = Math.floor(MAX_OPTIONS / captions.length) - 1;
+  const named = (n: number, label: string) => (captions.length > 1 ? `Caption ${n} · ${label}` : label);
+  const options = captions.flatMap((_, i) => [
+    ...slots.slice(0, perCaption).map((s) => ({
+      value: `${i + 1}-${Math.floor(s.at / 1000)}`,
+      label: named(i + 1, s.label),
     })),
-  );
-  // Discord's menu holds 25 options.
-  return [
-    {
-      type: "select",
-      id: postComponentId(postId, "schedule"),
-      placeholder: "Schedule…",
-      options: options.slice(0, 25),
-    },
-  ];
+    { value: `${i + 1}-${OTHER_TIME}`, label: named(i + 1, "Other time…") },
+  ]);
+  return [{ type: "select", id: postComponentId(postId, "schedule"), placeholder: "Schedule…", options }];
 }
 
 /** Where a scheduled post stands, as its card says it (post-standing.ts writes the line). */

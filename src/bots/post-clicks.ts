@@ -15,7 +15,8 @@ import {
 } from "../queue/posts.js";
 import type { Producer } from "../queue/producer.js";
 import { type Approvers, createApprovalRule } from "./approval-rule.js";
-import { createPostSchedule } from "./post-schedule.js";
+import { type Actor, type ChangeAction, createPostSchedule } from "./post-schedule.js";
+import { OTHER_TIME } from "./post-when.js";
 
 export type { Approvers } from "./approval-rule.js";
 
@@ -34,8 +35,8 @@ type RefineName = (typeof REFINE_BUTTONS)[number] | (typeof REFINE_MENUS)[number
 
 /** `approve-2` approves the second caption; `retry` publishes a failed approval again. */
 /**
- * `schedule` takes a slot from the card's menu; `unschedule`, `reschedule` and `publish-now` act
- * on a scheduled post.
+ * `schedule` takes a slot (or Other time…) from the card's menu; `unschedule`, `reschedule` and
+ * `publish-now` act on a scheduled post.
  */
 export type PostAction =
   | RefineName
@@ -74,6 +75,10 @@ export interface PostClick {
   approver: boolean;
   /** Adapter routing for the answer, added to where the post is. */
   reply?: Record<string, string>;
+  /** A time typed in the form that Other time… and Reschedule open ("tomorrow 9am"). */
+  words?: string;
+  /** The clicker's zone as their platform reports it (Slack's profile); it wins over /timezone. */
+  zone?: string;
 }
 
 export type ClickOutcome =
@@ -83,6 +88,16 @@ export type ClickOutcome =
   | { accepted: false; message: string };
 
 const refused = (message: string): ClickOutcome => ({ accepted: false, message });
+
+/** Said where a form's time arrives empty (or a client sent Other time… without one). */
+const TYPE_A_TIME = 'Type a time, e.g. "tomorrow 9am" or "next friday 17:30".';
+
+/** The buttons that change a scheduled post, by what they do to it. */
+const CHANGES = new Map<string, ChangeAction>([
+  ["unschedule", "cancel"],
+  ["reschedule", "reschedule"],
+  ["publish-now", "publish-now"],
+]);
 
 function whoApproved(approval: { by: Person }): string {
   return approval.by.name ?? "a teammate";
@@ -207,35 +222,59 @@ export function createPostClicks(o: {
     return submit(post, click, "approve", { variant: String(approval.variant) });
   }
 
-  /** A "Schedule…" menu choice: `<caption>-<unix seconds>`, the instant the menu showed. */
+  const actor = (click: PostClick): Actor => ({
+    user: click.user,
+    approver: click.approver,
+    ...(click.zone ? { platformZone: click.zone } : {}),
+  });
+
+  /** "<Done>: caption n goes out <when>.", the time in the platform's markup. */
+  function goesOut(done: string, variant: number, at: number, zone: string): string {
+    return `${done}: caption ${variant + 1} goes out ${o.time?.(at) ?? describeWhen(at, zone)}.`;
+  }
+
+  /**
+   * A "Schedule…" menu choice: `<caption>-<unix seconds>`, the instant the menu showed, or
+   * `<caption>-other` with the words typed in the form it opened.
+   */
   async function scheduleAt(click: PostClick): Promise<ClickOutcome> {
-    const m = /^(\d)-(\d{9,11})$/.exec(click.value ?? "");
+    const m = new RegExp(`^(\\d)-(\\d{9,11}|${OTHER_TIME})$`).exec(click.value ?? "");
     if (!m) return refused("That choice is not on the menu.");
+    const typed = m[2] === OTHER_TIME;
+    if (typed && !click.words?.trim()) return refused(TYPE_A_TIME);
     const variant = Number(m[1]) - 1;
-    const out = await schedule.schedule(click.postId, variant, Number(m[2]) * 1000, {
-      user: click.user,
-      approver: click.approver,
-    });
+    const when = typed ? (click.words ?? "") : Number(m[2]) * 1000;
+    const out = await schedule.schedule(click.postId, variant, when, actor(click));
     if (!out.accepted) return refused(out.message);
-    const when = o.time?.(out.at) ?? describeWhen(out.at, out.zone);
     return {
       accepted: true,
       requestId: out.approvalId,
       command: "schedule",
-      note: `${out.duplicate ? "Already scheduled" : "Scheduled"}: caption ${variant + 1} goes out ${when}.`,
+      note: goesOut(out.duplicate ? "Already scheduled" : "Scheduled", variant, out.at, out.zone),
     };
   }
 
-  /** Cancel or Publish now on a scheduled post (from /scheduled), by its scheduler or an approver. */
-  async function changeScheduled(post: StoredPost, click: PostClick): Promise<ClickOutcome> {
+  /**
+   * Cancel, Publish now or Reschedule (to the words typed in its form) on a scheduled post (from
+   * /scheduled), by its scheduler or an approver.
+   */
+  async function changeScheduled(
+    post: StoredPost,
+    click: PostClick,
+    action: ChangeAction,
+  ): Promise<ClickOutcome> {
     const approval = post.approval;
     if (approval?.status !== "scheduled")
       return refused("That post is not scheduled any more (published or cancelled).");
     const approvalId = approvalIdFor(click.postId, approval.variant);
-    const action = click.action === "unschedule" ? "cancel" : "publish-now";
-    const out = await schedule.change(approvalId, action, { user: click.user, approver: click.approver });
+    if (action === "reschedule" && !click.words?.trim()) return refused(TYPE_A_TIME);
+    const out = await schedule.change(approvalId, action, actor(click), click.words);
     if (!out.done) return refused(out.message);
-    return { accepted: true, requestId: approvalId, command: "schedule", note: out.message };
+    const note =
+      action === "reschedule" && out.at !== undefined
+        ? goesOut("Rescheduled", approval.variant, out.at, await schedule.zoneOf(actor(click)))
+        : out.message;
+    return { accepted: true, requestId: approvalId, command: "schedule", note };
   }
 
   return {
@@ -248,8 +287,8 @@ export function createPostClicks(o: {
       if (approveMatch) return approve(post, click, Number(approveMatch[1]) - 1);
       if (click.action === "retry") return retry(post, click);
       if (click.action === "schedule") return scheduleAt(click);
-      if (click.action === "unschedule" || click.action === "publish-now")
-        return changeScheduled(post, click);
+      const change = CHANGES.get(click.action);
+      if (change) return changeScheduled(post, click, change);
       const action = [...REFINE_BUTTONS, ...REFINE_MENUS].find((a) => a === click.action);
       if (!action) return refused("That button is not one I know.");
       if (post.approval)

@@ -88,6 +88,7 @@ export async function startDiscord(o: DiscordOptions) {
       void clicks.onPostClick(i).catch(failed("post click"));
     else if (i.isButton() && i.customId.startsWith(STOP_PREFIX))
       void clicks.onStop(i, i.customId.slice(STOP_PREFIX.length)).catch(failed("stop"));
+    else if (i.isModalSubmit()) void clicks.onTimeTyped(i).catch(failed("typed time"));
   });
   client.on(Events.MessageCreate, (m) => void onMessage(m).catch(failed("message handling")));
 

@@ -1,8 +1,11 @@
 import type { App } from "@slack/bolt";
+import { newErrorId, userMessage } from "../../errors.js";
 import { logger } from "../../log.js";
-import { parsePostComponentId } from "../post-clicks.js";
+import { type ClickOutcome, type PostClick, parsePostComponentId } from "../post-clicks.js";
+import { timeAsked, typedClick, WHEN_INPUT } from "../post-when.js";
 import type { SlackContext } from "./context.js";
 import { scheduledList } from "./scheduled.js";
+import { readTimeView, TIME_VIEW, timeView } from "./time-form.js";
 
 interface BlockAction {
   type: string;
@@ -28,9 +31,20 @@ const LIST_ACTIONS = new Set(["publish-now", "unschedule"]);
  * Buttons and menus: Stop (the person who asked, or a Slack admin listed in config) and a post
  * card's refinements and approvals. Acknowledged first; who may do what is read from Redis, so a
  * click is judged alike whichever replica receives it. A refusal is said where it was clicked.
+ * Other time… and Reschedule open a modal; its typed time is read in the person's Slack zone.
  */
 export function registerClicks(app: App, x: SlackContext) {
-  const { config, flow } = x;
+  const { client, config, flow } = x;
+
+  /** The person as the flow's click has them; scheduling reads their profile's zone. */
+  async function clicker(user: ActionBody["user"], scheduling: boolean) {
+    const zone = scheduling ? await x.profileZone(user.id) : undefined;
+    return {
+      user: { id: user.id, name: (user.username ?? user.name ?? user.id).slice(0, 100) },
+      approver: config.slack.approvers.includes(user.id),
+      ...(zone ? { zone } : {}),
+    } satisfies Partial<PostClick>;
+  }
 
   app.action("stop", async ({ ack, body, action }) => {
     await ack();
@@ -52,13 +66,24 @@ export function registerClicks(app: App, x: SlackContext) {
     const b = body as unknown as ActionBody;
     const channel = b.channel?.id ?? "";
     if (!parsed) return;
+    const value = a.selected_option?.value;
+    const thread = b.container?.thread_ts;
     try {
+      // The modal opens on the click's trigger_id, which lasts 3 s: before anything is read.
+      const ask = timeAsked({ ...parsed, ...(value ? { value } : {}) });
+      if (ask && b.trigger_id) {
+        const place = {
+          channel,
+          ...(b.container?.message_ts ? { message: b.container.message_ts } : {}),
+          ...(thread ? { thread } : {}),
+        };
+        return void (await client.views.open({ trigger_id: b.trigger_id, view: timeView(ask, place) }));
+      }
       const outcome = await flow.clicks.click({
         ...parsed,
-        ...(a.selected_option ? { value: a.selected_option.value } : {}),
+        ...(value ? { value } : {}),
         clickId: b.trigger_id ?? `${b.user.id}-${a.action_ts ?? Date.now()}`,
-        user: { id: b.user.id, name: (b.user.username ?? b.user.name ?? b.user.id).slice(0, 100) },
-        approver: config.slack.approvers.includes(b.user.id),
+        ...(await clicker(b.user, parsed.action === "schedule")),
         reply: { channel, ...(b.container?.message_ts ? { postMessage: b.container.message_ts } : {}) },
       });
       const note = outcome.accepted ? (outcome.command === "schedule" ? outcome.note : "") : outcome.message;
@@ -69,9 +94,40 @@ export function registerClicks(app: App, x: SlackContext) {
           response_type: "ephemeral",
           ...(await scheduledList(flow, b.team?.id ?? "slack")),
         });
-      if (note) await x.whisper(channel, b.user.id, note, b.container?.thread_ts);
+      if (note) await x.whisper(channel, b.user.id, note, thread);
     } catch (err) {
       logger().error({ err }, "slack post click failed");
     }
+  });
+
+  /**
+   * The modal's time, typed. Answered in the acknowledgement itself: a refusal (past, too far,
+   * unreadable, not theirs to schedule) shows under the text box and the modal stays; otherwise
+   * it closes and the note is said where the menu or button was clicked.
+   */
+  app.view(TIME_VIEW, async ({ ack, body, view }) => {
+    const typed = readTimeView(view);
+    if (!typed) return void (await ack());
+    const { ask, place, words } = typed;
+    const reply = { channel: place.channel, ...(place.message ? { postMessage: place.message } : {}) };
+    const click = async () =>
+      flow.clicks.click({
+        ...typedClick(ask, words),
+        clickId: `${view.id}-${body.user.id}`,
+        ...(await clicker(body.user, true)),
+        reply,
+      });
+    const outcome = await click().catch((err: unknown): ClickOutcome => {
+      const errorId = newErrorId();
+      logger().error({ err, errorId }, "slack typed time failed");
+      return { accepted: false, message: userMessage(err, errorId) };
+    });
+    if (!outcome.accepted)
+      return void (await ack({ response_action: "errors", errors: { [WHEN_INPUT]: outcome.message } }));
+    await ack();
+    if (outcome.command === "schedule")
+      await x
+        .whisper(place.channel, body.user.id, outcome.note, place.thread)
+        .catch((err: unknown) => logger().warn({ err }, "slack schedule note failed"));
   });
 }

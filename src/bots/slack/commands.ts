@@ -171,7 +171,12 @@ export function registerCommands(app: App, x: SlackContext) {
   app.command("/timezone", async ({ command, ack, respond }) => {
     await ack();
     const out = await flow.clicks.schedule.setZone({ id: command.user_id }, command.text ?? "");
-    await respond({ response_type: "ephemeral", text: out.message });
+    // A profile's zone wins over the one set here (post-schedule's zoneOf): said, not hidden.
+    const profile = out.ok ? await x.profileZone(command.user_id) : undefined;
+    const text = profile
+      ? `Times you schedule are read in your Slack profile's time zone, ${profile}; change it in your profile. ${(command.text ?? "").trim()} is kept for when your profile has none.`
+      : out.message;
+    await respond({ response_type: "ephemeral", text });
   });
 
   app.command("/scheduled", async ({ command, ack, respond }) => {

@@ -1,4 +1,5 @@
 import type { WebClient } from "@slack/web-api";
+import type { Redis } from "ioredis";
 import type { Config } from "../../config/schema.js";
 import type { BlobRef, RequestInput } from "../../core/jobs.js";
 import { isCodedError, isPersonalRefusal, newErrorId, userMessage } from "../../errors.js";
@@ -10,6 +11,7 @@ import { withTextFiles } from "../text-files.js";
 import { incoming, type SlackFile, storeFiles } from "./files.js";
 import { toMrkdwn } from "./format.js";
 import { channelRefusal } from "./refusals.js";
+import { slackProfileZones } from "./zone.js";
 
 export type Respond = (r: { response_type: "ephemeral"; text: string }) => Promise<unknown>;
 
@@ -29,6 +31,7 @@ export function slackContext(o: {
   producer: Producer;
   flow: Flow;
   token: string;
+  redis: Redis;
 }) {
   const { client, config, producer } = o;
 
@@ -69,6 +72,8 @@ export function slackContext(o: {
     served,
     whisper,
     botName,
+    /** The person's zone from their Slack profile, when it has one (cached in Redis). */
+    profileZone: slackProfileZones(client, o.redis, config.redis.prefix),
     /** Downloads with the bot token, only from Slack's file hosts, into blobs (`background`: a caption's). */
     store: (files: SlackFile[], x: { background?: boolean } = {}): Promise<BlobRef[]> =>
       storeFiles(files, { config, token: o.token, producer, ...x }),

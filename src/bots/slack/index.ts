@@ -93,7 +93,7 @@ export async function startSlack(o: SlackOptions) {
       };
     },
   });
-  const x = slackContext({ client, config, producer, flow, token });
+  const x = slackContext({ client, config, producer, flow, token, redis });
   registerMessages(app, x);
   registerCommands(app, x);
   registerClicks(app, x);

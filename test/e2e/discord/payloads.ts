@@ -137,18 +137,45 @@ export function componentClick(o: {
   return {
     ...fromMember(o.id, o.channel, o),
     type: 3,
-    message: {
-      id: o.messageId,
-      channel_id: o.channel,
-      author: BOT_USER,
-      ...messageBody({ content: "" }),
-      components: [],
-      ...(o.flags ? { flags: o.flags } : {}),
-    },
+    message: { ...botMessage(o.messageId, o.channel), ...(o.flags ? { flags: o.flags } : {}) },
     data: o.values
       ? { custom_id: o.customId, component_type: 3, values: o.values }
       : { custom_id: o.customId, component_type: 2 },
   };
+}
+
+/**
+ * INTERACTION_CREATE for the submit of a modal (type 5, MODAL_SUBMIT) opened from a click on
+ * message `messageId`: what was typed into each text input, by its custom_id, inside the Label
+ * components (type 18) the modal showed.
+ */
+export function modalSubmit(o: {
+  id: string;
+  channel: string;
+  messageId: string;
+  customId: string;
+  typed: Record<string, string>;
+  user?: DiscordUser;
+  roles?: string[];
+}) {
+  return {
+    ...fromMember(o.id, o.channel, { ...o, permissions: "1024" }),
+    type: 5,
+    message: botMessage(o.messageId, o.channel),
+    data: {
+      custom_id: o.customId,
+      components: Object.entries(o.typed).map(([customId, value], n) => ({
+        type: 18,
+        id: 2 * n + 1,
+        component: { type: 4, id: 2 * n + 2, custom_id: customId, value },
+      })),
+    },
+  };
+}
+
+/** One of the bot's messages as an interaction on it carries it. */
+function botMessage(id: string, channel: string) {
+  return { id, channel_id: channel, author: BOT_USER, ...messageBody({ content: "" }), components: [] };
 }
 
 /** The fields every message payload carries, around its content, mentions and attachments. */

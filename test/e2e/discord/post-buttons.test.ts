@@ -2,13 +2,15 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDiscord } from "../../../src/bots/discord/index.js";
 import { bullQueueName, jobIdFor } from "../../../src/queue/names.js";
+import { createSchedule } from "../../../src/queue/schedule.js";
 import { colourPhoto } from "../../helpers/images.js";
 import { startPostEngine } from "../../helpers/post-engine.js";
 import { postModel, toneLines, WITTY } from "../../helpers/post-model.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 import { DISCORD_TEST_TOKEN } from "../../helpers/secrets.js";
-import { componentClick, type DiscordUser, memberMessage, slashCommand } from "./payloads.js";
+import { tomorrowAt } from "../../helpers/zone-clock.js";
+import { componentClick, type DiscordUser, memberMessage, modalSubmit, slashCommand } from "./payloads.js";
 import { APP_ID, BOT_ID, GUILD_ID, startDiscordStandIn } from "./stand-in.js";
 
 /**
@@ -21,6 +23,8 @@ let stand: Awaited<ReturnType<typeof startDiscordStandIn>>;
 let discord: Awaited<ReturnType<typeof startDiscord>>;
 let stack: Awaited<ReturnType<typeof startPostEngine>>;
 let mastodon: typeof stack.mastodon;
+/** The delayed jobs of scheduled posts, as the engines will find them. */
+let schedule: ReturnType<typeof createSchedule>;
 const model = postModel();
 const prefix = uniquePrefix("discord-post");
 const redis = newRedis();
@@ -114,15 +118,19 @@ function captionShown(content: string, n: number): string {
   return line ?? "";
 }
 
-/** A slash command by alice that is answered at once; resolves with the callback's data. */
-async function slashAnswer(name: string, options: unknown[]): Promise<Record<string, unknown> | undefined> {
-  return (await slashCallback(name, options)).data;
+/** A slash command (by alice unless said) that is answered at once; resolves with the callback's data. */
+async function slashAnswer(
+  name: string,
+  options: unknown[],
+  user: DiscordUser = alice,
+): Promise<Record<string, unknown> | undefined> {
+  return (await slashCallback(name, options, user)).data;
 }
 
 /** A slash command answered at once: the callback's data and the files uploaded with it. */
-async function slashCallback(name: string, options: unknown[]) {
+async function slashCallback(name: string, options: unknown[], user: DiscordUser = alice) {
   const id = nextId();
-  stand.dispatch("INTERACTION_CREATE", slashCommand({ id, channel: CH, name, user: alice, options }));
+  stand.dispatch("INTERACTION_CREATE", slashCommand({ id, channel: CH, name, user, options }));
   const callback = () => stand.requests.find((r) => r.path.startsWith(`/interactions/${id}/`));
   await waitFor(() => Boolean(callback()), 10_000, `the answer to /${name}`);
   expect(callback()?.json?.type).toBe(4);
@@ -163,6 +171,25 @@ function listEntries(components: unknown) {
   return { title: top[0]?.content, entries };
 }
 
+/** The modal a click was answered with (callback type 9), once Discord accepted it. */
+async function modalShown(id: string): Promise<Record<string, unknown>> {
+  await waitFor(() => Boolean(stand.modalFor(id)), 10_000, "the modal");
+  return stand.modalFor(id) ?? {};
+}
+
+/** A modal's submit with `words` typed in its one box; returns the interaction's id. */
+function typeTime(o: {
+  messageId: string;
+  customId: string;
+  words: string;
+  user: DiscordUser;
+  roles?: string[];
+}) {
+  const id = nextId();
+  stand.dispatch("INTERACTION_CREATE", modalSubmit({ id, channel: CH, ...o, typed: { when: o.words } }));
+  return id;
+}
+
 async function ephemeral(id: string): Promise<string> {
   await waitFor(() => followUps(id).length > 0, 10_000, "the ephemeral answer");
   const answer = followUps(id)[0]?.json;
@@ -184,6 +211,7 @@ beforeAll(async () => {
   });
   mastodon = stack.mastodon;
   const config = stack.config;
+  schedule = createSchedule({ redisUrl: redisUrl(), prefix, config });
   discord = await startDiscord({
     config,
     secrets: { discordToken: DISCORD_TEST_TOKEN },
@@ -212,6 +240,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await schedule?.close();
   await discord?.close();
   await stack?.close();
   await stand?.close();
@@ -638,6 +667,61 @@ describe("a post's buttons on Discord", () => {
       `Published ✅ ${mastodon.url}/@team/${mastodon.statuses.at(-1)?.id} (Mastodon, caption 1, scheduled by carol)\n\n${post.content}`,
     );
     expect(cardMessage(post.messageId)?.components).toEqual([]);
+  });
+
+  it("Other time… opens a modal whose words are read in the member's /timezone (a past time refused), and Reschedule's modal moves the delayed job", async () => {
+    const post = await slashPost("mastodon");
+    const asCarol = { user: carol, roles: [APPROVER_ROLE] };
+    const menu = `post:${post.postId}:schedule`;
+    const shown = webhookEdits(post.postId.replace("discord:", "")).find((r) =>
+      JSON.stringify(r.json?.components ?? []).includes(menu),
+    );
+    expect(JSON.stringify(shown?.json?.components)).toContain(
+      '{"value":"2-other","label":"Caption 2 · Other time…"}',
+    );
+    expect(
+      (await slashAnswer("timezone", [{ name: "zone", type: 3, value: "Europe/Berlin" }], carol))?.content,
+    ).toBe("Your time zone is now Europe/Berlin; times you schedule are read there.");
+
+    const modal = await modalShown(
+      click({ messageId: post.messageId, customId: menu, values: ["1-other"], ...asCarol }),
+    );
+    expect(modal).toMatchObject({
+      custom_id: `when:1:${post.postId}`,
+      title: "Schedule caption 1",
+      components: [
+        {
+          type: 18,
+          label: "When? e.g. tomorrow 9am, next friday 17:30",
+          component: { type: 4, custom_id: "when", style: 1, required: true },
+        },
+      ],
+    });
+    const typed = (words: string, customId = String(modal.custom_id), who: object = asCarol) =>
+      ephemeral(typeTime({ messageId: post.messageId, customId, words, user: carol, ...who }));
+    expect(await typed("1 March 2025 10:00")).toBe(
+      "Saturday 1 March 2025 10:00 (Europe/Berlin) has already passed; pick a time in the future.",
+    );
+    const approvalId = `${post.postId}:approve:0`;
+    expect(await schedule.get(approvalId)).toBeUndefined();
+    const nine = tomorrowAt("Europe/Berlin", 9) / 1000;
+    expect(await typed("tomorrow 9am")).toBe(`Scheduled: caption 1 goes out <t:${nine}:F> (<t:${nine}:R>).`);
+    expect((await schedule.get(approvalId))?.at).toBe(nine * 1000);
+
+    // Reschedule (a button of /scheduled) opens the same modal, for the post's scheduled caption.
+    const reschedule = `post:${post.postId}:reschedule`;
+    const again = await modalShown(click({ messageId: post.messageId, customId: reschedule, user: alice }));
+    expect(again).toMatchObject({ custom_id: `when:r:${post.postId}`, title: "Reschedule" });
+    expect(await typed("tomorrow 17:30", String(again.custom_id), { user: alice, roles: [] })).toBe(
+      "Only carol or an approver can change this scheduled post.",
+    );
+    const half = tomorrowAt("Europe/Berlin", 17, 30) / 1000;
+    expect(await typed("tomorrow 17:30", String(again.custom_id))).toBe(
+      `Rescheduled: caption 1 goes out <t:${half}:F> (<t:${half}:R>).`,
+    );
+    // changeDelay counts from BullMQ's own clock reading, a millisecond or so after ours.
+    expect(Math.floor(((await schedule.get(approvalId))?.at ?? 0) / 1000)).toBe(half);
+    expect(await schedule.cancel(approvalId)).toBe("done");
   });
 
   it("every message sent carries allowed_mentions with no parse", () => {

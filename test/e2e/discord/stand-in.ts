@@ -17,6 +17,7 @@ import {
   unknownReference,
   unknownWebhook,
 } from "./stand-in-limits.js";
+import { callbackRefusal } from "./stand-in-modals.js";
 import { type Recorded, recordRequest } from "./stand-in-record.js";
 
 /**
@@ -46,7 +47,15 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
   /** Interactions dispatched through the gateway, by id: when, and whether acknowledged. */
   const interactions = new Map<
     string,
-    { at: number; token: string; channel: string; acked?: boolean; expired?: boolean }
+    {
+      at: number;
+      token: string;
+      channel: string;
+      type: number;
+      fromMessage: boolean;
+      acked?: boolean;
+      expired?: boolean;
+    }
   >();
   /** Threads by id, each started from the message with the same id in `parent_id`. */
   const threads = new Map<string, Record<string, unknown>>();
@@ -243,6 +252,8 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
       known.expired = true;
       return unknownInteraction();
     }
+    const wrongCallback = known ? callbackRefusal(r.json, known) : undefined;
+    if (wrongCallback) return wrongCallback;
     // An interaction's token only becomes a webhook once the interaction was acknowledged.
     const hook = /^\/webhooks\/\d+\/([^/]+)/.exec(r.path);
     const owner = hook ? [...interactions.values()].find((i) => i.token === hook[1]) : undefined;
@@ -325,10 +336,16 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
       received.set(String(m.id), m);
     }
     if (t === "INTERACTION_CREATE") {
-      const i = d as { id: string; token: string; channel_id: string };
+      const i = d as { id: string; token: string; channel_id: string; type: number; message?: unknown };
       // A replayed event keeps the first one's clock and acknowledgement.
       if (!interactions.has(i.id))
-        interactions.set(i.id, { at: Date.now() - (o.lateByMs ?? 0), token: i.token, channel: i.channel_id });
+        interactions.set(i.id, {
+          at: Date.now() - (o.lateByMs ?? 0),
+          token: i.token,
+          channel: i.channel_id,
+          type: i.type,
+          fromMessage: Boolean(i.message),
+        });
     }
     return gateway.dispatch(t, d, o.to);
   }
@@ -370,6 +387,13 @@ export async function startDiscordStandIn(channels: string[], options: Partial<D
       received.delete(id);
       deleted.add(id);
       return gateway.dispatch("MESSAGE_DELETE", { id, channel_id: channel, guild_id: GUILD_ID });
+    },
+    /** The modal an interaction was answered with (callback type 9) and Discord accepted, if any. */
+    modalFor(interactionId: string): Record<string, unknown> | undefined {
+      const shown = requests.find(
+        (r) => r.path.startsWith(`/interactions/${interactionId}/`) && r.json?.type === 9 && r.status === 204,
+      );
+      return shown?.json?.data as Record<string, unknown> | undefined;
     },
     /** The bot's direct-message channel with a user, once it opened one. */
     dmWith: (userId: string) => dms.get(userId),

@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN } from "../../helpers/secrets.js";
+import type { OpenedView } from "./stand-in-views.js";
 
 /** What Slack would sign and send: the e2e tests' side of the Events API and interactivity. */
 export const TOKEN = SLACK_TEST_TOKEN;
@@ -34,7 +35,9 @@ export async function sendSigned(base: string, payload: unknown, opts: SendOptio
     },
     body,
   });
-  return { status: res.status, ms: Date.now() - t0 };
+  const ms = Date.now() - t0;
+  // What the app answered in the acknowledgement itself (a modal's response_action, for one).
+  return { status: res.status, ms, body: await res.text() };
 }
 
 export function slackFile(host: string, id: string, name: string) {
@@ -140,6 +143,47 @@ export function buttonClick(o: {
           action_ts: String(Date.now() / 1000),
         },
       ],
+    }),
+  };
+}
+
+/**
+ * A modal's submit, as Slack posts it (form-encoded `payload`): the view as views.open recorded
+ * it, with what the person typed into each input block (by block_id) in its state.
+ */
+export function viewSubmission(o: {
+  user: { id: string; username: string };
+  view: OpenedView;
+  typed: Record<string, string>;
+}) {
+  const values: Record<string, Record<string, { type: string; value: string }>> = {};
+  for (const b of o.view.view.blocks)
+    if (b.type === "input" && b.block_id && b.element)
+      values[b.block_id] = {
+        [b.element.action_id]: { type: b.element.type, value: o.typed[b.block_id] ?? "" },
+      };
+  return {
+    payload: JSON.stringify({
+      type: "view_submission",
+      team: { id: "T1", domain: "t" },
+      user: { id: o.user.id, username: o.user.username, name: o.user.username, team_id: "T1" },
+      api_app_id: "A1",
+      token: "legacy",
+      trigger_id: `trig-view-${o.view.id}-${Date.now()}`,
+      view: {
+        ...o.view.view,
+        id: o.view.id,
+        team_id: "T1",
+        state: { values },
+        hash: `${Date.now()}.${o.view.id}`,
+        root_view_id: o.view.id,
+        previous_view_id: null,
+        app_id: "A1",
+        bot_id: "BBOT",
+      },
+      response_urls: [],
+      is_enterprise_install: false,
+      enterprise: null,
     }),
   };
 }

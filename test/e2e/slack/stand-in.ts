@@ -8,6 +8,7 @@ import {
   type SlackRefusal,
   slackRefuser,
 } from "./stand-in-limits.js";
+import { createViews, type OpenedView } from "./stand-in-views.js";
 
 /**
  * A local stand-in for Slack's Web API and file host. It records every call (method, arguments,
@@ -45,7 +46,10 @@ export interface StandIn {
   posted: Map<string, SlackMessage & { channel: string; blocks?: unknown[] }>;
   /** Thread messages by the thread's root ts, root first, as conversations.replies returns them. */
   replies: Map<string, SlackMessage[]>;
-  users: Map<string, { is_admin?: boolean }>;
+  /** What users.info says of each user: an admin, and the zone their profile has (`tz`). */
+  users: Map<string, { is_admin?: boolean; tz?: string }>;
+  /** Modals opened with views.open, in order. */
+  views: OpenedView[];
   /** Reactions the bot has on each message now, by `channel:ts` (reactions.add and .remove applied). */
   reactions: Map<string, Set<string>>;
   /** Who auth.test says the bot is: its user name may be anything the workspace chose. */
@@ -135,7 +139,8 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
   const fileHits: { path: string; auth: string | undefined }[] = [];
   const files = new Map<string, Buffer>();
   const history = new Map<string, HistoryMessage[]>();
-  const users = new Map<string, { is_admin?: boolean }>();
+  const users: StandIn["users"] = new Map();
+  const views = createViews();
   const reactions = new Map<string, Set<string>>();
   const identity = { user: "llava-bot" };
   const replies = new Map<string, SlackMessage[]>();
@@ -264,6 +269,8 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
           },
         });
       }
+      case "views.open":
+        return json(views.open(args));
       case "users.info":
         return json({ ok: true, user: { id: args.user, ...(users.get(String(args.user)) ?? {}) } });
       case "files.getUploadURLExternal": {
@@ -292,6 +299,7 @@ export async function startSlackStandIn(token: string, options: Partial<SlackLim
     replies,
     posted,
     users,
+    views: views.opened,
     reactions,
     identity,
     limits,
