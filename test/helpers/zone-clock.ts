@@ -1,36 +1,15 @@
 /**
- * Wall-clock times in a zone, worked out here with Intl alone (not with the product's zone code),
- * so a test can say which instant "tomorrow 9am" in New York must be.
+ * The instant it is `hhmm` ("09:00") tomorrow in `zone`, tomorrow as it is there at `now`, worked
+ * out with Intl alone rather than the product's zone code: tomorrow's date there, and the offset
+ * the zone has that day as Intl names it ("GMT-05:00"), read as ISO 8601. Right for any time after
+ * the small hours, when clocks change.
  */
-function wallClock(zone: string, at: number): number {
-  const p: Record<string, string> = {};
-  const format = new Intl.DateTimeFormat("en-US", {
-    timeZone: zone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  });
-  for (const part of format.formatToParts(at)) p[part.type] = part.value;
-  return Date.UTC(
-    +(p.year ?? 0),
-    +(p.month ?? 1) - 1,
-    +(p.day ?? 1),
-    +(p.hour ?? 0),
-    +(p.minute ?? 0),
-    +(p.second ?? 0),
-  );
-}
-
-/** The instant it is `hour:minute` tomorrow in `zone`, tomorrow as it is there at `now`. */
-export function tomorrowAt(zone: string, hour: number, minute = 0, now = Date.now()): number {
-  const today = new Date(wallClock(zone, now));
-  const wanted = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1, hour, minute);
-  // Shift by the zone's offset until the wall clock there reads the time wanted (twice covers a change).
-  let at = wanted;
-  for (let i = 0; i < 2; i++) at += wanted - wallClock(zone, at);
-  return at;
+export function tomorrowAt(zone: string, hhmm: string, now = Date.now()): number {
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(now);
+  const tomorrow = new Date(Date.parse(`${today}T12:00:00Z`) + 24 * 3600_000);
+  const named = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" })
+    .formatToParts(tomorrow)
+    .find((p) => p.type === "timeZoneName")?.value;
+  const offset = named?.replace("GMT", "") || "Z";
+  return Date.parse(`${tomorrow.toISOString().slice(0, 10)}T${hhmm}:00${offset}`);
 }

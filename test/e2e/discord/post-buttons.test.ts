@@ -704,7 +704,7 @@ describe("a post's buttons on Discord", () => {
     );
     const approvalId = `${post.postId}:approve:0`;
     expect(await schedule.get(approvalId)).toBeUndefined();
-    const nine = tomorrowAt("Europe/Berlin", 9) / 1000;
+    const nine = tomorrowAt("Europe/Berlin", "09:00") / 1000;
     expect(await typed("tomorrow 9am")).toBe(`Scheduled: caption 1 goes out <t:${nine}:F> (<t:${nine}:R>).`);
     expect((await schedule.get(approvalId))?.at).toBe(nine * 1000);
 
@@ -715,7 +715,7 @@ describe("a post's buttons on Discord", () => {
     expect(await typed("tomorrow 17:30", String(again.custom_id), { user: alice, roles: [] })).toBe(
       "Only carol or an approver can change this scheduled post.",
     );
-    const half = tomorrowAt("Europe/Berlin", 17, 30) / 1000;
+    const half = tomorrowAt("Europe/Berlin", "17:30") / 1000;
     expect(await typed("tomorrow 17:30", String(again.custom_id))).toBe(
       `Rescheduled: caption 1 goes out <t:${half}:F> (<t:${half}:R>).`,
     );

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bullQueueName, jobIdFor } from "../../../src/queue/names.js";
+import { createSchedule } from "../../../src/queue/schedule.js";
 import { colourPhoto } from "../../helpers/images.js";
 import { startPostEngine } from "../../helpers/post-engine.js";
 import { postModel, toneLines, WITTY } from "../../helpers/post-model.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
-import { dropPrefix, newRedis, uniquePrefix } from "../../helpers/redis.js";
+import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
+import { tomorrowAt } from "../../helpers/zone-clock.js";
 import { startSlackBot } from "./app.js";
-import { TOKEN } from "./harness.js";
+import { TOKEN, viewSubmission } from "./harness.js";
 import { type ApiCall, type StandIn, startSlackStandIn } from "./stand-in.js";
 
 /**
@@ -20,6 +22,8 @@ let api: StandIn;
 let bot: Awaited<ReturnType<typeof startSlackBot>>;
 let stack: Awaited<ReturnType<typeof startPostEngine>>;
 let mastodon: typeof stack.mastodon;
+/** The delayed jobs of scheduled posts, as the engines will find them. */
+let schedule: ReturnType<typeof createSchedule>;
 const model = postModel();
 const prefix = uniquePrefix("slack-post");
 const redis = newRedis();
@@ -137,15 +141,19 @@ function click(o: {
   });
 }
 
-/** A slash command by alice, answered through its response_url; resolves with what it said. */
-async function slashAnswer(command: string, text: string): Promise<{ text?: unknown; blocks?: unknown }> {
+/** A slash command (by alice unless said), answered through its response_url; resolves with what it said. */
+async function slashAnswer(
+  command: string,
+  text: string,
+  user = { id: "U1", name: "alice" },
+): Promise<{ text?: unknown; blocks?: unknown }> {
   counter++;
   const trigger = `trig-cmd-${counter}`;
   await send({
     command,
     text,
-    user_id: "U1",
-    user_name: "alice",
+    user_id: user.id,
+    user_name: user.name,
     channel_id: `CS${counter}`,
     team_id: "T1",
     trigger_id: trigger,
@@ -165,6 +173,28 @@ async function refine(post: { postId: string; channel: string; ts: string }, act
   return updatesOf(post.channel, post.ts).at(-1);
 }
 
+/** Clicks what opens a modal; resolves with the view views.open got on the click's trigger_id. */
+async function openedBy(o: Parameters<typeof click>[0]) {
+  const before = api.views.length;
+  await click(o);
+  await waitFor(() => api.views.length > before, 10_000, "the modal");
+  const view = api.views[before];
+  expect(view?.trigger).toBe(`trig-click-${counter}`);
+  return view as NonNullable<typeof view>;
+}
+
+/** Submits a modal with `words` in its box; resolves with the acknowledgement's body ({} when none). */
+async function submitTime(view: Awaited<ReturnType<typeof openedBy>>, user: string, words: string) {
+  const sent = await bot.send(
+    viewSubmission({ user: { id: user, username: user.toLowerCase() }, view, typed: { when: words } }),
+    {
+      form: true,
+    },
+  );
+  expect(sent.status).toBe(200);
+  return sent.body ? (JSON.parse(sent.body) as Record<string, unknown>) : {};
+}
+
 const ephemerals = (channel: string) =>
   api.called("chat.postEphemeral").filter((c) => c.args.channel === channel);
 const threadPosts = (channel: string, thread: string) =>
@@ -173,6 +203,8 @@ const threadPosts = (channel: string, thread: string) =>
 beforeAll(async () => {
   api = await startSlackStandIn(TOKEN);
   api.files.set("FRED", await colourPhoto("red"));
+  // The approver's Slack profile is in New York (users.info → tz); alice's names no zone.
+  api.users.set(APPROVER, { tz: "America/New_York" });
   stack = await startPostEngine({
     prefix,
     model,
@@ -185,10 +217,12 @@ beforeAll(async () => {
   });
   mastodon = stack.mastodon;
   const config = stack.config;
+  schedule = createSchedule({ redisUrl: redisUrl(), prefix, config });
   bot = await startSlackBot(config);
 }, 60_000);
 
 afterAll(async () => {
+  await schedule?.close();
   await bot?.slack.close();
   await stack?.close();
   await api?.close();
@@ -519,6 +553,77 @@ describe("a post's Block Kit actions on Slack", () => {
     await waitFor(() => redrawn("list-cancel").length > 0, 10_000, "the emptied list");
     expect(redrawn("list-cancel")[0]?.body.text).toBe("Nothing is scheduled.");
     expect(mastodon.statuses).toHaveLength(statuses + 1);
+  });
+
+  it("Other time… opens a modal whose words are read in the Slack profile's zone (a past time refused under the box), and Reschedule's modal moves the delayed job", async () => {
+    const post = await slashPost("mastodon");
+    expect(JSON.stringify(post.first?.args.blocks)).toContain(
+      '{"value":"2-other","text":{"type":"plain_text","text":"Caption 2 · Other time…"}}',
+    );
+    const view = await openedBy({ ...post, action: "schedule", value: "1-other", user: APPROVER });
+    expect(view.view).toMatchObject({
+      type: "modal",
+      callback_id: "post_time",
+      title: { type: "plain_text", text: "Schedule caption 1" },
+      submit: { type: "plain_text", text: "Schedule" },
+      blocks: [
+        {
+          type: "input",
+          block_id: "when",
+          label: { type: "plain_text", text: "When? e.g. tomorrow 9am, next friday 17:30" },
+          element: { type: "plain_text_input", action_id: "when" },
+        },
+      ],
+    });
+    expect(JSON.parse(view.view.private_metadata ?? "")).toEqual({
+      form: `when:1:${post.postId}`,
+      channel: post.channel,
+      message: post.ts,
+      thread: post.thread,
+    });
+
+    // A refusal stays in the modal, under the box; nothing is scheduled or said in the channel.
+    expect(await submitTime(view, APPROVER, "1 March 2025 10:00")).toEqual({
+      response_action: "errors",
+      errors: {
+        when: "Saturday 1 March 2025 10:00 (America/New_York) has already passed; pick a time in the future.",
+      },
+    });
+    const approvalId = `${post.postId}:approve:0`;
+    expect(await schedule.get(approvalId)).toBeUndefined();
+    expect(ephemerals(post.channel)).toHaveLength(0);
+
+    const nine = tomorrowAt("America/New_York", "09:00") / 1000;
+    expect(await submitTime(view, APPROVER, "tomorrow 9am")).toEqual({});
+    expect((await schedule.get(approvalId))?.at).toBe(nine * 1000);
+    await waitFor(() => ephemerals(post.channel).length > 0, 10_000, "the note");
+    expect(ephemerals(post.channel)[0]?.args).toMatchObject({
+      user: APPROVER,
+      text: `Scheduled: caption 1 goes out <!date^${nine}^{date_short_pretty} {time}|${new Date(nine * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC>.`,
+    });
+
+    // Reschedule (a button of /scheduled) opens the same modal, for the post's scheduled caption.
+    const again = await openedBy({ ...post, action: "reschedule" });
+    expect(again.view.title).toEqual({ type: "plain_text", text: "Reschedule" });
+    expect(await submitTime(again, "U1", "tomorrow 17:30")).toEqual({
+      response_action: "errors",
+      errors: { when: "Only u_approver or an approver can change this scheduled post." },
+    });
+    const moved = await openedBy({ ...post, action: "reschedule", user: APPROVER });
+    const half = tomorrowAt("America/New_York", "17:30") / 1000;
+    expect(await submitTime(moved, APPROVER, "tomorrow 17:30")).toEqual({});
+    // changeDelay counts from BullMQ's own clock reading, a millisecond or so after ours.
+    expect(Math.floor(((await schedule.get(approvalId))?.at ?? 0) / 1000)).toBe(half);
+    await waitFor(() => ephemerals(post.channel).length > 1, 10_000, "the second note");
+    expect(String(ephemerals(post.channel)[1]?.args.text)).toMatch(
+      new RegExp(`^Rescheduled: caption 1 goes out <!date\\^${half}\\^`),
+    );
+    expect(await schedule.cancel(approvalId)).toBe("done");
+
+    // /timezone says the profile's zone is the one used, rather than seeming to change it.
+    expect((await slashAnswer("/timezone", "Europe/Berlin", { id: APPROVER, name: "u_approver" })).text).toBe(
+      "Times you schedule are read in your Slack profile's time zone, America/New_York; change it in your profile. Europe/Berlin is kept for when your profile has none.",
+    );
   });
 
   it("a failed publish (401) leaves the approval pending with a Retry button", async () => {

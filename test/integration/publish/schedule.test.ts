@@ -360,9 +360,13 @@ describe("Schedule… on the post card", () => {
     const options = menu?.type === "select" ? menu.options : [];
     const slots = nextSlots(w.config.publish.slots, { zone: "Europe/Berlin", maxAheadDays: 60 });
     expect(options).toEqual(
-      [1, 2].flatMap((n) =>
-        slots.map((s) => ({ value: `${n}-${Math.floor(s.at / 1000)}`, label: `Caption ${n} · ${s.label}` })),
-      ),
+      [1, 2].flatMap((n) => [
+        ...slots.map((s) => ({
+          value: `${n}-${Math.floor(s.at / 1000)}`,
+          label: `Caption ${n} · ${s.label}`,
+        })),
+        { value: `${n}-other`, label: `Caption ${n} · Other time…` },
+      ]),
     );
     const [, second] = options.filter((x) => x.value.startsWith("2-"));
     const choice = second ?? options[0];
