@@ -48,6 +48,8 @@ const METHOD_SCOPES: Record<string, string[]> = {
   "files.info": ["files:read"],
   filesUploadV2: ["files:write"],
   "views.publish": [],
+  // A modal needs no scope, only the trigger_id of the click that opens it.
+  "views.open": [],
   "auth.test": [],
 };
 
