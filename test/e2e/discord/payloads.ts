@@ -157,11 +157,13 @@ export function modalSubmit(o: {
   typed: Record<string, string>;
   user?: DiscordUser;
   roles?: string[];
+  /** The message's flags (64: an ephemeral one, such as /scheduled's list). */
+  flags?: number;
 }) {
   return {
     ...fromMember(o.id, o.channel, { ...o, permissions: "1024" }),
     type: 5,
-    message: botMessage(o.messageId, o.channel),
+    message: { ...botMessage(o.messageId, o.channel), ...(o.flags ? { flags: o.flags } : {}) },
     data: {
       custom_id: o.customId,
       components: Object.entries(o.typed).map(([customId, value], n) => ({

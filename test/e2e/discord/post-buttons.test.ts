@@ -111,6 +111,14 @@ async function refine(messageId: string, customId: string, values?: string[]): P
   return String(edit?.json?.content);
 }
 
+/** The components of the post's first draw that has the menu `customId`, as JSON. */
+function menuShown(postId: string, customId: string): string {
+  const shown = webhookEdits(postId.replace("discord:", "")).find((r) =>
+    JSON.stringify(r.json?.components ?? []).includes(customId),
+  );
+  return JSON.stringify(shown?.json?.components);
+}
+
 /** Caption `n` as the post message lists it ("2. …"); the test fails if it is not there. */
 function captionShown(content: string, n: number): string {
   const line = new RegExp(`^${n}\\. (.+)$`, "m").exec(content)?.[1];
@@ -184,6 +192,7 @@ function typeTime(o: {
   words: string;
   user: DiscordUser;
   roles?: string[];
+  flags?: number;
 }) {
   const id = nextId();
   stand.dispatch("INTERACTION_CREATE", modalSubmit({ id, channel: CH, ...o, typed: { when: o.words } }));
@@ -442,10 +451,7 @@ describe("a post's buttons on Discord", () => {
     const post = await slashPost("mastodon");
     const asCarol = { user: carol, roles: [APPROVER_ROLE] };
     const menu = `post:${post.postId}:schedule`;
-    const shown = webhookEdits(post.postId.replace("discord:", "")).find((r) =>
-      JSON.stringify(r.json?.components ?? []).includes(menu),
-    );
-    expect(JSON.stringify(shown?.json?.components)).toContain('"placeholder":"Schedule…"');
+    expect(menuShown(post.postId, menu)).toContain('"placeholder":"Schedule…"');
     // An option's value is the caption and the instant the menu showed: here one a few seconds away.
     const at = Math.floor(Date.now() / 1000) + 6;
     const choose = (who: object) =>
@@ -673,12 +679,7 @@ describe("a post's buttons on Discord", () => {
     const post = await slashPost("mastodon");
     const asCarol = { user: carol, roles: [APPROVER_ROLE] };
     const menu = `post:${post.postId}:schedule`;
-    const shown = webhookEdits(post.postId.replace("discord:", "")).find((r) =>
-      JSON.stringify(r.json?.components ?? []).includes(menu),
-    );
-    expect(JSON.stringify(shown?.json?.components)).toContain(
-      '{"value":"2-other","label":"Caption 2 · Other time…"}',
-    );
+    expect(menuShown(post.postId, menu)).toContain('{"value":"2-other","label":"Caption 2 · Other time…"}');
     expect(
       (await slashAnswer("timezone", [{ name: "zone", type: 3, value: "Europe/Berlin" }], carol))?.content,
     ).toBe("Your time zone is now Europe/Berlin; times you schedule are read there.");
@@ -708,17 +709,23 @@ describe("a post's buttons on Discord", () => {
     expect(await typed("tomorrow 9am")).toBe(`Scheduled: caption 1 goes out <t:${nine}:F> (<t:${nine}:R>).`);
     expect((await schedule.get(approvalId))?.at).toBe(nine * 1000);
 
-    // Reschedule (a button of /scheduled) opens the same modal, for the post's scheduled caption.
-    const reschedule = `post:${post.postId}:reschedule`;
-    const again = await modalShown(click({ messageId: post.messageId, customId: reschedule, user: alice }));
+    // Reschedule, a button of /scheduled's list (ephemeral), opens the same modal for the scheduled caption.
+    const list = { messageId: nextId(), flags: 64 };
+    const again = await modalShown(
+      click({ ...list, customId: `post:${post.postId}:reschedule`, user: alice }),
+    );
     expect(again).toMatchObject({ custom_id: `when:r:${post.postId}`, title: "Reschedule" });
-    expect(await typed("tomorrow 17:30", String(again.custom_id), { user: alice, roles: [] })).toBe(
+    const moveTo = (words: string, who: { user: DiscordUser; roles?: string[] }) =>
+      typeTime({ ...list, customId: String(again.custom_id), words, ...who });
+    expect(await ephemeral(moveTo("tomorrow 17:30", { user: alice }))).toBe(
       "Only carol or an approver can change this scheduled post.",
     );
     const half = tomorrowAt("Europe/Berlin", "17:30") / 1000;
-    expect(await typed("tomorrow 17:30", String(again.custom_id))).toBe(
-      `Rescheduled: caption 1 goes out <t:${half}:F> (<t:${half}:R>).`,
-    );
+    const moved = moveTo("tomorrow 17:30", asCarol);
+    expect(await ephemeral(moved)).toBe(`Rescheduled: caption 1 goes out <t:${half}:F> (<t:${half}:R>).`);
+    // The list is drawn again with the new time.
+    await waitFor(() => webhookEdits(moved).length > 0, 10_000, "the list drawn again");
+    expect(JSON.stringify(webhookEdits(moved)[0]?.json?.components)).toContain(`<t:${half}:F>`);
     // changeDelay counts from BullMQ's own clock reading, a millisecond or so after ours.
     expect(Math.floor(((await schedule.get(approvalId))?.at ?? 0) / 1000)).toBe(half);
     expect(await schedule.cancel(approvalId)).toBe("done");
