@@ -46,6 +46,20 @@ export function registerClicks(app: App, x: SlackContext) {
     } satisfies Partial<PostClick>;
   }
 
+  /**
+   * /scheduled's list drawn again through its response_url, the one way to change an ephemeral
+   * message; the URL came with the signed click that opened the modal.
+   */
+  async function redrawList(url: string, team: string): Promise<void> {
+    const drawn = await scheduledList(flow, team);
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ replace_original: true, response_type: "ephemeral", ...drawn }),
+    });
+    if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+  }
+
   app.action("stop", async ({ ack, body, action }) => {
     await ack();
     const b = body as unknown as ActionBody;
@@ -76,6 +90,7 @@ export function registerClicks(app: App, x: SlackContext) {
           channel,
           ...(b.container?.message_ts ? { message: b.container.message_ts } : {}),
           ...(thread ? { thread } : {}),
+          ...(b.container?.is_ephemeral && b.response_url ? { list: b.response_url } : {}),
         };
         return void (await client.views.open({ trigger_id: b.trigger_id, view: timeView(ask, place) }));
       }
@@ -125,9 +140,13 @@ export function registerClicks(app: App, x: SlackContext) {
     if (!outcome.accepted)
       return void (await ack({ response_action: "errors", errors: { [WHEN_INPUT]: outcome.message } }));
     await ack();
-    if (outcome.command === "schedule")
-      await x
-        .whisper(place.channel, body.user.id, outcome.note, place.thread)
-        .catch((err: unknown) => logger().warn({ err }, "slack schedule note failed"));
+    if (outcome.command !== "schedule") return;
+    await x
+      .whisper(place.channel, body.user.id, outcome.note, place.thread)
+      .catch((err: unknown) => logger().warn({ err }, "slack schedule note failed"));
+    if (place.list)
+      await redrawList(place.list, body.team?.id ?? "slack").catch((err: unknown) =>
+        logger().warn({ err }, "the /scheduled list could not be redrawn"),
+      );
   });
 }

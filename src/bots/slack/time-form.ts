@@ -10,6 +10,8 @@ export interface TimeFormPlace {
   /** The clicked message's ts. */
   message?: string;
   thread?: string;
+  /** /scheduled's response_url, when opened from that (ephemeral) list: drawn again after. */
+  list?: string;
 }
 
 /** The modal: one text box; private_metadata carries the post, the caption and the place. */
@@ -59,6 +61,7 @@ export function readTimeView(
     channel: meta.channel,
     ...(typeof meta.message === "string" ? { message: meta.message } : {}),
     ...(typeof meta.thread === "string" ? { thread: meta.thread } : {}),
+    ...(typeof meta.list === "string" ? { list: meta.list } : {}),
   };
   return { ask, place, words: view.state?.values?.[WHEN_INPUT]?.[WHEN_INPUT]?.value ?? "" };
 }

@@ -195,6 +195,8 @@ async function submitTime(view: Awaited<ReturnType<typeof openedBy>>, user: stri
   return sent.body ? (JSON.parse(sent.body) as Record<string, unknown>) : {};
 }
 
+/** What was said through a clicked list's response_url (`respondTo`): the list drawn again. */
+const redrawn = (key: string) => api.responses.filter((r) => r.path === `/respond/${key}`);
 const ephemerals = (channel: string) =>
   api.called("chat.postEphemeral").filter((c) => c.args.channel === channel);
 const threadPosts = (channel: string, thread: string) =>
@@ -510,7 +512,6 @@ describe("a post's Block Kit actions on Slack", () => {
       ts: "1700000000.000100",
     });
     const list = onList(sooner);
-    const redrawn = (key: string) => api.responses.filter((r) => r.path === `/respond/${key}`);
 
     // alice asked for the post but neither scheduled it nor approves: refused, nothing published.
     const statuses = mastodon.statuses.length;
@@ -609,7 +610,8 @@ describe("a post's Block Kit actions on Slack", () => {
       response_action: "errors",
       errors: { when: "Only u_approver or an approver can change this scheduled post." },
     });
-    const moved = await openedBy({ ...post, action: "reschedule", user: APPROVER });
+    // From /scheduled's list (ephemeral): after the move, the list is drawn again through its response_url.
+    const moved = await openedBy({ ...post, action: "reschedule", user: APPROVER, respondTo: "list-moved" });
     const half = tomorrowAt("America/New_York", "17:30") / 1000;
     expect(await submitTime(moved, APPROVER, "tomorrow 17:30")).toEqual({});
     // changeDelay counts from BullMQ's own clock reading, a millisecond or so after ours.
@@ -618,6 +620,9 @@ describe("a post's Block Kit actions on Slack", () => {
     expect(String(ephemerals(post.channel)[1]?.args.text)).toMatch(
       new RegExp(`^Rescheduled: caption 1 goes out <!date\\^${half}\\^`),
     );
+    await waitFor(() => redrawn("list-moved").length > 0, 10_000, "the list drawn again");
+    expect(redrawn("list-moved")[0]?.body.replace_original).toBe(true);
+    expect(JSON.stringify(redrawn("list-moved")[0]?.body.blocks)).toContain(`<!date^${half}^`);
     expect(await schedule.cancel(approvalId)).toBe("done");
 
     // /timezone says the profile's zone is the one used, rather than seeming to change it.
