@@ -124,6 +124,11 @@ describe("the playground's post card", () => {
     // The menu's slots are hours away: one a few seconds ahead is offered as the server writes them.
     const at = Math.floor(Date.now() / 1000) + 5;
     const menu = card.getByLabel("Schedule…");
+    // Other time… is the form beside the menu here, not one of its options (a modal in the chat apps).
+    expect(
+      await menu.locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+    ).not.toContain("1-other");
+    expect(await card.getByLabel("Other time…").count()).toBe(1);
     await menu.evaluate((s, value) => {
       s.append(Object.assign(document.createElement("option"), { value, text: "soon" }));
     }, `1-${at}`);

@@ -198,7 +198,13 @@ function drawPost(card, shown) {
     shown.actions.map((a) =>
       a.type === "button"
         ? postButton(a.label, () => postAct(card, actionOf(a.id)), "", actionOf(a.id))
-        : postSelect(a.placeholder, a.options, (v) => postAct(card, actionOf(a.id), v), actionOf(a.id)),
+        : postSelect(
+            a.placeholder,
+            // The chat platforms' Other time… opens a modal; here the typed-time form beside the menu is it.
+            a.options.filter((o) => !o.value.endsWith("-other")),
+            (v) => postAct(card, actionOf(a.id), v),
+            actionOf(a.id),
+          ),
     ),
   );
   card.content.replaceChildren(
