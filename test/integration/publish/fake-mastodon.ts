@@ -6,6 +6,8 @@ export interface MastodonMedia {
   bytes: Buffer;
   mime: string;
   description: string | null;
+  /** When its upload request arrived: the moment publishing began. */
+  receivedAt: number;
 }
 
 export interface MastodonStatus {
@@ -78,6 +80,7 @@ export async function fakeMastodon(o: { token: string; maxBytes?: number; instan
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     const route = `${req.method} ${path.replace(/\/\d+$/, "/:id")}`;
+    const arrived = Date.now();
     const raw = await body(req);
     const version = /^GET \/api\/(v[12])\/instance$/.exec(route)?.[1] as "v1" | "v2" | undefined;
     if (version) {
@@ -104,6 +107,7 @@ export async function fakeMastodon(o: { token: string; maxBytes?: number; instan
         bytes: Buffer.from(await file.arrayBuffer()),
         mime: file.type,
         description: (form.get("description") as string | null) ?? null,
+        receivedAt: arrived,
       };
       if (m.description && [...m.description].length > maxDescription)
         return send(res, 422, { error: "Validation failed: Description is too long" });
