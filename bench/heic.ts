@@ -7,7 +7,7 @@
  */
 
 import { availableParallelism, loadavg } from "node:os";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { heicDecodeCount } from "../src/images/heic/pool.js";
 import { loadImage } from "../src/images/load.js";
@@ -75,14 +75,34 @@ try {
   const mixed = (k: number) => (k % EVERY === 0 ? heic : png);
   const db = new Redis(redis.url);
   // The same rounds without HEIC first, in the same run: the baseline under the same machine load.
-  const plain = [await discordRounds(redis.url, db, () => png), await slackRounds(redis.url, db, () => png)];
-  const withHeic = [await discordRounds(redis.url, db, mixed), await slackRounds(redis.url, db, mixed)];
+  // The event loop's own delay in each phase: an ack slower than it waited on something else.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const delayed = async <T>(run: () => Promise<T>): Promise<{ value: T; p99: number; max: number }> => {
+    loop.reset();
+    loop.enable();
+    const value = await run();
+    loop.disable();
+    return { value, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
+  };
+  const plainRun = await delayed(async () => [
+    await discordRounds(redis.url, db, () => png),
+    await slackRounds(redis.url, db, () => png),
+  ]);
+  const heicRun = await delayed(async () => [
+    await discordRounds(redis.url, db, mixed),
+    await slackRounds(redis.url, db, mixed),
+  ]);
+  const [plain, withHeic] = [plainRun.value, heicRun.value];
   db.disconnect();
   console.log(
     `\nbench:ack, ${EVENTS} concurrent events per round, ${ROUNDS} rounds after a warm-up; first all 640×480 PNGs (the baseline), then every ${EVERY}th a 12 MP HEIC (${(heic.bytes.length / 1e6).toFixed(1)} MB)\n`,
   );
-  console.log(`640×480 PNGs only:\n${ackTable(plain[0] ?? [], plain[1] ?? [])}\n`);
-  console.log(`with HEIC mixed in:\n${ackTable(withHeic[0] ?? [], withHeic[1] ?? [])}`);
+  console.log(
+    `640×480 PNGs only (event-loop delay p99 ${plainRun.p99.toFixed(0)} ms, max ${plainRun.max.toFixed(0)} ms):\n${ackTable(plain[0] ?? [], plain[1] ?? [])}\n`,
+  );
+  console.log(
+    `with HEIC mixed in (event-loop delay p99 ${heicRun.p99.toFixed(0)} ms, max ${heicRun.max.toFixed(0)} ms):\n${ackTable(withHeic[0] ?? [], withHeic[1] ?? [])}`,
+  );
 } finally {
   await redis.stop();
 }
