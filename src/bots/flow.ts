@@ -38,6 +38,8 @@ export interface FlowOptions {
   conversations?: Conversations;
   /** How a status line reads on this platform (Slack prefixes an hourglass). */
   status?: (text: string) => string;
+  /** A person's zone as the platform knows it (Slack's users.info), when it does. */
+  profileZone?: (userId: string) => Promise<string | undefined>;
   /** Pacing of a conversation's partial edits (Discord: a 429's wait; Slack: the workspace's budget). */
   pacing?: (c: Conversation) => Pick<LiveOptions, "mayEdit" | "onError"> & {
     /** The final answer is about to be drawn. */
@@ -68,6 +70,7 @@ export function createFlow(o: FlowOptions) {
     redis: o.redis,
     approvers: o.approvers,
     ...(surface.time ? { time: surface.time } : {}),
+    ...(o.profileZone ? { profileZone: o.profileZone } : {}),
     redraw,
   });
   // Answers this process is drawing while they are written; the rest of their state is in Redis.

@@ -77,8 +77,6 @@ export interface PostClick {
   reply?: Record<string, string>;
   /** A time typed in the form that Other time… and Reschedule open ("tomorrow 9am"). */
   words?: string;
-  /** The clicker's zone as their platform reports it (Slack's profile); it wins over /timezone. */
-  zone?: string;
 }
 
 export type ClickOutcome =
@@ -134,6 +132,8 @@ export function createPostClicks(o: {
   time?: (at: number) => string;
   /** Redraws a post's card once its schedule changed, so it says where the post stands. */
   redraw?: (postId: string) => Promise<unknown>;
+  /** A person's zone as their platform knows it (Slack's users.info), when it does. */
+  profileZone?: (userId: string) => Promise<string | undefined>;
 }) {
   const schedule = createPostSchedule({ ...o, schedule: o.producer.schedule });
   const posts = createPostStore(o.redis, o.config.redis.prefix);
@@ -222,11 +222,7 @@ export function createPostClicks(o: {
     return submit(post, click, "approve", { variant: String(approval.variant) });
   }
 
-  const actor = (click: PostClick): Actor => ({
-    user: click.user,
-    approver: click.approver,
-    ...(click.zone ? { platformZone: click.zone } : {}),
-  });
+  const actor = (click: PostClick): Actor => ({ user: click.user, approver: click.approver });
 
   /** "<Done>: caption n goes out <when>.", the time in the platform's markup. */
   function goesOut(done: string, variant: number, at: number, zone: string): string {
@@ -250,7 +246,11 @@ export function createPostClicks(o: {
       accepted: true,
       requestId: out.approvalId,
       command: "schedule",
-      note: goesOut(out.duplicate ? "Already scheduled" : "Scheduled", variant, out.at, out.zone),
+      note: `${goesOut(out.duplicate ? "Already scheduled" : "Scheduled", variant, out.at, out.zone)}${
+        out.readFor
+          ? ` "${(click.words ?? "").trim().slice(0, 80)}" was read in ${out.zone}, the time zone of ${out.readFor.name ?? "the person who asked for the post"}.`
+          : ""
+      }`,
     };
   }
 

@@ -18,7 +18,7 @@ import { type Approvers, createApprovalRule } from "./approval-rule.js";
 
 /**
  * Scheduling a post, once for every platform: Schedule… is Approve at a later time (the same rule
- * says who may), read in the person's zone; the scheduled post is a delayed job (queue/schedule.ts)
+ * says who may), typed times read in the zone of the person the post is for; the scheduled post is a delayed job (queue/schedule.ts)
  * and the post's approval says "scheduled" until an engine publishes it. Publish now, Reschedule
  * and Cancel are for the person who scheduled it and the approvers.
  */
@@ -27,14 +27,20 @@ import { type Approvers, createApprovalRule } from "./approval-rule.js";
 export interface Actor {
   user: Person;
   approver: boolean;
-  /** The zone their platform reports for them (Slack's users.info), when it does. */
-  platformZone?: string;
   /** The zone their client reports (the playground's browser): used when they set none themselves. */
   clientZone?: string;
 }
 
 export type ScheduleOutcome =
-  | { accepted: true; approvalId: string; at: number; zone: string; duplicate: boolean }
+  | {
+      accepted: true;
+      approvalId: string;
+      at: number;
+      zone: string;
+      duplicate: boolean;
+      /** Typed words read in the zone of the person the post is for, which is not the clicker's own. */
+      readFor?: Person;
+    }
   | { accepted: false; message: string };
 
 export type ChangeAction = "cancel" | "reschedule" | "publish-now";
@@ -66,19 +72,30 @@ export function createPostSchedule(o: {
   approvers: Approvers;
   /** Redraws the post's card after its schedule changed (the platform's flow; none from a terminal). */
   redraw?: (postId: string) => Promise<unknown>;
+  /** A person's zone as their platform knows it (Slack's users.info), when it does. */
+  profileZone?: (userId: string) => Promise<string | undefined>;
 }) {
   const posts = createPostStore(o.redis, o.config.redis.prefix);
   const zones = createZoneStore(o.redis, o.config.redis.prefix);
   const rule = createApprovalRule(o.config, o.approvers);
   const maxAheadDays = o.config.publish.maxAheadDays;
 
-  /** The zone a person's words are read in: their platform's, then /timezone, their client's, the config's. */
-  async function zoneOf(actor: Actor): Promise<string> {
-    if (actor.platformZone && isTimeZone(actor.platformZone)) return actor.platformZone;
+  /** A person's zone: their platform's, then /timezone, their client's, the config's. */
+  async function zoneOf(actor: Pick<Actor, "user" | "clientZone">): Promise<string> {
+    const profile = await o.profileZone?.(actor.user.id);
+    if (profile && isTimeZone(profile)) return profile;
     const own = await zones.get(o.platform, actor.user.id);
     if (own && isTimeZone(own)) return own;
     if (actor.clientZone && isTimeZone(actor.clientZone)) return actor.clientZone;
     return o.config.publish.timeZone ?? hostTimeZone();
+  }
+
+  /**
+   * Whose zone typed words are read in: the person the post is for, so an approver's "tomorrow
+   * 9am" is the 9am of the one who asked for the post, wherever the approver sits.
+   */
+  function readerOf(post: StoredPost, actor: Actor): Pick<Actor, "user" | "clientZone"> {
+    return post.record.requester.id === actor.user.id ? actor : { user: post.record.requester };
   }
 
   /** Free words or an instant (a slot's value), checked against now and the horizon. */
@@ -141,7 +158,10 @@ export function createPostSchedule(o: {
           message: `"${name}" is not a time zone I know; use an IANA name such as Europe/Berlin.`,
         };
       await zones.set(o.platform, user.id, name);
-      return { ok: true, message: `Your time zone is now ${name}; times you schedule are read there.` };
+      return {
+        ok: true,
+        message: `Your time zone is now ${name}; times typed for the posts you ask for are read there.`,
+      };
     },
 
     /** The configured slots still ahead in the person's zone. */
@@ -167,9 +187,15 @@ export function createPostSchedule(o: {
       if (why) return refused(why.replace("Approving this post publishes", "Scheduling this post publishes"));
       if (!post.record.bundle.variants[variant])
         return refused("That caption is not part of this post any more.");
-      const zone = await zoneOf(actor);
+      const reader = readerOf(post, actor);
+      const zone = await zoneOf(reader);
       const time = resolve(when, zone);
       if (!time.ok) return refused(time.message);
+      // Said when it matters: words typed by someone whose own zone is another.
+      const readFor =
+        typeof when === "string" && reader.user.id !== actor.user.id && zone !== (await zoneOf(actor))
+          ? { readFor: reader.user }
+          : {};
       const approvalId = approvalIdFor(postId, variant);
       const held = await posts.approve(postId, {
         variant,
@@ -188,7 +214,7 @@ export function createPostSchedule(o: {
       const existing = await o.schedule.get(approvalId);
       if (existing) {
         await redraw(postId);
-        return { accepted: true, approvalId, at: existing.at, zone, duplicate: true };
+        return { accepted: true, approvalId, at: existing.at, zone, duplicate: true, ...readFor };
       }
       // The post and its photo must outlive the wait, with a day to spare for retries.
       await posts.keepUntil(postId, time.at + 24 * 3600_000);
@@ -208,7 +234,7 @@ export function createPostSchedule(o: {
         time.at,
       );
       await redraw(postId);
-      return { accepted: true, approvalId, at: added.at, zone, duplicate: !added.created };
+      return { accepted: true, approvalId, at: added.at, zone, duplicate: !added.created, ...readFor };
     },
 
     /** The scheduled posts of a server or workspace, soonest first. */
@@ -233,9 +259,10 @@ export function createPostSchedule(o: {
       const postId = String(job.request.args.post ?? "");
       const target = targetForPlatform((await describe(job))?.network ?? "");
       const network = target ? TARGET_LABEL[target] : "its network";
+      const before = await posts.get(postId);
+      const zone = await zoneOf(before ? readerOf(before, actor) : actor);
       let at: number | undefined;
       if (action === "reschedule") {
-        const zone = await zoneOf(actor);
         const time = resolve(when ?? "", zone);
         if (!time.ok) return { done: false, message: time.message };
         at = time.at;
@@ -263,7 +290,7 @@ export function createPostSchedule(o: {
         if (post?.approval) await posts.setApproval(postId, { ...post.approval, scheduledFor: at });
         await posts.keepUntil(postId, at + 24 * 3600_000);
         await redraw(postId);
-        return { done: true, at, message: `Rescheduled for ${describeWhen(at, await zoneOf(actor))}.` };
+        return { done: true, at, message: `Rescheduled for ${describeWhen(at, zone)}.` };
       }
       return { done: true, message: `Publishing to ${network} now.` };
     },

@@ -114,8 +114,10 @@ export async function schedulePost(o: {
       redis,
       schedule,
       approvers: { configured: true, who: "the terminal", setting: "" },
+      // --tz (or the resolved default) is the terminal's zone.
+      profileZone: async () => o.zone,
     });
-    const out = await flow.schedule(postId, o.index, o.at, { user, approver: true, platformZone: o.zone });
+    const out = await flow.schedule(postId, o.index, o.at, { user, approver: true });
     if (!out.accepted) throw new CodedError(ErrorCode.BadRequest, out.message);
     return { id: out.approvalId, at: out.at, line: whenLine(out.at, o.zone), duplicate: out.duplicate };
   } finally {

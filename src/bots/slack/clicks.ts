@@ -31,18 +31,17 @@ const LIST_ACTIONS = new Set(["publish-now", "unschedule"]);
  * Buttons and menus: Stop (the person who asked, or a Slack admin listed in config) and a post
  * card's refinements and approvals. Acknowledged first; who may do what is read from Redis, so a
  * click is judged alike whichever replica receives it. A refusal is said where it was clicked.
- * Other time… and Reschedule open a modal; its typed time is read in the person's Slack zone.
+ * Other time… and Reschedule open a modal; its typed time is read in the Slack zone of the person
+ * the post is for (post-schedule.ts).
  */
 export function registerClicks(app: App, x: SlackContext) {
   const { client, config, flow } = x;
 
-  /** The person as the flow's click has them; scheduling reads their profile's zone. */
-  async function clicker(user: ActionBody["user"], scheduling: boolean) {
-    const zone = scheduling ? await x.profileZone(user.id) : undefined;
+  /** The person as the flow's click has them. */
+  function clicker(user: ActionBody["user"]) {
     return {
       user: { id: user.id, name: (user.username ?? user.name ?? user.id).slice(0, 100) },
       approver: config.slack.approvers.includes(user.id),
-      ...(zone ? { zone } : {}),
     } satisfies Partial<PostClick>;
   }
 
@@ -98,7 +97,7 @@ export function registerClicks(app: App, x: SlackContext) {
         ...parsed,
         ...(value ? { value } : {}),
         clickId: b.trigger_id ?? `${b.user.id}-${a.action_ts ?? Date.now()}`,
-        ...(await clicker(b.user, parsed.action === "schedule")),
+        ...clicker(b.user),
         reply: { channel, ...(b.container?.message_ts ? { postMessage: b.container.message_ts } : {}) },
       });
       const note = outcome.accepted ? (outcome.command === "schedule" ? outcome.note : "") : outcome.message;
@@ -129,7 +128,7 @@ export function registerClicks(app: App, x: SlackContext) {
       flow.clicks.click({
         ...typedClick(ask, words),
         clickId: `${view.id}-${body.user.id}`,
-        ...(await clicker(body.user, true)),
+        ...clicker(body.user),
         reply,
       });
     const outcome = await click().catch((err: unknown): ClickOutcome => {

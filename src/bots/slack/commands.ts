@@ -174,7 +174,7 @@ export function registerCommands(app: App, x: SlackContext) {
     // A profile's zone wins over the one set here (post-schedule's zoneOf): said, not hidden.
     const profile = out.ok ? await x.profileZone(command.user_id) : undefined;
     const text = profile
-      ? `Times you schedule are read in your Slack profile's time zone, ${profile}; change it in your profile. ${(command.text ?? "").trim()} is kept for when your profile has none.`
+      ? `Times typed for the posts you ask for are read in your Slack profile's time zone, ${profile}; change it in your profile. ${(command.text ?? "").trim()} is kept for when your profile has none.`
       : out.message;
     await respond({ response_type: "ephemeral", text });
   });

@@ -11,7 +11,6 @@ import { withTextFiles } from "../text-files.js";
 import { incoming, type SlackFile, storeFiles } from "./files.js";
 import { toMrkdwn } from "./format.js";
 import { channelRefusal } from "./refusals.js";
-import { slackProfileZones } from "./zone.js";
 
 export type Respond = (r: { response_type: "ephemeral"; text: string }) => Promise<unknown>;
 
@@ -32,6 +31,8 @@ export function slackContext(o: {
   flow: Flow;
   token: string;
   redis: Redis;
+  /** The person's zone from their Slack profile, when it has one (cached in Redis). */
+  profileZone: (user: string) => Promise<string | undefined>;
 }) {
   const { client, config, producer } = o;
 
@@ -72,8 +73,6 @@ export function slackContext(o: {
     served,
     whisper,
     botName,
-    /** The person's zone from their Slack profile, when it has one (cached in Redis). */
-    profileZone: slackProfileZones(client, o.redis, config.redis.prefix),
     /** Downloads with the bot token, only from Slack's file hosts, into blobs (`background`: a caption's). */
     store: (files: SlackFile[], x: { background?: boolean } = {}): Promise<BlobRef[]> =>
       storeFiles(files, { config, token: o.token, producer, ...x }),

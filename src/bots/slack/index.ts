@@ -17,6 +17,7 @@ import { registerHome } from "./home.js";
 import { registerMessages } from "./messages.js";
 import { partialEditsClient, slackError } from "./refusals.js";
 import { slackSurface } from "./surface.js";
+import { slackProfileZones } from "./zone.js";
 
 export interface SlackOptions {
   config: Config;
@@ -61,6 +62,8 @@ export async function startSlack(o: SlackOptions) {
   const budget = createEditBudget();
   const redis = workerConnection(o.redisUrl);
   const conversations = createConversations(redis, prefix, "slack");
+  // Typed times are read in the Slack zone of the person a post is for.
+  const profileZone = slackProfileZones(client, redis, prefix);
   const flow = createFlow({
     platform: "slack",
     surface: slackSurface({ client, partial: partialEditsClient(token, clientOptions), conversations }),
@@ -75,6 +78,7 @@ export async function startSlack(o: SlackOptions) {
       setting: "slack.approvers",
     },
     status: (text) => `⏳ ${text}`,
+    profileZone,
     // chat.update is paced per workspace: a shared budget, paused for Slack's Retry-After.
     pacing: (c) => {
       // A private answer is drawn once, when it is done: its response_url takes five messages.
@@ -93,7 +97,7 @@ export async function startSlack(o: SlackOptions) {
       };
     },
   });
-  const x = slackContext({ client, config, producer, flow, token, redis });
+  const x = slackContext({ client, config, producer, flow, token, redis, profileZone });
   registerMessages(app, x);
   registerCommands(app, x);
   registerClicks(app, x);

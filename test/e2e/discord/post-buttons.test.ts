@@ -477,7 +477,7 @@ describe("a post's buttons on Discord", () => {
     expect(list.entries[0]?.buttons).toContain(`Cancel=post:${post.postId}:unschedule`);
     expect(
       (await slashAnswer("timezone", [{ name: "zone", type: 3, value: "Europe/Berlin" }]))?.content,
-    ).toBe("Your time zone is now Europe/Berlin; times you schedule are read there.");
+    ).toBe("Your time zone is now Europe/Berlin; times typed for the posts you ask for are read there.");
     expect(
       await ephemeral(click({ messageId: post.messageId, customId: `post:${post.postId}:unschedule` })),
     ).toBe("Only carol or an approver can change this scheduled post.");
@@ -675,14 +675,16 @@ describe("a post's buttons on Discord", () => {
     expect(cardMessage(post.messageId)?.components).toEqual([]);
   });
 
-  it("Other time… opens a modal whose words are read in the member's /timezone (a past time refused), and Reschedule's modal moves the delayed job", async () => {
+  it("Other time… opens a modal whose words are read in the /timezone of the member the post is for (a past time refused), and Reschedule's modal moves the delayed job", async () => {
     const post = await slashPost("mastodon");
     const asCarol = { user: carol, roles: [APPROVER_ROLE] };
     const menu = `post:${post.postId}:schedule`;
     expect(menuShown(post.postId, menu)).toContain('{"value":"2-other","label":"Caption 2 · Other time…"}');
+    // alice asked for the post from Berlin; carol, the approver, sits in Tokyo.
     expect(
-      (await slashAnswer("timezone", [{ name: "zone", type: 3, value: "Europe/Berlin" }], carol))?.content,
-    ).toBe("Your time zone is now Europe/Berlin; times you schedule are read there.");
+      (await slashAnswer("timezone", [{ name: "zone", type: 3, value: "Europe/Berlin" }], alice))?.content,
+    ).toBe("Your time zone is now Europe/Berlin; times typed for the posts you ask for are read there.");
+    await slashAnswer("timezone", [{ name: "zone", type: 3, value: "Asia/Tokyo" }], carol);
 
     const modal = await modalShown(
       click({ messageId: post.messageId, customId: menu, values: ["1-other"], ...asCarol }),
@@ -706,7 +708,9 @@ describe("a post's buttons on Discord", () => {
     const approvalId = `${post.postId}:approve:0`;
     expect(await schedule.get(approvalId)).toBeUndefined();
     const nine = tomorrowAt("Europe/Berlin", "09:00") / 1000;
-    expect(await typed("tomorrow 9am")).toBe(`Scheduled: caption 1 goes out <t:${nine}:F> (<t:${nine}:R>).`);
+    expect(await typed("tomorrow 9am")).toBe(
+      `Scheduled: caption 1 goes out <t:${nine}:F> (<t:${nine}:R>). "tomorrow 9am" was read in Europe/Berlin, the time zone of alice.`,
+    );
     expect((await schedule.get(approvalId))?.at).toBe(nine * 1000);
 
     // Reschedule, a button of /scheduled's list (ephemeral), opens the same modal for the scheduled caption.

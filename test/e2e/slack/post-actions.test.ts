@@ -17,6 +17,8 @@ import { type ApiCall, type StandIn, startSlackStandIn } from "./stand-in.js";
  * for Approve, the final message in its thread). The model is scripted.
  */
 const APPROVER = "U_APPROVER";
+/** Asks for a post from New York (his Slack profile's zone). */
+const SAM = { id: "U_SAM", name: "sam" };
 
 let api: StandIn;
 let bot: Awaited<ReturnType<typeof startSlackBot>>;
@@ -52,7 +54,7 @@ const statusLine = (call: ApiCall | undefined) =>
     .find((b) => b.type === "section" && /^(🕒|Published|⚠️|⏳|✅)/.test(b.text?.text ?? ""))?.text?.text;
 
 /** /post in a new channel; resolves with the post id and the message's channel and ts. */
-async function slashPost(platform: string, file = "FRED") {
+async function slashPost(platform: string, file = "FRED", by = { id: "U1", name: "alice" }) {
   counter++;
   const channel = `CP${counter}`;
   const trigger = `trig-post-${counter}`;
@@ -60,7 +62,7 @@ async function slashPost(platform: string, file = "FRED") {
   const photo = String(Date.now() / 1000 - 5);
   api.history.set(channel, [
     {
-      user: "U1",
+      user: by.id,
       ts: photo,
       files: [
         {
@@ -76,8 +78,8 @@ async function slashPost(platform: string, file = "FRED") {
   await send({
     command: "/post",
     text: `${platform} variants 2`,
-    user_id: "U1",
-    user_name: "alice",
+    user_id: by.id,
+    user_name: by.name,
     channel_id: channel,
     team_id: "T1",
     trigger_id: trigger,
@@ -205,8 +207,10 @@ const threadPosts = (channel: string, thread: string) =>
 beforeAll(async () => {
   api = await startSlackStandIn(TOKEN);
   api.files.set("FRED", await colourPhoto("red"));
-  // The approver's Slack profile is in New York (users.info → tz); alice's names no zone.
-  api.users.set(APPROVER, { tz: "America/New_York" });
+  // sam asks for posts from New York, the approver works from Tokyo (users.info → tz); alice's
+  // profile names no zone.
+  api.users.set(SAM.id, { tz: "America/New_York" });
+  api.users.set(APPROVER, { tz: "Asia/Tokyo" });
   stack = await startPostEngine({
     prefix,
     model,
@@ -406,7 +410,7 @@ describe("a post's Block Kit actions on Slack", () => {
       '"Mars/Base" is not a time zone I know; use an IANA name such as Europe/Berlin.',
     );
     expect((await slashAnswer("/timezone", "Europe/Berlin")).text).toBe(
-      "Your time zone is now Europe/Berlin; times you schedule are read there.",
+      "Your time zone is now Europe/Berlin; times typed for the posts you ask for are read there.",
     );
     await click({ ...post, action: "unschedule" });
     await waitFor(() => ephemerals(post.channel).length > 1, 10_000, "the refusal");
@@ -556,8 +560,8 @@ describe("a post's Block Kit actions on Slack", () => {
     expect(mastodon.statuses).toHaveLength(statuses + 1);
   });
 
-  it("Other time… opens a modal whose words are read in the Slack profile's zone (a past time refused under the box), and Reschedule's modal moves the delayed job", async () => {
-    const post = await slashPost("mastodon");
+  it("Other time… opens a modal whose words are read in the Slack profile's zone of the person the post is for (a past time refused under the box), and Reschedule's modal moves the delayed job", async () => {
+    const post = await slashPost("mastodon", "FRED", SAM);
     expect(JSON.stringify(post.first?.args.blocks)).toContain(
       '{"value":"2-other","text":{"type":"plain_text","text":"Caption 2 · Other time…"}}',
     );
@@ -600,7 +604,8 @@ describe("a post's Block Kit actions on Slack", () => {
     await waitFor(() => ephemerals(post.channel).length > 0, 10_000, "the note");
     expect(ephemerals(post.channel)[0]?.args).toMatchObject({
       user: APPROVER,
-      text: `Scheduled: caption 1 goes out <!date^${nine}^{date_short_pretty} {time}|${new Date(nine * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC>.`,
+      // The approver's words were read in the zone of the person the post is for, and are told so.
+      text: `Scheduled: caption 1 goes out <!date^${nine}^{date_short_pretty} {time}|${new Date(nine * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC>. "tomorrow 9am" was read in America/New_York, the time zone of the person who asked for the post.`,
     });
 
     // Reschedule (a button of /scheduled) opens the same modal, for the post's scheduled caption.
@@ -627,7 +632,7 @@ describe("a post's Block Kit actions on Slack", () => {
 
     // /timezone says the profile's zone is the one used, rather than seeming to change it.
     expect((await slashAnswer("/timezone", "Europe/Berlin", { id: APPROVER, name: "u_approver" })).text).toBe(
-      "Times you schedule are read in your Slack profile's time zone, America/New_York; change it in your profile. Europe/Berlin is kept for when your profile has none.",
+      "Times typed for the posts you ask for are read in your Slack profile's time zone, Asia/Tokyo; change it in your profile. Europe/Berlin is kept for when your profile has none.",
     );
   });
 

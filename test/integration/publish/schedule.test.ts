@@ -23,6 +23,7 @@ import { startPublishingEngine } from "../../helpers/post-engine.js";
 import { testConfig, waitFor } from "../../helpers/queue.js";
 import { dropPrefix, newRedis, redisUrl, uniquePrefix } from "../../helpers/redis.js";
 import { MASTODON_TEST_TOKEN as TOKEN } from "../../helpers/secrets.js";
+import { tomorrowAt } from "../../helpers/zone-clock.js";
 import { fakeMastodon } from "./fake-services.js";
 
 /**
@@ -45,11 +46,11 @@ afterAll(async () => {
 
 const maria = { id: "U-maria", name: "maria" }; // an approver
 const sam = { id: "U-sam", name: "sam" }; // asked for the post
-const approver = { user: maria, approver: true, platformZone: "Europe/Berlin" };
+const approver = { user: maria, approver: true };
 const CAPTIONS = ["Frisbee Sunday 🥏 #Park", "Lawn, disc, friends. #Frisbee"];
 
 /** One test's world: a prefix, a loopback Mastodon configured as the account, the flow, the queue. */
-async function world(o: { url?: string; redis?: Redis } = {}) {
+async function world(o: { url?: string; redis?: Redis; zones?: Record<string, string> } = {}) {
   const url = o.url ?? redisUrl();
   const prefix = uniquePrefix("schedule");
   prefixes.push(prefix);
@@ -73,6 +74,7 @@ async function world(o: { url?: string; redis?: Redis } = {}) {
       who: "whoever has the approver password",
       setting: "web.approverPassword",
     },
+    ...(o.zones ? { profileZone: async (id: string) => o.zones?.[id] } : {}),
   });
   return { prefix, config, redis, url, mastodon, schedule, flow };
 }
@@ -207,6 +209,24 @@ describe("a scheduled post", () => {
       accepted: false,
       message: "This post is already approved (caption 1, by maria).",
     });
+  });
+
+  it("an approver's typed time is read in the zone of the person the post is for, and says so", async () => {
+    // sam asked for the post from New York; maria approves from Tokyo.
+    const w = await world({ zones: { [sam.id]: "America/New_York", [maria.id]: "Asia/Tokyo" } });
+    const postId = await savedPost(w, 30);
+    const out = scheduled(await w.flow.schedule(postId, 0, "tomorrow 9am", approver));
+    expect(out.at).toBe(tomorrowAt("America/New_York", "09:00"));
+    expect(out).toMatchObject({ zone: "America/New_York", readFor: sam });
+    // Reschedule's words are read there too.
+    const moved = await w.flow.change(out.approvalId, "reschedule", approver, "tomorrow 17:30");
+    expect(moved).toMatchObject({ done: true, at: tomorrowAt("America/New_York", "17:30") });
+    // sam's own words are read in his own zone, with nothing to point out.
+    const own = await world({ zones: { [sam.id]: "America/New_York" } });
+    const ownPost = await savedPost(own, 31);
+    const bySam = await own.flow.schedule(ownPost, 0, "tomorrow 9am", { user: sam, approver: true });
+    expect(bySam.accepted && bySam.readFor).toBe(undefined);
+    expect(bySam.accepted && bySam.at).toBe(tomorrowAt("America/New_York", "09:00"));
   });
 
   it("is refused to someone who may not publish, and at a time in the past or too far ahead", async () => {
