@@ -18,9 +18,10 @@ import { type Approvers, createApprovalRule } from "./approval-rule.js";
 
 /**
  * Scheduling a post, once for every platform: Schedule… is Approve at a later time (the same rule
- * says who may), typed times read in the zone of the person the post is for; the scheduled post is a delayed job (queue/schedule.ts)
- * and the post's approval says "scheduled" until an engine publishes it. Publish now, Reschedule
- * and Cancel are for the person who scheduled it and the approvers.
+ * says who may), typed times read in the zone of the person the post is for; the scheduled post
+ * is a delayed job (queue/schedule.ts) and the post's approval says "scheduled" until an engine
+ * publishes it. Publish now, Reschedule and Cancel are for the person who scheduled it and the
+ * approvers.
  */
 
 /** Who is acting, as their platform knows them. */
