@@ -16,6 +16,7 @@ import { createPostDelivery, ownsPost } from "./post-delivery.js";
 import { createPostRedraw, surfaceDraw } from "./post-standing.js";
 import { progressText } from "./progress-text.js";
 import { deliveryText } from "./render.js";
+import { stopRefusal } from "./stop.js";
 
 /**
  * The one conversation flow every chat platform shares: a reply opened with Stop, drawn live as
@@ -48,9 +49,6 @@ export interface FlowOptions {
     done?(): void;
   };
 }
-
-const STOP_REFUSED = "Only the person who asked can stop this.";
-const ALREADY_FINISHED = "That answer is already finished.";
 
 export function createFlow(o: FlowOptions) {
   const { surface, producer } = o;
@@ -293,17 +291,6 @@ export function createFlow(o: FlowOptions) {
       for (const id of [...lives.keys()]) forget(id);
     },
   };
-}
-
-/** Why this clicker may not stop this conversation (undefined: they may); the same on every platform. */
-export function stopRefusal(
-  c: Conversation | undefined,
-  clicker: string,
-  mayStopAny: boolean,
-): string | undefined {
-  if (!c || c.finished) return ALREADY_FINISHED;
-  if (c.asker !== clicker && !mayStopAny) return STOP_REFUSED;
-  return undefined;
 }
 
 export type Flow = ReturnType<typeof createFlow>;

@@ -5,18 +5,11 @@ import { PLATFORM_NAMES, TONES } from "../core/post-state.js";
 import { isCodedError, newErrorId, userMessage } from "../errors.js";
 import { logger } from "../log.js";
 import { TARGET_LABEL } from "../publish/index.js";
-import { describeWhen } from "../publish/when.js";
-import {
-  approvalIdFor,
-  createPostStore,
-  type Person,
-  POST_EXPIRED,
-  type StoredPost,
-} from "../queue/posts.js";
+import { createPostStore, type Person, POST_EXPIRED, type StoredPost } from "../queue/posts.js";
 import type { Producer } from "../queue/producer.js";
 import { type Approvers, createApprovalRule } from "./approval-rule.js";
-import { type Actor, type ChangeAction, createPostSchedule } from "./post-schedule.js";
-import { OTHER_TIME } from "./post-when.js";
+import { createPostSchedule } from "./post-schedule.js";
+import { createScheduleClicks, SCHEDULE_CHANGES } from "./post-schedule-clicks.js";
 
 export type { Approvers } from "./approval-rule.js";
 
@@ -87,16 +80,6 @@ export type ClickOutcome =
 
 const refused = (message: string): ClickOutcome => ({ accepted: false, message });
 
-/** Said where a form's time arrives empty (or a client sent Other time… without one). */
-const TYPE_A_TIME = 'Type a time, e.g. "tomorrow 9am" or "next friday 17:30".';
-
-/** The buttons that change a scheduled post, by what they do to it. */
-const CHANGES = new Map<string, ChangeAction>([
-  ["unschedule", "cancel"],
-  ["reschedule", "reschedule"],
-  ["publish-now", "publish-now"],
-]);
-
 function whoApproved(approval: { by: Person }): string {
   return approval.by.name ?? "a teammate";
 }
@@ -136,6 +119,7 @@ export function createPostClicks(o: {
   profileZone?: (userId: string) => Promise<string | undefined>;
 }) {
   const schedule = createPostSchedule({ ...o, schedule: o.producer.schedule });
+  const scheduling = createScheduleClicks(schedule, o.time);
   const posts = createPostStore(o.redis, o.config.redis.prefix);
   const rule = createApprovalRule(o.config, o.approvers);
   const accounts = rule.accounts;
@@ -222,61 +206,6 @@ export function createPostClicks(o: {
     return submit(post, click, "approve", { variant: String(approval.variant) });
   }
 
-  const actor = (click: PostClick): Actor => ({ user: click.user, approver: click.approver });
-
-  /** "<Done>: caption n goes out <when>.", the time in the platform's markup. */
-  function goesOut(done: string, variant: number, at: number, zone: string): string {
-    return `${done}: caption ${variant + 1} goes out ${o.time?.(at) ?? describeWhen(at, zone)}.`;
-  }
-
-  /**
-   * A "Schedule…" menu choice: `<caption>-<unix seconds>`, the instant the menu showed, or
-   * `<caption>-other` with the words typed in the form it opened.
-   */
-  async function scheduleAt(click: PostClick): Promise<ClickOutcome> {
-    const m = new RegExp(`^(\\d)-(\\d{9,11}|${OTHER_TIME})$`).exec(click.value ?? "");
-    if (!m) return refused("That choice is not on the menu.");
-    const typed = m[2] === OTHER_TIME;
-    if (typed && !click.words?.trim()) return refused(TYPE_A_TIME);
-    const variant = Number(m[1]) - 1;
-    const when = typed ? (click.words ?? "") : Number(m[2]) * 1000;
-    const out = await schedule.schedule(click.postId, variant, when, actor(click));
-    if (!out.accepted) return refused(out.message);
-    return {
-      accepted: true,
-      requestId: out.approvalId,
-      command: "schedule",
-      note: `${goesOut(out.duplicate ? "Already scheduled" : "Scheduled", variant, out.at, out.zone)}${
-        out.readFor
-          ? ` "${(click.words ?? "").trim().slice(0, 80)}" was read in ${out.zone}, the time zone of ${out.readFor.name ?? "the person who asked for the post"}.`
-          : ""
-      }`,
-    };
-  }
-
-  /**
-   * Cancel, Publish now or Reschedule (to the words typed in its form) on a scheduled post (from
-   * /scheduled), by its scheduler or an approver.
-   */
-  async function changeScheduled(
-    post: StoredPost,
-    click: PostClick,
-    action: ChangeAction,
-  ): Promise<ClickOutcome> {
-    const approval = post.approval;
-    if (approval?.status !== "scheduled")
-      return refused("That post is not scheduled any more (published or cancelled).");
-    const approvalId = approvalIdFor(click.postId, approval.variant);
-    if (action === "reschedule" && !click.words?.trim()) return refused(TYPE_A_TIME);
-    const out = await schedule.change(approvalId, action, actor(click), click.words);
-    if (!out.done) return refused(out.message);
-    const note =
-      action === "reschedule" && out.at !== undefined
-        ? goesOut("Rescheduled", approval.variant, out.at, await schedule.zoneOf(actor(click)))
-        : out.message;
-    return { accepted: true, requestId: approvalId, command: "schedule", note };
-  }
-
   return {
     schedule,
     /** Reads the post and queues the click's job, or says why not. */
@@ -286,9 +215,9 @@ export function createPostClicks(o: {
       const approveMatch = /^approve-(\d)$/.exec(click.action);
       if (approveMatch) return approve(post, click, Number(approveMatch[1]) - 1);
       if (click.action === "retry") return retry(post, click);
-      if (click.action === "schedule") return scheduleAt(click);
-      const change = CHANGES.get(click.action);
-      if (change) return changeScheduled(post, click, change);
+      if (click.action === "schedule") return scheduling.scheduleAt(click);
+      const change = SCHEDULE_CHANGES.get(click.action);
+      if (change) return scheduling.change(post, click, change);
       const action = [...REFINE_BUTTONS, ...REFINE_MENUS].find((a) => a === click.action);
       if (!action) return refused("That button is not one I know.");
       if (post.approval)

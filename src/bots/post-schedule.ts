@@ -15,6 +15,9 @@ import {
 import type { Schedule, ScheduledJob } from "../queue/schedule.js";
 import { createZoneStore } from "../queue/zones.js";
 import { type Approvers, createApprovalRule } from "./approval-rule.js";
+import { describeScheduled, type ScheduledPost } from "./scheduled-post.js";
+
+export type { ScheduledPost } from "./scheduled-post.js";
 
 /**
  * Scheduling a post, once for every platform: Schedule… is Approve at a later time (the same rule
@@ -47,23 +50,11 @@ export type ScheduleOutcome =
 export type ChangeAction = "cancel" | "reschedule" | "publish-now";
 
 /** Where a scheduled post stands with a change: what happened, in one sentence. */
-export type ChangeOutcome = { done: true; message: string; at?: number } | { done: false; message: string };
+export type ChangeOutcome =
+  | { done: true; message: string; at?: number; zone?: string }
+  | { done: false; message: string };
 
 const refused = (message: string) => ({ accepted: false as const, message });
-
-/** A scheduled post as lists show it. */
-export interface ScheduledPost extends ScheduledJob {
-  postId: string;
-  variant: number;
-  /** The network it goes to (the post's platform). */
-  network: string;
-  caption: string;
-  /** Blob key of the post's image, for a thumbnail. */
-  imageKey?: string;
-  /** What the image shows (its alt text, else its file name), said with the thumbnail. */
-  imageAlt?: string;
-  by: Person;
-}
 
 export function createPostSchedule(o: {
   platform: Platform;
@@ -106,32 +97,9 @@ export function createPostSchedule(o: {
       : parseWhen(when, { zone, maxAheadDays });
   }
 
-  async function describe(job: ScheduledJob): Promise<ScheduledPost | undefined> {
-    const postId = String(job.request.args.post ?? "");
-    const variant = Number(job.request.args.variant ?? 0);
-    const post = await posts.get(postId);
-    return {
-      ...job,
-      postId,
-      variant,
-      network: post?.record.bundle.platform ?? "?",
-      caption: post?.record.bundle.variants[variant]?.text ?? "",
-      ...(post?.record.image
-        ? {
-            imageKey: post.record.image.key,
-            imageAlt: post.record.image.altText || post.record.image.filename,
-          }
-        : {}),
-      by: job.request.user,
-    };
-  }
-
   async function listed(scopeId: string | undefined): Promise<ScheduledPost[]> {
     const out: ScheduledPost[] = [];
-    for (const job of await o.schedule.list(scopeId)) {
-      const post = await describe(job);
-      if (post) out.push(post);
-    }
+    for (const job of await o.schedule.list(scopeId)) out.push(await describeScheduled(posts, job));
     return out;
   }
 
@@ -258,22 +226,22 @@ export function createPostSchedule(o: {
           message: `Only ${job.request.user.name ?? "the person who scheduled it"} or an approver can change this scheduled post.`,
         };
       const postId = String(job.request.args.post ?? "");
-      const target = targetForPlatform((await describe(job))?.network ?? "");
-      const network = target ? TARGET_LABEL[target] : "its network";
       const before = await posts.get(postId);
-      const zone = await zoneOf(before ? readerOf(before, actor) : actor);
-      let at: number | undefined;
+      const target = targetForPlatform(before?.record.bundle.platform ?? "");
+      const network = target ? TARGET_LABEL[target] : "its network";
+      let moveTo: { at: number; zone: string } | undefined;
       if (action === "reschedule") {
+        const zone = await zoneOf(before ? readerOf(before, actor) : actor);
         const time = resolve(when ?? "", zone);
         if (!time.ok) return { done: false, message: time.message };
-        at = time.at;
+        moveTo = { at: time.at, zone };
       }
       const result =
         action === "cancel"
           ? await o.schedule.cancel(approvalId)
           : action === "publish-now"
             ? await o.schedule.publishNow(approvalId)
-            : await o.schedule.reschedule(approvalId, at ?? 0);
+            : await o.schedule.reschedule(approvalId, moveTo?.at ?? 0);
       if (result === "running")
         return { done: false, message: `It is being published to ${network} right now.` };
       if (result === "gone")
@@ -287,11 +255,12 @@ export function createPostSchedule(o: {
           message: "Cancelled: nothing will be published. The post can be approved again.",
         };
       }
-      if (action === "reschedule" && at !== undefined) {
+      if (moveTo) {
+        const { at, zone } = moveTo;
         if (post?.approval) await posts.setApproval(postId, { ...post.approval, scheduledFor: at });
         await posts.keepUntil(postId, at + 24 * 3600_000);
         await redraw(postId);
-        return { done: true, at, message: `Rescheduled for ${describeWhen(at, zone)}.` };
+        return { done: true, at, zone, message: `Rescheduled for ${describeWhen(at, zone)}.` };
       }
       return { done: true, message: `Publishing to ${network} now.` };
     },
