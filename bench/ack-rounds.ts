@@ -4,6 +4,8 @@
  * queued. What each event uploads is the caller's choice.
  */
 
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type { Redis } from "ioredis";
 import { startDiscord } from "../src/bots/discord/index.js";
 import { startSlack } from "../src/bots/slack/index.js";
@@ -14,13 +16,14 @@ import {
   mentionEvent,
   SECRET as SLACK_SECRET,
   TOKEN as SLACK_TOKEN,
-  sendSigned,
+  sign,
   slackFile,
 } from "../test/e2e/slack/harness.js";
 import { startSlackStandIn } from "../test/e2e/slack/stand-in.js";
 import { testConfig } from "../test/helpers/queue.js";
 import { size } from "./quick.js";
 import { percentile, table } from "./redis.js";
+import type { SenderReply, SenderRequest } from "./slack-sender.js";
 
 export const EVENTS = size("BENCH_EVENTS", 50, 5);
 export const ROUNDS = size("BENCH_ROUNDS", 3, 1);
@@ -138,43 +141,64 @@ export async function slackRounds(redisUrl: string, db: Redis, uploads: Uploads)
     redisUrl,
     port: 0,
   });
-  const base = `http://127.0.0.1:${slack.port}`;
+  const url = `http://127.0.0.1:${slack.port}/slack/events`;
+  const sender = startSender();
   const samples: Sample[] = [];
   let n = 0;
-  const post = async (k: number): Promise<{ requestId: string; sentAt: number; ack: number }> => {
+  const event = (k: number) => {
     const id = `F${++n}`;
     const up = uploads(k);
     api.files.set(id, up.bytes);
     const ts = `1700000000.${String(n).padStart(6, "0")}`;
-    const sentAt = Date.now();
-    const res = await sendSigned(
-      base,
+    const body = JSON.stringify(
       mentionEvent(`Ev${n}`, "C1", ts, [slackUpload(api.url, id, up)], "<@UBOT> describe this", {
         user: `U${k}`,
       }),
     );
-    const ack = res.ms;
-    if (res.status !== 200) throw new Error(`Slack event answered ${res.status}`);
-    return { requestId: `slack:Ev${n}`, sentAt, ack };
+    return { id: `slack:Ev${n}`, body, headers: { "content-type": "application/json", ...sign(body) } };
   };
   try {
     for (let round = 0; round <= ROUNDS; round++) {
-      const events = await Promise.all(Array.from({ length: EVENTS }, (_, k) => post(k)));
+      const events = Array.from({ length: EVENTS }, (_, k) => event(k));
+      const sentAt = Date.now();
+      const { results } = await sender.send({ url, events });
+      const refused = results.find((r) => r.status !== 200);
+      if (refused) throw new Error(`Slack event answered ${refused.status}`);
       const queued = queueWatch(
         db,
         prefix,
-        events.map((e) => e.requestId),
+        results.map((r) => r.id),
       );
       await until(() => queued.all(), ROUND_TIMEOUT_MS);
       if (round > 0)
-        for (const e of events)
-          samples.push({ ack: e.ack, queued: (queued.seen.get(e.requestId) ?? 0) - e.sentAt });
+        for (const r of results) samples.push({ ack: r.ms, queued: (queued.seen.get(r.id) ?? 0) - sentAt });
     }
   } finally {
+    sender.close();
     await slack.close();
     await api.close();
   }
   return samples;
+}
+
+/** The Slack sender process (slack-sender.ts), one round at a time. */
+function startSender() {
+  const child = fork(fileURLToPath(new URL("./slack-sender.ts", import.meta.url)), [], {
+    execArgv: ["--import", "tsx"],
+  });
+  return {
+    send: (req: SenderRequest) =>
+      new Promise<SenderReply>((resolve, reject) => {
+        const exited = (code: number | null) => reject(new Error(`the Slack sender exited (${code})`));
+        child.once("exit", exited);
+        child.once("message", (m) => {
+          child.off("exit", exited);
+          resolve(m as SenderReply);
+        });
+        child.send(req);
+      }),
+    close: () => child.kill(),
+  };
 }
 
 /** A Slack file as Slack describes the upload (its type from the file's own extension). */

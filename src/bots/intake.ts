@@ -3,6 +3,7 @@ import type { BlobRef } from "../core/jobs.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import { loadImage } from "../images/load.js";
 import type { Producer } from "../queue/producer.js";
+import { ackFirst } from "./ack-first.js";
 import { download } from "./download.js";
 import { intakeGate } from "./gate.js";
 
@@ -40,6 +41,8 @@ export async function intakeImages(files: RemoteFile[], o: IntakeOptions): Promi
 
 async function intakeOne(f: RemoteFile, o: IntakeOptions): Promise<BlobRef> {
   const { limits } = o.config;
+  // Acknowledging the events of a burst comes first; this file's bytes would hold them up.
+  await ackFirst.settled();
   const bytes = await download(f.url, {
     allowedOrigins: o.allowedOrigins,
     maxBytes: limits.maxImageBytes,

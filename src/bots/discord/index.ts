@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, Partials, REST, Routes } from "discord.js";
+import { Client, Events, GatewayIntentBits, type Interaction, Partials, REST, Routes } from "discord.js";
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { CodedError, ErrorCode } from "../../errors.js";
@@ -8,6 +8,7 @@ import { createConversations } from "../../queue/conversations.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
+import { ackFirst } from "../ack-first.js";
 import { createFlow } from "../flow.js";
 import { POST_COMPONENT_PREFIX } from "../post-clicks.js";
 import { createClickHandlers } from "./clicks.js";
@@ -82,14 +83,16 @@ export async function startDiscord(o: DiscordOptions) {
   const clicks = createClickHandlers(x);
 
   const failed = (what: string) => (err: unknown) => logger().error({ err }, `${what} failed`);
-  client.on(Events.InteractionCreate, (i) => {
-    if (i.isChatInputCommand()) void onSlash(i).catch(failed("interaction"));
-    else if ((i.isButton() || i.isStringSelectMenu()) && i.customId.startsWith(POST_COMPONENT_PREFIX))
-      void clicks.onPostClick(i).catch(failed("post click"));
-    else if (i.isButton() && i.customId.startsWith(STOP_PREFIX))
-      void clicks.onStop(i, i.customId.slice(STOP_PREFIX.length)).catch(failed("stop"));
-    else if (i.isModalSubmit()) void clicks.onTimeTyped(i).catch(failed("typed time"));
-  });
+  client.on(Events.InteractionCreate, (i) => ackFirst.during(() => route(i)));
+  function route(i: Interaction): Promise<void> | undefined {
+    if (i.isChatInputCommand()) return onSlash(i).catch(failed("interaction"));
+    if ((i.isButton() || i.isStringSelectMenu()) && i.customId.startsWith(POST_COMPONENT_PREFIX))
+      return clicks.onPostClick(i).catch(failed("post click"));
+    if (i.isButton() && i.customId.startsWith(STOP_PREFIX))
+      return clicks.onStop(i, i.customId.slice(STOP_PREFIX.length)).catch(failed("stop"));
+    if (i.isModalSubmit()) return clicks.onTimeTyped(i).catch(failed("typed time"));
+    return undefined;
+  }
   client.on(Events.MessageCreate, (m) => void onMessage(m).catch(failed("message handling")));
 
   const delivery = startDeliveryWorker({

@@ -1,5 +1,6 @@
 import { DiscordAPIError } from "discord.js";
 import { logger } from "../../log.js";
+import { ackFirst } from "../ack-first.js";
 
 /** The JSON error codes Discord refuses our requests with, by what the adapter does about them. */
 export const DiscordRefusal = {
@@ -58,5 +59,8 @@ export async function acknowledge(ack: () => Promise<unknown>): Promise<"ok" | "
       return "taken";
     }
     throw err;
+  } finally {
+    // Answered or refused, Discord has heard back: intake waiting on acknowledgements may go on.
+    ackFirst.acknowledged();
   }
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Config } from "../../config/schema.js";
@@ -8,6 +9,7 @@ import { createConversations } from "../../queue/conversations.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
+import { ackFirst } from "../ack-first.js";
 import { createFlow } from "../flow.js";
 import { createEditBudget } from "./budget.js";
 import { registerClicks } from "./clicks.js";
@@ -98,6 +100,13 @@ export async function startSlack(o: SlackOptions) {
     },
   });
   const x = slackContext({ client, config, producer, flow, token, redis, profileZone });
+  // Bolt has acknowledged an Events API event before any middleware runs; what the bot then does
+  // about it waits for the rest of a burst to be acknowledged (commands and clicks acknowledge
+  // in their own listeners, so they go straight on).
+  app.use(async ({ body, next }) => {
+    if ((body as { type?: string }).type === "event_callback") await ackFirst.settled();
+    await next();
+  });
   registerMessages(app, x);
   registerCommands(app, x);
   registerClicks(app, x);
@@ -114,9 +123,11 @@ export async function startSlack(o: SlackOptions) {
   const port = o.port ?? config.slack.port;
   const started = (await app.start(port)) as unknown;
   // HTTP mode resolves with the node:http server; its address tells the port when 0 was asked for.
-  const address = receiver
-    ? (started as { address?: () => { port: number } | string | null }).address?.()
-    : undefined;
+  const server = receiver ? (started as Server) : undefined;
+  // Bolt answers an HTTP request when its handler acknowledges it: until then it is an event
+  // waiting for its acknowledgement, and intake gives way to it.
+  server?.on("request", (_req: IncomingMessage, res: ServerResponse) => res.once("close", ackFirst.begin()));
+  const address = server?.address();
   return {
     app,
     port: typeof address === "object" && address ? address.port : port,

@@ -1,0 +1,91 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * Acknowledgements before intake. Discord and Slack give an event 3 s to be acknowledged, and
+ * the acknowledgement is a round trip through this process's event loop. Downloading an upload
+ * moves its bytes through that same loop (a 12 MP HEIC is megabytes), so intake started while a
+ * burst of events still waits for its acknowledgements pushes them late. Intake therefore waits,
+ * for a bounded time, until the burst has been acknowledged.
+ */
+export interface AckFirst {
+  /** An event arrived that must be acknowledged; the returned function says it has been (once is enough). */
+  begin(): () => void;
+  /** Runs an event's handler; `acknowledged()` inside it (or the handler ending) lets go of the event. */
+  during<T>(handler: () => T): T;
+  /** Called where the event has just been acknowledged, within `during`. */
+  acknowledged(): void;
+  /** How many events wait for their acknowledgement. */
+  pending(): number;
+  /**
+   * Resolves once no event waits for its acknowledgement and none came in for a short while, or
+   * after `maxWaitMs`, whichever is first.
+   */
+  settled(maxWaitMs?: number): Promise<void>;
+}
+
+/** No platform takes an acknowledgement later than this, so an event is let go of by then whatever happens. */
+const DEADLINE_MS = 3_000;
+/** Intake never waits longer than this: a steady stream of events must not starve it. */
+const MAX_WAIT_MS = 1_000;
+/**
+ * A burst's events reach the loop one after another (each connection is accepted in its turn), so
+ * "none waiting" right after one is acknowledged is not the end of the burst: intake also waits
+ * until none has come in for this long.
+ */
+const QUIET_MS = 50;
+/** How often a wait on events still unacknowledged looks again. */
+const POLL_MS = 5;
+
+export function createAckFirst(o: { quietMs?: number } = {}): AckFirst {
+  const quietMs = o.quietMs ?? QUIET_MS;
+  let pending = 0;
+  let lastArrival = Number.NEGATIVE_INFINITY;
+  const current = new AsyncLocalStorage<() => void>();
+  const begin = () => {
+    pending++;
+    lastArrival = performance.now();
+    let done = false;
+    const release = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      pending--;
+    };
+    const timer = setTimeout(release, DEADLINE_MS);
+    timer.unref();
+    return release;
+  };
+  /** How long until intake may go: 0 once nothing waits and no event came in for `quietMs`. */
+  const wait = () => {
+    const quiet = lastArrival + quietMs - performance.now();
+    return pending > 0 ? Math.max(quiet, POLL_MS) : Math.max(quiet, 0);
+  };
+  return {
+    begin,
+    during(handler) {
+      const release = begin();
+      try {
+        const out = current.run(release, handler);
+        if (out instanceof Promise) out.finally(release).catch(() => undefined);
+        else release();
+        return out;
+      } catch (err) {
+        release();
+        throw err;
+      }
+    },
+    acknowledged: () => current.getStore()?.(),
+    pending: () => pending,
+    async settled(maxWaitMs = MAX_WAIT_MS) {
+      const until = performance.now() + maxWaitMs;
+      for (let ms = wait(); ms > 0; ms = wait()) {
+        const left = until - performance.now();
+        if (left <= 0) return;
+        await new Promise((r) => setTimeout(r, Math.min(ms, left)));
+      }
+    },
+  };
+}
+
+/** This process's events: one loop acknowledges them all, whichever platform they came from. */
+export const ackFirst: AckFirst = createAckFirst();
