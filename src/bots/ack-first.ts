@@ -36,8 +36,9 @@ const QUIET_MS = 50;
 /** How often a wait on events still unacknowledged looks again. */
 const POLL_MS = 5;
 
-export function createAckFirst(o: { quietMs?: number } = {}): AckFirst {
+export function createAckFirst(o: { quietMs?: number; deadlineMs?: number } = {}): AckFirst {
   const quietMs = o.quietMs ?? QUIET_MS;
+  const deadlineMs = o.deadlineMs ?? DEADLINE_MS;
   let pending = 0;
   let lastArrival = Number.NEGATIVE_INFINITY;
   const current = new AsyncLocalStorage<() => void>();
@@ -51,7 +52,7 @@ export function createAckFirst(o: { quietMs?: number } = {}): AckFirst {
       clearTimeout(timer);
       pending--;
     };
-    const timer = setTimeout(release, DEADLINE_MS);
+    const timer = setTimeout(release, deadlineMs);
     timer.unref();
     return release;
   };
