@@ -4,7 +4,8 @@
  * Discord: 50 slash commands with an image, dispatched at once through the stand-in's gateway to
  * the real discord.js client; the ack is the interaction callback (deferReply) reaching the
  * stand-in. Slack: 50 signed app_mention events with a file, posted at once to the real Bolt app
- * in HTTP mode; the ack is Bolt's HTTP response to the event. Both adapters then download, check
+ * in HTTP mode from a process of its own (slack-sender.ts), each on a new connection; the ack is
+ * Bolt's HTTP response to the event, timed by that process. Both adapters then download, check
  * and store each image and submit it, all concurrently, which is the load the acks must not wait
  * behind. "queued" is when the request's job appeared in Redis (polled), for contrast.
  * Goal: ack p99 under 100 ms (Discord and Slack allow 3 s).

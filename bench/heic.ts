@@ -2,7 +2,9 @@
  * npm run bench:heic — iPhone photos (HEIC). First, how long the image loader takes on each HEIC
  * fixture (decoded by libheif's WebAssembly build and normalised by sharp, in a decoder process at a lower priority) and
  * how much of it kept the main thread busy; then bench:ack's rounds
- * with every BENCH_HEIC_EVERY-th upload a 12 MP HEIC instead of a 640×480 PNG.
+ * with every BENCH_HEIC_EVERY-th upload a 12 MP HEIC instead of a 640×480 PNG. Downloads and the
+ * events' own work wait until a burst has been acknowledged (src/bots/ack-first.ts), so what the
+ * HEIC rounds add to an ack is what is left: the decoder's CPU beside the event loop.
  * Goal: ack p99 still under 100 ms.
  */
 

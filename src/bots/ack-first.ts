@@ -25,8 +25,12 @@ export interface AckFirst {
 
 /** No platform takes an acknowledgement later than this, so an event is let go of by then whatever happens. */
 const DEADLINE_MS = 3_000;
-/** Intake never waits longer than this: a steady stream of events must not starve it. */
-const MAX_WAIT_MS = 1_000;
+/**
+ * Nothing waits longer than this: a burst of 50 events is acknowledged well within it, and in a
+ * steady stream of events (a busy workspace never goes quiet for `QUIET_MS`) it is all each
+ * event's work is held up by.
+ */
+const MAX_WAIT_MS = 300;
 /**
  * A burst's events reach the loop one after another (each connection is accepted in its turn), so
  * "none waiting" right after one is acknowledged is not the end of the burst: intake also waits
