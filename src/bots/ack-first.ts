@@ -65,6 +65,21 @@ export function createAckFirst(o: { quietMs?: number; deadlineMs?: number } = {}
     const quiet = lastArrival + quietMs - performance.now();
     return pending > 0 ? Math.max(quiet, POLL_MS) : Math.max(quiet, 0);
   };
+  /**
+   * Those waiting, in the order they began to: they go in that order, so a burst's events are
+   * taken up in the order they came (a member's fourth request is the one past their limit).
+   */
+  const waiters: { until: number; resolve: () => void }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const look = () => {
+    timer = undefined;
+    const ms = wait();
+    const now = performance.now();
+    // Everyone once the burst is over; otherwise those whose bound is up (the earliest first).
+    while (waiters.length > 0 && (ms <= 0 || (waiters[0]?.until ?? 0) <= now)) waiters.shift()?.resolve();
+    const next = waiters[0];
+    if (next) timer = setTimeout(look, Math.max(0, Math.min(ms, next.until - now)));
+  };
   return {
     begin,
     during(handler) {
@@ -81,13 +96,12 @@ export function createAckFirst(o: { quietMs?: number; deadlineMs?: number } = {}
     },
     acknowledged: () => current.getStore()?.(),
     pending: () => pending,
-    async settled(maxWaitMs = MAX_WAIT_MS) {
-      const until = performance.now() + maxWaitMs;
-      for (let ms = wait(); ms > 0; ms = wait()) {
-        const left = until - performance.now();
-        if (left <= 0) return;
-        await new Promise((r) => setTimeout(r, Math.min(ms, left)));
-      }
+    settled(maxWaitMs = MAX_WAIT_MS) {
+      if (wait() <= 0 && waiters.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        waiters.push({ until: performance.now() + maxWaitMs, resolve });
+        if (!timer) look();
+      });
     },
   };
 }

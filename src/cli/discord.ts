@@ -34,7 +34,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   process.stdout.write(`discord  connected as ${discord.client.user?.tag ?? "bot"}\n`);
   const stops = shutdownSteps();
-  stops.add("discord", () => discord.close());
+  stops.add("discord", (workMs) => discord.close(workMs));
   await stopRequested;
   await stops.stopAll(config.engine.shutdownGraceMs);
   return 0;

@@ -19,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
     `slack    ${slack.mode === "socket" ? "Socket Mode" : `Events API on port ${slack.port} (/slack/events)`}\n`,
   );
   const stops = shutdownSteps();
-  stops.add("slack", () => slack.close());
+  stops.add("slack", (workMs) => slack.close(workMs));
   await stopRequested;
   await stops.stopAll(config.engine.shutdownGraceMs);
   return 0;

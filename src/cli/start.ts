@@ -18,8 +18,9 @@ const HELP = `usage: llava-bot start [--model ID|PATH] [--port N]
 
 Runs everything on this machine: Redis (REDIS_URL, or a private redis-server with its data in
 redis.stateDir), the engine, every chat adapter that has credentials, and the web playground.
-Ctrl-C or SIGTERM stops it all within engine.shutdownGraceMs (running jobs get that long to finish;
-a second Ctrl-C quits at once); waiting jobs stay in Redis for the next start.`;
+Ctrl-C or SIGTERM stops it all within engine.shutdownGraceMs (events already acknowledged are queued
+first, running jobs get the rest of that time to finish; a second Ctrl-C quits at once); waiting jobs
+stay in Redis for the next start.`;
 
 const OPTIONS = { ...COMMON_OPTIONS, port: { type: "string" } } as const;
 
@@ -88,14 +89,14 @@ export async function run(argv: string[]): Promise<number> {
 
     if (secrets.discordToken) {
       const discord = await startDiscord({ config, secrets, redisUrl });
-      stops.add("discord", () => discord.close());
+      stops.add("discord", (workMs) => discord.close(adapterShare(workMs)));
       line("discord", `connected as ${discord.client.user?.tag ?? "bot"}`);
     } else {
       line("discord", "skipped: set DISCORD_TOKEN to run it");
     }
     if (secrets.slackBotToken && (secrets.slackSigningSecret || secrets.slackAppToken)) {
       const slack = await startSlack({ config, secrets, redisUrl });
-      stops.add("slack", () => slack.close());
+      stops.add("slack", (workMs) => slack.close(adapterShare(workMs)));
       line(
         "slack",
         slack.mode === "socket"
@@ -127,3 +128,9 @@ export async function run(argv: string[]): Promise<number> {
   line("llava-bot", "stopped");
   return 0;
 }
+
+/**
+ * The adapters stop before the engine worker, each letting its acknowledged events finish: they
+ * take at most half the time left, so the worker's running jobs keep the rest.
+ */
+const adapterShare = (workMs: number) => workMs / 2;

@@ -4,6 +4,7 @@ import type { WebClient } from "@slack/web-api";
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { CodedError, ErrorCode } from "../../errors.js";
+import { logger } from "../../log.js";
 import { workerConnection } from "../../queue/connection.js";
 import { createConversations } from "../../queue/conversations.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
@@ -11,6 +12,7 @@ import { createProducer } from "../../queue/producer.js";
 import { subscribeProgress } from "../../queue/progress.js";
 import { ackFirst } from "../ack-first.js";
 import { createFlow } from "../flow.js";
+import { createInFlight, DRAIN_MS } from "../in-flight.js";
 import { createEditBudget } from "./budget.js";
 import { registerClicks } from "./clicks.js";
 import { registerCommands } from "./commands.js";
@@ -103,10 +105,16 @@ export async function startSlack(o: SlackOptions) {
   // Bolt has acknowledged an Events API event before any middleware runs; what the bot then does
   // about it waits for the rest of a burst to be acknowledged (commands and clicks acknowledge
   // in their own listeners, so they go straight on).
-  app.use(async ({ body, next }) => {
-    if ((body as { type?: string }).type === "event_callback") await ackFirst.settled();
-    await next();
-  });
+  // Every request's handling is tracked, so a stop lets what was acknowledged finish.
+  const inFlight = createInFlight();
+  app.use(({ body, next }) =>
+    inFlight.track(
+      (async () => {
+        if ((body as { type?: string }).type === "event_callback") await ackFirst.settled();
+        await next();
+      })(),
+    ),
+  );
   registerMessages(app, x);
   registerCommands(app, x);
   registerClicks(app, x);
@@ -128,17 +136,25 @@ export async function startSlack(o: SlackOptions) {
   // waiting for its acknowledgement, and intake gives way to it.
   server?.on("request", (_req: IncomingMessage, res: ServerResponse) => res.once("close", ackFirst.begin()));
   const address = server?.address();
+  let closing: Promise<void> | undefined;
   return {
     app,
     port: typeof address === "object" && address ? address.port : port,
     mode: socketMode ? "socket" : "http",
-    async close() {
-      await app.stop();
-      flow.close();
-      await progress.close();
-      redis.disconnect();
-      await delivery.close();
-      await producer.close();
+    /** Stops taking requests, lets those already taken finish (for up to `workMs`), then closes; once. */
+    close(workMs = DRAIN_MS) {
+      closing ??= stop(workMs);
+      return closing;
     },
   };
+  async function stop(workMs: number) {
+    await app.stop();
+    const left = await inFlight.drain(workMs);
+    if (left) logger().warn({ left }, "slack: stopped with events still being handled");
+    flow.close();
+    await progress.close();
+    redis.disconnect();
+    await delivery.close();
+    await producer.close();
+  }
 }

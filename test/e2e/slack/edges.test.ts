@@ -106,6 +106,12 @@ describe("Slack edges", () => {
         await t.send(
           mentionEvent(`EvPace${n}`, "CPACE", `1700000301.00010${n}`, files, undefined, { user: "UPACE" }),
         );
+      // As a member would: the fourth once the three are under way (each has its 👀).
+      await waitFor(
+        () => t.api.called("reactions.add").filter((c) => c.args.channel === "CPACE").length === 3,
+        20_000,
+        "the three under way",
+      );
       const fourth = "1700000301.000104";
       await t.send(mentionEvent("EvPace4", "CPACE", fourth, files, undefined, { user: "UPACE" }));
       await waitFor(

@@ -35,6 +35,18 @@ describe("acknowledgements first", () => {
     expect(acks.pending()).toBe(0);
   });
 
+  it("lets those waiting go in the order they began to wait", async () => {
+    const acks = createAckFirst({ quietMs: 10 });
+    const release = acks.begin();
+    const order: number[] = [];
+    const all = [1, 2, 3].map((n) => acks.settled(5_000).then(() => void order.push(n)));
+    await tick(20);
+    expect(order).toEqual([]);
+    release();
+    await Promise.all(all);
+    expect(order).toEqual([1, 2, 3]);
+  });
+
   it("waits out the quiet period after the last arrival, even with nothing pending", async () => {
     const acks = createAckFirst({ quietMs: 200 });
     acks.begin()();
