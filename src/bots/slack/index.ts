@@ -20,6 +20,7 @@ import { slackContext } from "./context.js";
 import { registerHome } from "./home.js";
 import { registerMessages } from "./messages.js";
 import { partialEditsClient, slackError } from "./refusals.js";
+import { responseUrlPoster } from "./response-url.js";
 import { slackSurface } from "./surface.js";
 import { slackProfileZones } from "./zone.js";
 
@@ -70,7 +71,12 @@ export async function startSlack(o: SlackOptions) {
   const profileZone = slackProfileZones(client, redis, prefix);
   const flow = createFlow({
     platform: "slack",
-    surface: slackSurface({ client, partial: partialEditsClient(token, clientOptions), conversations }),
+    surface: slackSurface({
+      client,
+      partial: partialEditsClient(token, clientOptions),
+      conversations,
+      respond: responseUrlPoster(config.slack.apiUrl),
+    }),
     conversations,
     config,
     producer,

@@ -20,6 +20,8 @@ export function slackSurface(o: {
   client: WebClient;
   partial: WebClient;
   conversations: Conversations;
+  /** Posts to a response_url (responseUrlPoster). */
+  respond: (url: string, body: object) => Promise<boolean>;
 }): Surface {
   const { client } = o;
 
@@ -31,12 +33,8 @@ export function slackSurface(o: {
     const body = { ...render(out), ...COMMON };
     if (v.url && Number(v.urlUntil) > Date.now()) {
       // The response_url comes from Slack's signed request; it replaces the private message.
-      const res = await fetch(v.url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ response_type: "ephemeral", replace_original: true, ...body }),
-      });
-      if (res.ok) return "@original";
+      if (await o.respond(v.url, { response_type: "ephemeral", replace_original: true, ...body }))
+        return "@original";
     }
     await client.chat.postEphemeral({ channel: place.channel, user: v.user, ...body } as Parameters<
       WebClient["chat"]["postEphemeral"]
