@@ -137,6 +137,15 @@ export function retryCard(postId: string): Card {
 /** Entries a /scheduled list shows at most: Discord draws each with its own row of buttons. */
 const MAX_LISTED = 5;
 
+/** How much of a scheduled post's caption a list shows. */
+const CAPTION_START = 80;
+
+/** A caption's start on one line, for lists: its whitespace folded, cut with "…" past `CAPTION_START`. */
+export function captionStart(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > CAPTION_START ? `${flat.slice(0, CAPTION_START - 1)}…` : flat;
+}
+
 /**
  * `/scheduled`: a server's or workspace's scheduled posts, soonest first, each with its time in
  * the platform's markup, network, caption start, its photo as a thumbnail, and Publish now,
@@ -148,9 +157,8 @@ export function scheduledCard(posts: readonly ScheduledPost[], time: (at: number
   return {
     title: posts.length ? `Scheduled posts (${posts.length}), soonest first` : "Nothing is scheduled.",
     sections: shown.map((p) => {
-      const flat = p.caption.replace(/\s+/g, " ").trim();
       return {
-        text: `${time(p.at)} · ${label(p.network)} · ${flat.length > 80 ? `${flat.slice(0, 79)}…` : flat}`,
+        text: `${time(p.at)} · ${label(p.network)} · ${captionStart(p.caption)}`,
         footer: `scheduled by ${p.by.name ?? "a teammate"}`,
         buttons: [
           button(p.postId, "publish-now", "Publish now", true),

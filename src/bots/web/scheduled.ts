@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import type { PlatformName } from "../../core/post-state.js";
 import { POST_EXPIRED } from "../../queue/posts.js";
 import { PRESETS } from "../../skills/post/presets.js";
+import { captionStart } from "../post-card.js";
 import type { PostClicks } from "../post-clicks.js";
 import type { Actor, ChangeAction } from "../post-schedule.js";
 import type { Guards } from "./guard.js";
@@ -17,8 +18,6 @@ import type { WebSessions } from "./sessions.js";
 /** The playground's one server: every session's posts are scheduled in it (server.ts's scope). */
 export const WEB_SCOPE_ID = "local";
 
-/** Caption start a week-view entry shows. */
-const CAPTION_START = 80;
 const ACTIONS: readonly ChangeAction[] = ["cancel", "reschedule", "publish-now"];
 /** `<postId>:approve:<n>`; playground post ids are `web:<uuid>`. */
 const APPROVAL_ID = /^web:[0-9a-f-]{36}:approve:\d$/;
@@ -29,11 +28,6 @@ type Body = Record<string, unknown> | undefined;
 function field(body: Body, name: string, max: number): string | undefined {
   const v = body?.[name];
   return typeof v === "string" && v.length <= max ? v : undefined;
-}
-
-function captionStart(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > CAPTION_START ? `${flat.slice(0, CAPTION_START - 1)}…` : flat;
 }
 
 /**
