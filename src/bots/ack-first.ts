@@ -37,8 +37,6 @@ const MAX_WAIT_MS = 300;
  * until none has come in for this long.
  */
 const QUIET_MS = 50;
-/** How often a wait on events still unacknowledged looks again. */
-const POLL_MS = 5;
 
 export function createAckFirst(o: { quietMs?: number; deadlineMs?: number } = {}): AckFirst {
   const quietMs = o.quietMs ?? QUIET_MS;
@@ -55,30 +53,36 @@ export function createAckFirst(o: { quietMs?: number; deadlineMs?: number } = {}
       done = true;
       clearTimeout(timer);
       pending--;
+      // The last answer of a burst may be what those waiting wait for: look now, not on a timer.
+      if (pending === 0 && waiters.length > 0) {
+        clearTimeout(lookTimer);
+        look();
+      }
     };
     const timer = setTimeout(release, deadlineMs);
     timer.unref();
     return release;
   };
-  /** How long until intake may go: 0 once nothing waits and no event came in for `quietMs`. */
-  const wait = () => {
-    const quiet = lastArrival + quietMs - performance.now();
-    return pending > 0 ? Math.max(quiet, POLL_MS) : Math.max(quiet, 0);
-  };
+  /**
+   * How long until intake may go: 0 once nothing waits and no event came in for `quietMs`;
+   * unknown (Infinity) while an event waits, since its release looks again.
+   */
+  const wait = () =>
+    pending > 0 ? Number.POSITIVE_INFINITY : Math.max(lastArrival + quietMs - performance.now(), 0);
   /**
    * Those waiting, in the order they began to: they go in that order, so a burst's events are
    * taken up in the order they came (a member's fourth request is the one past their limit).
    */
   const waiters: { until: number; resolve: () => void }[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let lookTimer: NodeJS.Timeout | undefined;
   const look = () => {
-    timer = undefined;
+    lookTimer = undefined;
     const ms = wait();
     const now = performance.now();
     // Everyone once the burst is over; otherwise those whose bound is up (the earliest first).
     while (waiters.length > 0 && (ms <= 0 || (waiters[0]?.until ?? 0) <= now)) waiters.shift()?.resolve();
     const next = waiters[0];
-    if (next) timer = setTimeout(look, Math.max(0, Math.min(ms, next.until - now)));
+    if (next) lookTimer = setTimeout(look, Math.max(0, Math.min(ms, next.until - now)));
   };
   return {
     begin,
@@ -100,7 +104,7 @@ export function createAckFirst(o: { quietMs?: number; deadlineMs?: number } = {}
       if (wait() <= 0 && waiters.length === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
         waiters.push({ until: performance.now() + maxWaitMs, resolve });
-        if (!timer) look();
+        if (!lookTimer) look();
       });
     },
   };

@@ -11,7 +11,8 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
-function originOf(url: string): string | undefined {
+/** A URL's scheme://host[:port], or undefined when it is not a URL. */
+export function originOf(url: string): string | undefined {
   try {
     return new URL(url).origin;
   } catch {

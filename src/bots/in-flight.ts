@@ -3,6 +3,7 @@
  * them again: a stop that closed Redis under them would lose those requests without a word. An
  * adapter's close stops taking events, then waits (for a bounded time) for these to finish.
  */
+
 /** How long a stop waits for handlers when the caller does not say. */
 export const DRAIN_MS = 10_000;
 

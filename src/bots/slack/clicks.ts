@@ -4,7 +4,6 @@ import { logger } from "../../log.js";
 import { type ClickOutcome, type PostClick, parsePostComponentId } from "../post-clicks.js";
 import { timeAsked, typedClick, WHEN_INPUT } from "../post-when.js";
 import type { SlackContext } from "./context.js";
-import { responseUrlPoster } from "./response-url.js";
 import { scheduledList } from "./scheduled.js";
 import { readTimeView, TIME_VIEW, timeView } from "./time-form.js";
 
@@ -37,7 +36,6 @@ const LIST_ACTIONS = new Set(["publish-now", "unschedule"]);
  */
 export function registerClicks(app: App, x: SlackContext) {
   const { client, config, flow } = x;
-  const respond = responseUrlPoster(config.slack.apiUrl);
 
   /** The person as the flow's click has them. */
   function clicker(user: ActionBody["user"]) {
@@ -53,7 +51,7 @@ export function registerClicks(app: App, x: SlackContext) {
    */
   async function redrawList(url: string, team: string): Promise<void> {
     const drawn = await scheduledList(flow, team);
-    if (!(await respond(url, { replace_original: true, response_type: "ephemeral", ...drawn })))
+    if (!(await x.postResponse(url, { replace_original: true, response_type: "ephemeral", ...drawn })))
       throw new Error("the response_url did not take the list");
   }
 

@@ -33,6 +33,8 @@ export function slackContext(o: {
   redis: Redis;
   /** The person's zone from their Slack profile, when it has one (cached in Redis). */
   profileZone: (user: string) => Promise<string | undefined>;
+  /** Posts to a response_url, only on Slack's hosts (responseUrlPoster). */
+  postResponse: (url: string, body: object) => Promise<boolean>;
 }) {
   const { client, config, producer } = o;
 

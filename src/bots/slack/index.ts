@@ -69,13 +69,14 @@ export async function startSlack(o: SlackOptions) {
   const conversations = createConversations(redis, prefix, "slack");
   // Typed times are read in the Slack zone of the person a post is for.
   const profileZone = slackProfileZones(client, redis, prefix);
+  const postResponse = responseUrlPoster(config.slack.apiUrl);
   const flow = createFlow({
     platform: "slack",
     surface: slackSurface({
       client,
       partial: partialEditsClient(token, clientOptions),
       conversations,
-      respond: responseUrlPoster(config.slack.apiUrl),
+      respond: postResponse,
     }),
     conversations,
     config,
@@ -107,11 +108,11 @@ export async function startSlack(o: SlackOptions) {
       };
     },
   });
-  const x = slackContext({ client, config, producer, flow, token, redis, profileZone });
-  // Bolt has acknowledged an Events API event before any middleware runs; what the bot then does
-  // about it waits for the rest of a burst to be acknowledged (commands and clicks acknowledge
-  // in their own listeners, so they go straight on).
-  // Every request's handling is tracked, so a stop lets what was acknowledged finish.
+  const x = slackContext({ client, config, producer, flow, token, redis, profileZone, postResponse });
+  // Every request's handling is tracked, so a stop lets what was acknowledged finish. Bolt has
+  // acknowledged an Events API event before any middleware runs; what the bot then does about it
+  // waits for the rest of a burst to be acknowledged (commands and clicks acknowledge in their
+  // own listeners, so they go straight on).
   const inFlight = createInFlight();
   app.use(({ body, next }) =>
     inFlight.track(

@@ -1,4 +1,5 @@
 import { logger } from "../../log.js";
+import { originOf } from "../download.js";
 
 /** Where Slack's response_urls point. */
 const SLACK_HOOKS = "https://hooks.slack.com";
@@ -12,9 +13,10 @@ const SLACK_HOOKS = "https://hooks.slack.com";
 export function responseUrlPoster(apiUrl: string | undefined) {
   const allowed = new Set([SLACK_HOOKS, ...(apiUrl ? [new URL(apiUrl).origin] : [])]);
   return async (url: string, body: object): Promise<boolean> => {
-    if (!allowed.has(originOf(url))) {
+    const origin = originOf(url);
+    if (!origin || !allowed.has(origin)) {
       logger().warn(
-        { host: originOf(url) || "unreadable" },
+        { host: origin ?? "unreadable" },
         "slack: a response_url outside Slack's hosts, not used",
       );
       return false;
@@ -26,12 +28,4 @@ export function responseUrlPoster(apiUrl: string | undefined) {
     });
     return res.ok;
   };
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return "";
-  }
 }
